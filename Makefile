@@ -1,0 +1,28 @@
+# `make chat` and `make test` work on a fresh machine: the first run creates
+# .venv and installs presscon into it (torch's CPU wheel first, pinned).
+VENV ?= .venv
+PYTHON ?= python3
+BIN = $(VENV)/bin
+
+.PHONY: install chat test eval bench clean-index
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+chat: install
+	$(BIN)/presscon serve
+
+test: install
+	$(BIN)/python -m pytest
+
+eval: install
+	$(BIN)/presscon eval ../shared/eval/dev_questions.jsonl --corpus ../shared/corpus/txt --compare
+	$(BIN)/presscon eval ../shared/eval/dev_hard.jsonl --corpus ../shared/corpus/txt --compare
+
+bench: install
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

@@ -1,0 +1,1 @@
+"""Text encoders and the FAISS vector index; nothing here imports torch eagerly."""

@@ -1,0 +1,214 @@
+"""The `presscon` command. Heavy modules (torch, faiss, gradio) load inside
+commands, so `presscon --help` answers at once."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import PressconError
+from .models import ParseError
+
+INDEX_HELP = ("Index folder (created if absent). Default: $PRESSCON_INDEX, else the "
+              "user data folder, e.g. ~/.local/share/presscon/index.")
+
+
+def _index_option(f):
+    return click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=None, help=INDEX_HELP)(f)
+
+
+def _model_option(f):
+    return click.option("--model", default=None,
+                        help="Embedding model id. Default: the index's own model "
+                             "(all-MiniLM-L6-v2 for a new index).")(f)
+
+
+def _open(index_dir, model=None):
+    from .retriever import Retriever
+    return Retriever.open(index_dir, model=model)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+class _Group(click.Group):
+    """Prints presscon's own errors as one line, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (PressconError, ParseError) as e:
+            _fail(str(e))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="presscon")
+def main() -> None:
+    """presscon: ask a question, get the spokesperson's own replies, verbatim and cited.
+
+    \b
+    Typical use:
+      presscon ingest data/                 # index transcripts (.txt, .html)
+      presscon search "What did China say about the Winter Olympics boycott?"
+      presscon serve                        # web chat on http://127.0.0.1:7860
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_index_option
+@_model_option
+@click.option("--prune", is_flag=True,
+              help="Also remove stored conferences whose files are gone from the given folders.")
+@click.option("--json", "as_json", is_flag=True, help="Print the per-file report as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only failures and the summary.")
+def ingest(paths, index_dir, model, prune, as_json, quiet):
+    """Add transcripts (files or folders of .txt/.html) to the index.
+
+    Unchanged files are skipped, changed files replace their passages, and only
+    chunk texts never encoded before are sent to the model. A file that cannot
+    be parsed is reported with the reason; the other files still go in, and the
+    exit code is 1.
+    """
+    r = _open(index_dir, model)
+    report = r.ingest(list(paths), prune=prune, progress=not (quiet or as_json))
+    if as_json:
+        click.echo(json.dumps({"files": [f.__dict__ for f in report.files],
+                               "counts": report.counts, "encoded": report.encoded,
+                               "seconds": round(report.seconds, 3)}, indent=2))
+    else:
+        for f in report.files:
+            if f.status == "failed":
+                click.echo(f"failed     {f.path}: {f.reason}", err=True)
+            elif not quiet and f.status != "unchanged":
+                extra = f" ({f.passages} passages, {f.encoded} chunks encoded)" if f.passages else ""
+                note = f" ({f.reason})" if f.reason else ""
+                click.echo(f"{f.status:<10} {f.path}{extra}{note}")
+        click.echo(report.summary())
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_index_option
+def remove(paths, index_dir):
+    """Remove conferences (by the path they were ingested from) from the index."""
+    r = _open(index_dir)
+    report = r.remove(list(paths))
+    for f in report.files:
+        if f.status == "failed":
+            click.echo(f"failed     {f.path}: {f.reason}", err=True)
+        else:
+            click.echo(f"{f.status:<10} {f.path} ({f.passages} passages)")
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("question")
+@_index_option
+@click.option("--k", "-k", default=5, show_default=True, type=click.IntRange(1, 100),
+              help="How many replies to return.")
+@click.option("--questioner", help="Only replies to this outlet (e.g. Bloomberg, AFP).")
+@click.option("--spokesperson", help="Only replies by this spokesperson (e.g. 'Hua Chunying').")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Earliest conference date.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest conference date.")
+@click.option("--ranking", type=click.Choice(["hybrid", "dense", "lexical", "rrf"]),
+              default="hybrid", show_default=True, help="Ranking method.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON list of hits (text, date, questioner, spokesperson, "
+                   "question, score, citation, passage_id, ...).")
+def search(question, index_dir, k, questioner, spokesperson, date_from, date_to, ranking, as_json):
+    """Find the replies that answer QUESTION, verbatim, with citations."""
+    r = _open(index_dir)
+    hits = r.search(question, k=k, questioner=questioner, spokesperson=spokesperson,
+                    date_from=date_from, date_to=date_to, ranking=ranking)
+    if as_json:
+        click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        click.echo("No passage found" + (" with these filters." if any(
+            (questioner, spokesperson, date_from, date_to)) else "."))
+        return
+    for i, h in enumerate(hits, 1):
+        click.secho(f"[{i}] {h.citation}  (score {h.score:.3f})", bold=True)
+        if h.question:
+            click.secho(f"Q: {h.question}", dim=True)
+        click.echo()
+        click.echo(h.text)
+        click.echo(f"-- {h.source}\n")
+
+
+@main.command()
+@_index_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def info(index_dir, as_json):
+    """Counts, model, size on disk and date range of an index."""
+    r = _open(index_dir)
+    data = r.info()
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    width = max(map(len, data))
+    for key, value in data.items():
+        if key == "size_bytes":
+            value = f"{value / 1e6:.1f} MB"
+        click.echo(f"{key:<{width}}  {value}")
+
+
+@main.command("eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_index_option
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Ingest this folder first (incremental: only new or changed files cost time).")
+@click.option("--ranking", type=click.Choice(["hybrid", "dense", "lexical", "rrf"]),
+              default="hybrid", show_default=True)
+@click.option("--compare", is_flag=True,
+              help="Run lexical-only, dense-only and the default ranking side by side.")
+@click.option("--misses/--no-misses", default=True, show_default=True,
+              help="List the questions whose gold reply is not ranked first, with what came back.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+def eval_(questions, index_dir, corpus, ranking, compare, misses, as_json):
+    """Recall@1/5/10 and MRR@10 on QUESTIONS (JSON lines with verbatim gold snippets).
+
+    A returned reply counts as correct when its text contains a gold snippet
+    (whitespace collapsed). Filters in a question's "filters" field are applied.
+    """
+    from .evaluate import evaluate, format_misses, format_table, load_questions
+    qs = load_questions(questions)
+    r = _open(index_dir)
+    if corpus is not None:
+        report = r.ingest([corpus], progress=not as_json)
+        if not as_json and report.encoded:
+            click.echo(report.summary(), err=True)
+    rankings = ["lexical", "dense", "hybrid"] if compare else [ranking]
+    results = [evaluate(r, qs, ranking=name) for name in rankings]
+    if as_json:
+        click.echo(json.dumps({res.ranking: res.row() for res in results}, indent=2))
+        return
+    click.echo(f"{questions.name}: {len(qs)} questions, {r.info()['passages']} passages, "
+               f"model {r.encoder.model_id}\n")
+    click.echo(format_table(results))
+    if misses:
+        text = format_misses(results[-1])
+        if text:
+            click.echo(f"\nNot ranked first by {results[-1].ranking}:\n{text}")
+
+
+@main.command()
+@_index_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the chat is private to this machine unless you change it.")
+@click.option("--port", default=7860, show_default=True, type=int)
+def serve(index_dir, host, port):
+    """Start the web chat (builds the index from the bundled data/ on first run)."""
+    from app import main as app_main
+    app_main(index_dir=index_dir, host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""Turning a user's question into an FTS5 query for BM25 over SQLite."""
+from __future__ import annotations
+
+import re
+
+# Words that carry no topic in a question to a foreign ministry; dropping them
+# keeps BM25 from rewarding replies that merely say "China" or "said".
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for
+from further had has have having he her here hers herself him himself his how i if in
+into is it its itself just me more most my myself no nor not now of off on once only or
+other our ours ourselves out over own same she should so some such than that the their
+theirs them themselves then there these they this those through to too under until up
+very was we were what when where which while who whom why will with would you your
+yours yourself yourselves say said says tell told comment comments respond response
+responded react reaction china chinese china's beijing ministry spokesperson foreign
+position view think regarding
+""".split())
+
+_TOKEN = re.compile(r"[\w'’-]+", re.UNICODE)
+MAX_TERMS = 32
+
+
+def query_terms(question: str) -> list[str]:
+    """Distinct content words in order, at most MAX_TERMS (a 100k-character
+    question must not become a 100k-term query)."""
+    seen: dict[str, None] = {}
+    for tok in _TOKEN.findall(question.lower()):
+        tok = tok.strip("'’-")
+        if len(tok) < 2 or tok in STOPWORDS or tok in seen:
+            continue
+        seen[tok] = None
+        if len(seen) >= MAX_TERMS:
+            break
+    return list(seen)
+
+
+def fts_query(question: str) -> str:
+    """An OR of quoted terms: any word may match, BM25 ranks by how many and how rare."""
+    terms = query_terms(question)
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)

@@ -1,0 +1,376 @@
+"""The public API: open an index, ingest transcripts, search for verbatim replies."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+from embeddings.encoder import DEFAULT_MODEL, Encoder, load_encoder
+from embeddings.faiss_index import VectorIndex
+
+from .chunking import STRATEGY, chunk_passage
+from .errors import IngestBusyError, ModelMismatchError, PressconError
+from .fusion import METHODS, fuse
+from .ingest import Ingestor, IngestReport
+from .lexical import fts_query
+from .manifest import read_manifest, write_manifest
+from .store import SCHEMA_VERSION, Store, text_hash
+
+DB_FILE = "presscon.db"
+LOCK_FILE = "ingest.lock"
+MAX_QUESTION_CHARS = 2000
+MAX_K = 100
+DENSE_CANDIDATES = 100    # chunks fetched from FAISS before grouping by passage
+LEXICAL_CANDIDATES = 50
+
+
+def default_index_dir() -> Path:
+    """$PRESSCON_INDEX, else the user's data folder (e.g. ~/.local/share/presscon/index)."""
+    env = os.environ.get("PRESSCON_INDEX")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+    return Path(platformdirs.user_data_dir("presscon", appauthor=False)) / "index"
+
+
+def _as_date(value: dt.date | str | None, name: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise PressconError(f"{name} must be a date like 2020-05-14, not {value!r}") from None
+
+
+def format_citation(spokesperson: str | None, date: dt.date, questioner: str | None,
+                    kind: str) -> str:
+    who = spokesperson or "Spokesperson"
+    when = f"press conference of {date.day} {date:%B %Y}"
+    if kind == "statement":
+        return f"{who}, {when}, opening statement"
+    return f"{who}, {when}, answering {questioner or 'an unnamed questioner'}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    text: str                  # the whole reply, verbatim
+    date: dt.date
+    questioner: str | None
+    spokesperson: str
+    question: str | None
+    score: float
+    citation: str
+    passage_id: int
+    kind: str = "answer"       # "answer" | "statement"
+    source: str = ""           # file the passage came from
+    url: str | None = None
+    title: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["date"] = self.date.isoformat()
+        return d
+
+
+class Retriever:
+    def __init__(self, index_dir: Path, store: Store, encoder: Encoder):
+        self.index_dir = index_dir
+        self.store = store
+        self.encoder = encoder
+        self._index_lock = threading.RLock()
+        self._ingesting = False
+        self._index = VectorIndex(encoder.dim)
+        self._generation = -1
+        self._load_index()
+
+    # -- opening ------------------------------------------------------------
+    @classmethod
+    def open(cls, index_dir: str | os.PathLike | None = None, *, encoder: Encoder | None = None,
+             model: str | None = None) -> "Retriever":
+        """Open (or create) the index in ``index_dir``.
+
+        The model is the one the index was built with; asking for another is
+        an error that names ``presscon reindex`` rather than mixing vectors.
+        """
+        path = Path(index_dir) if index_dir is not None else default_index_dir()
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise PressconError(f"cannot create index folder {path}: {e.strerror or e}") from None
+        if path.joinpath(DB_FILE).exists() and not os.access(path / DB_FILE, os.R_OK):
+            raise PressconError(f"cannot read {path / DB_FILE}")
+        store = Store(path / DB_FILE)
+        stored = store.get_meta("model_id")
+        wanted = encoder.model_id if encoder is not None else (model or stored or DEFAULT_MODEL)
+        if stored is not None and stored != wanted:
+            store.close()
+            raise ModelMismatchError(
+                f"the index in {path} was built with model {stored!r}, not {wanted!r}; "
+                f"open it without a model, or run `presscon reindex --index {path} "
+                f"--model {wanted}` to re-encode it")
+        if encoder is None:
+            encoder = load_encoder(wanted)
+        if stored is None:
+            store.set_meta("model_id", encoder.model_id)
+        return cls(path, store, encoder)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Retriever":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- the derived FAISS file -----------------------------------------------
+    def _manifest(self, generation: int, faiss_file: str) -> dict[str, Any]:
+        counts = self.store.counts()
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "model_id": self.encoder.model_id,
+            "dim": self.encoder.dim,
+            "normalized": True,
+            "metric": "inner_product",
+            "chunking": STRATEGY,
+            "generation": generation,
+            "faiss_file": faiss_file,
+            "index_type": "flat",
+            "vectors_in_index": len(self._index),
+            **counts,
+        }
+
+    def _load_index(self) -> None:
+        """Load the FAISS file if the manifest vouches for it, else rebuild it
+        from the vectors stored in SQLite (encoding only what is missing)."""
+        with self._index_lock:
+            generation = self.store.generation()
+            m = read_manifest(self.index_dir)
+            chunks = self.store.counts()["chunks"]
+            if (m and m.get("model_id") == self.encoder.model_id
+                    and m.get("generation") == generation and m.get("chunking") == STRATEGY):
+                try:
+                    index = VectorIndex.load(self.index_dir / m["faiss_file"])
+                    if len(index) == chunks and index.dim == self.encoder.dim:
+                        self._index, self._generation = index, generation
+                        return
+                except (RuntimeError, OSError, KeyError):
+                    pass  # unreadable or missing: rebuild below
+            self._rebuild(generation)
+
+    def _rebuild(self, generation: int) -> None:
+        self._encode_missing()
+        index = VectorIndex(self.encoder.dim)
+        for ids, vecs in self.store.iter_chunk_vectors(self.encoder.model_id):
+            index.add(ids, vecs)
+        self._index, self._generation = index, generation
+        self._save_index()
+
+    def _encode_missing(self) -> int:
+        """Vectors for chunks this model never encoded (after a crash or a reindex)."""
+        missing = self.store.chunks_without_vector(self.encoder.model_id)
+        if not missing:
+            return 0
+        wanted = {h for _, h in missing}
+        texts: dict[str, str] = {}
+        for p in self.store.passages(sorted({pid for pid, _ in missing})).values():
+            for ch in chunk_passage(p.question, p.text):
+                h = text_hash(ch.text)
+                if h in wanted:
+                    texts[h] = ch.text
+        order = sorted(texts)
+        vecs = self.encoder.encode([texts[h] for h in order])
+        with self.store.write() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO vectors(model_id, text_hash, vector) VALUES (?,?,?)",
+                [(self.encoder.model_id, h, v.astype(np.float32).tobytes())
+                 for h, v in zip(order, vecs)])
+        return len(order)
+
+    def _save_index(self) -> None:
+        """FAISS file named by generation, then the manifest that points at it:
+        a reader never pairs a manifest with a FAISS file of another state."""
+        with self._index_lock:
+            generation = self.store.generation()
+            if generation != self._generation:
+                return  # someone wrote since; the next open rebuilds
+            name = f"vectors.{generation}.faiss"
+            try:
+                self._index.save(self.index_dir / name)
+                write_manifest(self.index_dir, self._manifest(generation, name))
+            except OSError:
+                return  # read-only index folder: serve from memory
+            for old in self.index_dir.glob("vectors.*.faiss"):
+                if old.name != name:
+                    try:
+                        old.unlink()
+                    except OSError:
+                        pass
+
+    def _refresh(self) -> None:
+        """Pick up what another process (an ingest beside a running chat) committed."""
+        if self._ingesting:
+            return
+        if self.store.generation() != self._generation:
+            self._load_index()
+
+    # -- writing --------------------------------------------------------------
+    @contextmanager
+    def _writer(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+        lock = FileLock(str(self.index_dir / LOCK_FILE))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise IngestBusyError(
+                f"another ingest is writing to {self.index_dir}; wait for it to finish") from None
+        self._refresh()
+        self._ingesting = True
+        try:
+            yield
+        finally:
+            self._generation = self.store.generation()
+            self._ingesting = False
+            self._save_index()
+            lock.release()
+
+    def ingest(self, paths: Sequence[str | os.PathLike] | str | os.PathLike, *,
+               prune: bool = False, progress: bool = False) -> IngestReport:
+        """Add, update or skip each transcript under ``paths`` (files or folders)."""
+        import time
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        t0 = time.perf_counter()
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            def bar(it):
+                return tqdm(it, desc="ingest", unit="file")
+        with self._writer():
+            ing = Ingestor(self.store, _LockedIndex(self._index, self._index_lock), self.encoder)
+            report = ing.ingest(list(paths), prune=prune, progress=bar)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def remove(self, paths: Sequence[str | os.PathLike] | str | os.PathLike) -> IngestReport:
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        with self._writer():
+            ing = Ingestor(self.store, _LockedIndex(self._index, self._index_lock), self.encoder)
+            return IngestReport(files=ing.remove(list(paths)))
+
+    # -- reading ----------------------------------------------------------------
+    def search(self, question: str, k: int = 5, questioner: str | None = None,
+               spokesperson: str | None = None, date_from: dt.date | str | None = None,
+               date_to: dt.date | str | None = None, *, ranking: str = "hybrid") -> list[Hit]:
+        """The k replies that best answer ``question``, best first, verbatim."""
+        if not isinstance(question, str) or not question.strip():
+            raise PressconError("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise PressconError(f"the question is {len(question):,} characters long; "
+                                f"the limit is {MAX_QUESTION_CHARS:,}")
+        if not isinstance(k, int) or not 1 <= k <= MAX_K:
+            raise PressconError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
+        if ranking not in METHODS:
+            raise PressconError(f"unknown ranking {ranking!r}; choose from {', '.join(METHODS)}")
+        d_from, d_to = _as_date(date_from, "date_from"), _as_date(date_to, "date_to")
+        if d_from and d_to and d_from > d_to:
+            raise PressconError(f"date_from {d_from} is after date_to {d_to}")
+        self._refresh()
+        where, args = self.store.filter_sql(questioner, spokesperson, d_from, d_to)
+        filtered = where != "1"
+
+        dense: dict[int, float] = {}
+        if ranking != "lexical":
+            qv = self.encoder.encode_query(question)
+            allowed = self.store.chunk_ids_where(where, args) if filtered else None
+            with self._index_lock:
+                scores, ids = self._index.search(qv, max(DENSE_CANDIDATES, 10 * k), allowed)
+            owner = self.store.chunk_passages(ids)
+            for s, cid in zip(scores, ids):
+                pid = owner.get(int(cid))
+                if pid is not None and s > dense.get(pid, -1.0):
+                    dense[pid] = float(s)
+        lexical: dict[int, float] = {}
+        if ranking != "dense":
+            lexical = dict(self.store.lexical(fts_query(question), max(LEXICAL_CANDIDATES, 5 * k),
+                                              where, args))
+        if ranking in ("hybrid",) and lexical:
+            # Candidates found only by words still get their true dense score.
+            extra = [pid for pid in lexical if pid not in dense]
+            dense.update(self._dense_scores(qv, extra))
+        scores = fuse(dense, lexical, "hybrid" if ranking == "hybrid" else ranking)
+        best = sorted(scores, key=lambda p: (-scores[p], p))[:k]
+        rows = self.store.passages(best)
+        return [self._hit(rows[p], scores[p]) for p in best if p in rows]
+
+    def _dense_scores(self, qv: np.ndarray, passage_ids: list[int]) -> dict[int, float]:
+        if not passage_ids:
+            return {}
+        out: dict[int, float] = {}
+        q = ",".join("?" * len(passage_ids))
+        for pid, blob in self.store.db.execute(
+                f"SELECT ch.passage_id, v.vector FROM chunks ch JOIN vectors v "
+                f"ON v.text_hash = ch.text_hash AND v.model_id = ? WHERE ch.passage_id IN ({q})",
+                (self.encoder.model_id, *passage_ids)):
+            s = float(np.frombuffer(blob, dtype=np.float32) @ qv)
+            if s > out.get(pid, -1.0):
+                out[pid] = s
+        return out
+
+    @staticmethod
+    def _hit(p, score: float) -> Hit:
+        spokesperson = p.spokesperson or ""
+        return Hit(text=p.text, date=p.date, questioner=p.questioner,
+                   spokesperson=spokesperson, question=p.question, score=round(score, 6),
+                   citation=format_citation(spokesperson, p.date, p.questioner, p.kind),
+                   passage_id=p.id, kind=p.kind, source=p.source, url=p.url, title=p.title)
+
+    # -- facts ---------------------------------------------------------------------
+    def questioners(self) -> list[tuple[str, int]]:
+        return self.store.facet("questioner")
+
+    def spokespersons(self) -> list[tuple[str, int]]:
+        return self.store.facet("spokesperson")
+
+    def info(self) -> dict[str, Any]:
+        first, last = self.store.date_range()
+        size = sum(f.stat().st_size for f in self.index_dir.iterdir() if f.is_file())
+        return {
+            "index_dir": str(self.index_dir),
+            "model_id": self.encoder.model_id,
+            "dim": self.encoder.dim,
+            "chunking": STRATEGY,
+            **self.store.counts(),
+            "vectors_in_index": len(self._index),
+            "first_date": first,
+            "last_date": last,
+            "size_bytes": size,
+            "generation": self.store.generation(),
+        }
+
+
+class _LockedIndex:
+    """The live index, mutated under the lock searches take."""
+
+    def __init__(self, index: VectorIndex, lock: threading.RLock):
+        self._index, self._lock = index, lock
+
+    def add(self, ids, vectors) -> None:
+        with self._lock:
+            self._index.add(ids, vectors)
+
+    def remove(self, ids) -> int:
+        with self._lock:
+            return self._index.remove(ids)

@@ -1,0 +1,381 @@
+"""SQLite, the source of truth: conferences, passages, chunks, vectors and FTS5.
+
+Everything else on disk (the FAISS file, its manifest) is derived from this
+database and can be rebuilt from it without encoding anything again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+
+SCHEMA_VERSION = 1
+
+# Each entry upgrades the schema from version i to i+1; the list index is the
+# version it starts from. New databases run them all in order.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE conferences(
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL UNIQUE,      -- resolved path of the file
+        sha256 TEXT NOT NULL,             -- of the file's bytes: unchanged files are skipped
+        fingerprint TEXT NOT NULL,        -- of the parsed exchanges: the same conference under another name
+        duplicate_of INTEGER,             -- set when an identical conference is already stored
+        date TEXT NOT NULL,
+        spokesperson TEXT NOT NULL,
+        title TEXT NOT NULL,
+        url TEXT,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX conferences_fingerprint ON conferences(fingerprint);
+    CREATE TABLE passages(
+        id INTEGER PRIMARY KEY,
+        conference_id INTEGER NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        date TEXT NOT NULL,               -- copied from the conference for cheap filtering
+        spokesperson TEXT,
+        questioner TEXT,
+        questioner_label TEXT,
+        question TEXT,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX passages_conference ON passages(conference_id);
+    CREATE INDEX passages_date ON passages(date);
+    CREATE INDEX passages_questioner ON passages(questioner);
+    CREATE TABLE chunks(
+        id INTEGER PRIMARY KEY,
+        passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        text_hash TEXT NOT NULL
+    );
+    CREATE INDEX chunks_passage ON chunks(passage_id);
+    CREATE INDEX chunks_hash ON chunks(text_hash);
+    CREATE TABLE vectors(
+        model_id TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        vector BLOB NOT NULL,             -- float32, normalized
+        PRIMARY KEY(model_id, text_hash)
+    ) WITHOUT ROWID;
+    CREATE VIRTUAL TABLE passages_fts USING fts5(
+        question, text, content='passages', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    );
+    -- The database keeps the lexical index in step with passages, inside the
+    -- same transaction, so it can never disagree with them after a crash.
+    CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+        INSERT INTO passages_fts(rowid, question, text) VALUES (new.id, new.question, new.text);
+    END;
+    CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, question, text)
+        VALUES ('delete', old.id, old.question, old.text);
+    END;
+    CREATE TRIGGER passages_au AFTER UPDATE ON passages BEGIN
+        INSERT INTO passages_fts(passages_fts, rowid, question, text)
+        VALUES ('delete', old.id, old.question, old.text);
+        INSERT INTO passages_fts(rowid, question, text) VALUES (new.id, new.question, new.text);
+    END;
+    """,
+]
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def stable_id(*parts: object) -> int:
+    """A positive int64 from its parts: the same content always gets the same id."""
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+@dataclass(frozen=True)
+class PassageRow:
+    id: int
+    conference_id: int
+    ordinal: int
+    kind: str
+    date: dt.date
+    spokesperson: str | None
+    questioner: str | None
+    questioner_label: str | None
+    question: str | None
+    text: str
+    source: str
+    title: str
+    url: str | None
+
+
+_PASSAGE_COLUMNS = """p.id, p.conference_id, p.ordinal, p.kind, p.date, p.spokesperson,
+    p.questioner, p.questioner_label, p.question, p.text, c.source, c.title, c.url"""
+
+
+def _row_to_passage(row: Sequence) -> PassageRow:
+    return PassageRow(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4]),
+                      *row[5:])
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+class Store:
+    """One SQLite database; a connection per thread, writes serialized."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        with self.write() as db:
+            self._migrate(db)
+
+    # -- connections -------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                             check_same_thread=False)
+        # WAL: a chat keeps reading a consistent snapshot while an ingest writes.
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; the generation counter moves with every commit."""
+        with self._write_lock:
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute(
+                    "INSERT INTO meta(key, value) VALUES('generation', '1') "
+                    "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        has_meta = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        version = 0
+        if has_meta:
+            row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has schema version {version}, newer than this "
+                             f"presscon understands ({SCHEMA_VERSION}); upgrade presscon")
+        for step in MIGRATIONS[version:]:
+            for statement in _split_sql(step):
+                db.execute(statement)
+        self._set_meta(db, "schema_version", str(SCHEMA_VERSION))
+
+    # -- meta ---------------------------------------------------------------
+    @staticmethod
+    def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+        db.execute("INSERT INTO meta(key, value) VALUES(?, ?) "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.write() as db:
+            self._set_meta(db, key, value)
+
+    def generation(self) -> int:
+        return int(self.get_meta("generation", "0") or 0)
+
+    # -- reads --------------------------------------------------------------
+    def conference_by_source(self, source: str) -> tuple[int, str, int | None] | None:
+        """(id, sha256, duplicate_of) of the conference stored for a file."""
+        return self.db.execute(
+            "SELECT id, sha256, duplicate_of FROM conferences WHERE source = ?",
+            (source,)).fetchone()
+
+    def original_by_fingerprint(self, fingerprint: str, exclude_source: str) -> tuple[int, str] | None:
+        return self.db.execute(
+            "SELECT id, source FROM conferences WHERE fingerprint = ? AND duplicate_of IS NULL "
+            "AND source != ? LIMIT 1", (fingerprint, exclude_source)).fetchone()
+
+    def sources(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT source FROM conferences ORDER BY source")]
+
+    def chunk_ids_of_conference(self, conference_id: int) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "SELECT ch.id FROM chunks ch JOIN passages p ON p.id = ch.passage_id "
+            "WHERE p.conference_id = ?", (conference_id,))]
+
+    def missing_hashes(self, model_id: str, hashes: Iterable[str]) -> set[str]:
+        """The text hashes that have no stored vector for this model yet."""
+        wanted = set(hashes)
+        if not wanted:
+            return set()
+        have: set[str] = set()
+        items = list(wanted)
+        for i in range(0, len(items), 500):
+            part = items[i:i + 500]
+            q = ",".join("?" * len(part))
+            have.update(r[0] for r in self.db.execute(
+                f"SELECT text_hash FROM vectors WHERE model_id = ? AND text_hash IN ({q})",
+                (model_id, *part)))
+        return wanted - have
+
+    def vectors(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by text hash, for the hashes this model has encoded."""
+        out: dict[str, np.ndarray] = {}
+        hashes = list(dict.fromkeys(hashes))
+        for i in range(0, len(hashes), 500):
+            part = hashes[i:i + 500]
+            q = ",".join("?" * len(part))
+            for h, blob in self.db.execute(
+                    f"SELECT text_hash, vector FROM vectors WHERE model_id = ? AND text_hash IN ({q})",
+                    (model_id, *part)):
+                out[h] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def iter_chunk_vectors(self, model_id: str, batch: int = 20000
+                           ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(chunk ids, vectors) of every stored chunk, in batches, for a rebuild."""
+        cur = self.db.execute(
+            "SELECT ch.id, v.vector FROM chunks ch JOIN vectors v "
+            "ON v.text_hash = ch.text_hash AND v.model_id = ? ORDER BY ch.id", (model_id,))
+        while True:
+            rows = cur.fetchmany(batch)
+            if not rows:
+                return
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            vecs = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+            yield ids, vecs
+
+    def chunks_without_vector(self, model_id: str) -> list[tuple[int, str]]:
+        """(passage id, text hash) of chunks the model has not encoded yet."""
+        return self.db.execute(
+            "SELECT ch.passage_id, ch.text_hash FROM chunks ch LEFT JOIN vectors v "
+            "ON v.text_hash = ch.text_hash AND v.model_id = ? WHERE v.text_hash IS NULL",
+            (model_id,)).fetchall()
+
+    def passages(self, ids: Sequence[int]) -> dict[int, PassageRow]:
+        out: dict[int, PassageRow] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            q = ",".join("?" * len(part))
+            for row in self.db.execute(
+                    f"SELECT {_PASSAGE_COLUMNS} FROM passages p "
+                    f"JOIN conferences c ON c.id = p.conference_id WHERE p.id IN ({q})", part):
+                out[row[0]] = _row_to_passage(row)
+        return out
+
+    def all_passages(self) -> Iterator[PassageRow]:
+        for row in self.db.execute(
+                f"SELECT {_PASSAGE_COLUMNS} FROM passages p "
+                "JOIN conferences c ON c.id = p.conference_id ORDER BY p.date, p.conference_id, p.ordinal"):
+            yield _row_to_passage(row)
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: int(self.db.execute(sql).fetchone()[0])  # noqa: E731
+        return {
+            "conferences": one("SELECT count(*) FROM conferences WHERE duplicate_of IS NULL"),
+            "duplicates": one("SELECT count(*) FROM conferences WHERE duplicate_of IS NOT NULL"),
+            "passages": one("SELECT count(*) FROM passages"),
+            "chunks": one("SELECT count(*) FROM chunks"),
+            "vectors": one("SELECT count(*) FROM vectors"),
+        }
+
+    def date_range(self) -> tuple[str | None, str | None]:
+        return tuple(self.db.execute("SELECT min(date), max(date) FROM conferences").fetchone())
+
+    def facet(self, column: str) -> list[tuple[str, int]]:
+        """Distinct values of questioner or spokesperson with passage counts, most first."""
+        if column not in ("questioner", "spokesperson"):
+            raise ValueError(column)
+        return [(r[0], r[1]) for r in self.db.execute(
+            f"SELECT {column}, count(*) n FROM passages WHERE {column} IS NOT NULL "
+            f"GROUP BY {column} ORDER BY n DESC, {column}")]
+
+    def filter_sql(self, questioner: str | None, spokesperson: str | None,
+                   date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, list]:
+        """A WHERE clause over passages ``p`` for the search filters."""
+        clauses, args = [], []
+        if questioner:
+            clauses.append("p.questioner = ? COLLATE NOCASE")
+            args.append(questioner)
+        if spokesperson:
+            clauses.append("p.spokesperson = ? COLLATE NOCASE")
+            args.append(spokesperson)
+        if date_from:
+            clauses.append("p.date >= ?")
+            args.append(date_from.isoformat())
+        if date_to:
+            clauses.append("p.date <= ?")
+            args.append(date_to.isoformat())
+        return (" AND ".join(clauses) or "1"), args
+
+    def chunk_ids_where(self, where: str, args: list) -> np.ndarray:
+        rows = self.db.execute(
+            f"SELECT ch.id FROM chunks ch JOIN passages p ON p.id = ch.passage_id WHERE {where}",
+            args).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def chunk_passages(self, chunk_ids: Sequence[int]) -> dict[int, int]:
+        out: dict[int, int] = {}
+        ids = [int(i) for i in chunk_ids]
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            q = ",".join("?" * len(part))
+            out.update(self.db.execute(
+                f"SELECT id, passage_id FROM chunks WHERE id IN ({q})", part).fetchall())
+        return out
+
+    def lexical(self, match: str, k: int, where: str = "1", args: Sequence = ()
+                ) -> list[tuple[int, float]]:
+        """(passage id, BM25 score) best first; higher is better."""
+        if not match:
+            return []
+        # bm25() is lower-is-better and negative; question words weigh less than
+        # the reply's because the reply is what the user is after.
+        rows = self.db.execute(
+            "SELECT p.id, -bm25(passages_fts, 0.5, 1.0) AS s FROM passages_fts "
+            "JOIN passages p ON p.id = passages_fts.rowid "
+            f"WHERE passages_fts MATCH ? AND {where} ORDER BY s DESC LIMIT ?",
+            (match, *args, k)).fetchall()
+        return [(r[0], float(r[1])) for r in rows]
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a migration, keeping trigger bodies whole."""
+    out, buf = [], []
+    for line in script.splitlines():
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        if joined and sqlite3.complete_statement(joined):
+            out.append(joined)
+            buf = []
+    rest = "\n".join(buf).strip()
+    if rest and not rest.startswith("--"):
+        out.append(rest)
+    return out
+

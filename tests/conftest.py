@@ -1,0 +1,53 @@
+"""Shared fixtures: a counting fake encoder, the bundled seed, ../shared when present."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from embeddings.encoder import FakeEncoder
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "2021-12-24.txt"
+SHARED = Path(os.environ.get("PRESSCON_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+EVAL = SHARED / "eval"
+
+needs_corpus = pytest.mark.skipif(not (CORPUS / "txt").is_dir(),
+                                  reason=f"development corpus not found at {CORPUS}")
+needs_eval = pytest.mark.skipif(not (EVAL / "dev_questions.jsonl").is_file(),
+                                reason=f"dev questions not found at {EVAL}")
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    # No test may reach a model hub; an attempt fails fast instead of hanging.
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+@pytest.fixture
+def encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture
+def seed_copy(tmp_path) -> Path:
+    """The seed transcript in a folder of its own, safe to edit."""
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    dest = folder / SEED.name
+    dest.write_bytes(SEED.read_bytes())
+    return dest
+
+
+@pytest.fixture
+def retriever(tmp_path, encoder, seed_copy):
+    from rag import Retriever
+    r = Retriever.open(tmp_path / "index", encoder=encoder)
+    report = r.ingest([seed_copy])
+    assert report.ok, report.files
+    yield r
+    r.close()

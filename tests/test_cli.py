@@ -1,0 +1,98 @@
+"""The CLI contract: `search --json` shape, ingest report and exit codes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from rag.cli import main
+
+from conftest import SEED
+
+FAKE = ["--model", "fake-bow-64"]
+
+
+@pytest.fixture
+def index(tmp_path):
+    idx = tmp_path / "idx"
+    result = CliRunner().invoke(main, ["ingest", str(SEED), "--index", str(idx), "-q", *FAKE])
+    assert result.exit_code == 0, result.output
+    return idx
+
+
+def test_search_json_shape(index):
+    result = CliRunner().invoke(main, ["search", "Winter Olympics Japan", "--index", str(index),
+                                       "--k", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)
+    assert isinstance(hits, list) and 1 <= len(hits) <= 3
+    for h in hits:
+        assert set(h) >= {"text", "date", "questioner", "spokesperson", "question", "score",
+                          "citation", "passage_id"}
+        assert h["date"] == "2021-12-24"
+        assert isinstance(h["score"], float) and isinstance(h["passage_id"], int)
+        assert h["text"] and h["citation"].startswith("Zhao Lijian, press conference of 24 December 2021")
+
+
+def test_search_json_empty_is_empty_list(index):
+    result = CliRunner().invoke(main, ["search", "Olympics", "--index", str(index), "--json",
+                                       "--from", "2030-01-01"])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == []
+
+
+def test_human_output_shows_citation_and_verbatim_reply(index):
+    result = CliRunner().invoke(main, ["search", "Lithuania customs", "--index", str(index), "-k", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Zhao Lijian, press conference of 24 December 2021, answering MASTV" in result.output
+    assert "China always acts in a way that conforms to WTO rules." in result.output
+
+
+def test_ingest_reports_failures_and_exits_nonzero(tmp_path, index):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02 not text")
+    result = CliRunner().invoke(main, ["ingest", str(bad), str(SEED), "--index", str(index), "-q"])
+    assert result.exit_code == 1
+    assert "bad.txt" in result.output
+    assert "1 unchanged" in result.output and "1 failed" in result.output
+
+
+def test_query_errors_exit_nonzero_with_a_message(index):
+    result = CliRunner().invoke(main, ["search", "x" * 100_000, "--index", str(index)])
+    assert result.exit_code == 1
+    assert "characters long" in result.output
+    result = CliRunner().invoke(main, ["search", "x", "--index", str(index), "--from", "yesterday"])
+    assert result.exit_code == 1 and "date_from" in result.output
+
+
+def test_other_model_names_reindex(index):
+    result = CliRunner().invoke(main, ["ingest", str(SEED), "--index", str(index), "--model", "fake-bow-32"])
+    assert result.exit_code == 1
+    assert "presscon reindex" in result.output
+
+
+def test_info_json(index):
+    result = CliRunner().invoke(main, ["info", "--index", str(index), "--json"])
+    data = json.loads(result.output)
+    assert data["model_id"] == "fake-bow-64"
+    assert data["conferences"] == 1 and data["passages"] > 10
+    assert data["first_date"] == data["last_date"] == "2021-12-24"
+    assert data["size_bytes"] > 0
+
+
+def test_help_is_fast_and_imports_nothing_heavy():
+    code = ("import sys, rag.cli; rag.cli.main.main(['--help'], standalone_mode=False); "
+            "heavy = [m for m in ('torch', 'faiss', 'gradio', 'sentence_transformers', 'numpy') "
+            "if m in sys.modules]; print('HEAVY', heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in out.stdout
+
+
+def test_console_script_exit_code(tmp_path):
+    exe = [sys.executable, "-m", "rag.cli"]
+    out = subprocess.run([*exe, "search", "", "--index", str(tmp_path / "i"), *[]],
+                         capture_output=True, text=True)
+    assert out.returncode != 0

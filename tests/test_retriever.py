@@ -1,0 +1,119 @@
+"""The Python API contract of DESIGN.md, on the seed, with the fake encoder."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from rag import Hit, ModelMismatchError, PressconError, Retriever
+from embeddings.encoder import FakeEncoder
+
+from conftest import SEED
+
+
+def _collapse(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+SEED_TEXT = _collapse(SEED.read_text(encoding="utf-8"))
+
+
+def test_search_returns_typed_verbatim_hits(retriever):
+    hits = retriever.search("Lithuania customs clearance EU WTO", k=3)
+    assert 1 <= len(hits) <= 3
+    h = hits[0]
+    assert isinstance(h, Hit)
+    assert h.date == dt.date(2021, 12, 24)
+    assert h.spokesperson == "Zhao Lijian"
+    assert h.questioner == "MASTV"
+    assert "Lithuania" in h.text
+    assert h.question and "Dombrovskis" in h.question
+    assert h.citation == "Zhao Lijian, press conference of 24 December 2021, answering MASTV"
+    assert isinstance(h.passage_id, int) and isinstance(h.score, float)
+    for hit in hits:
+        # every paragraph of every reply is a verbatim substring of the transcript
+        for para in hit.text.split("\n\n"):
+            assert _collapse(para) in SEED_TEXT
+    assert [x.score for x in hits] == sorted((x.score for x in hits), reverse=True)
+
+
+def test_filters(retriever):
+    hits = retriever.search("Olympics", k=10, questioner="Phoenix TV")
+    assert hits and all(h.questioner == "Phoenix TV" for h in hits)
+    assert retriever.search("Olympics", k=5, date_from="2022-01-01") == []
+    assert retriever.search("Olympics", k=5, date_to=dt.date(2021, 12, 23)) == []
+    assert retriever.search("Olympics", k=5, date_from="2021-12-24", date_to="2021-12-24")
+    assert retriever.search("Olympics", k=5, spokesperson="Hua Chunying") == []
+    assert retriever.search("Olympics", k=5, spokesperson="zhao lijian")
+    assert retriever.search("Olympics", k=5, questioner="No Such Outlet") == []
+
+
+@pytest.mark.parametrize("ranking", ["hybrid", "dense", "lexical", "rrf"])
+def test_rankings_find_the_reply(retriever, ranking):
+    hits = retriever.search("Japan Olympic Committee Yamashita attend", k=3, ranking=ranking)
+    assert any("Japan" in h.text for h in hits)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("", "empty"), ("   ", "empty"), ("x" * 100_000, "100,000 characters"),
+])
+def test_bad_questions_are_clear_errors(retriever, bad, message):
+    with pytest.raises(PressconError, match=message):
+        retriever.search(bad)
+
+
+def test_bad_arguments(retriever):
+    with pytest.raises(PressconError, match="k must be"):
+        retriever.search("Olympics", k=0)
+    with pytest.raises(PressconError, match="date_from"):
+        retriever.search("Olympics", date_from="24/12/2021")
+    with pytest.raises(PressconError, match="after"):
+        retriever.search("Olympics", date_from="2022-01-01", date_to="2021-01-01")
+
+
+def test_reopen_loads_index_without_encoding(tmp_path, retriever):
+    n = retriever.info()["passages"]
+    retriever.close()
+    enc = FakeEncoder()
+    r2 = Retriever.open(tmp_path / "index", encoder=enc)
+    assert r2.info()["passages"] == n
+    assert r2.info()["vectors_in_index"] == r2.info()["chunks"]
+    r2.search("Olympics")
+    assert enc.encoded == 0  # queries use encode_query; no passage re-encoded
+
+
+def test_missing_faiss_file_is_rebuilt_from_sqlite(tmp_path, retriever):
+    before = [h.passage_id for h in retriever.search("Winter Olympics Russia Putin", k=5)]
+    retriever.close()
+    for f in (tmp_path / "index").glob("vectors.*.faiss"):
+        f.unlink()
+    enc = FakeEncoder()
+    r2 = Retriever.open(tmp_path / "index", encoder=enc)
+    assert enc.encoded == 0
+    assert [h.passage_id for h in r2.search("Winter Olympics Russia Putin", k=5)] == before
+
+
+def test_other_model_is_refused(tmp_path, retriever):
+    retriever.close()
+    with pytest.raises(ModelMismatchError, match="presscon reindex"):
+        Retriever.open(tmp_path / "index", encoder=FakeEncoder(dim=32, model_id="fake-bow-32"))
+
+
+def test_manifest_records_model(tmp_path, retriever):
+    import json
+    m = json.loads((tmp_path / "index" / "manifest.json").read_text())
+    assert m["model_id"] == "fake-bow-64"
+    assert m["dim"] == 64
+    assert m["generation"] == retriever.store.generation()
+    assert m["chunks"] == retriever.info()["chunks"] == m["vectors_in_index"]
+
+
+def test_hit_to_dict_is_json_ready(retriever):
+    import json
+    d = retriever.search("Olympics", k=1)[0].to_dict()
+    assert d["date"] == "2021-12-24"
+    json.dumps(d)
+    for field in ("text", "date", "questioner", "spokesperson", "question", "score",
+                  "citation", "passage_id"):
+        assert field in d
