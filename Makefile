@@ -21,8 +21,8 @@ test: install
 	$(BIN)/python -m pytest
 
 eval: install
-	$(BIN)/presscon eval ../shared/eval/dev_questions.jsonl --corpus ../shared/corpus/txt --compare
-	$(BIN)/presscon eval ../shared/eval/dev_hard.jsonl --corpus ../shared/corpus/txt --compare
+	$(BIN)/presscon eval ../shared/eval/dev_questions.jsonl --corpus ../shared/corpus/txt --corpus data --compare
+	$(BIN)/presscon eval ../shared/eval/dev_hard.jsonl --corpus ../shared/corpus/txt --corpus data --compare
 
 bench: install
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

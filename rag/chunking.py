@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .ids import stable_id, text_hash
+
 MAX_WORDS = 160     # ~ 220 word pieces: leaves room for the question prefix
 QUESTION_WORDS = 40  # a long question must not crowd the reply out of the window
 STRATEGY = "qwin-160-40"
@@ -51,3 +53,12 @@ def chunk_passage(question: str | None, text: str) -> list[Chunk]:
         words = question.split()
         prefix = " ".join(words[:QUESTION_WORDS]) + "\n"
     return [Chunk(i, prefix + w) for i, w in enumerate(_windows(paragraphs, MAX_WORDS))]
+
+
+def chunk_rows(passage_id: int, question: str | None, text: str) -> list[tuple[int, int, str, str]]:
+    """(chunk id, ordinal, text, text hash) of a passage's chunks; ids are stable."""
+    rows = []
+    for ch in chunk_passage(question, text):
+        h = text_hash(ch.text)
+        rows.append((stable_id(passage_id, ch.ordinal, h), ch.ordinal, ch.text, h))
+    return rows

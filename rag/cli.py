@@ -67,7 +67,12 @@ def main() -> None:
               help="Also remove stored conferences whose files are gone from the given folders.")
 @click.option("--json", "as_json", is_flag=True, help="Print the per-file report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only failures and the summary.")
-def ingest(paths, index_dir, model, prune, as_json, quiet):
+@click.option("--watch", is_flag=True,
+              help="Keep running: ingest again whenever files appear or change under PATHS "
+                   "(for a folder a scraper fills). Stop with Ctrl-C.")
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.1),
+              help="With --watch: seconds to let a burst of file events settle.")
+def ingest(paths, index_dir, model, prune, as_json, quiet, watch, interval):
     """Add transcripts (files or folders of .txt/.html) to the index.
 
     Unchanged files are skipped, changed files replace their passages, and only
@@ -76,6 +81,16 @@ def ingest(paths, index_dir, model, prune, as_json, quiet):
     exit code is 1.
     """
     r = _open(index_dir, model)
+    ok = _ingest_once(r, paths, prune, as_json, quiet)
+    if not watch:
+        sys.exit(0 if ok else 1)
+    from .watch import watch_paths
+    click.echo(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)", err=True)
+    watch_paths(list(paths), lambda: _ingest_once(r, paths, prune, as_json, True),
+                settle=interval)
+
+
+def _ingest_once(r, paths, prune, as_json, quiet) -> bool:
     report = r.ingest(list(paths), prune=prune, progress=not (quiet or as_json))
     if as_json:
         click.echo(json.dumps({"files": [f.__dict__ for f in report.files],
@@ -90,7 +105,24 @@ def ingest(paths, index_dir, model, prune, as_json, quiet):
                 note = f" ({f.reason})" if f.reason else ""
                 click.echo(f"{f.status:<10} {f.path}{extra}{note}")
         click.echo(report.summary())
-    sys.exit(0 if report.ok else 1)
+    return report.ok
+
+
+@main.command()
+@_index_option
+@_model_option
+def reindex(index_dir, model):
+    """Re-encode every passage (with --model, switching the index to that model).
+
+    New vectors are stored beside the old ones and the switch is one
+    transaction: a chat reading the index sees the old model or the new one,
+    never a mix. Interrupted, it resumes where it stopped when run again.
+    """
+    from .retriever import Retriever
+    r = Retriever.reindex(index_dir, model=model, progress=True)
+    info = r.info()
+    click.echo(f"reindexed {info['passages']} passages ({info['chunks']} chunks) "
+               f"with {info['model_id']}")
 
 
 @main.command()
@@ -119,14 +151,28 @@ def remove(paths, index_dir):
 @click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest conference date.")
 @click.option("--ranking", type=click.Choice(["hybrid", "dense", "lexical", "rrf"]),
               default="hybrid", show_default=True, help="Ranking method.")
+@click.option("--literal", is_flag=True,
+              help="Do not turn a period, outlet or spokesperson named in the question "
+                   "into filters.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON list of hits (text, date, questioner, spokesperson, "
                    "question, score, citation, passage_id, ...).")
-def search(question, index_dir, k, questioner, spokesperson, date_from, date_to, ranking, as_json):
-    """Find the replies that answer QUESTION, verbatim, with citations."""
+def search(question, index_dir, k, questioner, spokesperson, date_from, date_to, ranking,
+           literal, as_json):
+    """Find the replies that answer QUESTION, verbatim, with citations.
+
+    A period ("in May 2020", "late 2019"), an outlet ("tell Reuters") or a
+    spokesperson named in QUESTION becomes a filter, unless you set that filter
+    yourself or pass --literal; what was applied is printed to stderr.
+    """
     r = _open(index_dir)
+    if not literal and question.strip() and len(question) <= 2000:
+        notes = r.understand(question).notes
+        if notes:
+            click.echo("Understood: " + "; ".join(notes) + "  (--literal to ignore)", err=True)
     hits = r.search(question, k=k, questioner=questioner, spokesperson=spokesperson,
-                    date_from=date_from, date_to=date_to, ranking=ranking)
+                    date_from=date_from, date_to=date_to, ranking=ranking,
+                    understand=not literal)
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return
@@ -163,8 +209,9 @@ def info(index_dir, as_json):
 @main.command("eval")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_index_option
-@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
-              help="Ingest this folder first (incremental: only new or changed files cost time).")
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path), multiple=True,
+              help="Ingest this file or folder first (repeatable; incremental: only new or "
+                   "changed files cost time).")
 @click.option("--ranking", type=click.Choice(["hybrid", "dense", "lexical", "rrf"]),
               default="hybrid", show_default=True)
 @click.option("--compare", is_flag=True,
@@ -181,8 +228,8 @@ def eval_(questions, index_dir, corpus, ranking, compare, misses, as_json):
     from .evaluate import evaluate, format_misses, format_table, load_questions
     qs = load_questions(questions)
     r = _open(index_dir)
-    if corpus is not None:
-        report = r.ingest([corpus], progress=not as_json)
+    if corpus:
+        report = r.ingest(list(corpus), progress=not as_json)
         if not as_json and report.encoded:
             click.echo(report.summary(), err=True)
     rankings = ["lexical", "dense", "hybrid"] if compare else [ranking]

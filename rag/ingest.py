@@ -18,7 +18,7 @@ import numpy as np
 from embeddings.encoder import Encoder
 from embeddings.faiss_index import VectorIndex
 
-from .chunking import chunk_passage
+from .chunking import chunk_rows
 from .models import Conference, ParseError
 from .parse import SUPPORTED_SUFFIXES, parse_file
 from .store import Store, stable_id, text_hash
@@ -119,11 +119,7 @@ def _prepare(conf: Conference) -> list[_PreparedPassage]:
         # Ids depend on content, not position: editing one reply keeps the
         # others' ids (and their cached vectors) as they were.
         pid = stable_id(stem, conf.date.isoformat(), content, n)
-        chunks = []
-        for ch in chunk_passage(ex.question, ex.text):
-            h = text_hash(ch.text)
-            chunks.append((stable_id(pid, ch.ordinal, h), ch.ordinal, ch.text, h))
-        out.append(_PreparedPassage(pid, ex.ordinal, ex, chunks))
+        out.append(_PreparedPassage(pid, ex.ordinal, ex, chunk_rows(pid, ex.question, ex.text)))
     return out
 
 

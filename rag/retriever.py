@@ -7,20 +7,23 @@ import threading
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 
 from embeddings.encoder import DEFAULT_MODEL, Encoder, load_encoder
 from embeddings.faiss_index import VectorIndex
 
-from .chunking import STRATEGY, chunk_passage
+from .chunking import STRATEGY, chunk_passage, chunk_rows
 from .errors import IngestBusyError, ModelMismatchError, PressconError
 from .fusion import METHODS, fuse
 from .ingest import Ingestor, IngestReport
 from .lexical import fts_query
 from .manifest import read_manifest, write_manifest
 from .store import SCHEMA_VERSION, Store, text_hash
+
+if TYPE_CHECKING:
+    from .query import QueryPlan
 
 DB_FILE = "presscon.db"
 LOCK_FILE = "ingest.lock"
@@ -91,6 +94,7 @@ class Retriever:
         self._ingesting = False
         self._index = VectorIndex(encoder.dim)
         self._generation = -1
+        self._vocabulary: tuple | None = None
         self._load_index()
 
     # -- opening ------------------------------------------------------------
@@ -118,11 +122,66 @@ class Retriever:
                 f"the index in {path} was built with model {stored!r}, not {wanted!r}; "
                 f"open it without a model, or run `presscon reindex --index {path} "
                 f"--model {wanted}` to re-encode it")
+        chunking = store.get_meta("chunking")
+        if chunking is not None and chunking != STRATEGY:
+            store.close()
+            raise PressconError(
+                f"the index in {path} was chunked as {chunking!r}; this presscon chunks as "
+                f"{STRATEGY!r}: run `presscon reindex --index {path}` once")
         if encoder is None:
             encoder = load_encoder(wanted)
         if stored is None:
             store.set_meta("model_id", encoder.model_id)
+            store.set_meta("chunking", STRATEGY)
         return cls(path, store, encoder)
+
+    @classmethod
+    def reindex(cls, index_dir: str | os.PathLike | None = None, *, model: str | None = None,
+                encoder: Encoder | None = None, progress: bool = False,
+                batch: int = 256) -> "Retriever":
+        """Re-chunk and re-encode every passage with ``model``, then switch to it.
+
+        New vectors go into SQLite beside the old model's, a batch per
+        transaction, so a crash loses at most one batch and a rerun resumes;
+        the switch itself (chunk rows + model id) is one transaction, so
+        readers see the old index or the new one, never a mix.
+        """
+        path = Path(index_dir) if index_dir is not None else default_index_dir()
+        if not (path / DB_FILE).exists():
+            raise PressconError(f"no index in {path}")
+        store = Store(path / DB_FILE)
+        enc = encoder or load_encoder(model or store.get_meta("model_id") or DEFAULT_MODEL)
+        with _ingest_lock(path):
+            plan = []  # (passage id, chunk id, ordinal, text, hash)
+            for p in store.all_passages():
+                plan.extend((p.id, *row) for row in chunk_rows(p.id, p.question, p.text))
+            texts = {h: t for *_, t, h in plan}
+            todo = sorted(store.missing_hashes(enc.model_id, texts))
+            bar = None
+            if progress and todo:
+                from tqdm.auto import tqdm
+                bar = tqdm(total=len(todo), desc=f"reindex {enc.model_id}", unit="chunk")
+            for i in range(0, len(todo), batch):
+                part = todo[i:i + batch]
+                vecs = enc.encode([texts[h] for h in part], batch_size=32)
+                with store.write() as db:
+                    db.executemany(
+                        "INSERT OR IGNORE INTO vectors(model_id, text_hash, vector) VALUES (?,?,?)",
+                        [(enc.model_id, h, v.astype(np.float32).tobytes()) for h, v in zip(part, vecs)])
+                if bar is not None:
+                    bar.update(len(part))
+            if bar is not None:
+                bar.close()
+            with store.write() as db:
+                db.execute("DELETE FROM chunks")
+                db.executemany("INSERT INTO chunks(id, passage_id, ordinal, text_hash) VALUES (?,?,?,?)",
+                               [(cid, pid, o, h) for pid, cid, o, _, h in plan])
+                Store._set_meta(db, "model_id", enc.model_id)
+                Store._set_meta(db, "chunking", STRATEGY)
+                # Vectors no chunk uses any more (other models, old chunk texts).
+                db.execute("DELETE FROM vectors WHERE model_id != ? OR text_hash NOT IN "
+                           "(SELECT text_hash FROM chunks)", (enc.model_id,))
+        return cls(path, store, enc)
 
     def close(self) -> None:
         self.store.close()
@@ -227,22 +286,15 @@ class Retriever:
     # -- writing --------------------------------------------------------------
     @contextmanager
     def _writer(self) -> Iterator[None]:
-        from filelock import FileLock, Timeout
-        lock = FileLock(str(self.index_dir / LOCK_FILE))
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            raise IngestBusyError(
-                f"another ingest is writing to {self.index_dir}; wait for it to finish") from None
-        self._refresh()
-        self._ingesting = True
-        try:
-            yield
-        finally:
-            self._generation = self.store.generation()
-            self._ingesting = False
-            self._save_index()
-            lock.release()
+        with _ingest_lock(self.index_dir):
+            self._refresh()
+            self._ingesting = True
+            try:
+                yield
+            finally:
+                self._generation = self.store.generation()
+                self._ingesting = False
+                self._save_index()
 
     def ingest(self, paths: Sequence[str | os.PathLike] | str | os.PathLike, *,
                prune: bool = False, progress: bool = False) -> IngestReport:
@@ -273,8 +325,15 @@ class Retriever:
     # -- reading ----------------------------------------------------------------
     def search(self, question: str, k: int = 5, questioner: str | None = None,
                spokesperson: str | None = None, date_from: dt.date | str | None = None,
-               date_to: dt.date | str | None = None, *, ranking: str = "hybrid") -> list[Hit]:
-        """The k replies that best answer ``question``, best first, verbatim."""
+               date_to: dt.date | str | None = None, *, ranking: str = "hybrid",
+               understand: bool = True) -> list[Hit]:
+        """The k replies that best answer ``question``, best first, verbatim.
+
+        With ``understand`` (the default), a period, an outlet or a spokesperson
+        named in the question ("tell AFP in May 2020") fills the filters the
+        caller left empty; ``Retriever.understand`` shows what was taken.
+        If those inferred filters leave nothing, the search runs without them.
+        """
         if not isinstance(question, str) or not question.strip():
             raise PressconError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
@@ -288,13 +347,64 @@ class Retriever:
         if d_from and d_to and d_from > d_to:
             raise PressconError(f"date_from {d_from} is after date_to {d_to}")
         self._refresh()
-        where, args = self.store.filter_sql(questioner, spokesperson, d_from, d_to)
-        filtered = where != "1"
+        given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
+                 "date_from": d_from, "date_to": d_to}
+        text, filters = question, dict(given)
+        if understand:
+            plan = self.understand(question)
+            inferred = {key: v for key, v in plan.filters.items() if given.get(key) is None}
+            # a period is taken whole or not at all: half of one would be a new filter
+            if given["date_from"] or given["date_to"]:
+                inferred.pop("date_from", None)
+                inferred.pop("date_to", None)
+            if inferred:
+                text = plan.text
+                filters.update(inferred)
+        hits = self._ranked(text, k, ranking, filters)
+        if not hits and filters != given:
+            hits = self._ranked(question, k, ranking, given)
+        return hits
 
+    def _ranked(self, text: str, k: int, ranking: str, filters: dict) -> list[Hit]:
+        dense, lexical = self.candidates(text, k, ranking, **filters)
+        scores = fuse(dense, lexical, ranking)
+        best = sorted(scores, key=lambda p: (-scores[p], p))[:k]
+        rows = self.store.passages(best)
+        return [self._hit(rows[p], scores[p]) for p in best if p in rows]
+
+    def understand(self, question: str) -> "QueryPlan":
+        """The filters ``search`` would infer from the question, with notes for the user."""
+        from .profiles import MFA_PROFILE
+        from .query import understand
+        cached = self._vocabulary
+        if cached is None or cached[0] != self.store.generation():
+            # names the index knows, refreshed only when the index changes
+            _, last = self.store.date_range()
+            cached = self._vocabulary = (
+                self.store.generation(),
+                [name for name, _ in self.questioners()],
+                [name for name, _ in self.spokespersons()],
+                dt.date.fromisoformat(last) if last else None)
+        _, questioners, spokespersons, reference = cached
+        return understand(question, questioners=questioners, spokespersons=spokespersons,
+                          aliases=MFA_PROFILE.outlet_aliases, reference=reference)
+
+    def candidates(self, question: str, k: int = 10, ranking: str = "hybrid", *,
+                   questioner: str | None = None, spokesperson: str | None = None,
+                   date_from: dt.date | None = None, date_to: dt.date | None = None
+                   ) -> tuple[dict[int, float], dict[int, float]]:
+        """Dense (best-chunk cosine) and lexical (BM25) scores by passage id.
+
+        For the fused rankings every candidate gets both scores, whichever
+        side found it, so fusion compares like with like.
+        """
+        where, args = self.store.filter_sql(questioner, spokesperson, date_from, date_to)
         dense: dict[int, float] = {}
+        lexical: dict[int, float] = {}
+        match = fts_query(question)
         if ranking != "lexical":
             qv = self.encoder.encode_query(question)
-            allowed = self.store.chunk_ids_where(where, args) if filtered else None
+            allowed = self.store.chunk_ids_where(where, args) if where != "1" else None
             with self._index_lock:
                 scores, ids = self._index.search(qv, max(DENSE_CANDIDATES, 10 * k), allowed)
             owner = self.store.chunk_passages(ids)
@@ -302,18 +412,12 @@ class Retriever:
                 pid = owner.get(int(cid))
                 if pid is not None and s > dense.get(pid, -1.0):
                     dense[pid] = float(s)
-        lexical: dict[int, float] = {}
         if ranking != "dense":
-            lexical = dict(self.store.lexical(fts_query(question), max(LEXICAL_CANDIDATES, 5 * k),
-                                              where, args))
-        if ranking in ("hybrid",) and lexical:
-            # Candidates found only by words still get their true dense score.
-            extra = [pid for pid in lexical if pid not in dense]
-            dense.update(self._dense_scores(qv, extra))
-        scores = fuse(dense, lexical, "hybrid" if ranking == "hybrid" else ranking)
-        best = sorted(scores, key=lambda p: (-scores[p], p))[:k]
-        rows = self.store.passages(best)
-        return [self._hit(rows[p], scores[p]) for p in best if p in rows]
+            lexical = dict(self.store.lexical(match, max(LEXICAL_CANDIDATES, 5 * k), where, args))
+        if ranking in ("hybrid", "rrf"):
+            dense.update(self._dense_scores(qv, [p for p in lexical if p not in dense]))
+            lexical.update(self.store.lexical_for(match, [p for p in dense if p not in lexical]))
+        return dense, lexical
 
     def _dense_scores(self, qv: np.ndarray, passage_ids: list[int]) -> dict[int, float]:
         if not passage_ids:
@@ -359,6 +463,22 @@ class Retriever:
             "size_bytes": size,
             "generation": self.store.generation(),
         }
+
+
+@contextmanager
+def _ingest_lock(index_dir: Path) -> Iterator[None]:
+    """One writer per index: a second ingest is refused at once, not queued."""
+    from filelock import FileLock, Timeout
+    lock = FileLock(str(index_dir / LOCK_FILE))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise IngestBusyError(f"another ingest or reindex is writing to {index_dir}; "
+                              "wait for it to finish") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 class _LockedIndex:

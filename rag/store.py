@@ -6,7 +6,6 @@ database and can be rebuilt from it without encoding anything again.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 import numpy as np
+
+from .ids import stable_id, text_hash  # noqa: F401  (re-exported)
 
 SCHEMA_VERSION = 1
 
@@ -85,16 +86,6 @@ MIGRATIONS: list[str] = [
     END;
     """,
 ]
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def stable_id(*parts: object) -> int:
-    """A positive int64 from its parts: the same content always gets the same id."""
-    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little") & 0x7FFF_FFFF_FFFF_FFFF
 
 
 @dataclass(frozen=True)
@@ -321,8 +312,10 @@ class Store:
         """A WHERE clause over passages ``p`` for the search filters."""
         clauses, args = [], []
         if questioner:
+            # "Kyodo News" finds what the parser stored as "Kyodo"
+            from .parse import normalize_questioner
             clauses.append("p.questioner = ? COLLATE NOCASE")
-            args.append(questioner)
+            args.append(normalize_questioner(questioner) or questioner)
         if spokesperson:
             clauses.append("p.spokesperson = ? COLLATE NOCASE")
             args.append(spokesperson)
@@ -363,6 +356,16 @@ class Store:
             f"WHERE passages_fts MATCH ? AND {where} ORDER BY s DESC LIMIT ?",
             (match, *args, k)).fetchall()
         return [(r[0], float(r[1])) for r in rows]
+
+    def lexical_for(self, match: str, passage_ids: Sequence[int]) -> dict[int, float]:
+        """BM25 scores of the given passages (those found by the dense side)."""
+        if not match or not passage_ids:
+            return {}
+        q = ",".join("?" * len(passage_ids))
+        rows = self.db.execute(
+            "SELECT rowid, -bm25(passages_fts, 0.5, 1.0) FROM passages_fts "
+            f"WHERE passages_fts MATCH ? AND rowid IN ({q})", (match, *passage_ids)).fetchall()
+        return {r[0]: float(r[1]) for r in rows}
 
 
 def _split_sql(script: str) -> list[str]:

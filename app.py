@@ -1,0 +1,262 @@
+"""The presscon web chat: a thin Gradio layer over ``rag.Retriever``.
+
+    python app.py [--index DIR] [--host 127.0.0.1] [--port 7860]
+    presscon serve [--index DIR] [--host 127.0.0.1] [--port 7860]
+
+Every answer is the spokesperson's replies verbatim, each with its citation;
+formatting lives in ``rag.chat_format`` and retrieval in ``rag.retriever``.
+On first start with an empty index, the bundled ``data/`` is ingested.
+
+Programmatic use (``gradio_client``)::
+
+    from gradio_client import Client
+    c = Client("http://127.0.0.1:7860/")
+    out = c.predict("Lithuania customs", 5, "", "", "", "", api_name="/ask")
+    out["hits"][0]["citation"], out["hits"][0]["text"]
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+# Before gradio is imported anywhere: no analytics, no version check, no telemetry.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+if TYPE_CHECKING:  # pragma: no cover
+    import gradio as gr
+    from rag import Retriever
+
+DATA_DIR = Path(__file__).parent / "data"
+MAX_PASSAGES = 20            # the slider's top; the API takes up to the retriever's limit
+DEFAULT_PASSAGES = 5
+CONCURRENCY_LIMIT = 8        # searches running at once (shared by the chat and /ask)
+QUEUE_MAX_SIZE = 256         # waiting requests beyond this are refused, not piled up
+HISTORY_TURNS = 20           # question/answer pairs kept in a chat
+EXAMPLES = [
+    "What did China say about Japan and the Beijing Winter Olympics?",
+    "Is China blocking imports containing parts from Lithuania?",
+    "How did China respond to the Uyghur Forced Labor Prevention Act?",
+    "What does China think of American democracy?",
+    "Will China attend the JCPOA talks in Vienna?",
+]
+
+log = logging.getLogger("presscon.app")
+
+
+# -- the two endpoints' shared core ---------------------------------------------
+def _search(retriever: "Retriever", question: str, k: Any, questioner: Any, spokesperson: Any,
+            date_from: Any, date_to: Any) -> tuple[list, dict[str, Any], str]:
+    """(hits, filters, html); raises PressconError for a user error."""
+    from rag.chat_format import clean_filters, format_hits
+    filters = clean_filters(questioner, spokesperson, date_from, date_to)
+    try:
+        k = int(k) if k not in (None, "") else DEFAULT_PASSAGES
+    except (TypeError, ValueError):
+        k = 0  # the retriever names the valid range
+    hits = retriever.search(question or "", k=k, **filters)
+    return hits, filters, format_hits(hits, question or "", filters=filters)
+
+
+def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LIMIT,
+              max_queue: int = QUEUE_MAX_SIZE) -> "gr.Blocks":
+    """The chat UI plus the ``/ask`` API endpoint, queued, ready to launch."""
+    import gradio as gr
+
+    from rag.chat_format import (facet_choices, format_error, format_question,
+                                 hit_to_dict)
+    from rag.errors import PressconError
+
+    def header() -> str:
+        info = retriever.info()
+        n = info.get("conferences", 0)
+        span = ""
+        if info.get("first_date"):
+            span = (f" from {info['first_date']}" if info["first_date"] == info["last_date"]
+                    else f" from {info['first_date']} to {info['last_date']}")
+        return (f"### presscon: the spokesperson's own words\n"
+                f"Ask a question; get the replies **verbatim** with their citation "
+                f"(date, questioner, spokesperson). Nothing is generated or paraphrased. "
+                f"Searching {n} press conference{'s' if n != 1 else ''}{span}, "
+                f"{info.get('passages', 0):,} passages.")
+
+    def choices():
+        return (facet_choices(retriever.questioners(), "Any questioner"),
+                facet_choices(retriever.spokespersons(), "Any spokesperson"))
+
+    def chat(question, history, k, questioner, spokesperson, date_from, date_to):
+        history = list(history or [])
+        question = (question or "").strip()
+        if not question:
+            return history, "", []
+        try:
+            hits, _, answer = _search(retriever, question, k, questioner, spokesperson,
+                                      date_from, date_to)
+            data = [hit_to_dict(h) for h in hits]
+        except PressconError as e:
+            answer, data = format_error(str(e)), []
+        history += [{"role": "user", "content": format_question(question)},
+                    {"role": "assistant", "content": answer}]
+        return history[-2 * HISTORY_TURNS:], "", data
+
+    def ask(question: str, k: int = DEFAULT_PASSAGES, questioner: str = "",
+            spokesperson: str = "", date_from: str = "", date_to: str = "") -> dict:
+        """The top passages for a question, verbatim: {"question", "filters", "hits", "html"}.
+        Each hit has text, date (ISO), questioner, spokesperson, question, score, citation,
+        passage_id, kind, source, url, title. A user error (empty question, bad date) is an error."""
+        try:
+            hits, filters, answer = _search(retriever, question, k, questioner, spokesperson,
+                                            date_from, date_to)
+        except PressconError as e:
+            raise gr.Error(str(e), print_exception=False) from None
+        return {"question": question, "k": len(hits), "filters": filters,
+                "hits": [hit_to_dict(h) for h in hits], "html": answer}
+
+    q_choices, s_choices = choices()
+    with gr.Blocks(title="presscon", analytics_enabled=False) as demo:
+        intro = gr.Markdown(header())
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    label="Replies, verbatim and cited", height=620, elem_id="pc-chat",
+                    latex_delimiters=[], sanitize_html=True, buttons=["copy"],
+                    feedback_options=None, group_consecutive_messages=False,
+                    placeholder="Ask about anything the spokesperson was asked. "
+                                "Each reply comes back whole, with who asked and when.")
+                with gr.Row():
+                    question = gr.Textbox(
+                        show_label=False, placeholder="Ask a question, e.g. What did China say "
+                        "about the Winter Olympics?", scale=6, max_lines=4, elem_id="pc-question",
+                        autofocus=True, submit_btn=False)
+                    ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80,
+                                        elem_id="pc-ask")
+                gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question],
+                            label="Example questions")
+            with gr.Column(scale=1, min_width=240):
+                k = gr.Slider(1, MAX_PASSAGES, value=DEFAULT_PASSAGES, step=1,
+                              label="Passages per answer")
+                questioner = gr.Dropdown(q_choices, value="", label="Questioner (outlet)",
+                                         allow_custom_value=True, elem_id="pc-questioner")
+                spokesperson = gr.Dropdown(s_choices, value="", label="Spokesperson",
+                                           allow_custom_value=True, elem_id="pc-spokesperson")
+                date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD",
+                                       max_lines=1, elem_id="pc-from")
+                date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD",
+                                     max_lines=1, elem_id="pc-to")
+                gr.Markdown("Filters apply to every question until changed, "
+                            "follow-ups included.")
+                with gr.Row():
+                    reset = gr.Button("Clear filters", size="sm")
+                    new_chat = gr.Button("New chat", size="sm")
+        with gr.Accordion("Hits as JSON (also at the /ask API endpoint)", open=False):
+            hits_json = gr.JSON(label="hits", elem_id="pc-json")
+
+        inputs = [question, chatbot, k, questioner, spokesperson, date_from, date_to]
+        outputs = [chatbot, question, hits_json]
+        common = dict(fn=chat, inputs=inputs, outputs=outputs, concurrency_id="search",
+                      concurrency_limit=concurrency_limit, show_progress="minimal")
+        question.submit(api_name="chat", **common)
+        ask_btn.click(api_visibility="private", **common)
+        gr.api(ask, api_name="ask", concurrency_id="search", concurrency_limit=concurrency_limit)
+
+        reset.click(lambda: (DEFAULT_PASSAGES, "", "", "", ""), None,
+                    [k, questioner, spokesperson, date_from, date_to],
+                    api_visibility="private", queue=False)
+        new_chat.click(lambda: ([], []), None, [chatbot, hits_json],
+                       api_visibility="private", queue=False)
+
+        def refresh():
+            # Another process may have ingested since start: fresh facets and counts.
+            qc, sc = choices()
+            return header(), gr.update(choices=qc), gr.update(choices=sc)
+
+        demo.load(refresh, None, [intro, questioner, spokesperson],
+                  api_visibility="private", queue=False)
+
+    demo.queue(default_concurrency_limit=concurrency_limit, max_size=max_queue)
+    return demo
+
+
+def launch(demo: "gr.Blocks", host: str = "127.0.0.1", port: int = 7860, *,
+           block: bool = True, quiet: bool = True):
+    """Serve ``demo``: no share link, no SSR node server, no MCP, no monitoring.
+    Returns gradio's (app, local_url, share_url); with block=True only after Ctrl+C."""
+    from rag.chat_format import CSS
+    from rag.errors import PressconError
+    try:
+        return demo.launch(
+            server_name=host, server_port=int(port), share=False, inbrowser=False,
+            prevent_thread_lock=not block, quiet=quiet, show_error=False,
+            ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False,
+            max_file_size="1mb", footer_links=["api"], css=CSS)
+    except OSError as e:
+        raise PressconError(f"cannot serve on {host}:{port}: {e}; is another server using "
+                            f"the port? Pass --port to choose another") from None
+
+
+def ensure_index(retriever: "Retriever", data_dir: Path = DATA_DIR) -> None:
+    """Ingest the bundled transcripts into an empty index (first run)."""
+    from rag.errors import PressconError
+    if retriever.info().get("conferences", 0):
+        return
+    if not data_dir.is_dir():
+        raise PressconError(f"the index in {retriever.index_dir} is empty and the bundled "
+                            f"transcripts ({data_dir}) are missing; run `presscon ingest PATH`")
+    print(f"First run: building the index in {retriever.index_dir} from {data_dir}",
+          file=sys.stderr, flush=True)
+    report = retriever.ingest([data_dir], progress=True)
+    for f in report.files:
+        if f.status == "failed":
+            print(f"failed     {f.path}: {f.reason}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr, flush=True)
+
+
+def main(index_dir: str | os.PathLike | None = None, host: str = "127.0.0.1",
+         port: int = 7860, *, data_dir: Path = DATA_DIR) -> None:
+    """Open (building if empty) the index and serve the chat until Ctrl+C."""
+    from rag import Retriever
+    retriever = Retriever.open(index_dir)
+    try:
+        ensure_index(retriever, data_dir)
+        retriever.search("warm up the model", k=1)  # the first user should not wait for it
+        demo = build_app(retriever)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            print(f"Warning: binding {host}: anyone who can reach this machine can use the "
+                  f"chat (there is no login).", file=sys.stderr)
+        launch(demo, host, port, block=False)
+        shown = f"[{host}]" if ":" in host else host
+        print(f"presscon chat on http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
+        try:
+            while demo.is_running:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            print("Stopping.", file=sys.stderr)
+        finally:
+            demo.close()
+    finally:
+        retriever.close()
+
+
+def _cli(argv: list[str] | None = None) -> None:
+    import argparse
+    p = argparse.ArgumentParser(description="The presscon web chat.")
+    p.add_argument("--index", default=None, help="index folder (default: $PRESSCON_INDEX "
+                   "or the user data folder); built from data/ when empty")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    args = p.parse_args(argv)
+    from rag.errors import PressconError
+    try:
+        main(index_dir=args.index, host=args.host, port=args.port)
+    except PressconError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    _cli()

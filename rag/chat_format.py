@@ -1,0 +1,293 @@
+"""HTML for the web chat: hits in, escaped and cited markup out.
+
+Pure functions, no retrieval and no gradio, so they are unit-testable alone.
+Every transcript word goes through :func:`escape_text`; the reply is shown
+whole (a long one collapsed behind ``<details>`` with its best-matching
+paragraph first), never summarized or cut.
+
+The markup is meant for a Markdown renderer that passes HTML through (Gradio's
+Chatbot): it never contains a blank line, so the renderer sees one HTML block
+and leaves its inside alone, and the characters Markdown, GFM or LaTeX would
+act on (``* _ ` ~ [ ] | $ #`` and the backslash) are written as character
+references so they show as typed.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import asdict, is_dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .retriever import Hit
+
+# A reply longer than this (and of more than one paragraph) is shown collapsed.
+COLLAPSE_CHARS = 900
+
+# One pass: HTML's own specials, then what Markdown, GFM or LaTeX would act on.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
+                          **{c: f"&#{ord(c)};" for c in "\\`*_~[]|$#{}"}})
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further
+had has have having he her here hers herself him himself his how i if in into is it its
+itself just me more most my myself no nor not now of off on once only or other our ours
+ourselves out over own same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours yourself yourselves
+china chinese china's comment comments say said says think view views position response
+respond tell any please what's side
+""".split())
+
+
+# -- escaping ------------------------------------------------------------------
+def escape_text(text: str) -> str:
+    """``text`` as HTML that shows exactly these characters: tags, entities,
+    Markdown and LaTeX markers in a transcript are displayed, never acted on."""
+    return text.translate(_ESCAPES)
+
+
+def _paragraph_html(paragraph: str) -> str:
+    # Paragraphs are separated by a blank line; a lone newline inside one is a line break.
+    return "<br>".join(escape_text(line) for line in paragraph.split("\n"))
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is a plain http(s) link, else None (no javascript: links)."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+# -- the reply -----------------------------------------------------------------
+def paragraphs(text: str) -> list[str]:
+    """The reply's paragraphs (split on blank lines), each verbatim."""
+    parts = [p for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+    return parts or [text]
+
+
+def _terms(text: str) -> set[str]:
+    out = set()
+    for w in _WORD.findall(text.lower()):
+        w = w.replace("’", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        if len(w) < 2 or w in _STOPWORDS:
+            continue
+        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.add(w)
+    return out
+
+
+def best_paragraph(paras: Sequence[str], question: str) -> int:
+    """Index of the paragraph sharing the most content words with the question
+    (the earliest on a tie, the first when none shares any). A display aid:
+    it picks which whole paragraph to show first, it never cuts one."""
+    wanted = _terms(question)
+    if not wanted or len(paras) < 2:
+        return 0
+    best, best_score = 0, 0
+    for i, p in enumerate(paras):
+        score = len(wanted & _terms(p))
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+# -- one hit -------------------------------------------------------------------
+def format_date(date: Any) -> str:
+    """24 December 2021 (ISO 2021-12-24 in the title attribute)."""
+    try:
+        return f"{date.day} {date:%B %Y}"
+    except (AttributeError, ValueError):
+        return str(date)
+
+
+def _source_html(hit: "Hit") -> str:
+    parts = []
+    url = safe_url(getattr(hit, "url", None))
+    title = getattr(hit, "title", "") or ""
+    source = getattr(hit, "source", "") or ""
+    if url:
+        label = escape_text(title or url)
+        parts.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+                     f'rel="noopener noreferrer nofollow">{label}</a>')
+    if source:
+        name = source.replace("\\", "/").rsplit("/", 1)[-1]
+        parts.append(f'<span class="pc-file" title="{html.escape(source, quote=True)}">'
+                     f'{escape_text(name)}</span>')
+    return " · ".join(parts)
+
+
+def format_hit(hit: "Hit", rank: int, question: str = "", *,
+               collapse_chars: int = COLLAPSE_CHARS) -> str:
+    """One cited passage: citation line, the question asked, the whole reply."""
+    date_iso = hit.date.isoformat() if hasattr(hit.date, "isoformat") else str(hit.date)
+    kind = getattr(hit, "kind", "answer") or "answer"
+    who = escape_text(hit.spokesperson or "Spokesperson")
+    when = escape_text(format_date(hit.date))
+    if kind == "statement":
+        role = "opening statement"
+    else:
+        role = "answering " + (f'<span class="pc-b">{escape_text(hit.questioner)}</span>' if hit.questioner
+                               else "an unnamed questioner")
+    head = (f'<div class="pc-cite"><span class="pc-rank">{rank}</span> '
+            f'<span class="pc-b">{who}</span>, press conference of <time datetime="{escape_text(date_iso)}">'
+            f'{when}</time>, {role}</div>')
+
+    parts = [f'<div class="pc-hit" data-passage-id="{escape_text(str(hit.passage_id))}">', head]
+    if hit.question:
+        asker = escape_text(hit.questioner) if hit.questioner else "Question"
+        parts.append(f'<div class="pc-question"><span class="pc-b">{asker}:</span> {escape_text(hit.question)}</div>')
+
+    paras = paragraphs(hit.text)
+    best = best_paragraph(paras, question)
+    collapse = len(paras) > 1 and len(hit.text) > collapse_chars
+    speaker = f'<span class="pc-b">{who}:</span> '
+    if collapse:
+        parts.append(f'<div class="pc-reply pc-best"><p class="pc-mark">{speaker}'
+                     f'{_paragraph_html(paras[best])}</p>'
+                     f'<p class="pc-note">Best-matching paragraph ({best + 1} of {len(paras)}) '
+                     f'of the reply, quoted whole.</p></div>')
+        body = "".join(
+            f'<p class="pc-mark">{_paragraph_html(p)}</p>' if i == best else f"<p>{_paragraph_html(p)}</p>"
+            for i, p in enumerate(paras))
+        parts.append(f'<details class="pc-full"><summary>Show the whole reply '
+                     f'({len(paras)} paragraphs, {_word_count(hit.text):,} words)</summary>'
+                     f'<div class="pc-reply">{body}</div></details>')
+    else:
+        body = "".join(f"<p>{speaker if i == 0 else ''}{_paragraph_html(p)}</p>"
+                       for i, p in enumerate(paras))
+        parts.append(f'<div class="pc-reply">{body}</div>')
+
+    meta = [f"Citation: {escape_text(hit.citation)}"]
+    source = _source_html(hit)
+    if source:
+        meta.append(f"Source: {source}")
+    try:
+        meta.append(f"score {float(hit.score):.3f}")
+    except (TypeError, ValueError):
+        pass
+    parts.append(f'<div class="pc-meta">{" · ".join(meta)}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# -- a whole answer --------------------------------------------------------------
+def clean_filters(questioner: str | None = None, spokesperson: str | None = None,
+                  date_from: Any = None, date_to: Any = None) -> dict[str, str | None]:
+    """Filter values as the retriever takes them: blanks become None."""
+    def norm(v: Any) -> str | None:
+        if v is None:
+            return None
+        v = str(v).strip()
+        return v or None
+    return {"questioner": norm(questioner), "spokesperson": norm(spokesperson),
+            "date_from": norm(date_from), "date_to": norm(date_to)}
+
+
+def describe_filters(filters: Mapping[str, Any] | None) -> str:
+    """'questioner Bloomberg, from 2021-01-01 to 2021-12-31' ('' when none)."""
+    if not filters:
+        return ""
+    parts = []
+    if filters.get("questioner"):
+        parts.append(f"questioner {filters['questioner']}")
+    if filters.get("spokesperson"):
+        parts.append(f"spokesperson {filters['spokesperson']}")
+    d_from, d_to = filters.get("date_from"), filters.get("date_to")
+    if d_from and d_to:
+        parts.append(f"from {d_from} to {d_to}")
+    elif d_from:
+        parts.append(f"from {d_from}")
+    elif d_to:
+        parts.append(f"up to {d_to}")
+    return ", ".join(parts)
+
+
+def format_no_hits(filters: Mapping[str, Any] | None = None) -> str:
+    active = describe_filters(filters)
+    if active:
+        return (f'<div class="pc-empty"><span class="pc-b">No passage found</span> with these filters: '
+                f'{escape_text(active)}. Widen the date range or set the questioner or '
+                f'spokesperson back to “Any”.</div>')
+    return '<div class="pc-empty"><span class="pc-b">No passage found.</span> The index may be empty.</div>'
+
+
+def format_hits(hits: Sequence["Hit"], question: str = "", *,
+                filters: Mapping[str, Any] | None = None,
+                collapse_chars: int = COLLAPSE_CHARS) -> str:
+    """The chat's answer: each hit verbatim with its citation, best first."""
+    if not hits:
+        return format_no_hits(filters)
+    active = describe_filters(filters)
+    n = len(hits)
+    head = (f'<div class="pc-summary">{n} {"reply" if n == 1 else "replies"}, quoted verbatim'
+            + (f" · filters: {escape_text(active)}" if active else "") + "</div>")
+    return ('<div class="pc-answer">' + head
+            + "".join(format_hit(h, i, question, collapse_chars=collapse_chars)
+                      for i, h in enumerate(hits, 1))
+            + "</div>")
+
+
+def format_error(message: str) -> str:
+    return f'<div class="pc-error"><span class="pc-b">Cannot search:</span> {escape_text(message)}</div>'
+
+
+def format_question(question: str) -> str:
+    """The user's own message, shown as typed (escaped like a transcript)."""
+    return f'<div class="pc-user">{_paragraph_html(question)}</div>'
+
+
+# -- structured output -------------------------------------------------------------
+def hit_to_dict(hit: Any) -> dict[str, Any]:
+    """JSON-ready fields of a hit (date as ISO string)."""
+    if hasattr(hit, "to_dict"):
+        return hit.to_dict()
+    d = asdict(hit) if is_dataclass(hit) else dict(vars(hit))
+    if hasattr(d.get("date"), "isoformat"):
+        d["date"] = d["date"].isoformat()
+    return d
+
+
+def facet_choices(pairs: Iterable[tuple[str, int]], any_label: str) -> list[tuple[str, str]]:
+    """Dropdown choices: ('Any …', '') then 'Name (count)' -> name, most frequent first."""
+    return [(any_label, "")] + [(f"{name} ({count})", name) for name, count in pairs]
+
+
+CSS = """
+/* Some gradio wheels ship a truncated SourceSansPro-SemiBold.woff2 (a few glyphs), so
+   semibold text mixes fonts letter by letter; the complete Bold face stands in for it. */
+@font-face { font-family: "Source Sans Pro"; font-style: normal; font-weight: 600;
+             src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
+.pc-answer { display: flex; flex-direction: column; gap: 0.9em; }
+.pc-b { font-weight: 600; }
+.pc-summary { font-size: 0.85em; color: var(--body-text-color-subdued); }
+.pc-hit { border-left: 3px solid var(--color-accent); padding: 0.2em 0 0.2em 0.8em; }
+.pc-cite { font-size: 0.95em; margin-bottom: 0.3em; }
+.pc-rank { display: inline-block; min-width: 1.5em; padding: 0 0.35em; border-radius: 0.6em;
+           text-align: center; font-size: 0.8em; font-weight: 600;
+           background: var(--color-accent); color: white; }
+.pc-question { font-size: 0.9em; opacity: 0.8; margin-bottom: 0.4em; }
+.pc-reply p { margin: 0 0 0.55em 0; }
+.pc-mark { background: var(--color-accent-soft); border-radius: 4px; padding: 0.15em 0.35em; }
+.pc-note { font-size: 0.8em; color: var(--body-text-color-subdued); }
+.pc-full summary { cursor: pointer; font-size: 0.9em; color: var(--color-accent); margin: 0.2em 0; }
+.pc-meta { font-size: 0.8em; color: var(--body-text-color-subdued); margin-top: 0.3em; }
+.pc-empty, .pc-error { padding: 0.3em 0; }
+.pc-error { color: var(--error-text-color, #b91c1c); }
+"""

@@ -1,0 +1,199 @@
+"""Query understanding without a language model: a period, an outlet or a
+spokesperson named in the question become filters the user can see and undo.
+
+"What did the spokesperson tell AFP in May 2020 about ..." searches May 2020
+replies to AFP. Only explicit cues are taken: an outlet counts when a verb of
+asking or telling stands before it ("tell AFP", "answering the BBC", "asked by
+Reuters"), so "What did China say about Reuters journalists?" is not limited
+to Reuters' questions.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from dateutil.relativedelta import relativedelta
+
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS.pop("may", None)  # handled with care below: "may" is also a verb
+_MONTH_NAMES = "|".join(sorted((m for m in MONTHS), key=len, reverse=True)) + "|may"
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11),
+           "winter": (12, 2)}
+
+_PART = r"(?P<part>early|beginning of|start of|mid|middle of|late|end of)[\s-]*"
+_RE_DAY = re.compile(
+    rf"\b(?:on\s+)?(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})|(?P<m2>{_MONTH_NAMES})\s+(?P<d2>\d{{1,2}})"
+    rf"(?:st|nd|rd|th)?,?)\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+_RE_MONTH = re.compile(rf"\b(?:in\s+|during\s+)?(?:{_PART})?(?P<m>{_MONTH_NAMES})\s*,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+_RE_SEASON = re.compile(
+    r"\b(?:in\s+|during\s+)?(?:(?P<last>last)\s+)?(?:(?P<part>early|mid|late)[\s-]*)?"
+    r"(?P<s>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?\b", re.I)
+_RE_YEAR = re.compile(rf"\b(?:in\s+|during\s+)?(?:(?P<part>early|mid|late|end of)[\s-]*)?(?P<y>(?:19|20)\d\d)\b", re.I)
+_RE_LAST = re.compile(r"\b(?P<w>last|this)\s+(?P<unit>year|month)\b", re.I)
+
+_ASK_CUE = r"(?:tell|tells|told|telling|answer|answers|answered|answering|repl(?:y|ied|ying)\s+to|asked\s+by|question\s+from|to|from|by)"
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What was recognized in a question. ``text`` is the question with the
+    recognized phrases taken out, for ranking; ``notes`` say what was applied."""
+
+    question: str
+    text: str
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    questioner: str | None = None
+    spokesperson: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def filters(self) -> dict:
+        return {k: v for k, v in (("date_from", self.date_from), ("date_to", self.date_to),
+                                  ("questioner", self.questioner),
+                                  ("spokesperson", self.spokesperson)) if v is not None}
+
+
+def _month_range(year: int, month: int, part: str | None) -> tuple[dt.date, dt.date]:
+    last = calendar.monthrange(year, month)[1]
+    part = (part or "").lower()
+    if part in ("early", "beginning of", "start of"):
+        return dt.date(year, month, 1), dt.date(year, month, 10)
+    if part in ("mid", "middle of"):
+        return dt.date(year, month, 10), dt.date(year, month, 20)
+    if part in ("late", "end of"):
+        return dt.date(year, month, 20), dt.date(year, month, last)
+    return dt.date(year, month, 1), dt.date(year, month, last)
+
+
+def _season_range(year: int, season: str, part: str | None) -> tuple[dt.date, dt.date]:
+    first, lastm = SEASONS[season.lower()]
+    start = dt.date(year, first, 1)
+    end_year = year + 1 if lastm < first else year
+    end = dt.date(end_year, lastm, calendar.monthrange(end_year, lastm)[1])
+    # Seasons are vague; a month of slack either side keeps the answer in range.
+    start, end = start - relativedelta(months=1), end + relativedelta(months=1)
+    part = (part or "").lower()
+    if part == "early":
+        end = start + relativedelta(months=3)
+    elif part == "late":
+        start = end - relativedelta(months=3)
+    return start, end
+
+
+def _year_range(year: int, part: str | None) -> tuple[dt.date, dt.date]:
+    part = (part or "").lower()
+    if part == "early":
+        return dt.date(year, 1, 1), dt.date(year, 5, 31)
+    if part == "mid":
+        return dt.date(year, 4, 1), dt.date(year, 9, 30)
+    if part in ("late", "end of"):
+        return dt.date(year, 8, 1), dt.date(year, 12, 31)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _month(name: str) -> int:
+    name = name.lower()
+    return 5 if name == "may" else MONTHS[name]
+
+
+def _find_period(q: str, reference: dt.date | None):
+    """(start, end, matched span, description) of the first period named."""
+    m = _RE_DAY.search(q)
+    if m:
+        day = int(m.group("d1") or m.group("d2"))
+        try:
+            d = dt.date(int(m.group("y")), _month(m.group("m1") or m.group("m2")), day)
+            return d, d, m.span(), m.group(0).strip()
+        except ValueError:
+            pass
+    m = _RE_MONTH.search(q)
+    if m:
+        s, e = _month_range(int(m.group("y")), _month(m.group("m")), m.group("part"))
+        return s, e, m.span(), m.group(0).strip()
+    m = _RE_SEASON.search(q)
+    if m and (m.group("y") or (m.group("last") and reference)):
+        if m.group("y"):
+            year = int(m.group("y"))
+        else:
+            first = SEASONS[m.group("s").lower()][0]
+            year = reference.year if reference.month > first + 2 else reference.year - 1
+            if m.group("last") and year == reference.year and reference.month <= first + 3:
+                year -= 1
+        s, e = _season_range(year, m.group("s"), m.group("part"))
+        return s, e, m.span(), m.group(0).strip()
+    m = _RE_YEAR.search(q)
+    if m:
+        s, e = _year_range(int(m.group("y")), m.group("part"))
+        return s, e, m.span(), m.group(0).strip()
+    m = _RE_LAST.search(q)
+    if m and reference:
+        if m.group("unit").lower() == "year":
+            year = reference.year - (1 if m.group("w").lower() == "last" else 0)
+            s, e = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        else:
+            ref = reference - relativedelta(months=1) if m.group("w").lower() == "last" else reference
+            s, e = _month_range(ref.year, ref.month, None)
+        return s, e, m.span(), m.group(0).strip()
+    return None
+
+
+def _find_name(q: str, names: Iterable[str], cue: bool) -> tuple[str, tuple[int, int]] | None:
+    for name in sorted(set(names), key=len, reverse=True):
+        if len(name) < 2:
+            continue
+        pattern = re.escape(name)
+        if cue:
+            m = re.search(rf"\b{_ASK_CUE}\s+(?:the\s+)?({pattern})\b(?!['’]s)", q, re.I) \
+                or re.search(rf"\b({pattern})['’]s\s+question\b|\b({pattern})\s+asked\b", q, re.I)
+        else:
+            m = re.search(rf"\b({pattern})\b", q, re.I)
+        if m:
+            g = next(i for i in range(1, (m.lastindex or 1) + 1) if m.group(i))
+            return name, m.span(g)
+    return None
+
+
+def understand(question: str, *, questioners: Iterable[str] = (),
+               spokespersons: Iterable[str] = (), aliases: dict[str, str] | None = None,
+               reference: dt.date | None = None) -> QueryPlan:
+    """Recognize a period, an outlet and a spokesperson in ``question``.
+
+    ``questioners``/``spokespersons`` are the names the index knows;
+    ``aliases`` maps other spellings to them ("Kyodo News" -> "Kyodo");
+    ``reference`` anchors "last year" (the newest conference in the index).
+    """
+    notes: list[str] = []
+    spans: list[tuple[int, int]] = []
+    plan: dict = {}
+    period = _find_period(question, reference)
+    if period:
+        s, e, span, said = period
+        plan["date_from"], plan["date_to"] = s, e
+        spans.append(span)
+        notes.append(f"dates {s.isoformat()} to {e.isoformat()} (from \"{said}\")")
+    names = dict((n, n) for n in questioners)
+    for alias, canonical in (aliases or {}).items():
+        if canonical in names:
+            names.setdefault(alias, canonical)
+    found = _find_name(question, names, cue=True)
+    if found:
+        name, span = found
+        plan["questioner"] = names[name]
+        spans.append(span)
+        notes.append(f"questioner {names[name]} (from \"{question[span[0]:span[1]]}\")")
+    found = _find_name(question, spokespersons, cue=False)
+    if found:
+        name, span = found
+        plan["spokesperson"] = name
+        spans.append(span)
+        notes.append(f"spokesperson {name}")
+    text = question
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + " " + text[b:]
+    text = re.sub(r"\s+", " ", text).strip() or question
+    return QueryPlan(question=question, text=text, notes=tuple(notes), **plan)

@@ -1,0 +1,131 @@
+"""A real browser (Debian's headless Chromium driven by Playwright) uses the chat.
+
+Skips, saying why, when /usr/bin/chromium or the ``playwright`` package is
+absent. Playwright only drives the system browser: nothing is downloaded.
+"""
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+# app.py is a top-level module beside rag/: importable from the project root.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason=f"{CHROMIUM} not found (apt-get install -y chromium)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="the playwright package is not installed "
+                                      "(pip install playwright; no browser download needed)")
+
+INJECTED = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> $5 *and* $6'
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def url(tmp_path, encoder, seed_copy):
+    """The chat over the seed, with markup planted in one reply."""
+    import app
+    from rag import Retriever
+    text = seed_copy.read_text(encoding="utf-8")
+    marker = "China always acts in a way that conforms to WTO rules."
+    assert marker in text
+    seed_copy.write_text(text.replace(marker, f"{marker} {INJECTED}"), encoding="utf-8")
+    r = Retriever.open(tmp_path / "index", encoder=encoder)
+    assert r.ingest([seed_copy]).ok
+    demo = app.build_app(r)
+    _, local_url, _ = app.launch(demo, "127.0.0.1", _free_port(), block=False)
+    try:
+        yield local_url
+    finally:
+        demo.close()
+        r.close()
+
+
+@pytest.fixture
+def page(tmp_path):
+    # launch() gives the browser a fresh temporary profile (--user-data-dir) of its own.
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            pg = browser.new_page(viewport={"width": 1280, "height": 900})
+            pg.set_default_timeout(30_000)
+            yield pg
+        finally:
+            browser.close()
+
+
+def _ask(page, question: str) -> None:
+    before = page.locator(".pc-answer, .pc-empty, .pc-error").count()
+    page.fill("#pc-question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('.pc-answer, .pc-empty, .pc-error').length > n", arg=before)
+
+
+def test_page_renders_and_a_question_shows_a_cited_passage(url, page):
+    outside = []
+    page.on("request", lambda req: outside.append(req.url)
+            if not req.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    page.goto(url)
+    page.wait_for_selector("#pc-question textarea")
+    assert "presscon" in page.title()
+    assert "1 press conference" in page.inner_text("body")
+
+    _ask(page, "Is China blocking imports with parts from Lithuania? WTO customs")
+    first = page.locator(".pc-hit").first
+    cite = first.locator(".pc-cite").inner_text()
+    assert "Zhao Lijian" in cite and "24 December 2021" in cite and "answering MASTV" in cite
+    assert "Dombrovskis" in first.locator(".pc-question").inner_text()
+    reply = first.locator(".pc-reply").first.inner_text()
+    assert "China always acts in a way that conforms to WTO rules." in reply
+    assert "2021-12-24.txt" in first.locator(".pc-meta").inner_text()
+
+    # markup planted in the transcript shows as text and never runs
+    assert INJECTED in reply
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator(".pc-answer img, .pc-answer script").count() == 0
+    assert outside == [], f"the page fetched from outside: {outside}"
+
+
+def test_long_reply_expands_and_filters_hold_for_follow_ups(url, page):
+    page.goto(url)
+    page.wait_for_selector("#pc-question textarea")
+    _ask(page, "Uyghur Forced Labor Prevention Act Xinjiang genocide")
+    details = page.locator(".pc-answer details.pc-full").first
+    assert details.count() == 1
+    assert not details.evaluate("d => d.open")
+    details.locator("summary").click()
+    assert details.evaluate("d => d.open")
+    assert "Crimes against humanity" in details.inner_text()
+
+    # a date filter that excludes everything, kept for the follow-up question
+    page.fill("#pc-from textarea, #pc-from input", "2022-01-01")
+    _ask(page, "Olympics")
+    assert "No passage found" in page.locator(".pc-empty").last.inner_text()
+    assert "from 2022-01-01" in page.locator(".pc-empty").last.inner_text()
+    _ask(page, "And Japan?")
+    assert page.locator(".pc-empty").count() == 2
+    # cleared: answers again
+    page.fill("#pc-from textarea, #pc-from input", "")
+    _ask(page, "Olympics Japan")
+    assert "Phoenix TV" in page.locator(".pc-answer").last.inner_text() or \
+        "The Paper" in page.locator(".pc-answer").last.inner_text()

@@ -1,0 +1,71 @@
+"""Query understanding: periods, outlets and spokespersons named in a question."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rag.query import understand
+
+OUTLETS = ["Kyodo", "China Daily", "AFP", "Reuters", "BBC", "Prensa Latina", "TASS"]
+PEOPLE = ["Hua Chunying", "Zhao Lijian", "Geng Shuang"]
+ALIASES = {"kyodo news": "Kyodo", "agence france-presse": "AFP"}
+D = dt.date
+
+
+def plan(q, reference=D(2020, 7, 1)):
+    return understand(q, questioners=OUTLETS, spokespersons=PEOPLE, aliases=ALIASES,
+                      reference=reference)
+
+
+@pytest.mark.parametrize("q, start, end", [
+    ("What did they say in May 2020 about masks?", D(2020, 5, 1), D(2020, 5, 31)),
+    ("In late March 2020, what about Pompeo?", D(2020, 3, 20), D(2020, 3, 31)),
+    ("in early April 2020", D(2020, 4, 1), D(2020, 4, 10)),
+    ("at the end of June 2020", D(2020, 6, 20), D(2020, 6, 30)),
+    ("in February 2020", D(2020, 2, 1), D(2020, 2, 29)),
+    ("on 24 December 2021", D(2021, 12, 24), D(2021, 12, 24)),
+    ("on December 24, 2021", D(2021, 12, 24), D(2021, 12, 24)),
+    ("during 2019", D(2019, 1, 1), D(2019, 12, 31)),
+    ("in mid-2018", D(2018, 4, 1), D(2018, 9, 30)),
+    ("last year", D(2019, 1, 1), D(2019, 12, 31)),
+])
+def test_periods(q, start, end):
+    p = plan(q)
+    assert (p.date_from, p.date_to) == (start, end)
+    assert p.notes and start.isoformat() in p.notes[0]
+
+
+def test_season_is_widened_around_the_named_one():
+    p = plan("What did Beijing say in late summer 2018?")
+    assert p.date_from <= D(2018, 8, 21) <= p.date_to
+    assert p.date_from >= D(2018, 5, 1) and p.date_to <= D(2018, 10, 31)
+
+
+def test_outlet_needs_a_cue():
+    assert plan("What did the spokesperson tell Kyodo News about textbooks?").questioner == "Kyodo"
+    assert plan("Answering the BBC, what was said about the lab?").questioner == "BBC"
+    assert plan("What did China say about Reuters journalists?").questioner is None
+    assert plan("Reuters asked about Hong Kong").questioner == "Reuters"
+
+
+def test_spokesperson_and_text_without_filter_words():
+    p = plan("What did Hua Chunying tell AFP in May 2020 about vaccines?")
+    assert p.spokesperson == "Hua Chunying" and p.questioner == "AFP"
+    assert "May 2020" not in p.text and "AFP" not in p.text and "vaccines" in p.text
+
+
+def test_nothing_recognized():
+    p = plan("May China and the US cooperate on climate?")
+    assert p.filters == {} and p.notes == () and p.text == p.question
+
+
+def test_retriever_applies_and_falls_back(retriever):
+    hits = retriever.search("What did the spokesperson tell TASS in December 2021 about Putin?", k=3)
+    assert hits and hits[0].questioner == "TASS"
+    # an inferred filter that matches nothing is dropped rather than returning nothing
+    assert retriever.search("What did they tell Reuters in May 2020 about Lithuania?", k=3)
+    # the caller's own filter wins over the question's words
+    assert retriever.search("What did they tell TASS about Putin?", questioner="Phoenix TV",
+                            k=5, understand=True)[0].questioner == "Phoenix TV"
+    assert retriever.understand("tell TASS in December 2021").filters["questioner"] == "TASS"
