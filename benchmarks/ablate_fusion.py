@@ -60,16 +60,19 @@ def main() -> None:
             correct = {pid for pid, t in texts.items() if any(g in t for g in q.gold)}
             cands[name].append((dense, lexical, correct))
 
-    variants = [("dense", "dense", 0), ("lexical", "lexical", 0), ("rrf", "rrf", 0)]
-    variants += [(f"hybrid w={w}", "hybrid", w) for w in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 1.0)]
-    print(f"{'ranking':<16}" + "".join(f"{n:>34}" for n in files))
-    print(f"{'':<16}" + "".join(f"{'R@1   R@5   R@10  MRR@10':>34}" for _ in files))
+    variants = [("dense", "dense", {}), ("lexical", "lexical", {}), ("rrf", "rrf", {})]
+    variants += [(f"hybrid w={w}", "hybrid", dict(weight=w, lo=0, hi=0)) for w in (0.1, 0.2, 0.3)]
+    variants += [(f"w={w} conf {lo}-{hi}", "hybrid", dict(weight=w, lo=lo, hi=hi))
+                 for lo, hi in ((10, 18), (12, 20), (12, 24), (14, 22), (14, 26), (16, 16))
+                 for w in (0.1, 0.2, 0.3, 0.5)]
+    print(f"{'ranking':<22}" + "".join(f"{n:>34}" for n in files))
+    print(f"{'':<22}" + "".join(f"{'R@1   R@5   R@10  MRR@10':>34}" for _ in files))
     for label, method, w in variants:
-        row = f"{label:<16}"
+        row = f"{label:<22}"
         for name in files:
             ranked_lists, golds = [], []
             for dense, lexical, correct in cands[name]:
-                scores = fuse(dense, lexical, method, weight=w) if method == "hybrid" \
+                scores = fuse(dense, lexical, method, **w) if method == "hybrid" \
                     else fuse(dense, lexical, method)
                 best = sorted(scores, key=lambda p: -scores[p])[:10]
                 ranked_lists.append([p in correct for p in best])

@@ -48,6 +48,8 @@ def main(question: str = QUESTION, out: Path = ROOT / "docs" / "screenshot.png")
                 page.wait_for_timeout(500)      # let the chat finish scrolling
                 page.locator("#pc-chat .bubble-wrap, #pc-chat [role=log]").first.evaluate(
                     "e => e.scrollTop = 0")
+                # the chat's "scroll down" arrow would sit on the text in the picture
+                page.add_style_tag(content=".scroll-down-button-container { display: none; }")
                 page.wait_for_timeout(300)
                 page.screenshot(path=str(out))
                 browser.close()

@@ -128,8 +128,7 @@ def _source_html(hit: "Hit") -> str:
                      f'rel="noopener noreferrer nofollow">{label}</a>')
     if source:
         name = source.replace("\\", "/").rsplit("/", 1)[-1]
-        parts.append(f'<span class="pc-file" title="{html.escape(source, quote=True)}">'
-                     f'{escape_text(name)}</span>')
+        parts.append(f'<span class="pc-file">{escape_text(name)}</span>')  # not the server path
     return " · ".join(parts)
 
 
@@ -143,16 +142,18 @@ def format_hit(hit: "Hit", rank: int, question: str = "", *,
     if kind == "statement":
         role = "opening statement"
     else:
-        role = "answering " + (f'<span class="pc-b">{escape_text(hit.questioner)}</span>' if hit.questioner
-                               else "an unnamed questioner")
+        asked_by = (f'<span class="pc-b">{escape_text(hit.questioner)}</span>'
+                    if hit.questioner else "an unnamed questioner")
+        role = f"answering {asked_by}"
     head = (f'<div class="pc-cite"><span class="pc-rank">{rank}</span> '
-            f'<span class="pc-b">{who}</span>, press conference of <time datetime="{escape_text(date_iso)}">'
-            f'{when}</time>, {role}</div>')
+            f'<span class="pc-b">{who}</span>, press conference of '
+            f'<time datetime="{escape_text(date_iso)}">{when}</time>, {role}</div>')
 
     parts = [f'<div class="pc-hit" data-passage-id="{escape_text(str(hit.passage_id))}">', head]
     if hit.question:
         asker = escape_text(hit.questioner) if hit.questioner else "Question"
-        parts.append(f'<div class="pc-question"><span class="pc-b">{asker}:</span> {escape_text(hit.question)}</div>')
+        parts.append(f'<div class="pc-question"><span class="pc-b">{asker}:</span> '
+                     f'{escape_text(hit.question)}</div>')
 
     paras = paragraphs(hit.text)
     best = best_paragraph(paras, question)
@@ -163,9 +164,9 @@ def format_hit(hit: "Hit", rank: int, question: str = "", *,
                      f'{_paragraph_html(paras[best])}</p>'
                      f'<p class="pc-note">Best-matching paragraph ({best + 1} of {len(paras)}) '
                      f'of the reply, quoted whole.</p></div>')
-        body = "".join(
-            f'<p class="pc-mark">{_paragraph_html(p)}</p>' if i == best else f"<p>{_paragraph_html(p)}</p>"
-            for i, p in enumerate(paras))
+        mark = ' class="pc-mark"'
+        body = "".join(f'<p{mark if i == best else ""}>{_paragraph_html(p)}</p>'
+                       for i, p in enumerate(paras))
         parts.append(f'<details class="pc-full"><summary>Show the whole reply '
                      f'({len(paras)} paragraphs, {_word_count(hit.text):,} words)</summary>'
                      f'<div class="pc-reply">{body}</div></details>')
@@ -222,10 +223,11 @@ def describe_filters(filters: Mapping[str, Any] | None) -> str:
 def format_no_hits(filters: Mapping[str, Any] | None = None) -> str:
     active = describe_filters(filters)
     if active:
-        return (f'<div class="pc-empty"><span class="pc-b">No passage found</span> with these filters: '
-                f'{escape_text(active)}. Widen the date range or set the questioner or '
-                f'spokesperson back to “Any”.</div>')
-    return '<div class="pc-empty"><span class="pc-b">No passage found.</span> The index may be empty.</div>'
+        return (f'<div class="pc-empty"><span class="pc-b">No passage found</span> with these '
+                f'filters: {escape_text(active)}. Widen the date range or set the questioner '
+                f'or spokesperson back to “Any”.</div>')
+    return ('<div class="pc-empty"><span class="pc-b">No passage found.</span> '
+            'The index may be empty.</div>')
 
 
 def format_hits(hits: Sequence["Hit"], question: str = "", *,
@@ -245,7 +247,8 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
 
 
 def format_error(message: str) -> str:
-    return f'<div class="pc-error"><span class="pc-b">Cannot search:</span> {escape_text(message)}</div>'
+    return (f'<div class="pc-error"><span class="pc-b">Cannot search:</span> '
+            f'{escape_text(message)}</div>')
 
 
 def format_question(question: str) -> str:

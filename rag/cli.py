@@ -156,9 +156,13 @@ def remove(paths, index_dir):
                    "into filters.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON list of hits (text, date, questioner, spokesperson, "
-                   "question, score, citation, passage_id, ...).")
+                   "question, score, citation, passage_id, citations, ...).")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default=None,
+              help="Export the results' citations instead: one row per date a reply was "
+                   "given (date, questioner, spokesperson, question, reply, source), as "
+                   "plain text, CSV or JSON.")
 def search(question, index_dir, k, questioner, spokesperson, date_from, date_to, ranking,
-           literal, as_json):
+           literal, as_json, fmt):
     """Find the replies that answer QUESTION, verbatim, with citations.
 
     A period ("in May 2020", "late 2019"), an outlet ("tell Reuters") or a
@@ -176,6 +180,10 @@ def search(question, index_dir, k, questioner, spokesperson, date_from, date_to,
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return
+    if fmt:
+        from .export import export_hits
+        click.echo(export_hits(hits, fmt), nl=False)
+        return
     if not hits:
         click.echo("No passage found" + (" with these filters." if any(
             (questioner, spokesperson, date_from, date_to)) else "."))
@@ -186,7 +194,10 @@ def search(question, index_dir, k, questioner, spokesperson, date_from, date_to,
             click.secho(f"Q: {h.question}", dim=True)
         click.echo()
         click.echo(h.text)
-        click.echo(f"-- {h.source}\n")
+        click.echo(f"-- {h.source}")
+        if h.count > 1:
+            click.secho(_repeat_line(h), dim=True)
+        click.echo()
 
 
 @main.command()
@@ -218,8 +229,12 @@ def info(index_dir, as_json):
               help="Run lexical-only, dense-only and the default ranking side by side.")
 @click.option("--misses/--no-misses", default=True, show_default=True,
               help="List the questions whose gold reply is not ranked first, with what came back.")
+@click.option("--no-filters", is_flag=True,
+              help="Ignore the filters stored with each question: search the question as typed.")
+@click.option("--literal", is_flag=True,
+              help="Do not infer filters from the question's words (query understanding off).")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
-def eval_(questions, index_dir, corpus, ranking, compare, misses, as_json):
+def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, literal, as_json):
     """Recall@1/5/10 and MRR@10 on QUESTIONS (JSON lines with verbatim gold snippets).
 
     A returned reply counts as correct when its text contains a gold snippet
@@ -233,7 +248,8 @@ def eval_(questions, index_dir, corpus, ranking, compare, misses, as_json):
         if not as_json and report.encoded:
             click.echo(report.summary(), err=True)
     rankings = ["lexical", "dense", "hybrid"] if compare else [ranking]
-    results = [evaluate(r, qs, ranking=name) for name in rankings]
+    results = [evaluate(r, qs, ranking=name, use_filters=not no_filters, understand=not literal)
+               for name in rankings]
     if as_json:
         click.echo(json.dumps({res.ranking: res.row() for res in results}, indent=2))
         return
@@ -255,6 +271,182 @@ def serve(index_dir, host, port):
     """Start the web chat (builds the index from the bundled data/ on first run)."""
     from app import main as app_main
     app_main(index_dir=index_dir, host=host, port=port)
+
+
+# -- repeated replies, positions over time, questioners -------------------------------
+def _repeat_line(h) -> str:
+    """'Given 4 times, 2019-04-02 .. 2020-02-14: 2019-04-02 AFP; ...' for a grouped hit."""
+    dates = "; ".join(f"{c.date} {c.questioner or '-'}" for c in h.citations)
+    return f"Given {h.count} times, {h.first_date} .. {h.last_date} " \
+           f"(presscon versions {h.passage_id}): {dates}"
+
+
+def _filter_options(f):
+    """The search filters, for the commands that run a search underneath."""
+    for opt in reversed([
+        click.option("--questioner", help="Only replies to this outlet."),
+        click.option("--spokesperson", help="Only replies by this spokesperson."),
+        click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Earliest conference date."),
+        click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest conference date."),
+        click.option("--literal", is_flag=True,
+                     help="Do not turn a period, outlet or spokesperson named in the "
+                          "question into filters."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def _search_args(questioner, spokesperson, date_from, date_to, literal) -> dict:
+    return {"questioner": questioner, "spokesperson": spokesperson, "date_from": date_from,
+            "date_to": date_to, "understand": not literal}
+
+
+@main.command()
+@click.argument("question")
+@_index_option
+@_filter_options
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100),
+              help="How many results (groups of repeated replies) count as matching.")
+@click.option("--json", "as_json", is_flag=True, help="Print the months as JSON.")
+def timeline(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
+             limit, as_json):
+    """Replies matching QUESTION per month: how often the position was stated.
+
+    Every date a repeated reply was given counts; months without one are shown
+    as zero between the first and the last.
+    """
+    r = _open(index_dir)
+    months = r.timeline(question, limit=limit,
+                        **_search_args(questioner, spokesperson, date_from, date_to, literal))
+    if as_json:
+        click.echo(json.dumps([m.to_dict() for m in months], indent=2))
+        return
+    if not months:
+        click.echo("No passage found.")
+        return
+    top = max(m.replies for m in months)
+    for m in months:
+        bar = "#" * max(1 if m.replies else 0, round(40 * m.replies / top))
+        click.echo(f"{m.month}  {m.replies:>3}  {bar}")
+
+
+@main.command()
+@click.argument("question")
+@_index_option
+@_filter_options
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="How many results count as matching.")
+@click.option("-n", "n", default=1, show_default=True, type=click.IntRange(1, 20),
+              help="How many earliest and latest replies to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def changes(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
+            limit, n, as_json):
+    """How has the answer to QUESTION changed: the earliest and the latest
+    matching replies, verbatim, with their dates."""
+    r = _open(index_dir)
+    change = r.answer_change(question, limit=limit, n=n,
+                             **_search_args(questioner, spokesperson, date_from, date_to, literal))
+    if as_json:
+        click.echo(json.dumps(change.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if not change.earliest:
+        click.echo("No passage found.")
+        return
+    if change.same_reply:
+        click.secho("The earliest and the latest are the same reply, repeated.", dim=True)
+    for title, side in (("EARLIEST", change.earliest), ("LATEST", change.latest)):
+        for c in side:
+            click.secho(f"{title}  {c.citation}", bold=True)
+            if c.question:
+                click.secho(f"Q: {c.question}", dim=True)
+            click.echo(f"\n{c.text}\n-- {c.source}\n")
+
+
+@main.command()
+@click.argument("question", required=False)
+@_index_option
+@_filter_options
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100),
+              help="With QUESTION: how many results count as matching.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def questioners(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
+                limit, as_json):
+    """Outlets by how often they asked: about QUESTION's topic, or (without
+    QUESTION) over the whole index, most first."""
+    r = _open(index_dir)
+    if question:
+        pairs = r.topic_questioners(question, limit=limit, **_search_args(
+            questioner, spokesperson, date_from, date_to, literal))
+    else:
+        pairs = r.questioners()
+    if as_json:
+        click.echo(json.dumps([{"questioner": q, "count": c} for q, c in pairs], indent=2))
+        return
+    for q, c in pairs:
+        click.echo(f"{c:>5}  {q or '(not named)'}")
+
+
+@main.command()
+@_index_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1),
+              help="How many groups to list.")
+@click.option("--min-size", default=2, show_default=True, type=click.IntRange(2),
+              help="Only groups of at least this many replies.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def repeats(index_dir, limit, min_size, as_json):
+    """The replies given most often (near-identical wordings grouped), largest first."""
+    r = _open(index_dir)
+    groups = r.repeats(min_size=min_size, limit=limit)
+    if as_json:
+        click.echo(json.dumps(groups, indent=2, ensure_ascii=False))
+        return
+    for g in groups:
+        words = " ".join(g["text"].split())
+        click.echo(f"{g['size']:>4}x  {g['first_date']} .. {g['last_date']}  "
+                   f"[{g['passage_id']}]  {words[:90]}{'...' if len(words) > 90 else ''}")
+
+
+@main.command()
+@click.argument("passage_id", type=int)
+@_index_option
+@click.option("--json", "as_json", is_flag=True, help="Print every version as JSON.")
+def versions(passage_id, index_dir, as_json):
+    """Every date a reply was given, with the words that differ from its most
+    recent wording ([-removed-] {+added+})."""
+    from .groups import format_diff
+    r = _open(index_dir)
+    cites = r.versions(passage_id)
+    if not cites:
+        _fail(f"no passage {passage_id} in the index")
+    if as_json:
+        click.echo(json.dumps([c.to_dict() for c in cites], indent=2, ensure_ascii=False))
+        return
+    newest = max(cites, key=lambda c: c.date)
+    click.secho(f"Most recent wording ({newest.citation}):", bold=True)
+    click.echo(f"\n{newest.text}\n")
+    for c in cites:
+        same = c.text == newest.text
+        click.secho(f"{c.date}  {c.citation}", bold=not same)
+        if not same:
+            click.echo("  " + format_diff(newest.text, c.text))
+
+
+@main.command()
+@_index_option
+@click.option("--rebuild", is_flag=True,
+              help="Forget all groups and group every passage again.")
+def regroup(index_dir, rebuild):
+    """Group repeated replies still waiting (an index from an older presscon);
+    ingest keeps groups up to date by itself."""
+    r = _open(index_dir)
+    if rebuild:
+        from .groups import rebuild_groups
+        with r._writer():
+            done = rebuild_groups(r.store)
+        stats = {"grouped": done.grouped, "joined": done.joined}
+    else:
+        stats = r.update_groups()
+    click.echo(", ".join(f"{v} {k}" for k, v in stats.items()))
 
 
 if __name__ == "__main__":

@@ -85,11 +85,15 @@ class Result:
 
 
 def evaluate(retriever: Retriever, questions: Sequence[Question], ranking: str = "hybrid",
-             k: int = 10) -> Result:
+             k: int = 10, use_filters: bool = True, understand: bool = True) -> Result:
+    """Search each question; ``use_filters`` applies the filters its record
+    names (what a user would set in the chat), ``understand`` lets search
+    infer filters from the question's own words."""
     ranks, hits_all, lat = [], [], []
     for q in questions:
         t0 = time.perf_counter()
-        hits = retriever.search(q.question, k=k, ranking=ranking, **q.filters)
+        hits = retriever.search(q.question, k=k, ranking=ranking, understand=understand,
+                                **(q.filters if use_filters else {}))
         lat.append((time.perf_counter() - t0) * 1000)
         ranks.append(first_correct(hits, q.gold))
         hits_all.append(hits)

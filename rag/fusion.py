@@ -9,15 +9,33 @@ paraphrased questions).
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Mapping
 
 METHODS = ("hybrid", "dense", "lexical", "rrf")
-LEXICAL_WEIGHT = 0.3   # measured: see README "Ranking"
+LEXICAL_WEIGHT = 0.5   # measured with benchmarks/ablate_fusion.py: see README "Ranking"
 RRF_K = 60
+LEXICAL_GATE = 0      # 0: no gate
+CONFIDENT_FROM = 14.0  # BM25 (FTS5 scale) below which words add nothing
+CONFIDENT_AT = 22.0    # and from which they count fully
+
+
+def lexical_confidence(top_bm25: float, lo: float | None = None, hi: float | None = None) -> float:
+    """0..1: how much the best BM25 match of this query can be trusted.
+
+    A paraphrased question shares only common words with any reply, so its
+    best BM25 score stays low; a question naming people, places or numbers
+    scores high on the reply that names them."""
+    lo = CONFIDENT_FROM if lo is None else lo
+    hi = CONFIDENT_AT if hi is None else hi
+    if hi <= lo:
+        return 1.0 if top_bm25 >= lo else 0.0
+    return min(1.0, max(0.0, (top_bm25 - lo) / (hi - lo)))
 
 
 def fuse(dense: Mapping[int, float], lexical: Mapping[int, float], method: str = "hybrid",
-         weight: float = LEXICAL_WEIGHT) -> dict[int, float]:
+         weight: float = LEXICAL_WEIGHT, gate: int | None = None,
+         lo: float | None = None, hi: float | None = None) -> dict[int, float]:
     if method == "dense":
         return dict(dense)
     if method == "lexical":
@@ -32,8 +50,28 @@ def fuse(dense: Mapping[int, float], lexical: Mapping[int, float], method: str =
     if method != "hybrid":
         raise ValueError(f"unknown ranking {method!r}; choose from {', '.join(METHODS)}")
     top = max(lexical.values(), default=0.0)
+    gate = LEXICAL_GATE if gate is None else gate
+    # Lexical evidence only counts for passages the dense side also ranks
+    # well: words can then break ties among replies on the right topic, but
+    # cannot pull in a reply that merely shares words with a paraphrase.
+    allowed = set(sorted(dense, key=dense.__getitem__, reverse=True)[:gate]) if gate else None
+    weight = weight * lexical_confidence(top, lo, hi)
     out = {}
     for pid in set(dense) | set(lexical):
         lex = lexical.get(pid, 0.0) / top if top > 0 else 0.0
+        if allowed is not None and pid not in allowed:
+            lex = 0.0
         out[pid] = dense.get(pid, 0.0) + weight * lex
     return out
+
+
+PERIOD_BOOST = 0.05   # measured with benchmarks/ablate_fusion.py (period preference)
+
+
+def prefer_period(scores: Mapping[int, float], dates: Mapping[int, "dt.date"],
+                  start: "dt.date", end: "dt.date", boost: float | None = None) -> dict[int, float]:
+    """Raise passages dated within [start, end] by a fixed amount: a period
+    the question names softly (the time of an event) orders, never excludes."""
+    boost = PERIOD_BOOST if boost is None else boost
+    return {pid: s + (boost if pid in dates and start <= dates[pid] <= end else 0.0)
+            for pid, s in scores.items()}

@@ -22,6 +22,7 @@ from .chunking import chunk_rows
 from .models import Conference, ParseError
 from .parse import SUPPORTED_SUFFIXES, parse_file
 from .store import Store, stable_id, text_hash
+from .groups import update_groups
 
 STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "failed")
 
@@ -142,6 +143,7 @@ class Ingestor:
             report.files.append(self.ingest_file(path))
         if prune:
             report.files.extend(self._prune(paths, {str(f) for f in files}))
+        update_groups(self.store)  # a backlog (index from before grouping) even if nothing changed
         return report
 
     def ingest_file(self, path: Path) -> FileResult:
@@ -208,6 +210,7 @@ class Ingestor:
         if prepared:
             ids, vecs = self._vectors_for(prepared, new_vectors)
             self.index.add(ids, vecs)
+        update_groups(self.store)  # repeated replies: group what this file added/removed
         if original:
             return FileResult(source, "duplicate", f"same conference as {original[1]}",
                               date=conf.date.isoformat())
@@ -245,6 +248,7 @@ class Ingestor:
                 db.execute("UPDATE conferences SET duplicate_of = NULL, sha256 = '' "
                            "WHERE duplicate_of = ?", (existing[0],))
             self.index.remove(old_chunks)
+            update_groups(self.store)  # its replies leave their groups of repeats
             results.append(FileResult(source, "removed", passages=n))
             for orphan in orphans:
                 if Path(orphan).is_file():

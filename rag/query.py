@@ -33,8 +33,13 @@ _RE_SEASON = re.compile(
     r"\b(?:in\s+|during\s+)?(?:(?P<last>last)\s+)?(?:(?P<part>early|mid|late)[\s-]*)?"
     r"(?P<s>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?\b", re.I)
 _RE_YEAR = re.compile(rf"\b(?:in\s+|during\s+)?(?:(?P<part>early|mid|late|end of)[\s-]*)?(?P<y>(?:19|20)\d\d)\b", re.I)
-_RE_LAST = re.compile(r"\b(?P<w>last|this)\s+(?P<unit>year|month)\b", re.I)
+_RE_LAST = re.compile(r"\b(?P<w>last)\s+(?P<unit>year|month)\b", re.I)
 
+# Verbs of saying: a period right after one ("tell AFP in May 2020") dates the reply.
+_SAY = re.compile(r"\b(?:say|says|said|saying|tell|tells|told|answer(?:s|ed|ing)?|respond(?:s|ed)?|"
+                  r"react(?:s|ed)?|comment(?:s|ed)?|announce(?:s|d)?|state(?:s|d)?|repl(?:y|ied|ies)|"
+                  r"remark(?:s|ed)?|stress(?:es|ed)?|explain(?:s|ed)?|ask(?:s|ed)?|describe(?:s|d)?|"
+                  r"den(?:y|ied|ies)|urge(?:s|d)?|warn(?:s|ed)?|insist(?:s|ed)?|confirm(?:s|ed)?)\b", re.I)
 _ASK_CUE = r"(?:tell|tells|told|telling|answer|answers|answered|answering|repl(?:y|ied|ying)\s+to|asked\s+by|question\s+from|to|from|by)"
 
 
@@ -50,6 +55,11 @@ class QueryPlan:
     questioner: str | None = None
     spokesperson: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # A period that may date the event rather than the reply ("a study of
+    # summer 2019", "crashed in June 2018"): replies in it rank higher, but
+    # nothing outside it is excluded.
+    prefer_from: dt.date | None = None
+    prefer_to: dt.date | None = None
 
     @property
     def filters(self) -> dict:
@@ -133,10 +143,10 @@ def _find_period(q: str, reference: dt.date | None):
     m = _RE_LAST.search(q)
     if m and reference:
         if m.group("unit").lower() == "year":
-            year = reference.year - (1 if m.group("w").lower() == "last" else 0)
+            year = reference.year - 1
             s, e = dt.date(year, 1, 1), dt.date(year, 12, 31)
         else:
-            ref = reference - relativedelta(months=1) if m.group("w").lower() == "last" else reference
+            ref = reference - relativedelta(months=1)
             s, e = _month_range(ref.year, ref.month, None)
         return s, e, m.span(), m.group(0).strip()
     return None
@@ -158,6 +168,20 @@ def _find_name(q: str, names: Iterable[str], cue: bool) -> tuple[str, tuple[int,
     return None
 
 
+PREFER_AFTER_DAYS = 31
+
+
+def _dates_the_reply(question: str, span: tuple[int, int]) -> bool:
+    """A period opening the question ("In May 2020, what ...") or following a
+    verb of saying within a few words ("tell Kyodo News in March 2020") dates
+    the reply; anywhere else it may date the event asked about."""
+    before = question[:span[0]]
+    if len(before.split()) <= 2:
+        return True
+    verbs = list(_SAY.finditer(before))
+    return bool(verbs) and len(before[verbs[-1].end():].split()) <= 4
+
+
 def understand(question: str, *, questioners: Iterable[str] = (),
                spokespersons: Iterable[str] = (), aliases: dict[str, str] | None = None,
                reference: dt.date | None = None) -> QueryPlan:
@@ -173,9 +197,14 @@ def understand(question: str, *, questioners: Iterable[str] = (),
     period = _find_period(question, reference)
     if period:
         s, e, span, said = period
-        plan["date_from"], plan["date_to"] = s, e
+        if _dates_the_reply(question, span):
+            plan["date_from"], plan["date_to"] = s, e
+            notes.append(f"dates {s.isoformat()} to {e.isoformat()} (from \"{said}\")")
+        else:
+            # replies come after the events they answer: prefer a little past it
+            plan["prefer_from"], plan["prefer_to"] = s, e + dt.timedelta(days=PREFER_AFTER_DAYS)
+            notes.append(f"preferring {s.isoformat()} to {e.isoformat()} (from \"{said}\")")
         spans.append(span)
-        notes.append(f"dates {s.isoformat()} to {e.isoformat()} (from \"{said}\")")
     names = dict((n, n) for n in questioners)
     for alias, canonical in (aliases or {}).items():
         if canonical in names:

@@ -5,7 +5,7 @@ import datetime as dt
 import os
 import threading
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
@@ -16,13 +16,15 @@ from embeddings.faiss_index import VectorIndex
 
 from .chunking import STRATEGY, chunk_passage, chunk_rows
 from .errors import IngestBusyError, ModelMismatchError, PressconError
-from .fusion import METHODS, fuse
+from .fusion import METHODS, fuse, prefer_period
+from .groups import Citation
 from .ingest import Ingestor, IngestReport
 from .lexical import fts_query
 from .manifest import read_manifest, write_manifest
 from .store import SCHEMA_VERSION, Store, text_hash
 
 if TYPE_CHECKING:
+    from .analysis import AnswerChange, MonthCount
     from .query import QueryPlan
 
 DB_FILE = "presscon.db"
@@ -78,10 +80,29 @@ class Hit:
     source: str = ""           # file the passage came from
     url: str | None = None
     title: str = ""
+    # Every occasion this reply (or a near-identical wording of it) was given,
+    # oldest first, this hit's own included; see rag/groups.py.
+    citations: tuple[Citation, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """How many times the reply was given (1 for a reply never repeated)."""
+        return len(self.citations) or 1
+
+    @property
+    def first_date(self) -> dt.date:
+        return self.citations[0].date if self.citations else self.date
+
+    @property
+    def last_date(self) -> dt.date:
+        return self.citations[-1].date if self.citations else self.date
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["date"] = self.date.isoformat()
+        d["citations"] = [c.to_dict() for c in self.citations]
+        d.update(count=self.count, first_date=self.first_date.isoformat(),
+                 last_date=self.last_date.isoformat())
         return d
 
 
@@ -204,7 +225,7 @@ class Retriever:
             "chunking": STRATEGY,
             "generation": generation,
             "faiss_file": faiss_file,
-            "index_type": "flat",
+            "index_type": self._index.kind,
             "vectors_in_index": len(self._index),
             **counts,
         }
@@ -349,7 +370,7 @@ class Retriever:
         self._refresh()
         given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
                  "date_from": d_from, "date_to": d_to}
-        text, filters = question, dict(given)
+        text, filters, prefer = question, dict(given), None
         if understand:
             plan = self.understand(question)
             inferred = {key: v for key, v in plan.filters.items() if given.get(key) is None}
@@ -357,17 +378,24 @@ class Retriever:
             if given["date_from"] or given["date_to"]:
                 inferred.pop("date_from", None)
                 inferred.pop("date_to", None)
-            if inferred:
+            elif plan.prefer_from:
+                prefer = (plan.prefer_from, plan.prefer_to)
+            if inferred or prefer:
                 text = plan.text
                 filters.update(inferred)
-        hits = self._ranked(text, k, ranking, filters)
+        hits = self._ranked(text, k, ranking, filters, prefer)
         if not hits and filters != given:
             hits = self._ranked(question, k, ranking, given)
         return hits
 
-    def _ranked(self, text: str, k: int, ranking: str, filters: dict) -> list[Hit]:
+    def _ranked(self, text: str, k: int, ranking: str, filters: dict,
+                prefer: tuple[dt.date, dt.date] | None = None) -> list[Hit]:
         dense, lexical = self.candidates(text, k, ranking, **filters)
         scores = fuse(dense, lexical, ranking)
+        if prefer:
+            scores = prefer_period(scores, self.store.passage_dates(list(scores)), *prefer)
+        if self.group_repeats:  # one hit per group of repeated replies, citing every date
+            return self._collapse(scores, k, text, ranking, filters, prefer)
         best = sorted(scores, key=lambda p: (-scores[p], p))[:k]
         rows = self.store.passages(best)
         return [self._hit(rows[p], scores[p]) for p in best if p in rows]
@@ -463,6 +491,106 @@ class Retriever:
             "size_bytes": size,
             "generation": self.store.generation(),
         }
+
+    # -- repeated replies, positions over time, questioners (groups.py, analysis.py) --
+    # Collapse near-identical replies in search results (set False to see every
+    # copy, e.g. to measure what grouping saves).
+    group_repeats: bool = True
+
+    def _collapse(self, scores: dict[int, float], k: int, text: str, ranking: str,
+                  filters: dict, prefer: Any = None) -> list[Hit]:
+        """The k best distinct groups of repeated replies, each as one hit.
+
+        The hit is ranked by its best-scoring member but shows the most recent
+        wording that passes the filters (date, questioner and text of that one
+        member, so the text stays a verbatim transcript reply), and cites every
+        member that passes the filters, oldest first. When copies crowd the
+        candidate pool, the pool is widened (same scoring as ``_ranked``).
+        """
+        f = {key: filters.get(key) for key in ("questioner", "spokesperson", "date_from", "date_to")}
+        best: dict[int, int] = {}
+        for depth in (k, 4 * k, 16 * k):
+            if depth > k:
+                if len(best) >= k:
+                    break
+                dense, lexical = self.candidates(text, depth, ranking, **f)
+                wider = fuse(dense, lexical, ranking)
+                if prefer:
+                    wider = prefer_period(wider, self.store.passage_dates(list(wider)), *prefer)
+                if len(wider) <= len(scores):
+                    break
+                scores = wider
+            ranked = sorted(scores, key=lambda p: (-scores[p], p))
+            group = self.store.group_of(ranked)
+            best = {}
+            for p in ranked:
+                best.setdefault(group[p], p)
+                if len(best) == k:
+                    break
+        where, args = self.store.filter_sql(*f.values())
+        members = self.store.group_members(list(best), where, args)
+        loose = self.store.passages([p for g, p in best.items() if g not in members])
+        hits = []
+        for g, p in best.items():
+            rows = members.get(g) or ([loose[p]] if p in loose else [])
+            if not rows:
+                continue
+            shown = max(rows, key=lambda m: (m.date, scores.get(m.id, float("-inf")), -m.id))
+            hit = self._hit(shown, scores[p])
+            cites = tuple(Citation(
+                passage_id=m.id, date=m.date, questioner=m.questioner,
+                spokesperson=m.spokesperson or "", question=m.question, text=m.text,
+                citation=format_citation(m.spokesperson or "", m.date, m.questioner, m.kind),
+                kind=m.kind, source=m.source, url=m.url, title=m.title) for m in rows)
+            hits.append(replace(hit, citations=cites))
+        return hits
+
+    def versions(self, passage_id: int) -> list[Citation]:
+        """Every occasion of the reply ``passage_id`` belongs to, oldest first,
+        each with its own wording (compare them with ``groups.word_diff``)."""
+        gid = self.store.group_of([passage_id])[passage_id]
+        rows = self.store.group_members([gid]).get(gid) or list(
+            self.store.passages([passage_id]).values())
+        return [Citation(passage_id=m.id, date=m.date, questioner=m.questioner,
+                         spokesperson=m.spokesperson or "", question=m.question, text=m.text,
+                         citation=format_citation(m.spokesperson or "", m.date, m.questioner,
+                                                  m.kind),
+                         kind=m.kind, source=m.source, url=m.url, title=m.title) for m in rows]
+
+    def repeats(self, min_size: int = 2, limit: int | None = 20) -> list[dict[str, Any]]:
+        """The largest groups of repeated replies: size, first/last date, newest wording."""
+        from .groups import group_stats
+        self._refresh()
+        return group_stats(self.store, min_size=min_size, limit=limit)
+
+    def update_groups(self) -> dict[str, int]:
+        """Group passages still queued (an index built before grouping existed);
+        ingest does this by itself, this is for an index that is only read."""
+        from .groups import update_groups
+        with self._writer():
+            done = update_groups(self.store)
+        return {"grouped": done.grouped, "joined": done.joined, "regrouped": done.regrouped}
+
+    def timeline(self, question: str, *, limit: int = 30, **search: Any) -> list["MonthCount"]:
+        """Replies matching ``question`` per month (the top ``limit`` results,
+        every occasion of a repeated reply counted), for a plot of a position
+        over time. ``search`` takes the filters and options of :meth:`search`."""
+        from .analysis import timeline
+        return timeline(self.search(question, k=limit, **search))
+
+    def answer_change(self, question: str, *, limit: int = 10, n: int = 1,
+                      **search: Any) -> "AnswerChange":
+        """The earliest and latest of the top ``limit`` replies to ``question``,
+        verbatim with dates: how the answer has changed."""
+        from .analysis import answer_change
+        return answer_change(self.search(question, k=limit, **search), n=n)
+
+    def topic_questioners(self, question: str, *, limit: int = 30, **search: Any
+                          ) -> list[tuple[str | None, int]]:
+        """Which outlets asked about ``question`` and how often (None: unnamed),
+        most first, over the top ``limit`` results and all their occasions."""
+        from .analysis import questioner_counts
+        return questioner_counts(self.search(question, k=limit, **search))
 
 
 @contextmanager

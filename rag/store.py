@@ -17,7 +17,7 @@ import numpy as np
 
 from .ids import stable_id, text_hash  # noqa: F401  (re-exported)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry upgrades the schema from version i to i+1; the list index is the
 # version it starts from. New databases run them all in order.
@@ -84,6 +84,44 @@ MIGRATIONS: list[str] = [
         VALUES ('delete', old.id, old.question, old.text);
         INSERT INTO passages_fts(rowid, question, text) VALUES (new.id, new.question, new.text);
     END;
+    """,
+    # 1 -> 2: groups of repeated replies (rag/groups.py). The triggers queue
+    # work inside the transaction that writes the passages, so the groups
+    # catch up after any crash; existing passages are queued once here.
+    """
+    CREATE TABLE passage_groups(
+        passage_id INTEGER PRIMARY KEY,   -- a passage (row removed with it, by trigger)
+        group_id INTEGER NOT NULL,        -- smallest passage id of its group
+        norm_hash TEXT NOT NULL,          -- of the normalized reply: identical copies in one lookup
+        len INTEGER NOT NULL              -- of the normalized reply: short ones are compared by length range
+    );
+    CREATE INDEX passage_groups_group ON passage_groups(group_id);
+    CREATE INDEX passage_groups_norm ON passage_groups(norm_hash);
+    CREATE INDEX passage_groups_len ON passage_groups(len);
+    -- a few word-shingle hashes per long reply: look-alike candidates in O(1)
+    CREATE TABLE group_keys(key INTEGER NOT NULL, len INTEGER NOT NULL, passage_id INTEGER NOT NULL);
+    CREATE INDEX group_keys_key ON group_keys(key, len);
+    CREATE INDEX group_keys_passage ON group_keys(passage_id);
+    CREATE TABLE groups_pending(passage_id INTEGER PRIMARY KEY);
+    CREATE TABLE groups_dirty(group_id INTEGER PRIMARY KEY);
+    CREATE TRIGGER passages_groups_ai AFTER INSERT ON passages BEGIN
+        INSERT OR IGNORE INTO groups_pending(passage_id) VALUES (new.id);
+    END;
+    CREATE TRIGGER passages_groups_ad AFTER DELETE ON passages BEGIN
+        INSERT OR IGNORE INTO groups_dirty(group_id)
+            SELECT group_id FROM passage_groups WHERE passage_id = old.id;
+        DELETE FROM passage_groups WHERE passage_id = old.id;
+        DELETE FROM group_keys WHERE passage_id = old.id;
+        DELETE FROM groups_pending WHERE passage_id = old.id;
+    END;
+    CREATE TRIGGER passages_groups_au AFTER UPDATE OF text ON passages BEGIN
+        INSERT OR IGNORE INTO groups_dirty(group_id)
+            SELECT group_id FROM passage_groups WHERE passage_id = old.id;
+        DELETE FROM passage_groups WHERE passage_id = old.id;
+        DELETE FROM group_keys WHERE passage_id = old.id;
+        INSERT OR IGNORE INTO groups_pending(passage_id) VALUES (new.id);
+    END;
+    INSERT OR IGNORE INTO groups_pending(passage_id) SELECT id FROM passages;
     """,
 ]
 
@@ -299,6 +337,36 @@ class Store:
     def date_range(self) -> tuple[str | None, str | None]:
         return tuple(self.db.execute("SELECT min(date), max(date) FROM conferences").fetchone())
 
+    # -- groups of repeated replies (rag/groups.py) -----------------------------
+    def group_of(self, passage_ids: Sequence[int]) -> dict[int, int]:
+        """Group id by passage id; a passage not grouped yet is its own group."""
+        ids = [int(i) for i in passage_ids]
+        out = {i: i for i in ids}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            q = ",".join("?" * len(part))
+            out.update(self.db.execute(
+                f"SELECT passage_id, group_id FROM passage_groups WHERE passage_id IN ({q})",
+                part).fetchall())
+        return out
+
+    def group_members(self, group_ids: Sequence[int], where: str = "1", args: Sequence = ()
+                      ) -> dict[int, list[PassageRow]]:
+        """Members of each group that pass a :meth:`filter_sql` clause, oldest first."""
+        out: dict[int, list[PassageRow]] = {}
+        ids = [int(g) for g in group_ids]
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            q = ",".join("?" * len(part))
+            for row in self.db.execute(
+                    f"SELECT g.group_id, {_PASSAGE_COLUMNS} FROM passage_groups g "
+                    "JOIN passages p ON p.id = g.passage_id "
+                    f"JOIN conferences c ON c.id = p.conference_id "
+                    f"WHERE g.group_id IN ({q}) AND {where} "
+                    "ORDER BY p.date, c.source, p.ordinal", (*part, *args)):
+                out.setdefault(row[0], []).append(_row_to_passage(row[1:]))
+        return out
+
     def facet(self, column: str) -> list[tuple[str, int]]:
         """Distinct values of questioner or spokesperson with passage counts, most first."""
         if column not in ("questioner", "spokesperson"):
@@ -356,6 +424,16 @@ class Store:
             f"WHERE passages_fts MATCH ? AND {where} ORDER BY s DESC LIMIT ?",
             (match, *args, k)).fetchall()
         return [(r[0], float(r[1])) for r in rows]
+
+    def passage_dates(self, ids: Sequence[int]) -> dict[int, dt.date]:
+        out: dict[int, dt.date] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            q = ",".join("?" * len(part))
+            out.update((pid, dt.date.fromisoformat(d)) for pid, d in self.db.execute(
+                f"SELECT id, date FROM passages WHERE id IN ({q})", part))
+        return out
 
     def lexical_for(self, match: str, passage_ids: Sequence[int]) -> dict[int, float]:
         """BM25 scores of the given passages (those found by the dense side)."""

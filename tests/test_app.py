@@ -271,6 +271,21 @@ def test_chat_endpoint_keeps_history_and_filters(client):
     assert len(history4) == len(history3)
 
 
+def test_an_internal_error_is_reported_not_crashed(served, client, monkeypatch):
+    from gradio_client.exceptions import AppError
+    _, retriever = served
+
+    def boom(*a, **kw):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(retriever, "search", boom)
+    history, _, hits = client.predict("Olympics", [], 5, "", "", "", "", api_name="/chat")
+    assert hits == [] and "internal error" in str(history[-1])
+    assert "disk on fire" not in str(history)          # details stay in the server log
+    with pytest.raises(AppError, match="internal error"):
+        client.predict("Olympics", 5, "", "", "", "", api_name="/ask")
+
+
 def test_many_users_at_once(served, client):
     from gradio_client import Client
     url, _ = served
@@ -345,7 +360,8 @@ def test_entry_points_build_the_index_on_first_run_and_answer(tmp_path, encoder,
         c.close()
         assert out["hits"] and out["hits"][0]["date"] == "2021-12-24"
     finally:
-        proc.send_signal(signal.SIGINT)
+        # Ctrl+C for one, a service manager's SIGTERM for the other: both stop cleanly
+        proc.send_signal(signal.SIGINT if entry == "app.py" else signal.SIGTERM)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:

@@ -42,6 +42,22 @@ def test_season_is_widened_around_the_named_one():
     assert p.date_from >= D(2018, 5, 1) and p.date_to <= D(2018, 10, 31)
 
 
+@pytest.mark.parametrize("q", [
+    "What flaws were found in the study arguing the virus circulated in Wuhan in summer 2019?",
+    "How did Hua defend the claim that troops at a 2019 sporting event brought the virus?",
+    "What did the mission do after a coach crashed in June 2018?",
+])
+def test_period_of_the_event_is_a_preference_not_a_filter(q):
+    p = plan(q)
+    assert p.date_from is None and p.date_to is None
+    assert p.prefer_from and p.prefer_to > p.prefer_from
+    assert p.notes and p.notes[0].startswith("preferring")
+
+
+def test_relative_period_needs_last():
+    assert plan("Now that Moscow chairs BRICS this year, what does Beijing hope?").filters == {}
+
+
 def test_outlet_needs_a_cue():
     assert plan("What did the spokesperson tell Kyodo News about textbooks?").questioner == "Kyodo"
     assert plan("Answering the BBC, what was said about the lab?").questioner == "BBC"

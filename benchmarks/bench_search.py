@@ -1,0 +1,461 @@
+"""Search at scale (issue 6): query latency, ANN recall, encode throughput, memory.
+
+    python benchmarks/bench_search.py [--base /tmp/idx-base] [--scales 30000,300000]
+                                      [--work /tmp/presscon-bench] [--model all-MiniLM-L6-v2]
+
+What it measures, each scale against the real corpus measured in the same run:
+
+- query latency through ``Retriever.search`` (hybrid, the default ranking;
+  warm; median and p95 over the 100 dev questions, their filters applied),
+  once with the real query encoder and once with the query vectors
+  precomputed (what the index, SQLite and fusion cost without the model);
+- recall@10 and @100 of the HNSW index against exact search, with the real
+  query embeddings, unfiltered and under narrow and wide filters;
+- encode throughput of the real model for ingest (chunks/s, passages/s);
+- resident memory and index bytes per vector.
+
+Scales past the real corpus are synthetic: the real passages replicated with
+their dates shifted back one corpus-span per copy (so a month still holds
+about one month of conferences) and each copy's vectors perturbed with
+Gaussian noise shaped like the real vectors' own covariance (so copies stay on
+the embedding manifold, effective dimension ~60, rather than spreading over
+all 384 dimensions as isotropic noise would), scaled to a cosine of ~0.9 with
+the original, then renormalized. They are written
+straight into SQLite through the Store API and the FAISS index is rebuilt
+from SQLite by ``Retriever.open`` (timed). Stores are cached in --work and
+reused by later runs (and by bench_open.py); delete the folder to rebuild.
+
+--base is a real-model index to replicate; it is copied, never written.
+Without it the corpus is ingested with the model into --work/real first.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from embeddings import faiss_index  # noqa: E402
+from embeddings.encoder import DEFAULT_MODEL, load_encoder  # noqa: E402
+from embeddings.faiss_index import VectorIndex  # noqa: E402
+from rag import Retriever  # noqa: E402
+from rag.store import Store, stable_id  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+EVAL_FILES = ("dev_questions.jsonl", "dev_hard.jsonl")
+COSINE = 0.9            # of a synthetic copy to its real original
+COMPLETE = ".bench-complete"
+
+
+# -- measuring -------------------------------------------------------------------
+def rss_mb() -> float:
+    """Resident memory now (VmRSS), MiB."""
+    try:
+        import psutil
+        return psutil.Process().memory_info().rss / 2 ** 20
+    except ImportError:
+        pass
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pct(times: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(times) * 1000, q))
+
+
+def load_questions() -> list[dict]:
+    out = []
+    for name in EVAL_FILES:
+        path = SHARED / "eval" / name
+        if path.is_file():
+            out.extend(json.loads(line) for line in path.read_text().splitlines() if line.strip())
+    if not out:
+        sys.exit(f"no dev questions in {SHARED / 'eval'}")
+    return out
+
+
+class RecordingEncoder:
+    """The real encoder, remembering every query vector it made; with
+    ``replay`` on it answers known queries from memory (no model call)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.model_id, self.dim = inner.model_id, inner.dim
+        self.cache: dict[str, np.ndarray] = {}
+        self.replay = False
+        self.misses = 0
+
+    def encode(self, texts, **kw):
+        return self.inner.encode(texts, **kw)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        if self.replay and text in self.cache:
+            return self.cache[text]
+        self.misses += self.replay
+        v = self.cache[text] = self.inner.encode_query(text)
+        return v
+
+
+def time_queries(r: Retriever, questions: list[dict], warmup: int = 10) -> list[float]:
+    for q in questions[:warmup]:
+        r.search(q["question"], k=5, **q.get("filters", {}))
+    times = []
+    for q in questions:
+        t0 = time.perf_counter()
+        r.search(q["question"], k=5, **q.get("filters", {}))
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+# -- stores --------------------------------------------------------------------------
+def copy_index(src: Path, dest: Path) -> None:
+    """Copy a live index's database without writing to it (db + wal, then check)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal"):
+        f = src / f"presscon.db{suffix}"
+        if f.exists():
+            shutil.copyfile(f, dest / f.name)
+    db = sqlite3.connect(dest / "presscon.db")
+    try:
+        ok = db.execute("PRAGMA quick_check").fetchone()[0]
+    finally:
+        db.close()
+    if ok != "ok":
+        sys.exit(f"copy of {src} is not consistent ({ok}); retry when its ingest has finished")
+
+
+def ensure_base(args, encoder) -> Path:
+    base = Path(args.work) / "real"
+    if (base / COMPLETE).exists():
+        return base
+    shutil.rmtree(base, ignore_errors=True)
+    if args.base:
+        print(f"copying {args.base} -> {base}", flush=True)
+        copy_index(Path(args.base), base)
+        with Retriever.open(base, encoder=encoder) as r:
+            if r.encoder.model_id != encoder.model_id:
+                sys.exit(f"{args.base} was built with {r.encoder.model_id}")
+    else:
+        corpus = Path(args.corpus)
+        print(f"ingesting {corpus} with {encoder.model_id} into {base} (once)", flush=True)
+        with Retriever.open(base, encoder=encoder) as r:
+            r.ingest([corpus])
+    (base / COMPLETE).write_text("ok\n")
+    return base
+
+
+def _shift(iso: str, days: int) -> str:
+    return (dt.date.fromisoformat(iso) - dt.timedelta(days=days)).isoformat()
+
+
+def ensure_scaled(base: Path, passages_wanted: int, args, encoder) -> tuple[Path, dict]:
+    """A store of ~passages_wanted passages: the base replicated (see module doc)."""
+    src = sqlite3.connect(base / "presscon.db")
+    n_base = src.execute("SELECT count(*) FROM passages").fetchone()[0]
+    copies = max(1, round(passages_wanted / n_base))
+    dest = Path(args.work) / f"x{copies}"
+    info: dict = {"copies": copies}
+    if (dest / COMPLETE).exists():
+        src.close()
+        return dest, json.loads((dest / COMPLETE).read_text())
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    first, last = src.execute("SELECT min(date), max(date) FROM conferences").fetchone()
+    span = (dt.date.fromisoformat(last) - dt.date.fromisoformat(first)).days + 30
+    confs = src.execute("SELECT id, source, sha256, fingerprint, date, spokesperson, title, url, "
+                        "ingested_at FROM conferences WHERE duplicate_of IS NULL").fetchall()
+    keep = {c[0] for c in confs}
+    passages = [p for p in src.execute(
+        "SELECT id, conference_id, ordinal, kind, date, spokesperson, questioner, "
+        "questioner_label, question, text FROM passages ORDER BY id") if p[1] in keep]
+    pids = {p[0] for p in passages}
+    chunks = [c for c in src.execute("SELECT id, passage_id, ordinal, text_hash FROM chunks")
+              if c[1] in pids]
+    vec = {h: np.frombuffer(b, dtype=np.float32) for h, b in src.execute(
+        "SELECT text_hash, vector FROM vectors WHERE model_id = ?", (encoder.model_id,))}
+    meta = dict(src.execute("SELECT key, value FROM meta WHERE key IN ('model_id', 'chunking')"))
+    src.close()
+    print(f"building {dest.name}: {copies} copies of {len(passages)} passages "
+          f"({len(chunks)} chunks) ...", flush=True)
+    rng = np.random.default_rng(copies)
+    real = np.stack([vec[c[3]] for c in chunks])
+    _, sing, basis = np.linalg.svd(real - real.mean(0), full_matrices=False)
+    sd = sing / np.sqrt(len(real))                      # std along each principal axis
+    scale = np.sqrt((1 / COSINE ** 2 - 1) / float((sd ** 2).sum()))
+    t0 = time.perf_counter()
+    store = Store(dest / "presscon.db")
+    for key, value in meta.items():
+        store.set_meta(key, value)
+    for r in range(copies):
+        days = r * span
+        cid = {c[0]: (c[0] if r == 0 else stable_id("bench-conf", r, c[0])) for c in confs}
+        pid = {p[0]: (p[0] if r == 0 else stable_id("bench-passage", r, p[0])) for p in passages}
+        hashes = {c[3]: (c[3] if r == 0 else hashlib.sha256(f"{c[3]}:{r}".encode()).hexdigest())
+                  for c in chunks}
+        originals = list(hashes)
+        mat = np.stack([vec[h] for h in originals])
+        if r:
+            noise = (rng.standard_normal(mat.shape).astype(np.float32) * sd * scale) @ basis
+            mat = mat + noise.astype(np.float32)
+            mat /= np.linalg.norm(mat, axis=1, keepdims=True)
+        with store.write() as db:
+            db.executemany(
+                "INSERT INTO conferences(id, source, sha256, fingerprint, duplicate_of, date, "
+                "spokesperson, title, url, ingested_at) VALUES (?,?,?,?,NULL,?,?,?,?,?)",
+                [(cid[c[0]], c[1] if r == 0 else f"bench-copy-{r}:{c[1]}", c[2],
+                  c[3] if r == 0 else f"{c[3]}:{r}", _shift(c[4], days), *c[5:]) for c in confs])
+            db.executemany(
+                "INSERT INTO passages(id, conference_id, ordinal, kind, date, spokesperson, "
+                "questioner, questioner_label, question, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(pid[p[0]], cid[p[1]], p[2], p[3], _shift(p[4], days), *p[5:]) for p in passages])
+            db.executemany(
+                "INSERT INTO chunks(id, passage_id, ordinal, text_hash) VALUES (?,?,?,?)",
+                [(c[0] if r == 0 else stable_id("bench-chunk", r, c[0]), pid[c[1]], c[2],
+                  hashes[c[3]]) for c in chunks])
+            db.executemany(
+                "INSERT OR IGNORE INTO vectors(model_id, text_hash, vector) VALUES (?,?,?)",
+                [(encoder.model_id, hashes[h], row.astype(np.float32).tobytes())
+                 for h, row in zip(originals, mat)])
+    store.close()
+    info["sqlite_s"] = time.perf_counter() - t0
+    # The FAISS file is derived: the first open rebuilds it from SQLite.
+    t0 = time.perf_counter()
+    with Retriever.open(dest, encoder=encoder) as r:
+        info["rebuild_s"] = time.perf_counter() - t0
+        info.update({k: v for k, v in r.info().items() if k in ("passages", "chunks")})
+        info["kind"] = r._index.kind
+    print(f"  SQLite {info['sqlite_s']:.0f} s, FAISS rebuild from SQLite "
+          f"{info['rebuild_s']:.1f} s ({info['kind']})", flush=True)
+    (dest / COMPLETE).write_text(json.dumps(info) + "\n")
+    return dest, info
+
+
+# -- recall ----------------------------------------------------------------------------
+def recall(approx: VectorIndex, exact: VectorIndex, queries: np.ndarray, k: int,
+           allowed: np.ndarray | None = None) -> float:
+    got = []
+    for q in queries:
+        truth = exact.search(q, k, allowed)[1]
+        if len(truth) == 0:
+            continue
+        found = approx.search(q, k, allowed)[1]
+        got.append(len(set(found) & set(truth)) / len(truth))
+    return float(np.mean(got)) if got else float("nan")
+
+
+def ann_report(index: VectorIndex, queries: np.ndarray, store: Store, label: str) -> dict:
+    """HNSW vs exact on the same vectors (whichever of the two the index is)."""
+    ids, vecs = index.live()
+    t0 = time.perf_counter()
+    if index.kind == "hnsw":
+        hnsw, build_s = index, None
+        flat = VectorIndex.build(ids, vecs, hnsw_threshold=10 ** 12)
+    else:
+        flat = index
+        hnsw = VectorIndex.build(ids, vecs, hnsw_threshold=0)
+        build_s = time.perf_counter() - t0
+    out = {"n": len(ids), "hnsw_build_s": build_s, "ef": {}}
+    default_ef = hnsw.ef_search
+    for ef in (64, 128, 256, 512):
+        hnsw.ef_search = ef
+        times = []
+        for q in queries:
+            t1 = time.perf_counter()
+            hnsw.search(q, 100)
+            times.append(time.perf_counter() - t1)
+        out["ef"][ef] = {"recall@10": recall(hnsw, flat, queries, 10),
+                         "recall@100": recall(hnsw, flat, queries, 100), "ms": pct(times, 50)}
+    hnsw.ef_search = default_ef
+    for k in (10, 100):
+        out[f"recall@{k}"] = recall(hnsw, flat, queries, k)
+    for name, idx in (("flat", flat), ("hnsw", hnsw)):
+        times = []
+        for q in queries:
+            t1 = time.perf_counter()
+            idx.search(q, 100)
+            times.append(time.perf_counter() - t1)
+        out[f"{name}_ms"] = pct(times, 50)
+    # filters: one month (narrow), one outlet, one year (wide), all but one outlet (wider)
+    last = store.date_range()[1]
+    year = last[:4]
+    top = store.facet("questioner")[0][0]
+    filters = {
+        "one month": store.filter_sql(None, None, dt.date.fromisoformat(last[:8] + "01"),
+                                      dt.date.fromisoformat(last)),
+        f"questioner {top}": store.filter_sql(top, None, None, None),
+        f"year {year}": store.filter_sql(None, None, dt.date(int(year), 1, 1),
+                                         dt.date(int(year), 12, 31)),
+        "all but one outlet": (f"coalesce(p.questioner, '') != ?", [top]),
+    }
+    out["filters"] = {}
+    exact_max = faiss_index.EXACT_FILTER_MAX
+    for name, (where, fargs) in filters.items():
+        allowed = store.chunk_ids_where(where, fargs)
+        row = {"allowed": int(allowed.size)}
+        for mode, limit in (("auto", exact_max), ("graph", 0)):
+            faiss_index.EXACT_FILTER_MAX = limit
+            times = []
+            for q in queries[:30]:
+                t1 = time.perf_counter()
+                hnsw.search(q, 100, allowed)
+                times.append(time.perf_counter() - t1)
+            row[mode] = {"recall@10": recall(hnsw, flat, queries, 10, allowed),
+                         "ms": pct(times, 50)}
+        faiss_index.EXACT_FILTER_MAX = exact_max
+        t1 = time.perf_counter()
+        for _ in range(5):
+            store.chunk_ids_where(where, fargs)
+        row["sql_ms"] = (time.perf_counter() - t1) / 5 * 1000
+        out["filters"][name] = row
+    print(f"  [{label}] HNSW vs exact on {out['n']:,} vectors: recall@10 {out['recall@10']:.3f}, "
+          f"recall@100 {out['recall@100']:.3f}; one query (k=100): flat {out['flat_ms']:.2f} ms, "
+          f"hnsw {out['hnsw_ms']:.2f} ms" +
+          (f"; HNSW build {build_s:.1f} s" if build_s is not None else ""), flush=True)
+    print("      efSearch sweep (k=100 timing): " + "; ".join(
+        f"ef {ef}: R@10 {v['recall@10']:.3f} R@100 {v['recall@100']:.3f} {v['ms']:.2f} ms"
+        for ef, v in out["ef"].items()), flush=True)
+    for name, f in out["filters"].items():
+        a, g = f["auto"], f["graph"]
+        print(f"      filter {name:<22} {f['allowed']:>8,} ids ({f['sql_ms']:.0f} ms to list them): "
+              f"as shipped R@10 {a['recall@10']:.3f} {a['ms']:.2f} ms; graph walk R@10 "
+              f"{g['recall@10']:.3f} {g['ms']:.2f} ms", flush=True)
+    return out
+
+
+# -- main --------------------------------------------------------------------------------
+def bench_scale(path: Path, label: str, encoder, questions, queries, ann: bool) -> dict:
+    rec = RecordingEncoder(encoder)
+    rss0 = rss_mb()
+    t0 = time.perf_counter()
+    r = Retriever.open(path, encoder=rec)
+    open_s = time.perf_counter() - t0
+    info = r.info()
+    faiss_file = next(path.glob("vectors.*.faiss"), None)
+    res = {"label": label, "passages": info["passages"], "chunks": info["chunks"],
+           "kind": r._index.kind, "open_s": open_s, "rss_open_mb": rss_mb() - rss0,
+           "faiss_bytes_per_vector": (faiss_file.stat().st_size / max(1, info["chunks"])
+                                      if faiss_file else None),
+           "db_mb": (path / "presscon.db").stat().st_size / 2 ** 20}
+    res["e2e"] = time_queries(r, questions)          # real query encoder
+    rec.replay = True
+    res["retrieval"] = time_queries(r, questions)    # query vectors precomputed
+    t_dense = []
+    for q in questions:
+        t1 = time.perf_counter()
+        r.search(q["question"], k=5, ranking="dense", **q.get("filters", {}))
+        t_dense.append(time.perf_counter() - t1)
+    res["dense"] = t_dense
+    print(f"{label}: {info['passages']:,} passages, {info['chunks']:,} chunks, index {res['kind']}, "
+          f"open {open_s * 1000:.0f} ms (warm process), +{res['rss_open_mb']:.0f} MiB RSS, "
+          f"db {res['db_mb']:.0f} MiB, FAISS {res['faiss_bytes_per_vector'] or 0:.0f} B/vector", flush=True)
+    print(f"  search hybrid, real encoder:      median {pct(res['e2e'], 50):6.1f} ms  "
+          f"p95 {pct(res['e2e'], 95):6.1f} ms", flush=True)
+    print(f"  search hybrid, vectors cached:    median {pct(res['retrieval'], 50):6.1f} ms  "
+          f"p95 {pct(res['retrieval'], 95):6.1f} ms", flush=True)
+    print(f"  search dense only, vectors cached: median {pct(t_dense, 50):6.1f} ms  "
+          f"p95 {pct(t_dense, 95):6.1f} ms", flush=True)
+    if ann:
+        res["ann"] = ann_report(r._index, queries, r.store, label)
+    r.close()
+    return res
+
+
+def encode_throughput(encoder, base: Path, n: int = 512) -> dict:
+    from rag.chunking import chunk_passage
+    store = Store(base / "presscon.db")
+    texts, passages = [], 0
+    for p in store.all_passages():
+        texts.extend(c.text for c in chunk_passage(p.question, p.text))
+        passages += 1
+        if len(texts) >= n:
+            break
+    store.close()
+    encoder.encode(texts[:32])
+    t0 = time.perf_counter()
+    encoder.encode(texts, batch_size=32)
+    s = time.perf_counter() - t0
+    out = {"chunks": len(texts), "seconds": s, "chunks_per_s": len(texts) / s,
+           "passages_per_s": passages / s}
+    qs = ["What did the spokesperson say about the trade talks with the United States?"] * 30
+    t0 = time.perf_counter()
+    for q in qs:
+        encoder.encode_query(q)
+    out["query_ms"] = (time.perf_counter() - t0) / len(qs) * 1000
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--base", default=None, help="a real-model index to replicate (copied, not written)")
+    ap.add_argument("--corpus", default=str(SHARED / "corpus" / "txt"))
+    ap.add_argument("--work", default="/tmp/presscon-bench")
+    ap.add_argument("--scales", default="30000,300000", help="passage counts past the real corpus")
+    ap.add_argument("--model", default=DEFAULT_MODEL)
+    ap.add_argument("--no-ann", action="store_true", help="skip the recall measurements")
+    ap.add_argument("--json", default=None, help="also write the figures to this file")
+    args = ap.parse_args()
+    args.work = str(Path(args.work) / args.model)
+    Path(args.work).mkdir(parents=True, exist_ok=True)
+
+    load = os.getloadavg()
+    print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f}; faiss search threads "
+          f"{faiss_index.SEARCH_THREADS}; HNSW above {faiss_index.HNSW_THRESHOLD:,} vectors "
+          f"(M={faiss_index.HNSW_M}, efConstruction={faiss_index.HNSW_EF_CONSTRUCTION}, "
+          f"efSearch={faiss_index.HNSW_EF_SEARCH})", flush=True)
+    encoder = load_encoder(args.model)
+    encoder.encode(["warm up"])
+    print(f"model {encoder.model_id} (the real query encoder is used for 'real encoder' rows)", flush=True)
+    questions = load_questions()
+    queries = encoder.encode([q["question"] for q in questions])
+
+    base = ensure_base(args, encoder)
+    scaled = []
+    for n in [int(s) for s in args.scales.split(",") if s.strip()]:
+        scaled.append(ensure_scaled(base, n, args, encoder))
+
+    results = {"cores": os.cpu_count(), "load": load, "model": encoder.model_id}
+    enc = encode_throughput(encoder, base)
+    results["encode"] = enc
+    print(f"encode for ingest ({encoder.model_id}, batch 32): {enc['chunks_per_s']:.0f} chunks/s, "
+          f"{enc['passages_per_s']:.0f} passages/s; one query {enc['query_ms']:.1f} ms", flush=True)
+
+    rows = [bench_scale(base, "real corpus", encoder, questions, queries, not args.no_ann)]
+    for path, info in scaled:
+        rows.append(bench_scale(path, f"x{info['copies']}", encoder, questions, queries,
+                                not args.no_ann))
+        rows[-1]["build"] = info
+    results["scales"] = rows
+
+    b = rows[0]
+    print("\nsummary (ratios against the real corpus in this run)")
+    print(f"{'scale':<12} {'passages':>9} {'chunks':>9} {'index':>5} {'open ms':>8} "
+          f"{'e2e p50':>8} {'e2e p95':>8} {'ret p95':>8} {'x p95':>6} {'RSS MiB':>8}")
+    for row in rows:
+        print(f"{row['label']:<12} {row['passages']:>9,} {row['chunks']:>9,} {row['kind']:>5} "
+              f"{row['open_s'] * 1000:>8.0f} {pct(row['e2e'], 50):>8.1f} {pct(row['e2e'], 95):>8.1f} "
+              f"{pct(row['retrieval'], 95):>8.1f} "
+              f"{pct(row['e2e'], 95) / pct(b['e2e'], 95):>6.2f} {row['rss_open_mb']:>8.0f}")
+    if args.json:
+        for row in rows:
+            for key in ("e2e", "retrieval", "dense"):
+                row[key] = {"median_ms": pct(row[key], 50), "p95_ms": pct(row[key], 95)}
+        Path(args.json).write_text(json.dumps(results, indent=2, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main()

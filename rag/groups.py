@@ -1,0 +1,427 @@
+"""Repeated replies: near-identical passages grouped once, at ingest time.
+
+Why: spokespeople repeat set lines ("I'm not aware of the situation you
+mentioned", the standard paragraph on a dispute) across hundreds of dates. A
+search that shows five copies of one sentence wastes the user's slots; one
+that drops the copies loses their citations. With groups, search shows one
+result that cites every date it was given.
+
+What a group is: the connected components of the graph "two replies are
+near-identical" (:func:`same_reply`). Components do not depend on the order in
+which passages arrive, so ingesting files one at a time yields the same groups
+as ingesting them all at once, and a group's id is its smallest passage id
+(so it is a pure function of its membership).
+
+How it stays incremental: triggers (migration 2 in ``store.py``) queue every
+inserted passage in ``groups_pending`` and mark the group of every deleted
+passage in ``groups_dirty``, inside the file's own transaction. After that
+transaction commits, :func:`update_groups` drains both queues: a new passage
+costs one exact-hash lookup, one FTS5 query for look-alike replies and at
+most ``CANDIDATES`` edit-similarity checks (never a pass over the corpus); a
+dirty group is re-split among its remaining members only. A crash between
+the two commits leaves the queues filled and the next ingest finishes the job.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import re
+import sqlite3
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from rapidfuzz import fuzz
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import Store
+
+# Normalized edit similarity (rapidfuzz ``fuzz.ratio``, 0-100) at or above
+# which two replies are "the same reply with small edits". Measured on the
+# dev corpus (all 8.3M pairs, see README "Repeated replies"): at 85+ the pairs
+# are re-used set phrases, two translations of one conference (2019-04-29 and
+# 2019-04-29_2: 87-99) and standing positions re-worded by a few words (New
+# START, 84-89, Meng Wanzhou 89); below 85 the pairs become paraphrases of
+# each other ("I'm not aware of that" vs "I'm not aware of what you said": 79)
+# and template announcements with other names in them (visits: 70-88).
+THRESHOLD = 85.0
+# Candidate look-alikes per new passage. Replies up to SHORT normalized
+# characters are compared with every short reply of a compatible length (word
+# shingles are too few to find "I don't have relevant information." from "I
+# have no relevant information."). Longer replies are found through a sketch:
+# the SKETCH_KEYS smallest hashes of their word SHINGLE-grams, stored in
+# group_keys; the CANDIDATES passages sharing the most keys are checked. On
+# the dev corpus this finds exactly the groups an all-pairs comparison finds.
+SHORT = 160
+SHINGLE = 4
+SKETCH_KEYS = 12
+KEY_POSTINGS = 50      # a key shared by very many replies only needs a few of them
+CANDIDATES = 40
+# Near-identical long pairs in the dev corpus share 4 to 12 of the 12 keys;
+# unrelated replies that share a stock 4-gram ("the one-China principle and")
+# share 1. Two keeps a wide margin and skips ~90% of the edit-distance checks.
+MIN_SHARED = 2
+# Pending passages handled per transaction: a migrated index groups its whole
+# backlog in bounded transactions, so a chat reading meanwhile is not blocked.
+BATCH = 200
+
+_QUOTES = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+    "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"', "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u2011": "-",
+    "\u2012": "-", "\u2212": "-", "\u00a0": " ", "\u3000": " ",
+})
+_SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:?!)])")
+_SPACED_PUNCT = (" ,", " .", " ;", " :", " ?", " !", " )")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"\w+")
+
+
+def normalize(text: str) -> str:
+    """The text compared for grouping: quotes, dashes, case and spacing folded.
+
+    Curly vs straight quotes and a space before a question mark are typesetting
+    (the two translations of 2019-04-29 differ in exactly these), not wording.
+    """
+    t = " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).lower().split())
+    if any(p in t for p in _SPACED_PUNCT):
+        t = _SPACE_BEFORE_PUNCT.sub(r"\1", t)
+    return t
+
+
+def norm_hash(normalized: str) -> str:
+    return hashlib.sha1(normalized.encode("utf-8")).hexdigest()
+
+
+def numbers(normalized: str) -> frozenset[str]:
+    """The figures in a text, thousands separators dropped ("6,000" == "6000")."""
+    return frozenset(n.replace(",", "") for n in _NUMBER.findall(normalized))
+
+
+def similarity(a: str, b: str) -> float:
+    """Normalized edit similarity 0-100 of two replies (after :func:`normalize`)."""
+    return float(fuzz.ratio(normalize(a), normalize(b)))
+
+
+def _numbers_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    # Each side has a figure the other lacks: a changed fact (other date, other
+    # case count, the 15th vs the 16th Expo), not a re-worded set phrase. One
+    # side only adding figures (an extra sentence) is still the same reply.
+    return bool(a - b) and bool(b - a)
+
+
+class _Norm:
+    """A normalized reply; its figures are extracted only when needed."""
+
+    __slots__ = ("text", "_figures")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._figures: frozenset[str] | None = None
+
+    @classmethod
+    def of(cls, raw: str) -> "_Norm":
+        return cls(normalize(raw))
+
+    @property
+    def figures(self) -> frozenset[str]:
+        if self._figures is None:
+            self._figures = numbers(self.text)
+        return self._figures
+
+
+def _same(a: _Norm, b: _Norm, threshold: float = THRESHOLD) -> bool:
+    if a.text == b.text:
+        return True
+    if fuzz.ratio(a.text, b.text, score_cutoff=threshold) < threshold:
+        return False
+    return not _numbers_conflict(a.figures, b.figures)
+
+
+def same_reply(a: str, b: str, threshold: float = THRESHOLD) -> bool:
+    """True when two replies are the same reply with small edits.
+
+    Edit similarity at or above ``threshold`` on normalized text, and no
+    substituted figure (dates, counts): the daily COVID-19 figures share 95%
+    of their characters but are different replies.
+    """
+    return _same(_Norm.of(a), _Norm.of(b), threshold)
+
+
+# -- citations -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Citation:
+    """One occasion a (grouped) reply was given: its own verbatim wording and source."""
+
+    passage_id: int
+    date: dt.date
+    questioner: str | None
+    spokesperson: str
+    question: str | None
+    text: str                  # this occasion's reply, verbatim
+    citation: str              # e.g. "Zhao Lijian, press conference of 24 December 2021, answering AFP"
+    kind: str = "answer"
+    source: str = ""
+    url: str | None = None
+    title: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"passage_id": self.passage_id, "date": self.date.isoformat(),
+                "questioner": self.questioner, "spokesperson": self.spokesperson,
+                "question": self.question, "text": self.text, "citation": self.citation,
+                "kind": self.kind, "source": self.source, "url": self.url, "title": self.title}
+
+
+def word_diff(base: str, other: str) -> list[tuple[str, str]]:
+    """How ``other`` differs from ``base``, word by word: ("equal" | "delete" |
+    "insert", words). Deleted words are base's, inserted words are other's,
+    both verbatim, so a UI can show the differing words of another version."""
+    a, b = base.split(), other.split()
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("equal", " ".join(a[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            out.append(("delete", " ".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            out.append(("insert", " ".join(b[j1:j2])))
+    return out
+
+
+def format_diff(base: str, other: str, context: int = 6) -> str:
+    """A one-line view of :func:`word_diff`: ``[-base words-]{+other words+}``,
+    unchanged stretches shortened to ``context`` words either side of a change."""
+    ops = word_diff(base, other)
+    parts = []
+    for n, (op, words) in enumerate(ops):
+        if op == "delete":
+            parts.append(f"[-{words}-]")
+        elif op == "insert":
+            parts.append(f"{{+{words}+}}")
+        else:
+            w = words.split()
+            head = 0 if n == 0 else context
+            tail = 0 if n == len(ops) - 1 else context
+            if len(ops) == 1 or len(w) <= head + tail:
+                parts.append(words)
+            else:
+                parts.append(" ".join(x for x in (" ".join(w[:head]), "...",
+                                                  " ".join(w[len(w) - tail:] if tail else []))
+                                      if x))
+    return " ".join(parts)
+
+
+# -- maintaining groups ----------------------------------------------------------
+@dataclass
+class GroupUpdate:
+    """What one :func:`update_groups` call did (for benchmarks and logs)."""
+
+    grouped: int = 0       # pending passages given a group
+    joined: int = 0        # of those, how many joined an existing group
+    regrouped: int = 0     # dirty groups re-split after a deletion
+
+
+def _window(n: int, threshold: float = THRESHOLD) -> tuple[int, int]:
+    """Lengths another normalized reply can have and still reach ``threshold``
+    with one of length ``n`` (ratio <= 200 * shorter / (sum of lengths))."""
+    f = threshold / (200.0 - threshold)
+    return int(n * f) - 1, int(n / f) + 1
+
+
+def sketch(normalized: str) -> list[int]:
+    """Bottom-``SKETCH_KEYS`` hashes of the word 4-grams: two near-identical
+    long replies share most 4-grams, so they share some of these keys. CRC32
+    is stable across processes and fast; a collision only costs one check."""
+    words = _WORD.findall(normalized)
+    grams = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    return sorted({zlib.crc32(g.encode("utf-8")) for g in grams})[:SKETCH_KEYS]
+
+
+def _candidates(db: sqlite3.Connection, pid: int, me: _Norm, h: str, keys: list[int]
+                ) -> dict[int, tuple[int, str]]:
+    """{passage id: (group id, text)} of grouped passages that may be
+    near-identical to ``me`` (text "" for an identical copy).
+
+    Three bounded lookups, none a pass over the corpus: an identical copy (by
+    hash); every short reply of a compatible length (short replies share too
+    few word 4-grams, and there are few of them); and for a long reply the
+    passages sharing the most sketch keys.
+    """
+    out: dict[int, tuple[int, str]] = {}
+    row = db.execute("SELECT passage_id, group_id FROM passage_groups WHERE norm_hash = ? "
+                     "LIMIT 1", (h,)).fetchone()
+    if row:
+        out[row[0]] = (row[1], "")
+    lo, hi = _window(len(me.text))
+    if lo <= SHORT:
+        for q, g, text in db.execute(
+                "SELECT g.passage_id, g.group_id, p.text FROM passage_groups g "
+                "JOIN passages p ON p.id = g.passage_id WHERE g.len BETWEEN ? AND ?",
+                (lo, min(hi, SHORT))):
+            out.setdefault(q, (g, text))
+    if keys:
+        # one statement: each key's postings capped, so a common 4-gram costs little
+        sql = " UNION ALL ".join(
+            ["SELECT * FROM (SELECT passage_id FROM group_keys WHERE key = ? "
+             "AND len BETWEEN ? AND ? LIMIT ?)"] * len(keys))
+        args: list[int] = []
+        for key in keys:
+            args += [key, lo, hi, KEY_POSTINGS]
+        shared: dict[int, int] = {}
+        for (q,) in db.execute(sql, args):
+            shared[q] = shared.get(q, 0) + 1
+        best = [q for q in sorted(shared, key=lambda q: (-shared[q], q))[:CANDIDATES]
+                if shared[q] >= MIN_SHARED and q not in out and q != pid]
+        if best:
+            marks = ",".join("?" * len(best))
+            for q, g, text in db.execute(
+                    f"SELECT g.passage_id, g.group_id, p.text FROM passage_groups g "
+                    f"JOIN passages p ON p.id = g.passage_id WHERE g.passage_id IN ({marks})",
+                    best):
+                out[q] = (g, text)
+    out.pop(pid, None)
+    return out
+
+
+def _assign(db: sqlite3.Connection, pid: int, text: str) -> bool:
+    """Give one passage its group; True when it joined (and maybe merged) groups."""
+    me = _Norm.of(text)
+    h = norm_hash(me.text)
+    n = len(me.text)
+    keys = sketch(me.text) if n > SHORT else []
+    groups = set()
+    for g, ctext in _candidates(db, pid, me, h, keys).values():
+        if g not in groups and (not ctext or _same(me, _Norm.of(ctext))):
+            groups.add(g)
+    target = min(groups | {pid})
+    if groups:
+        marks = ",".join("?" * len(groups))
+        db.execute(f"UPDATE passage_groups SET group_id = ? WHERE group_id IN ({marks})",
+                   (target, *groups))
+    db.execute("INSERT OR REPLACE INTO passage_groups(passage_id, group_id, norm_hash, len) "
+               "VALUES (?,?,?,?)", (pid, target, h, n))
+    if keys:
+        db.executemany("INSERT INTO group_keys(key, len, passage_id) VALUES (?,?,?)",
+                       [(k, n, pid) for k in keys])
+    return bool(groups)
+
+
+def components(items: Sequence[tuple[int, str]], threshold: float = THRESHOLD
+               ) -> list[list[int]]:
+    """Connected components of "near-identical" over (id, text) pairs, each
+    sorted by id, components ordered by their smallest id. Identical texts are
+    compared once, so a group of 300 copies of one sentence costs nothing."""
+    by_text: dict[str, list[int]] = {}
+    norms: dict[str, _Norm] = {}
+    for pid, text in items:
+        n = _Norm.of(text)
+        by_text.setdefault(n.text, []).append(pid)
+        norms[n.text] = n
+    keys = list(by_text)
+    parent = list(range(len(keys)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(keys)):
+        for j in range(i + 1, len(keys)):
+            if find(i) != find(j) and _same(norms[keys[i]], norms[keys[j]], threshold):
+                parent[find(i)] = find(j)
+    comps: dict[int, list[int]] = {}
+    for i, key in enumerate(keys):
+        comps.setdefault(find(i), []).extend(by_text[key])
+    return sorted((sorted(c) for c in comps.values()), key=lambda c: c[0])
+
+
+def _resplit(db: sqlite3.Connection, gid: int) -> None:
+    rows = db.execute("SELECT p.id, p.text FROM passage_groups g JOIN passages p "
+                      "ON p.id = g.passage_id WHERE g.group_id = ?", (gid,)).fetchall()
+    for comp in components(rows):
+        if comp[0] != gid or len(comp) != len(rows):
+            q = ",".join("?" * len(comp))
+            db.execute(f"UPDATE passage_groups SET group_id = ? WHERE passage_id IN ({q})",
+                       (comp[0], *comp))
+
+
+def pending_count(store: "Store") -> int:
+    return int(store.db.execute("SELECT count(*) FROM groups_pending").fetchone()[0])
+
+
+def update_groups(store: "Store", batch: int = BATCH) -> GroupUpdate:
+    """Drain the queues the passage triggers filled: re-split groups that lost
+    members, then group new passages. Cheap when the queues are empty (the
+    common case of an unchanged file), so callers may call it freely."""
+    stats = GroupUpdate()
+    db = store.db
+    if not db.execute("SELECT EXISTS(SELECT 1 FROM groups_dirty) "
+                      "OR EXISTS(SELECT 1 FROM groups_pending)").fetchone()[0]:
+        return stats
+    while True:
+        with store.write() as w:
+            for (gid,) in w.execute("SELECT group_id FROM groups_dirty ORDER BY group_id"
+                                    ).fetchall():
+                _resplit(w, gid)
+                stats.regrouped += 1
+            w.execute("DELETE FROM groups_dirty")
+            todo = w.execute("SELECT q.passage_id, p.text FROM groups_pending q "
+                             "JOIN passages p ON p.id = q.passage_id "
+                             "ORDER BY q.passage_id LIMIT ?", (batch,)).fetchall()
+            for pid, text in todo:
+                stats.joined += _assign(w, pid, text)
+            if len(todo) < batch:
+                # queued ids whose passage is gone leave with the rest
+                w.execute("DELETE FROM groups_pending")
+            else:
+                w.executemany("DELETE FROM groups_pending WHERE passage_id = ?",
+                              [(pid,) for pid, _ in todo])
+            stats.grouped += len(todo)
+        if len(todo) < batch:
+            return stats
+
+
+def rebuild_groups(store: "Store") -> GroupUpdate:
+    """Forget all groups and group every passage again (after a threshold change)."""
+    with store.write() as w:
+        w.execute("DELETE FROM passage_groups")
+        w.execute("DELETE FROM groups_dirty")
+        w.execute("INSERT OR IGNORE INTO groups_pending(passage_id) SELECT id FROM passages")
+    return update_groups(store)
+
+
+def group_stats(store: "Store", min_size: int = 2, limit: int | None = None
+                ) -> list[dict[str, Any]]:
+    """Groups of at least ``min_size`` replies, largest first: size, first and
+    last date, and the newest wording (for `presscon repeats` and reports)."""
+    rows = store.db.execute(
+        "SELECT g.group_id, count(*) n, min(p.date), max(p.date) FROM passage_groups g "
+        "JOIN passages p ON p.id = g.passage_id GROUP BY g.group_id HAVING n >= ? "
+        "ORDER BY n DESC, min(p.date), g.group_id" + (" LIMIT ?" if limit else ""),
+        (min_size, limit) if limit else (min_size,)).fetchall()
+    out = []
+    for gid, n, first, last in rows:
+        newest = store.db.execute(
+            "SELECT p.id, p.text FROM passage_groups g JOIN passages p ON p.id = g.passage_id "
+            "WHERE g.group_id = ? ORDER BY p.date DESC, p.id LIMIT 1", (gid,)).fetchone()
+        out.append({"group_id": gid, "size": n, "first_date": first, "last_date": last,
+                    "passage_id": newest[0], "text": newest[1]})
+    return out
+
+
+def duplicate_slots(texts: Iterable[str], threshold: float = THRESHOLD) -> int:
+    """How many of a ranked list are near-identical to a higher-ranked entry
+    (the "wasted slots" measure used for the before/after report)."""
+    seen: list[_Norm] = []
+    dup = 0
+    for t in texts:
+        n = _Norm.of(t)
+        if any(_same(n, s, threshold) for s in seen):
+            dup += 1
+        seen.append(n)
+    return dup
