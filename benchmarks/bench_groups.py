@@ -159,8 +159,20 @@ def dups(index: Path, question_files: list[Path], k: int = 5) -> None:
     if pending:
         print(f"\n{index}: grouping {pending} queued passages first", flush=True)
         r.update_groups()
-    for path in question_files:
-        qs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    sets = [(p.name, [json.loads(line) for line in p.read_text().splitlines() if line.strip()])
+            for p in question_files]
+    # Questions where repeats exist: what reporters asked when a grouped reply
+    # was given (the newest member's question); any wording of the group is a
+    # correct answer. The dev questions target specific events and rarely meet
+    # a repeated reply.
+    probe = []
+    for g in r.repeats(min_size=2, limit=None):
+        row = r.store.passages([g["passage_id"]])[g["passage_id"]]
+        if row.question:
+            probe.append({"question": row.question[:2000],
+                          "gold": [" ".join(v.text.split()) for v in r.versions(row.id)]})
+    sets.append(("questions of grouped replies", probe))
+    for name, qs in sets:
         out = {}
         for grouped in (False, True):
             r.group_repeats = grouped
@@ -172,7 +184,7 @@ def dups(index: Path, question_files: list[Path], k: int = 5) -> None:
                 dup += G.duplicate_slots(h.text for h in hits)
                 found += first_correct(hits, q["gold"]) is not None
             out[grouped] = (slots, dup, found, (time.perf_counter() - t0) / len(qs) * 1000)
-        print(f"\n{path.name} ({len(qs)} questions, top {k}, model {r.encoder.model_id}):")
+        print(f"\n{name} ({len(qs)} questions, top {k}, model {r.encoder.model_id}):")
         for grouped, label in ((False, "before (every copy)"), (True, "after (grouped)")):
             slots, dup, found, ms = out[grouped]
             print(f"  {label:<20} duplicate slots {dup:>3}/{slots} = {100 * dup / max(slots, 1):4.1f}%"

@@ -290,18 +290,29 @@ def ann_report(index: VectorIndex, queries: np.ndarray, store: Store, label: str
             idx.search(q, 100)
             times.append(time.perf_counter() - t1)
         out[f"{name}_ms"] = pct(times, 50)
-    # filters: one month (narrow), one outlet, one year (wide), all but one outlet (wider)
-    last = store.date_range()[1]
-    year = last[:4]
+    # filters: the busiest month and year, one outlet, the newest 5/20/50% of
+    # passages, everything but one outlet: shares from ~0.1% to ~98%
+    def busiest(width: int) -> str:
+        return store.db.execute(f"SELECT substr(date, 1, {width}) d FROM passages GROUP BY d "
+                                "ORDER BY count(*) DESC, d LIMIT 1").fetchone()[0]
+    month, year = busiest(7), busiest(4)
     top = store.facet("questioner")[0][0]
+    first = dt.date.fromisoformat(month + "-01")
     filters = {
-        "one month": store.filter_sql(None, None, dt.date.fromisoformat(last[:8] + "01"),
-                                      dt.date.fromisoformat(last)),
-        f"questioner {top}": store.filter_sql(top, None, None, None),
+        f"month {month}": store.filter_sql(None, None, first,
+                                           (first + dt.timedelta(days=31)).replace(day=1)
+                                           - dt.timedelta(days=1)),
         f"year {year}": store.filter_sql(None, None, dt.date(int(year), 1, 1),
                                          dt.date(int(year), 12, 31)),
-        "all but one outlet": (f"coalesce(p.questioner, '') != ?", [top]),
+        f"questioner {top}": store.filter_sql(top, None, None, None),
     }
+    n_passages = store.counts()["passages"]
+    for share in (0.05, 0.2, 0.5):
+        since = store.db.execute("SELECT date FROM passages ORDER BY date DESC LIMIT 1 OFFSET ?",
+                                 (int(share * n_passages),)).fetchone()[0]
+        filters[f"newest {share:.0%}"] = store.filter_sql(None, None,
+                                                          dt.date.fromisoformat(since), None)
+    filters["all but one outlet"] = ("coalesce(p.questioner, '') != ?", [top])
     out["filters"] = {}
     exact_max = faiss_index.EXACT_FILTER_MAX
     for name, (where, fargs) in filters.items():

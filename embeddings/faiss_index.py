@@ -49,8 +49,9 @@ def _env_int(name: str, default: int) -> int:
 HNSW_THRESHOLD = _env_int("PRESSCON_HNSW_THRESHOLD", 100_000)  # vectors (chunks)
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128          # raised to k when a search asks for more
-EXACT_FILTER_MAX = 20_000     # allowed sets up to this size are scored exactly
+HNSW_EF_SEARCH = 256          # raised to k when a search asks for more
+EXACT_FILTER_MAX = 20_000     # allowed sets up to this size are scored exactly;
+EF_FILTER_MAX = 1024          # larger ones walk the graph with ef / share, capped
 COMPACT_FRACTION = 0.25       # rebuild the graph when tombstones pass this share
 _ALL_LIVE = (0, 2 ** 63 - 1)  # IDSelectorRange admitting every id >= 0
 # One query is searched on one OpenMP thread: on a shared 2-core machine two
@@ -236,13 +237,17 @@ class VectorIndex:
             elif allowed is not None and allowed.size <= EXACT_FILTER_MAX:
                 return self._exact(q, k, allowed)
             else:
+                ef = max(self.ef_search, k)
                 if allowed is not None:
                     sel = faiss.IDSelectorBatch(allowed)
+                    # the walk keeps ~ef * share allowed candidates: widen it
+                    share = min(1.0, allowed.size / len(self))
+                    ef = max(ef, min(EF_FILTER_MAX, int(ef / share)))
                 elif self._tombstones:
                     sel = faiss.IDSelectorRange(*_ALL_LIVE)
                 else:
                     sel = None
-                params = faiss.SearchParametersHNSW(sel=sel, efSearch=max(self.ef_search, k))
+                params = faiss.SearchParametersHNSW(sel=sel, efSearch=ef)
                 scores, ids = self.index.search(q, k, params=params)
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]

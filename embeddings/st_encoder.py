@@ -47,7 +47,10 @@ class SentenceTransformerEncoder:
                 if self._model is None:
                     os.environ.setdefault("HF_HUB_OFFLINE", "1")
                     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                    import transformers
                     from sentence_transformers import SentenceTransformer
+                    # a "Loading weights" bar on every start is noise, not progress
+                    transformers.utils.logging.disable_progress_bar()
                     folder = _MODELS[self.model_id]()
                     model = SentenceTransformer(str(folder), device="cpu")
                     get_dim = getattr(model, "get_embedding_dimension", None) or \

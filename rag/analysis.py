@@ -4,9 +4,11 @@ who asked.
 All of them work on the grouped hits :meth:`Retriever.search` returns, whose
 ``citations`` list every occasion a reply was given; so a set phrase repeated
 on forty dates counts forty times in a timeline, not once, yet takes one
-result slot. "Matching replies" are the top ``limit`` results of the
-question: a fixed depth keeps the views predictable and cheap, and the
-caller picks a deeper one for a broad topic.
+result slot. "Matching replies" (:func:`matching`) are the top ``limit``
+results of the question that score at least ``relative`` times the best
+one: a fixed depth keeps the views predictable and cheap, and the relative
+floor keeps the tail of a narrow topic (an INF Treaty reply under "New
+START") out of its timeline and out of "earliest vs latest".
 
 Pure functions of hits, so the chat can call them on hits it already has.
 """
@@ -21,6 +23,17 @@ from .groups import Citation
 
 if TYPE_CHECKING:  # pragma: no cover
     from .retriever import Hit
+
+
+RELATIVE = 0.8
+
+
+def matching(hits: Sequence["Hit"], relative: float = RELATIVE) -> list["Hit"]:
+    """The hits scoring at least ``relative`` x the best score (all if 0)."""
+    if not hits or relative <= 0 or hits[0].score <= 0:
+        return list(hits)
+    floor = relative * max(h.score for h in hits)
+    return [h for h in hits if h.score >= floor]
 
 
 def occasions(hit: "Hit") -> tuple[Citation, ...]:

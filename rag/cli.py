@@ -307,16 +307,19 @@ def _search_args(questioner, spokesperson, date_from, date_to, literal) -> dict:
 @_filter_options
 @click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100),
               help="How many results (groups of repeated replies) count as matching.")
+@click.option("--relative", default=0.8, show_default=True, type=click.FloatRange(0, 1),
+              help="Only results scoring at least this share of the best one count "
+                   "as matching (0: all of --limit).")
 @click.option("--json", "as_json", is_flag=True, help="Print the months as JSON.")
 def timeline(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
-             limit, as_json):
+             limit, relative, as_json):
     """Replies matching QUESTION per month: how often the position was stated.
 
     Every date a repeated reply was given counts; months without one are shown
     as zero between the first and the last.
     """
     r = _open(index_dir)
-    months = r.timeline(question, limit=limit,
+    months = r.timeline(question, limit=limit, relative=relative,
                         **_search_args(questioner, spokesperson, date_from, date_to, literal))
     if as_json:
         click.echo(json.dumps([m.to_dict() for m in months], indent=2))
@@ -336,15 +339,18 @@ def timeline(question, index_dir, questioner, spokesperson, date_from, date_to, 
 @_filter_options
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100),
               help="How many results count as matching.")
+@click.option("--relative", default=0.8, show_default=True, type=click.FloatRange(0, 1),
+              help="Only results scoring at least this share of the best one count "
+                   "as matching (0: all of --limit).")
 @click.option("-n", "n", default=1, show_default=True, type=click.IntRange(1, 20),
               help="How many earliest and latest replies to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def changes(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
-            limit, n, as_json):
+            limit, relative, n, as_json):
     """How has the answer to QUESTION changed: the earliest and the latest
     matching replies, verbatim, with their dates."""
     r = _open(index_dir)
-    change = r.answer_change(question, limit=limit, n=n,
+    change = r.answer_change(question, limit=limit, relative=relative, n=n,
                              **_search_args(questioner, spokesperson, date_from, date_to, literal))
     if as_json:
         click.echo(json.dumps(change.to_dict(), indent=2, ensure_ascii=False))
@@ -368,14 +374,17 @@ def changes(question, index_dir, questioner, spokesperson, date_from, date_to, l
 @_filter_options
 @click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100),
               help="With QUESTION: how many results count as matching.")
+@click.option("--relative", default=0.8, show_default=True, type=click.FloatRange(0, 1),
+              help="Only results scoring at least this share of the best one count "
+                   "as matching (0: all of --limit).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def questioners(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
-                limit, as_json):
+                limit, relative, as_json):
     """Outlets by how often they asked: about QUESTION's topic, or (without
     QUESTION) over the whole index, most first."""
     r = _open(index_dir)
     if question:
-        pairs = r.topic_questioners(question, limit=limit, **_search_args(
+        pairs = r.topic_questioners(question, limit=limit, relative=relative, **_search_args(
             questioner, spokesperson, date_from, date_to, literal))
     else:
         pairs = r.questioners()

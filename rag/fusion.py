@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Mapping
 
 METHODS = ("hybrid", "dense", "lexical", "rrf")
-LEXICAL_WEIGHT = 0.5   # measured with benchmarks/ablate_fusion.py: see README "Ranking"
+LEXICAL_WEIGHT = 0.3   # measured with benchmarks/ablate_fusion.py: see README "Ranking"
 RRF_K = 60
 LEXICAL_GATE = 0      # 0: no gate
 CONFIDENT_FROM = 14.0  # BM25 (FTS5 scale) below which words add nothing

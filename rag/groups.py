@@ -16,8 +16,9 @@ How it stays incremental: triggers (migration 2 in ``store.py``) queue every
 inserted passage in ``groups_pending`` and mark the group of every deleted
 passage in ``groups_dirty``, inside the file's own transaction. After that
 transaction commits, :func:`update_groups` drains both queues: a new passage
-costs one exact-hash lookup, one FTS5 query for look-alike replies and at
-most ``CANDIDATES`` edit-similarity checks (never a pass over the corpus); a
+costs an exact-hash lookup, an indexed look-up of look-alikes (short replies
+of a compatible length, or long replies sharing word-shingle sketch keys) and
+a few dozen edit-similarity checks at most, never a pass over the corpus; a
 dirty group is re-split among its remaining members only. A crash between
 the two commits leaves the queues filled and the next ingest finishes the job.
 """
@@ -35,18 +36,21 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
 
 # Normalized edit similarity (rapidfuzz ``fuzz.ratio``, 0-100) at or above
 # which two replies are "the same reply with small edits". Measured on the
-# dev corpus (all 8.3M pairs, see README "Repeated replies"): at 85+ the pairs
-# are re-used set phrases, two translations of one conference (2019-04-29 and
-# 2019-04-29_2: 87-99) and standing positions re-worded by a few words (New
-# START, 84-89, Meng Wanzhou 89); below 85 the pairs become paraphrases of
-# each other ("I'm not aware of that" vs "I'm not aware of what you said": 79)
-# and template announcements with other names in them (visits: 70-88).
+# dev corpus (all 8.3M pairs: benchmarks/bench_groups.py --verify). From 85
+# up the pairs are set phrases re-used ("I have no information on that and
+# refer you to (the) competent authorities": 97), the two translations of the
+# 2019-04-29 conference (87-99) and standing positions re-worded by a word or
+# two (Meng Wanzhou 89, the Afghan peace process 85-97). From 80 to 85 they
+# are rewordings rather than edits (New START 84, clauses re-ordered; "I am
+# not aware of what you mentioned" / "I'm not aware of the situation you
+# mentioned" 83); below 80, paraphrases ("I'm not aware of that" / "I'm not
+# aware of what you said" 79) and template announcements naming other
+# visitors (70-88, kept apart by their differing dates as well).
 THRESHOLD = 85.0
 # Candidate look-alikes per new passage. Replies up to SHORT normalized
 # characters are compared with every short reply of a compatible length (word
@@ -77,6 +81,7 @@ _QUOTES = str.maketrans({
 _SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:?!)])")
 _SPACED_PUNCT = (" ,", " .", " ;", " :", " ?", " !", " )")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NEGATION = re.compile(r"\b(?:not|no|never|nor|neither|none|nothing|cannot)\b|n't\b")
 _WORD = re.compile(r"\w+")
 
 
@@ -133,12 +138,23 @@ class _Norm:
         return self._figures
 
 
+def _negations(normalized: str) -> int:
+    return len(_NEGATION.findall(normalized))
+
+
 def _same(a: _Norm, b: _Norm, threshold: float = THRESHOLD) -> bool:
     if a.text == b.text:
         return True
     if fuzz.ratio(a.text, b.text, score_cutoff=threshold) < threshold:
         return False
-    return not _numbers_conflict(a.figures, b.figures)
+    if _numbers_conflict(a.figures, b.figures):
+        return False
+    # In a one-line reply four characters can flip it: "I'm (not) aware of that."
+    # Long replies are judged by their substance; translations of one reply
+    # often negate differently ("I don't see how" / "no one can see").
+    if min(len(a.text), len(b.text)) <= SHORT and _negations(a.text) != _negations(b.text):
+        return False
+    return True
 
 
 def same_reply(a: str, b: str, threshold: float = THRESHOLD) -> bool:

@@ -453,7 +453,7 @@ class Retriever:
         out: dict[int, float] = {}
         q = ",".join("?" * len(passage_ids))
         for pid, blob in self.store.db.execute(
-                f"SELECT ch.passage_id, v.vector FROM chunks ch JOIN vectors v "
+                f"SELECT ch.passage_id, v.vector FROM chunks ch CROSS JOIN vectors v "
                 f"ON v.text_hash = ch.text_hash AND v.model_id = ? WHERE ch.passage_id IN ({q})",
                 (self.encoder.model_id, *passage_ids)):
             s = float(np.frombuffer(blob, dtype=np.float32) @ qv)
@@ -571,26 +571,29 @@ class Retriever:
             done = update_groups(self.store)
         return {"grouped": done.grouped, "joined": done.joined, "regrouped": done.regrouped}
 
-    def timeline(self, question: str, *, limit: int = 30, **search: Any) -> list["MonthCount"]:
-        """Replies matching ``question`` per month (the top ``limit`` results,
-        every occasion of a repeated reply counted), for a plot of a position
-        over time. ``search`` takes the filters and options of :meth:`search`."""
-        from .analysis import timeline
-        return timeline(self.search(question, k=limit, **search))
+    def timeline(self, question: str, *, limit: int = 30, relative: float = 0.8,
+                 **search: Any) -> list["MonthCount"]:
+        """Replies matching ``question`` per month, for a plot of a position over
+        time: the top ``limit`` results scoring at least ``relative`` x the best,
+        every occasion of a repeated reply counted. ``search`` takes the
+        filters and options of :meth:`search`."""
+        from .analysis import matching, timeline
+        return timeline(matching(self.search(question, k=limit, **search), relative))
 
-    def answer_change(self, question: str, *, limit: int = 10, n: int = 1,
-                      **search: Any) -> "AnswerChange":
-        """The earliest and latest of the top ``limit`` replies to ``question``,
-        verbatim with dates: how the answer has changed."""
-        from .analysis import answer_change
-        return answer_change(self.search(question, k=limit, **search), n=n)
+    def answer_change(self, question: str, *, limit: int = 10, relative: float = 0.8,
+                      n: int = 1, **search: Any) -> "AnswerChange":
+        """How the answer to ``question`` has changed: the ``n`` earliest and
+        latest matching replies (as for :meth:`timeline`), verbatim with dates."""
+        from .analysis import answer_change, matching
+        return answer_change(matching(self.search(question, k=limit, **search), relative), n=n)
 
-    def topic_questioners(self, question: str, *, limit: int = 30, **search: Any
-                          ) -> list[tuple[str | None, int]]:
+    def topic_questioners(self, question: str, *, limit: int = 30, relative: float = 0.8,
+                          **search: Any) -> list[tuple[str | None, int]]:
         """Which outlets asked about ``question`` and how often (None: unnamed),
-        most first, over the top ``limit`` results and all their occasions."""
-        from .analysis import questioner_counts
-        return questioner_counts(self.search(question, k=limit, **search))
+        most first, over the matching replies (as for :meth:`timeline`) and all
+        their occasions."""
+        from .analysis import matching, questioner_counts
+        return questioner_counts(matching(self.search(question, k=limit, **search), relative))
 
 
 @contextmanager

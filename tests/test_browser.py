@@ -67,7 +67,7 @@ def page(tmp_path):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             pg = browser.new_page(viewport={"width": 1280, "height": 900})
-            pg.set_default_timeout(30_000)
+            pg.set_default_timeout(90_000)   # generous: CI machines can be busy
             yield pg
         finally:
             browser.close()
