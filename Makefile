@@ -3,8 +3,10 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
+EVAL_INDEX ?= .presscon/eval-index
+SHARED ?= ../shared
 
-.PHONY: install chat test eval bench clean-index
+.PHONY: install chat test eval bench
 
 install: $(VENV)/.installed
 
@@ -21,8 +23,8 @@ test: install
 	$(BIN)/python -m pytest
 
 eval: install
-	$(BIN)/presscon eval ../shared/eval/dev_questions.jsonl --corpus ../shared/corpus/txt --corpus data --compare
-	$(BIN)/presscon eval ../shared/eval/dev_hard.jsonl --corpus ../shared/corpus/txt --corpus data --compare
+	$(BIN)/presscon eval $(SHARED)/eval/dev_questions.jsonl --index $(EVAL_INDEX) --corpus $(SHARED)/corpus/txt --corpus data --compare
+	$(BIN)/presscon eval $(SHARED)/eval/dev_hard.jsonl --index $(EVAL_INDEX) --corpus $(SHARED)/corpus/txt --corpus data --compare
 
 bench: install
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

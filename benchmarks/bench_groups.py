@@ -34,12 +34,22 @@ from rag.retriever import Retriever  # noqa: E402
 SHARED = ROOT.parent / "shared"
 
 
+ENCODER = {"model": None}   # None: the fake encoder; else a model id (--model)
+
+
+def _encoder():
+    if ENCODER["model"] is None:
+        return FakeEncoder()
+    from embeddings.encoder import load_encoder
+    return load_encoder(ENCODER["model"])
+
+
 def _ingest(files: list[Path], folder: Path, grouping: bool) -> tuple[float, Retriever]:
     saved = ingest_module.update_groups
     if not grouping:
         ingest_module.update_groups = lambda store: G.GroupUpdate()
     try:
-        r = Retriever.open(folder, encoder=FakeEncoder())
+        r = Retriever.open(folder, encoder=_encoder())
         t0 = time.perf_counter()
         report = r.ingest(files)
         seconds = time.perf_counter() - t0
@@ -73,7 +83,8 @@ def bench_cost(files: list[Path], rounds: int, held_out: int) -> None:
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
     med = {g: statistics.median(v) for g, v in full.items()}
-    print(f"ingest of {len(base)} files into a fresh index, fake encoder, median of {rounds}:")
+    print(f"ingest of {len(base)} files into a fresh index, "
+          f"{ENCODER['model'] or 'fake'} encoder, median of {rounds}:")
     print(f"  without grouping {med[False]:7.2f} s")
     print(f"  with grouping    {med[True]:7.2f} s   (+{med[True] - med[False]:.2f} s, "
           f"+{100 * (med[True] / med[False] - 1):.0f}%, "
@@ -196,6 +207,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus" / "txt")
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--files", type=int, default=0, help="use only the first N files (0: all)")
+    ap.add_argument("--model", default=None,
+                    help="time with this embedding model instead of the fake encoder")
     ap.add_argument("--held-out", type=int, default=10,
                     help="files added one at a time to the full index")
     ap.add_argument("--top", type=int, default=10, help="largest groups to list")
@@ -208,6 +222,9 @@ def main() -> None:
                              SHARED / "eval" / "dev_hard.jsonl"])
     args = ap.parse_args()
     files = sorted(p for p in args.corpus.iterdir() if p.suffix in (".txt", ".html"))
+    if args.files:
+        files = files[:args.files]
+    ENCODER["model"] = args.model
     if not files:
         sys.exit(f"no transcripts in {args.corpus}")
     if not args.no_cost:

@@ -15,8 +15,10 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _presscon_lines(text: str) -> list[list[str]]:
+    """Argument lists of every `presscon ...` line inside the README's code blocks."""
     out = []
-    for line in text.splitlines():
+    code = "\n".join(re.findall(r"```(?:bash|sh|console)?\n(.*?)```", text, re.S))
+    for line in code.splitlines():
         m = re.search(r"\bpresscon (\w[\w-]*)(.*)", line)
         if m and "`presscon`" not in line:
             args = line[m.start():].split("#")[0]
