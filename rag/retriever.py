@@ -503,9 +503,10 @@ class Retriever:
 
         The hit is ranked by its best-scoring member but shows the most recent
         wording that passes the filters (date, questioner and text of that one
-        member, so the text stays a verbatim transcript reply), and cites every
-        member that passes the filters, oldest first. When copies crowd the
-        candidate pool, the pool is widened (same scoring as ``_ranked``).
+        member, so the text stays a verbatim transcript reply; within a period
+        the question prefers, if one was given then), and cites every member
+        that passes the filters, oldest first. When copies crowd the candidate
+        pool, the pool is widened (same scoring as ``_ranked``).
         """
         f = {key: filters.get(key) for key in ("questioner", "spokesperson", "date_from", "date_to")}
         best: dict[int, int] = {}
@@ -535,15 +536,20 @@ class Retriever:
             rows = members.get(g) or ([loose[p]] if p in loose else [])
             if not rows:
                 continue
-            shown = max(rows, key=lambda m: (m.date, scores.get(m.id, float("-inf")), -m.id))
+            within = [m for m in rows if prefer and prefer[0] <= m.date <= prefer[1]]
+            shown = max(within or rows,
+                        key=lambda m: (m.date, scores.get(m.id, float("-inf")), -m.id))
             hit = self._hit(shown, scores[p])
-            cites = tuple(Citation(
-                passage_id=m.id, date=m.date, questioner=m.questioner,
-                spokesperson=m.spokesperson or "", question=m.question, text=m.text,
-                citation=format_citation(m.spokesperson or "", m.date, m.questioner, m.kind),
-                kind=m.kind, source=m.source, url=m.url, title=m.title) for m in rows)
-            hits.append(replace(hit, citations=cites))
+            hits.append(replace(hit, citations=tuple(self._citation(m) for m in rows)))
         return hits
+
+    @staticmethod
+    def _citation(m) -> Citation:
+        spokesperson = m.spokesperson or ""
+        return Citation(passage_id=m.id, date=m.date, questioner=m.questioner,
+                        spokesperson=spokesperson, question=m.question, text=m.text,
+                        citation=format_citation(spokesperson, m.date, m.questioner, m.kind),
+                        kind=m.kind, source=m.source, url=m.url, title=m.title)
 
     def versions(self, passage_id: int) -> list[Citation]:
         """Every occasion of the reply ``passage_id`` belongs to, oldest first,
@@ -551,11 +557,7 @@ class Retriever:
         gid = self.store.group_of([passage_id])[passage_id]
         rows = self.store.group_members([gid]).get(gid) or list(
             self.store.passages([passage_id]).values())
-        return [Citation(passage_id=m.id, date=m.date, questioner=m.questioner,
-                         spokesperson=m.spokesperson or "", question=m.question, text=m.text,
-                         citation=format_citation(m.spokesperson or "", m.date, m.questioner,
-                                                  m.kind),
-                         kind=m.kind, source=m.source, url=m.url, title=m.title) for m in rows]
+        return [self._citation(m) for m in rows]
 
     def repeats(self, min_size: int = 2, limit: int | None = 20) -> list[dict[str, Any]]:
         """The largest groups of repeated replies: size, first/last date, newest wording."""

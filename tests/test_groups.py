@@ -217,6 +217,15 @@ def test_filters_bound_the_shown_wording_and_the_citations(tw):
     assert h.text == TAIWAN and [c.questioner for c in h.citations] == ["AFP"]
 
 
+def test_a_preferred_period_picks_the_wording_given_then(tw):
+    r, _ = tw
+    q = "Taiwan one-China principle joint communiques after the warship transit in March 2019"
+    if not r.understand(q).prefer_from:
+        pytest.skip("query understanding no longer takes this period as a preference")
+    h = next(h for h in r.search(q, k=3) if "Taiwan question" in h.text)
+    assert (h.text, h.date, h.count) == (TAIWAN, dt.date(2019, 3, 1), 3)
+
+
 def test_short_identical_replies_group(tw):
     r, _ = tw
     assert frozenset({NOT_AWARE, "I’m not aware of that."}) in texts_grouped(r)
