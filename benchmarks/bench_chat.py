@@ -6,11 +6,14 @@
 3. load: C concurrent clients asking for D seconds: errors (must be 0), p95, rate.
 
     .venv/bin/python benchmarks/bench_chat.py [--questions 50] [--clients 20]
-        [--duration 30] [--corpus ../shared/corpus/txt] [--url http://127.0.0.1:7860/]
+        [--duration 30] [--corpus ../shared/corpus/txt | --index DIR]
+        [--url http://127.0.0.1:7860/]
 
 With --url it measures a server already running (no start-up figure). With
 --corpus the temporary index also gets that folder (ingested before the
-server starts, not counted in the start-up time). Bounded: every loop ends.
+server starts, not counted in the start-up time); with --index the server opens
+that existing index (use a copy: the server may rewrite its derived files).
+Bounded: every loop ends.
 Exits 1 if any request failed.
 """
 from __future__ import annotations
@@ -168,6 +171,7 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--duration", type=float, default=30.0)
     ap.add_argument("--corpus", type=Path, help="also ingest this folder before starting")
+    ap.add_argument("--index", type=Path, help="serve this existing index instead of a fresh one")
     args = ap.parse_args()
     if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
         ap.error("loopback only")
@@ -179,8 +183,8 @@ def main() -> int:
             if args.url:
                 url = args.url
             else:
-                index = Path(tmp) / "index"
-                if args.corpus:
+                index = args.index or Path(tmp) / "index"
+                if args.corpus and not args.index:
                     from rag import Retriever
                     t = time.perf_counter()
                     with Retriever.open(index) as r:
@@ -190,7 +194,8 @@ def main() -> int:
                           f"passages ingested in {time.perf_counter() - t:.1f}s (not counted)")
                 proc, url, listening, first = start_server(index, free_port(),
                                                            Path(tmp) / "server.log")
-                what = "existing index" if args.corpus else "fresh index, builds from data/"
+                what = ("existing index" if args.corpus or args.index
+                        else "fresh index, builds from data/")
                 print(f"start-up ({what}): listening after {listening:.1f}s, "
                       f"first answer after {first:.1f}s")
 

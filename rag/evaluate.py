@@ -55,8 +55,9 @@ def first_correct(hits: Sequence[Hit], gold: Iterable[str]) -> int | None:
     """1-based rank of the first hit containing a gold snippet, else None."""
     gold = list(gold)
     for rank, h in enumerate(hits, 1):
-        text = collapse(h.text)
-        if any(g in text for g in gold):
+        # a grouped hit answers with every wording it cites, not only the newest
+        texts = [h.text, *(c.text for c in getattr(h, "citations", ()))]
+        if any(g in collapse(t) for t in texts for g in gold):
             return rank
     return None
 

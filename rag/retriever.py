@@ -390,10 +390,7 @@ class Retriever:
 
     def _ranked(self, text: str, k: int, ranking: str, filters: dict,
                 prefer: tuple[dt.date, dt.date] | None = None) -> list[Hit]:
-        dense, lexical = self.candidates(text, k, ranking, **filters)
-        scores = fuse(dense, lexical, ranking)
-        if prefer:
-            scores = prefer_period(scores, self.store.passage_dates(list(scores)), *prefer)
+        scores = self._scores(text, k, ranking, filters, prefer)
         if self.group_repeats:  # one hit per group of repeated replies, citing every date
             return self._collapse(scores, k, text, ranking, filters, prefer)
         best = sorted(scores, key=lambda p: (-scores[p], p))[:k]
@@ -497,6 +494,15 @@ class Retriever:
     # copy, e.g. to measure what grouping saves).
     group_repeats: bool = True
 
+    def _scores(self, text: str, k: int, ranking: str, filters: dict,
+                prefer: tuple[dt.date, dt.date] | None) -> dict[int, float]:
+        """Fused scores by passage id of about the k best candidates."""
+        dense, lexical = self.candidates(text, k, ranking, **filters)
+        scores = fuse(dense, lexical, ranking)
+        if prefer:
+            scores = prefer_period(scores, self.store.passage_dates(list(scores)), *prefer)
+        return scores
+
     def _collapse(self, scores: dict[int, float], k: int, text: str, ranking: str,
                   filters: dict, prefer: Any = None) -> list[Hit]:
         """The k best distinct groups of repeated replies, each as one hit.
@@ -514,10 +520,7 @@ class Retriever:
             if depth > k:
                 if len(best) >= k:
                     break
-                dense, lexical = self.candidates(text, depth, ranking, **f)
-                wider = fuse(dense, lexical, ranking)
-                if prefer:
-                    wider = prefer_period(wider, self.store.passage_dates(list(wider)), *prefer)
+                wider = self._scores(text, depth, ranking, f, prefer)
                 if len(wider) <= len(scores):
                     break
                 scores = wider
