@@ -11,8 +11,12 @@ Programmatic use (``gradio_client``)::
 
     from gradio_client import Client
     c = Client("http://127.0.0.1:7860/")
+    # question, k, questioner, spokesperson, date_from, date_to[, literal]
     out = c.predict("Lithuania customs", 5, "", "", "", "", api_name="/ask")
-    out["hits"][0]["citation"], out["hits"][0]["text"]
+    out["hits"][0]["citation"], out["hits"][0]["text"], out["understood"], out["html"]
+    # the same arguments: replies per month, earliest/latest reply, outlets, citations
+    a = c.predict("Lithuania customs", 5, "", "", "", "", api_name="/analyse")
+    a["timeline"], a["answer_change"], a["questioners"], a["citations_csv"]
 """
 from __future__ import annotations
 
@@ -58,16 +62,60 @@ log = logging.getLogger("presscon.app")
 
 # -- the two endpoints' shared core ---------------------------------------------
 def _search(retriever: "Retriever", question: str, k: Any, questioner: Any, spokesperson: Any,
-            date_from: Any, date_to: Any) -> tuple[list, dict[str, Any], str]:
-    """(hits, filters, html); raises PressconError for a user error."""
-    from rag.chat_format import clean_filters, format_hits
+            date_from: Any, date_to: Any, literal: Any = False
+            ) -> tuple[list, dict[str, Any], list[str], str]:
+    """(hits, filters, notes, html); raises PressconError for a user error.
+    Unless ``literal``, the retriever also reads a period, outlet or spokesperson
+    named in the question; ``notes`` say which."""
+    from rag.chat_format import applicable_notes, clean_filters, format_hits
     filters = clean_filters(questioner, spokesperson, date_from, date_to)
     try:
         k = int(k) if k not in (None, "") else DEFAULT_PASSAGES
     except (TypeError, ValueError):
         k = 0  # the retriever names the valid range
-    hits = retriever.search(question or "", k=k, **filters)
-    return hits, filters, format_hits(hits, question or "", filters=filters)
+    question = question or ""
+    hits = retriever.search(question, k=k, understand=not literal, **filters)
+    notes = [] if literal else applicable_notes(retriever.understand(question).notes, filters)
+    return hits, filters, notes, format_hits(hits, question, filters=filters, notes=notes)
+
+
+ANALYSIS_LIMIT = 30          # results the analysis looks at (as Retriever.timeline)
+
+
+def analyse(retriever: "Retriever", question: str, k: Any = DEFAULT_PASSAGES,
+            questioner: Any = "", spokesperson: Any = "", date_from: Any = "",
+            date_to: Any = "", literal: Any = False) -> dict[str, Any]:
+    """The analysis of one question with its filters, JSON-ready:
+    {"question", "filters", "timeline", "answer_change", "questioners", "citations",
+    "citations_text", "citations_csv"}: replies per month, the earliest and latest
+    matching replies verbatim, which outlets asked and how often (over the top
+    ``ANALYSIS_LIMIT`` results scoring at least ``RELATIVE`` x the best, as
+    ``Retriever.timeline`` does), and the citations of the answer's own ``k`` hits as
+    ``rag.export`` writes them. Raises PressconError for a user error."""
+    from rag.analysis import answer_change, questioner_counts, timeline
+    from rag.export import citation_rows, export_hits
+    hits, wide, filters, notes = _analysis_hits(retriever, question, k, questioner,
+                                                spokesperson, date_from, date_to, literal)
+    return {"question": question, "filters": filters, "understood": notes,
+            "timeline": [m.to_dict() for m in timeline(wide)],
+            "answer_change": answer_change(wide).to_dict(),
+            "questioners": [{"questioner": name, "count": n}
+                            for name, n in questioner_counts(wide)],
+            "citations": citation_rows(hits),
+            "citations_text": export_hits(hits, "text"),
+            "citations_csv": export_hits(hits, "csv")}
+
+
+def _analysis_hits(retriever: "Retriever", question: str, k: Any, questioner: Any,
+                   spokesperson: Any, date_from: Any, date_to: Any, literal: Any = False
+                   ) -> tuple[list, list, dict[str, Any], list[str]]:
+    """(the answer's hits, the matching hits analysed, filters, notes)."""
+    from rag.analysis import RELATIVE, matching
+    hits, filters, notes, _ = _search(retriever, question, k, questioner, spokesperson,
+                                      date_from, date_to, literal)
+    wide = matching(retriever.search(question, k=max(ANALYSIS_LIMIT, len(hits)),
+                                     understand=not literal, **filters), RELATIVE)
+    return hits, wide, filters, notes
 
 
 def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LIMIT,
@@ -75,8 +123,13 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
     """The chat UI plus the ``/ask`` API endpoint, queued, ready to launch."""
     import gradio as gr
 
-    from rag.chat_format import (facet_choices, format_error, format_question,
+    import tempfile
+
+    from rag.analysis import answer_change, questioner_counts, timeline
+    from rag.chat_format import (escape_text, facet_choices, format_answer_change,
+                                 format_error, format_question, format_questioner_counts,
                                  hit_to_dict)
+    from rag.export import export_hits
     from rag.errors import PressconError
 
     def header() -> str:
@@ -96,14 +149,16 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         return (facet_choices(retriever.questioners(), "Any questioner"),
                 facet_choices(retriever.spokespersons(), "Any spokesperson"))
 
-    def chat(question, history, k, questioner, spokesperson, date_from, date_to):
+    def chat(question, history, k, questioner, spokesperson, date_from, date_to, literal=False):
+        # The 4th output, the question and its filters for the Analyse button, is session
+        # state, which the /chat API leaves out: it still returns (history, "", hits).
         history = list(history or [])
         question = (question or "").strip()
         if not question:
-            return history, "", []
+            return history, "", [], gr.update()
         try:
-            hits, _, answer = _search(retriever, question, k, questioner, spokesperson,
-                                      date_from, date_to)
+            hits, _, _, answer = _search(retriever, question, k, questioner, spokesperson,
+                                         date_from, date_to, literal)
             data = [hit_to_dict(h) for h in hits]
         except PressconError as e:
             answer, data = format_error(str(e)), []
@@ -112,25 +167,90 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             answer, data = format_error("an internal error occurred; see the server log"), []
         history += [{"role": "user", "content": format_question(question)},
                     {"role": "assistant", "content": answer}]
-        return history[-2 * HISTORY_TURNS:], "", data
+        last = {"question": question, "k": k, "questioner": questioner,
+                "spokesperson": spokesperson, "date_from": date_from, "date_to": date_to,
+                "literal": literal}
+        return history[-2 * HISTORY_TURNS:], "", data, last
 
     def ask(question: str, k: int = DEFAULT_PASSAGES, questioner: str = "",
-            spokesperson: str = "", date_from: str = "", date_to: str = "") -> dict:
-        """The top passages for a question, verbatim: {"question", "filters", "hits", "html"}.
-        Each hit has text, date (ISO), questioner, spokesperson, question, score, citation,
-        passage_id, kind, source, url, title. A user error (empty question, bad date) is
-        raised as an error with its message."""
+            spokesperson: str = "", date_from: str = "", date_to: str = "",
+            literal: bool = False) -> dict:
+        """The top passages for a question, verbatim:
+        {"question", "k", "filters", "understood", "hits", "html"}. Each hit has text, date
+        (ISO), questioner, spokesperson, question, score, citation, passage_id, kind,
+        source, url, title, and citations (every occasion the reply was given).
+        "understood" lists the filters read from the question itself (none if literal).
+        A user error (empty question, bad date) is raised as an error with its message."""
         try:
-            hits, filters, answer = _search(retriever, question, k, questioner, spokesperson,
-                                            date_from, date_to)
+            hits, filters, notes, answer = _search(retriever, question, k, questioner,
+                                                   spokesperson, date_from, date_to, literal)
         except PressconError as e:
             raise gr.Error(str(e), print_exception=False) from None
         except Exception:  # noqa: BLE001
             log.exception("search failed for %r", question)
             raise gr.Error("an internal error occurred; see the server log",
                            print_exception=False) from None
-        return {"question": question, "k": len(hits), "filters": filters,
+        return {"question": question, "k": len(hits), "filters": filters, "understood": notes,
                 "hits": [hit_to_dict(h) for h in hits], "html": answer}
+
+    def analyse_api(question: str, k: int = DEFAULT_PASSAGES, questioner: str = "",
+                    spokesperson: str = "", date_from: str = "", date_to: str = "",
+                    literal: bool = False) -> dict:
+        """How a question's answer looks over time, same arguments as /ask:
+        {"question", "filters", "understood", "timeline" [{month, replies, results,
+        passage_ids}], "answer_change" {earliest, latest, same_reply}, "questioners"
+        [{questioner, count}], "citations" (one row per occasion of the answer's k hits),
+        "citations_text", "citations_csv"}."""
+        try:
+            return analyse(retriever, question, k, questioner, spokesperson, date_from,
+                           date_to, literal)
+        except PressconError as e:
+            raise gr.Error(str(e), print_exception=False) from None
+        except Exception:  # noqa: BLE001
+            log.exception("analysis failed for %r", question)
+            raise gr.Error("an internal error occurred; see the server log",
+                           print_exception=False) from None
+
+    exports = tempfile.TemporaryDirectory(prefix="presscon-export-")
+
+    def write_export(text: str, suffix: str) -> str:
+        folder = tempfile.mkdtemp(dir=exports.name)
+        path = Path(folder) / f"presscon-citations.{suffix}"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    def last_note(last):
+        if not last:
+            return "Ask a question, then click *Analyse*."
+        return (f"Last question: **{escape_text(last['question'])}**. Click *Analyse* to see "
+                f"it over time.")
+
+    def analyse_ui(last):
+        import pandas as pd
+        empty = pd.DataFrame({"month": [], "replies": []})
+        if not last:
+            return ("Ask a question first.", empty, "", "", None, None, "")
+        try:
+            hits, wide, _, _ = _analysis_hits(retriever, **last)
+            months = timeline(wide)
+        except PressconError as e:
+            return (f"Cannot analyse: {escape_text(str(e))}", empty, "", "", None, None, "")
+        except Exception:  # noqa: BLE001
+            log.exception("analysis failed for %r", last.get("question"))
+            return ("Cannot analyse: an internal error occurred; see the server log",
+                    empty, "", "", None, None, "")
+        frame = pd.DataFrame({"month": [m.month for m in months],
+                              "replies": [m.replies for m in months]})
+        n = sum(m.replies for m in months)
+        summary = (f"Analysis of **{escape_text(last['question'])}**: {n} matching "
+                   f"{'reply' if n == 1 else 'replies'} over {len(months)} "
+                   f"month{'s' if len(months) != 1 else ''}; export: the answer's "
+                   f"{len(hits)} {'reply' if len(hits) == 1 else 'replies'}.")
+        return (summary, frame, format_answer_change(answer_change(wide)),
+                format_questioner_counts(questioner_counts(wide)),
+                write_export(export_hits(hits, "csv"), "csv"),
+                write_export(export_hits(hits, "json"), "json"),
+                export_hits(hits, "text"))
 
     q_choices, s_choices = choices()
     with gr.Blocks(title="presscon", analytics_enabled=False) as demo:
@@ -164,6 +284,10 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                                        max_lines=1, elem_id="pc-from")
                 date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD",
                                      max_lines=1, elem_id="pc-to")
+                literal = gr.Checkbox(
+                    value=False, label="Literal",
+                    info="Don't read a period, outlet or spokesperson from the question's "
+                         "words (\"tell AFP in May 2020\")", elem_id="pc-literal")
                 gr.Markdown("Filters apply to every question until changed, "
                             "follow-ups included.")
                 with gr.Row():
@@ -171,19 +295,52 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                     new_chat = gr.Button("New chat", size="sm")
         with gr.Accordion("Hits as JSON (also at the /ask API endpoint)", open=False):
             hits_json = gr.JSON(label="hits", elem_id="pc-json")
+        last_asked = gr.State(None)
+        with gr.Accordion("Analysis: the last question over time, who asked, citations",
+                          open=False, elem_id="pc-analysis"):
+            with gr.Row():
+                analysis_note = gr.Markdown("Ask a question, then click *Analyse*.")
+                analyse_btn = gr.Button("Analyse", size="sm", scale=0, min_width=100,
+                                        elem_id="pc-analyse")
+            with gr.Tab("Over time"):
+                plot = gr.BarPlot(None, x="month", y="replies", title="Matching replies by month",
+                                  x_title="Month", y_title="Replies", height=260, y_lim=[0, None],
+                                  y_axis_format="d",
+                                  elem_id="pc-timeline")
+            with gr.Tab("How the answer changed"):
+                change_html = gr.HTML(elem_id="pc-change")
+            with gr.Tab("Who asked"):
+                outlets_html = gr.HTML(elem_id="pc-outlets")
+            with gr.Tab("Export citations"):
+                with gr.Row():
+                    csv_file = gr.File(label="CSV", interactive=False, elem_id="pc-csv")
+                    json_file = gr.File(label="JSON", interactive=False, elem_id="pc-json-file")
+                cite_text = gr.Textbox(label="Citations (plain text)", lines=8, max_lines=20,
+                                       interactive=False, buttons=["copy"],
+                                       elem_id="pc-cite-text")
 
-        inputs = [question, chatbot, k, questioner, spokesperson, date_from, date_to]
-        outputs = [chatbot, question, hits_json]
+        inputs = [question, chatbot, k, questioner, spokesperson, date_from, date_to, literal]
+        outputs = [chatbot, question, hits_json, last_asked]
         common = dict(fn=chat, inputs=inputs, outputs=outputs, concurrency_id="search",
                       concurrency_limit=concurrency_limit, show_progress="minimal")
-        question.submit(api_name="chat", **common)
-        ask_btn.click(api_visibility="private", **common)
+        # The analysis is computed only on a click, so an answer is no slower.
+        for event in (question.submit(api_name="chat", **common),
+                      ask_btn.click(api_visibility="private", **common)):
+            event.then(last_note, last_asked, analysis_note, api_visibility="private",
+                       queue=False)
         gr.api(ask, api_name="ask", concurrency_id="search", concurrency_limit=concurrency_limit)
+        analyse_btn.click(analyse_ui, last_asked,
+                          [analysis_note, plot, change_html, outlets_html, csv_file, json_file,
+                           cite_text], api_visibility="private", concurrency_id="search",
+                          concurrency_limit=concurrency_limit, show_progress="minimal")
+        gr.api(analyse_api, api_name="analyse", concurrency_id="search",
+               concurrency_limit=concurrency_limit)
 
-        reset.click(lambda: (DEFAULT_PASSAGES, "", "", "", ""), None,
-                    [k, questioner, spokesperson, date_from, date_to],
+        reset.click(lambda: (DEFAULT_PASSAGES, "", "", "", "", False), None,
+                    [k, questioner, spokesperson, date_from, date_to, literal],
                     api_visibility="private", queue=False)
-        new_chat.click(lambda: ([], []), None, [chatbot, hits_json],
+        new_chat.click(lambda: ([], [], None, "Ask a question, then click *Analyse*."), None,
+                       [chatbot, hits_json, last_asked, analysis_note],
                        api_visibility="private", queue=False)
 
         def refresh():

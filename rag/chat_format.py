@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # A reply longer than this (and of more than one paragraph) is shown collapsed.
 COLLAPSE_CHARS = 900
+# Occasions of a repeated reply listed under it (the API returns them all).
+MAX_OCCASIONS = 50
 
 # One pass: HTML's own specials, then what Markdown, GFM or LaTeX would act on.
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
@@ -175,6 +177,10 @@ def format_hit(hit: "Hit", rank: int, question: str = "", *,
                        for i, p in enumerate(paras))
         parts.append(f'<div class="pc-reply">{body}</div>')
 
+    repeats = format_repeats(hit)
+    if repeats:
+        parts.append(repeats)
+
     meta = [f"Citation: {escape_text(hit.citation)}"]
     source = _source_html(hit)
     if source:
@@ -186,6 +192,31 @@ def format_hit(hit: "Hit", rank: int, question: str = "", *,
     parts.append(f'<div class="pc-meta">{" · ".join(meta)}</div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def format_repeats(hit: "Hit", *, limit: int = MAX_OCCASIONS) -> str:
+    """'Given 4 times, 2 April 2019 to 14 February 2020' and, one click away, each
+    occasion's citation (oldest first); '' for a reply given once."""
+    occasions = tuple(getattr(hit, "citations", ()) or ())
+    if len(occasions) < 2:
+        return ""
+    first, last = occasions[0].date, occasions[-1].date
+    rows = []
+    for c in occasions[:limit]:
+        own = " (shown above)" if c.passage_id == hit.passage_id else ""
+        name = (c.source or "").replace("\\", "/").rsplit("/", 1)[-1]
+        link = safe_url(c.url)
+        where = (f' · <a href="{html.escape(link, quote=True)}" target="_blank" '
+                 f'rel="noopener noreferrer nofollow">{escape_text(name or link)}</a>' if link
+                 else (f" · {escape_text(name)}" if name else ""))
+        rows.append(f"<li>{escape_text(c.citation)}{own}{where}</li>")
+    more = len(occasions) - len(rows)
+    if more > 0:
+        rows.append(f"<li>and {more} more (all in the /ask API's citations)</li>")
+    span = (f"on {escape_text(format_date(first))}" if first == last else
+            f"from {escape_text(format_date(first))} to {escape_text(format_date(last))}")
+    return (f'<details class="pc-repeats"><summary>Given {len(occasions)} times, {span}: '
+            f'the same reply, near word for word</summary><ul>{"".join(rows)}</ul></details>')
 
 
 # -- a whole answer --------------------------------------------------------------
@@ -230,17 +261,41 @@ def format_no_hits(filters: Mapping[str, Any] | None = None) -> str:
             'The index may be empty.</div>')
 
 
+def applicable_notes(notes: Sequence[str], filters: Mapping[str, Any] | None) -> list[str]:
+    """The notes of ``Retriever.understand`` for what the search actually took from the
+    question: a filter the user set wins over one read from the question."""
+    filters = filters or {}
+    dates_set = bool(filters.get("date_from") or filters.get("date_to"))
+    out = []
+    for note in notes:
+        kind = note.split(" ", 1)[0]
+        if (kind in ("questioner", "spokesperson") and filters.get(kind)) or \
+                (kind in ("dates", "preferring") and dates_set):
+            continue
+        out.append(note)
+    return out
+
+
+def format_notes(notes: Sequence[str]) -> str:
+    """What was read from the question's own words (a period, an outlet), undoable."""
+    if not notes:
+        return ""
+    return (f'<div class="pc-notes">Read from your question: {escape_text("; ".join(notes))}. '
+            f'Tick “Literal” to search without these.</div>')
+
+
 def format_hits(hits: Sequence["Hit"], question: str = "", *,
-                filters: Mapping[str, Any] | None = None,
+                filters: Mapping[str, Any] | None = None, notes: Sequence[str] = (),
                 collapse_chars: int = COLLAPSE_CHARS) -> str:
-    """The chat's answer: each hit verbatim with its citation, best first."""
+    """The chat's answer: each hit verbatim with its citation, best first.
+    ``notes`` say which filters were read from the question itself."""
     if not hits:
-        return format_no_hits(filters)
+        return format_no_hits(filters) + format_notes(notes)
     active = describe_filters(filters)
     n = len(hits)
     head = (f'<div class="pc-summary">{n} {"reply" if n == 1 else "replies"}, quoted verbatim'
             + (f" · filters: {escape_text(active)}" if active else "") + "</div>")
-    return ('<div class="pc-answer">' + head
+    return ('<div class="pc-answer">' + head + format_notes(notes)
             + "".join(format_hit(h, i, question, collapse_chars=collapse_chars)
                       for i, h in enumerate(hits, 1))
             + "</div>")
@@ -272,6 +327,45 @@ def facet_choices(pairs: Iterable[tuple[str, int]], any_label: str) -> list[tupl
     return [(any_label, "")] + [(f"{name} ({count})", name) for name, count in pairs]
 
 
+# -- analysis of the last question -------------------------------------------------
+def _occasion_html(c: Any, label: str) -> str:
+    """One occasion of a reply, verbatim, with its date and citation."""
+    date_iso = c.date.isoformat() if hasattr(c.date, "isoformat") else str(c.date)
+    body = "".join(f"<p>{_paragraph_html(p)}</p>" for p in paragraphs(c.text))
+    asked = (f'<div class="pc-question"><span class="pc-b">'
+             f'{escape_text(c.questioner or "Question")}:</span> {escape_text(c.question)}</div>'
+             if c.question else "")
+    return (f'<div class="pc-side"><div class="pc-cite"><span class="pc-b">{label}</span>: '
+            f'<time datetime="{escape_text(date_iso)}">{escape_text(format_date(c.date))}</time>'
+            f'</div>{asked}<div class="pc-reply">{body}</div>'
+            f'<div class="pc-meta">Citation: {escape_text(c.citation)}</div></div>')
+
+
+def format_answer_change(change: Any) -> str:
+    """The earliest and the latest matching replies side by side, verbatim
+    (an ``analysis.AnswerChange``)."""
+    if not change.earliest:
+        return '<div class="pc-empty">No matching reply to compare.</div>'
+    first, last = change.earliest[0], change.latest[0]
+    if change.same_reply or first.passage_id == last.passage_id:
+        note = ('<div class="pc-note">The earliest and the latest matching replies are the '
+                'same reply (given on each of these dates).</div>')
+    else:
+        note = ""
+    return (f'<div class="pc-change">{_occasion_html(first, "Earliest")}'
+            f'{_occasion_html(last, "Latest")}</div>{note}')
+
+
+def format_questioner_counts(counts: Sequence[tuple[str | None, int]]) -> str:
+    """Which outlets asked about the topic, with counts, as an HTML table."""
+    if not counts:
+        return '<div class="pc-empty">No matching question.</div>'
+    rows = "".join(f"<tr><td>{escape_text(name) if name else '<i>unnamed</i>'}</td>"
+                   f"<td>{n}</td></tr>" for name, n in counts)
+    return (f'<table class="pc-outlets"><thead><tr><th>Questioner (outlet)</th>'
+            f'<th>Questions</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
 CSS = """
 /* Some gradio wheels ship a truncated SourceSansPro-SemiBold.woff2 (a few glyphs), so
    semibold text mixes fonts letter by letter; the complete Bold face stands in for it. */
@@ -291,6 +385,13 @@ CSS = """
 .pc-note { font-size: 0.8em; color: var(--body-text-color-subdued); }
 .pc-full summary { cursor: pointer; font-size: 0.9em; color: var(--color-accent); margin: 0.2em 0; }
 .pc-meta { font-size: 0.8em; color: var(--body-text-color-subdued); margin-top: 0.3em; }
+.pc-notes { font-size: 0.85em; color: var(--body-text-color-subdued); font-style: italic; }
+.pc-repeats { font-size: 0.85em; margin: 0.2em 0; }
+.pc-repeats summary { cursor: pointer; color: var(--color-accent); }
+.pc-repeats ul { margin: 0.3em 0 0.3em 1.2em; padding: 0; }
 .pc-empty, .pc-error { padding: 0.3em 0; }
 .pc-error { color: var(--error-text-color, #b91c1c); }
+.pc-change { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
+.pc-side { border-left: 3px solid var(--color-accent); padding: 0.2em 0 0.2em 0.8em; }
+.pc-outlets td:last-child, .pc-outlets th:last-child { text-align: right; }
 """

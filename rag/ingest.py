@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from embeddings.encoder import Encoder
+from embeddings.encoder import ENCODE_BATCH, Encoder
 from embeddings.faiss_index import VectorIndex
 
 from .chunking import chunk_rows
@@ -128,7 +128,7 @@ class Ingestor:
     """Applies files to a store and its vector index with one encoder."""
 
     def __init__(self, store: Store, index: VectorIndex, encoder: Encoder,
-                 batch_size: int = 32):
+                 batch_size: int = ENCODE_BATCH):
         self.store = store
         self.index = index
         self.encoder = encoder

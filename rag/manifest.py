@@ -22,6 +22,7 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
             f.write("\n")
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the index may be read by others
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 
-from embeddings.encoder import DEFAULT_MODEL, Encoder, load_encoder
+from embeddings.encoder import ENCODE_BATCH, DEFAULT_MODEL, Encoder, load_encoder
 from embeddings.faiss_index import VectorIndex
 
 from .chunking import STRATEGY, chunk_passage, chunk_rows
@@ -184,7 +184,7 @@ class Retriever:
                 bar = tqdm(total=len(todo), desc=f"reindex {enc.model_id}", unit="chunk")
             for i in range(0, len(todo), batch):
                 part = todo[i:i + batch]
-                vecs = enc.encode([texts[h] for h in part], batch_size=32)
+                vecs = enc.encode([texts[h] for h in part], batch_size=ENCODE_BATCH)
                 with store.write() as db:
                     db.executemany(
                         "INSERT OR IGNORE INTO vectors(model_id, text_hash, vector) VALUES (?,?,?)",

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.chat_format import (best_paragraph, clean_filters, describe_filters, escape_text,
-                             facet_choices, format_error, format_hit, format_hits,
-                             format_question, hit_to_dict, paragraphs, safe_url)
+from rag.chat_format import (applicable_notes, best_paragraph, clean_filters, describe_filters,
+                             escape_text, facet_choices, format_error, format_hit, format_hits,
+                             format_question, format_repeats, hit_to_dict, paragraphs, safe_url)
+from rag.groups import Citation
 from rag.retriever import Hit
 
 from conftest import ROOT, SEED
@@ -165,6 +166,41 @@ def test_no_passage_found_names_the_filters():
     assert "filters: questioner Bloomberg" in visible(format_hits([make_hit()], "q", filters=f))
 
 
+def _occasion(pid, day, questioner, url=None):
+    date = dt.date(2021, 12, day)
+    return Citation(passage_id=pid, date=date, questioner=questioner, spokesperson="Zhao Lijian",
+                    question="Q?", text="Same reply.",
+                    citation=f"Zhao Lijian, press conference of {day} December 2021, "
+                             f"answering {questioner}",
+                    source=f"/srv/data/2021-12-{day}.txt", url=url)
+
+
+def test_a_repeated_reply_cites_every_occasion():
+    occasions = (_occasion(7, 3, "AFP"), _occasion(42, 24, "<i>Bloomberg</i>",
+                                                   url="javascript:alert(1)"))
+    hit = make_hit(citations=occasions)
+    out = format_hit(hit, 1, "q")
+    seen = collapse(visible(out))
+    assert "Given 2 times, from 3 December 2021 to 24 December 2021" in seen
+    assert "answering AFP · 2021-12-3.txt" in seen
+    assert "answering <i>Bloomberg</i> (shown above)" in seen and "<i>" not in out
+    assert "javascript" not in out and "/srv/data" not in out
+    assert format_repeats(make_hit()) == ""                        # given once: nothing
+    many = make_hit(citations=tuple(_occasion(i, 1 + i % 28, "AFP") for i in range(60)))
+    assert "and 10 more" in visible(format_repeats(many, limit=50))
+
+
+def test_notes_read_from_the_question():
+    notes = ('dates 2020-05-01 to 2020-05-31 (from "in May 2020")',
+             'questioner AFP (from "tell AFP")', "spokesperson Hua Chunying")
+    assert applicable_notes(notes, {}) == list(notes)
+    assert applicable_notes(notes, clean_filters(questioner="Reuters")) == [notes[0], notes[2]]
+    assert applicable_notes(notes, clean_filters(date_to="2021-01-01")) == list(notes[1:])
+    out = visible(format_hits([make_hit()], "q", notes=["questioner AFP"]))
+    assert "Read from your question: questioner AFP" in out and "Literal" in out
+    assert "Read from your question" not in visible(format_hits([make_hit()], "q"))
+
+
 def test_small_helpers():
     assert escape_text("<a & b>") == "&lt;a &amp; b&gt;"
     assert escape_text("it's #1 & \"x\"") == "it&#x27;s &#35;1 &amp; &quot;x&quot;"
@@ -248,6 +284,20 @@ def test_ask_user_errors_are_clear(client, args, message):
     from gradio_client.exceptions import AppError
     with pytest.raises(AppError, match=message):
         client.predict(*args, api_name="/ask")
+
+
+def test_ask_reads_filters_from_the_question_unless_literal(client):
+    q = "What did the spokesperson tell Phoenix TV about the Olympics in December 2021?"
+    out = client.predict(q, 5, "", "", "", "", api_name="/ask")
+    assert any("Phoenix TV" in n for n in out["understood"]), out["understood"]
+    assert out["hits"] and {h["questioner"] for h in out["hits"]} == {"Phoenix TV"}
+    assert "Read from your question" in visible(out["html"])
+    literal = client.predict(q, 5, "", "", "", "", True, api_name="/ask")
+    assert literal["understood"] == [] and "Read from your question" not in literal["html"]
+    # a filter set by the user wins over one read from the question
+    mine = client.predict(q, 5, "The Paper", "", "", "", api_name="/ask")
+    assert not any(n.startswith("questioner") for n in mine["understood"])
+    assert {h["questioner"] for h in mine["hits"]} == {"The Paper"}
 
 
 def test_chat_endpoint_keeps_history_and_filters(client):
@@ -377,9 +427,6 @@ def test_entry_points_build_the_index_on_first_run_and_answer(tmp_path, encoder,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="the installed `presscon` script cannot import app.py until "
-                          "pyproject.toml lists it: [tool.setuptools] py-modules = [\"app\"]",
-                   strict=False)
 def test_installed_console_script_serves(tmp_path, encoder):
     """`presscon serve` as installed (what `make chat` runs), from another folder."""
     from gradio_client import Client
@@ -440,3 +487,87 @@ def test_importing_app_prints_nothing_and_disables_analytics():
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert r.stdout == "" and r.stderr == ""
+
+
+# -- the analysis of the last question ---------------------------------------------------
+EXPORT_COLUMNS = {"date", "questioner", "spokesperson", "question", "reply", "source"}
+
+
+def test_analyse_directly(retriever):
+    import csv
+    import io
+    import json
+
+    import app
+    out = app.analyse(retriever, "Lithuania customs clearance EU WTO", 3)
+    json.dumps(out)                                    # JSON-able as the API returns it
+    assert out["timeline"] and out["timeline"][0]["month"] == "2021-12"
+    assert sum(m["replies"] for m in out["timeline"]) >= 1
+    early, late = out["answer_change"]["earliest"], out["answer_change"]["latest"]
+    assert early and late and early[0]["date"] <= late[0]["date"]
+    seed = collapse(SEED.read_text(encoding="utf-8"))
+    assert collapse(early[0]["text"]) in seed          # verbatim
+    assert out["questioners"] and all(q["count"] >= 1 for q in out["questioners"])
+    rows = list(csv.DictReader(io.StringIO(out["citations_csv"])))
+    assert rows and EXPORT_COLUMNS <= set(rows[0])
+    want = retriever.search("Lithuania customs clearance EU WTO", k=3)
+    assert {int(r["passage_id"]) for r in rows} >= {h.passage_id for h in want}
+    assert rows[0]["reply"] == out["citations"][0]["reply"]
+    assert want[0].citation in out["citations_text"]
+    # filters apply as to the answer
+    only = app.analyse(retriever, "Olympics", 5, "Phoenix TV")
+    assert [q["questioner"] for q in only["questioners"]] == ["Phoenix TV"]
+    from rag.errors import PressconError
+    with pytest.raises(PressconError):
+        app.analyse(retriever, "", 5)
+
+
+def test_answer_change_and_outlets_are_escaped():
+    from rag.analysis import answer_change, questioner_counts
+    from rag.chat_format import format_answer_change, format_questioner_counts
+    old = make_hit(text=NASTY, passage_id=1, date=dt.date(2019, 1, 2), questioner="<b>X</b>")
+    new = make_hit(text="Newer reply.", passage_id=2)
+    out = format_answer_change(answer_change([new, old]))
+    assert "<script" not in out and NASTY in visible(out)
+    assert visible(out).index("2 January 2019") < visible(out).index("24 December 2021")
+    table = format_questioner_counts(questioner_counts([new, old]))
+    assert "<b>X" not in table and "<b>X</b>" in visible(table) and "Bloomberg" in table
+    assert "No matching" in visible(format_answer_change(answer_change([])))
+
+
+def test_analyse_endpoint(client):
+    out = client.predict("Lithuania customs clearance EU WTO", 3, "", "", "", "",
+                         api_name="/analyse")
+    assert out["timeline"][0]["month"] == "2021-12"
+    assert out["answer_change"]["earliest"] and out["questioners"]
+    assert out["citations_csv"].splitlines()[0].startswith("result,date,questioner")
+    from gradio_client.exceptions import AppError
+    with pytest.raises(AppError, match="empty"):
+        client.predict("", 3, "", "", "", "", api_name="/analyse")
+
+
+def test_analyse_button_in_the_ui(retriever):
+    """The UI handler: remembers the last question, then plots, compares, exports."""
+    import csv
+    import json
+
+    import app
+    demo = app.build_app(retriever)
+    try:
+        fns = {fn.fn.__name__: fn.fn for fn in demo.fns.values()}
+        history, _, hits, last = fns["chat"]("Olympics", [], 5, "", "", "", "", False)
+        assert hits and last["question"] == "Olympics" and last["k"] == 5
+        assert "Olympics" in fns["last_note"](last)
+        assert "question" not in fns["chat"]("  ", history, 5, "", "", "", "", False)[3]
+        summary, frame, change, outlets, csv_path, json_path, text = fns["analyse_ui"](last)
+        assert list(frame.columns) == ["month", "replies"] and len(frame) >= 1
+        assert "Earliest" in visible(change) and "Latest" in visible(change)
+        assert "Questioner" in visible(outlets)
+        with open(csv_path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        assert rows and EXPORT_COLUMNS <= set(rows[0])
+        assert json.loads(Path(json_path).read_text(encoding="utf-8"))[0]["date"]
+        assert "press conference of" in text
+        assert fns["analyse_ui"](None)[0].startswith("Ask a question")
+    finally:
+        demo.close()
