@@ -6,10 +6,13 @@ records it):
 - ``flat``: ``IndexIDMap2(IndexFlatIP)``, exact. Below ``HNSW_THRESHOLD``
   vectors an exact scan is fast enough (a few ms) and needs no tuning.
 - ``hnsw``: ``IndexIDMap2(IndexHNSWFlat(d, M, METRIC_INNER_PRODUCT))``,
-  approximate (recall@10 against exact >= 0.98 on real MiniLM vectors, see
-  benchmarks/bench_search.py). An index grows from flat into HNSW by itself
-  when an ``add`` takes it past the threshold, and shrinks back when
-  compaction leaves it well below.
+  approximate. Recall@10 against exact with the 100 dev questions
+  (benchmarks/bench_search.py, M=32, efConstruction=80, efSearch=512): 0.999
+  on the real corpus's 6.4k MiniLM chunk vectors, 1.000 on 45k and 0.956 on
+  466k synthetic ones (replicated real vectors + noise; there every miss is
+  a near-tie within 0.01 cosine of the exact 10th score). An index grows
+  from flat into HNSW by itself when an ``add`` takes it past the threshold,
+  and shrinks back when compaction leaves it well below.
 
 HNSW cannot delete, so ``remove`` marks the entries as tombstones: their slot
 in the id map is rewritten to ``-id - 1`` (chunk ids are positive), which no
@@ -193,7 +196,8 @@ class VectorIndex:
         """Rebuild from the live vectors: drops tombstones; back to flat if small."""
         ids, vecs = self.live()
         kind = "hnsw" if len(ids) > self.hnsw_threshold // 2 else "flat"
-        self._replace(_flat(self.dim) if kind == "flat" else _hnsw(self.dim, ef_search=self.ef_search))
+        self._replace(_flat(self.dim) if kind == "flat"
+                      else _hnsw(self.dim, ef_search=self.ef_search or HNSW_EF_SEARCH))
         if len(ids):
             self.index.add_with_ids(vecs, ids)
 
@@ -269,11 +273,13 @@ class VectorIndex:
             found, vecs = view[pos].copy(), self._storage_view()[pos]
         if found.size == 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
-        scores = vecs @ q[0]
-        k = min(k, found.size)
-        top = np.argpartition(-scores, k - 1)[:k] if k < found.size else np.arange(found.size)
-        top = top[np.lexsort((found[top], -scores[top]))]
-        return scores[top].astype(np.float32), found[top]
+        # FAISS's own single-query kernel, not numpy's matvec: OpenBLAS wakes
+        # its threads for it and, on a busy 2-core box, 3k rows took 12 ms
+        # instead of 0.08 ms.
+        scores, pos = faiss.knn(q, np.ascontiguousarray(vecs, dtype=np.float32),
+                                min(k, found.size), metric=faiss.METRIC_INNER_PRODUCT)
+        keep = pos[0] >= 0
+        return scores[0][keep], found[pos[0][keep]]
 
     # -- files ------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> None:
