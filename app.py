@@ -20,12 +20,13 @@ Programmatic use (``gradio_client``)::
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 # Before gradio is imported anywhere: no analytics, no version check, no telemetry.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -118,6 +119,23 @@ def _analysis_hits(retriever: "Retriever", question: str, k: Any, questioner: An
     return hits, wide, filters, notes
 
 
+@contextlib.contextmanager
+def _api_errors(what: str, question: str) -> Iterator[None]:
+    """API endpoints: a user's mistake comes back as its message; anything
+    else is logged here and shown without internals."""
+    import gradio as gr
+
+    from rag.errors import PressconError
+    try:
+        yield
+    except PressconError as e:
+        raise gr.Error(str(e), print_exception=False) from None
+    except Exception:  # noqa: BLE001
+        log.exception("%s failed for %r", what, question)
+        raise gr.Error("an internal error occurred; see the server log",
+                       print_exception=False) from None
+
+
 def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LIMIT,
               max_queue: int = QUEUE_MAX_SIZE) -> "gr.Blocks":
     """The chat UI plus the ``/ask`` API endpoint, queued, ready to launch."""
@@ -181,15 +199,9 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         source, url, title, and citations (every occasion the reply was given).
         "understood" lists the filters read from the question itself (none if literal).
         A user error (empty question, bad date) is raised as an error with its message."""
-        try:
+        with _api_errors("search", question):
             hits, filters, notes, answer = _search(retriever, question, k, questioner,
                                                    spokesperson, date_from, date_to, literal)
-        except PressconError as e:
-            raise gr.Error(str(e), print_exception=False) from None
-        except Exception:  # noqa: BLE001
-            log.exception("search failed for %r", question)
-            raise gr.Error("an internal error occurred; see the server log",
-                           print_exception=False) from None
         return {"question": question, "k": len(hits), "filters": filters, "understood": notes,
                 "hits": [hit_to_dict(h) for h in hits], "html": answer}
 
@@ -201,15 +213,9 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         passage_ids}], "answer_change" {earliest, latest, same_reply}, "questioners"
         [{questioner, count}], "citations" (one row per occasion of the answer's k hits),
         "citations_text", "citations_csv"}."""
-        try:
+        with _api_errors("analysis", question):
             return analyse(retriever, question, k, questioner, spokesperson, date_from,
                            date_to, literal)
-        except PressconError as e:
-            raise gr.Error(str(e), print_exception=False) from None
-        except Exception:  # noqa: BLE001
-            log.exception("analysis failed for %r", question)
-            raise gr.Error("an internal error occurred; see the server log",
-                           print_exception=False) from None
 
     exports = tempfile.TemporaryDirectory(prefix="presscon-export-")
 
