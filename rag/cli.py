@@ -296,6 +296,14 @@ def _filter_options(f):
     return f
 
 
+def _relative_option(f):
+    """The matching cut shared by the analysis commands (timeline, changes, questioners)."""
+    return click.option("--relative", default=0.8, show_default=True,
+                        type=click.FloatRange(0, 1),
+                        help="Only results scoring at least this share of the best one count "
+                             "as matching (0: all of --limit).")(f)
+
+
 def _search_args(questioner, spokesperson, date_from, date_to, literal) -> dict:
     return {"questioner": questioner, "spokesperson": spokesperson, "date_from": date_from,
             "date_to": date_to, "understand": not literal}
@@ -307,9 +315,7 @@ def _search_args(questioner, spokesperson, date_from, date_to, literal) -> dict:
 @_filter_options
 @click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100),
               help="How many results (groups of repeated replies) count as matching.")
-@click.option("--relative", default=0.8, show_default=True, type=click.FloatRange(0, 1),
-              help="Only results scoring at least this share of the best one count "
-                   "as matching (0: all of --limit).")
+@_relative_option
 @click.option("--json", "as_json", is_flag=True, help="Print the months as JSON.")
 def timeline(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
              limit, relative, as_json):
@@ -339,9 +345,7 @@ def timeline(question, index_dir, questioner, spokesperson, date_from, date_to, 
 @_filter_options
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100),
               help="How many results count as matching.")
-@click.option("--relative", default=0.8, show_default=True, type=click.FloatRange(0, 1),
-              help="Only results scoring at least this share of the best one count "
-                   "as matching (0: all of --limit).")
+@_relative_option
 @click.option("-n", "n", default=1, show_default=True, type=click.IntRange(1, 20),
               help="How many earliest and latest replies to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
@@ -374,9 +378,7 @@ def changes(question, index_dir, questioner, spokesperson, date_from, date_to, l
 @_filter_options
 @click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100),
               help="With QUESTION: how many results count as matching.")
-@click.option("--relative", default=0.8, show_default=True, type=click.FloatRange(0, 1),
-              help="Only results scoring at least this share of the best one count "
-                   "as matching (0: all of --limit).")
+@_relative_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def questioners(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
                 limit, relative, as_json):

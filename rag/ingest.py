@@ -201,10 +201,7 @@ class Ingestor:
                      ex.question, ex.text))
                 db.executemany("INSERT INTO chunks(id, passage_id, ordinal, text_hash) "
                                "VALUES (?,?,?,?)", [(c[0], p.id, c[1], c[3]) for c in p.chunks])
-            db.executemany(
-                "INSERT OR IGNORE INTO vectors(model_id, text_hash, vector) VALUES (?,?,?)",
-                [(self.encoder.model_id, h, v.astype(np.float32).tobytes())
-                 for h, v in new_vectors.items()])
+            self.store.put_vectors(db, self.encoder.model_id, new_vectors.items())
         # SQLite has committed; now mirror the change in the in-memory index.
         self.index.remove(old_chunks)
         if prepared:

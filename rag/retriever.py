@@ -14,14 +14,14 @@ import numpy as np
 from embeddings.encoder import ENCODE_BATCH, DEFAULT_MODEL, Encoder, load_encoder
 from embeddings.faiss_index import VectorIndex
 
-from .chunking import STRATEGY, chunk_passage, chunk_rows
+from .chunking import STRATEGY, chunk_rows
 from .errors import IngestBusyError, ModelMismatchError, PressconError
 from .fusion import METHODS, fuse, prefer_period
 from .groups import Citation
 from .ingest import Ingestor, IngestReport
 from .lexical import fts_query
 from .manifest import read_manifest, write_manifest
-from .store import SCHEMA_VERSION, Store, text_hash
+from .store import SCHEMA_VERSION, Store
 
 if TYPE_CHECKING:
     from .analysis import AnswerChange, MonthCount
@@ -186,9 +186,7 @@ class Retriever:
                 part = todo[i:i + batch]
                 vecs = enc.encode([texts[h] for h in part], batch_size=ENCODE_BATCH)
                 with store.write() as db:
-                    db.executemany(
-                        "INSERT OR IGNORE INTO vectors(model_id, text_hash, vector) VALUES (?,?,?)",
-                        [(enc.model_id, h, v.astype(np.float32).tobytes()) for h, v in zip(part, vecs)])
+                    Store.put_vectors(db, enc.model_id, zip(part, vecs))
                 if bar is not None:
                     bar.update(len(part))
             if bar is not None:
@@ -262,19 +260,12 @@ class Retriever:
         if not missing:
             return 0
         wanted = {h for _, h in missing}
-        texts: dict[str, str] = {}
-        for p in self.store.passages(sorted({pid for pid, _ in missing})).values():
-            for ch in chunk_passage(p.question, p.text):
-                h = text_hash(ch.text)
-                if h in wanted:
-                    texts[h] = ch.text
+        texts = {h: t for p in self.store.passages(sorted({pid for pid, _ in missing})).values()
+                 for _, _, t, h in chunk_rows(p.id, p.question, p.text) if h in wanted}
         order = sorted(texts)
         vecs = self.encoder.encode([texts[h] for h in order])
         with self.store.write() as db:
-            db.executemany(
-                "INSERT OR IGNORE INTO vectors(model_id, text_hash, vector) VALUES (?,?,?)",
-                [(self.encoder.model_id, h, v.astype(np.float32).tobytes())
-                 for h, v in zip(order, vecs)])
+            Store.put_vectors(db, self.encoder.model_id, zip(order, vecs))
         return len(order)
 
     def _save_index(self) -> None:

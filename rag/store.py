@@ -241,6 +241,15 @@ class Store:
         db.execute("INSERT INTO meta(key, value) VALUES(?, ?) "
                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
+    @staticmethod
+    def put_vectors(db: sqlite3.Connection, model_id: str,
+                    items: Iterable[tuple[str, np.ndarray]]) -> None:
+        """Store (text hash, vector) pairs for a model inside the caller's
+        transaction; a vector already stored for that hash is kept."""
+        db.executemany(
+            "INSERT OR IGNORE INTO vectors(model_id, text_hash, vector) VALUES (?,?,?)",
+            [(model_id, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items])
+
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
