@@ -8,7 +8,9 @@ What it measures, each scale against the real corpus measured in the same run:
 - query latency through ``Retriever.search`` (hybrid, the default ranking;
   warm; median and p95 over the 100 dev questions, their filters applied),
   once with the real query encoder and once with the query vectors
-  precomputed (what the index, SQLite and fusion cost without the model);
+  precomputed (what the index, SQLite and fusion cost without the model),
+  and with vectors precomputed under filters from narrow to wide (one outlet,
+  a year, a spokesperson, the newer half of the passages);
 - recall@10 and @100 of the HNSW index against exact search, with the real
   query embeddings, unfiltered and under narrow and wide filters;
 - encode throughput of the real model for ingest (chunks/s, passages/s);
@@ -306,10 +308,7 @@ def ann_report(index: VectorIndex, queries: np.ndarray, store: Store, label: str
         out[f"{name}_ms"] = pct(times, 50)
     # filters: the busiest month and year, one outlet, the newest 5/20/50% of
     # passages, everything but one outlet: shares from ~0.1% to ~98%
-    def busiest(width: int) -> str:
-        return store.db.execute(f"SELECT substr(date, 1, {width}) d FROM passages GROUP BY d "
-                                "ORDER BY count(*) DESC, d LIMIT 1").fetchone()[0]
-    month, year = busiest(7), busiest(4)
+    month, year = busiest(store, 7), busiest(store, 4)
     top = store.facet("questioner")[0][0]
     first = dt.date.fromisoformat(month + "-01")
     filters = {
@@ -330,7 +329,7 @@ def ann_report(index: VectorIndex, queries: np.ndarray, store: Store, label: str
     out["filters"] = {}
     exact_max = faiss_index.EXACT_FILTER_MAX
     for name, (where, fargs) in filters.items():
-        allowed = store.chunk_ids_where(where, fargs)
+        allowed = chunk_ids_where(store, where, fargs)
         row = {"allowed": int(allowed.size)}
         for mode, limit in (("auto", exact_max), ("graph", 0)):
             faiss_index.EXACT_FILTER_MAX = limit
@@ -344,7 +343,7 @@ def ann_report(index: VectorIndex, queries: np.ndarray, store: Store, label: str
         faiss_index.EXACT_FILTER_MAX = exact_max
         t1 = time.perf_counter()
         for _ in range(5):
-            store.chunk_ids_where(where, fargs)
+            chunk_ids_where(store, where, fargs)
         row["sql_ms"] = (time.perf_counter() - t1) / 5 * 1000
         out["filters"][name] = row
     print(f"  [{label}] HNSW vs exact on {out['n']:,} vectors: recall@10 {out['recall@10']:.3f}, "
@@ -360,6 +359,47 @@ def ann_report(index: VectorIndex, queries: np.ndarray, store: Store, label: str
         print(f"      filter {name:<22} {f['allowed']:>8,} ids ({f['sql_ms']:.0f} ms to list them): "
               f"as shipped R@10 {a['recall@10']:.3f} {a['ms']:.2f} ms; graph walk R@10 "
               f"{g['recall@10']:.3f} {g['ms']:.2f} ms", flush=True)
+    return out
+
+
+def chunk_ids_where(store: Store, where: str, args: list) -> np.ndarray:
+    """Chunk ids passing a SQL filter over passages ``p`` (any filter, not just the API's)."""
+    rows = store.db.execute(
+        f"SELECT ch.id FROM chunks ch JOIN passages p ON p.id = ch.passage_id WHERE {where}",
+        args).fetchall()
+    return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+
+def busiest(store: Store, width: int) -> str:
+    """The month (width 7) or year (4) with the most passages."""
+    return store.db.execute(f"SELECT substr(date, 1, {width}) d FROM passages GROUP BY d "
+                            "ORDER BY count(*) DESC, d LIMIT 1").fetchone()[0]
+
+
+def filter_cases(store: Store) -> dict[str, dict]:
+    """Search filters from narrow to wide: one outlet, the busiest year, the
+    busiest spokesperson (about a third), the newer half of the passages."""
+    year = busiest(store, 4)
+    n = store.count("passages")
+    since = store.db.execute("SELECT date FROM passages ORDER BY date DESC LIMIT 1 OFFSET ?",
+                             (n // 2,)).fetchone()[0]
+    qn, sp = store.facet("questioner")[0][0], store.facet("spokesperson")[0][0]
+    return {f"questioner {qn}": {"questioner": qn},
+            f"year {year}": {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"},
+            f"spokesperson {sp}": {"spokesperson": sp},
+            "newest 50%": {"date_from": since}}
+
+
+def time_filtered(r: Retriever, questions: list[dict]) -> dict[str, list[float]]:
+    """Search times under each of filter_cases (the questions' own filters replaced)."""
+    out = {}
+    for name, case in filter_cases(r.store).items():
+        times = []
+        for q in questions:
+            t0 = time.perf_counter()
+            r.search(q["question"], k=5, **case)
+            times.append(time.perf_counter() - t0)
+        out[name] = times
     return out
 
 
@@ -386,6 +426,7 @@ def bench_scale(path: Path, label: str, encoder, questions, queries, ann: bool) 
         r.search(q["question"], k=5, ranking="dense", **q.get("filters", {}))
         t_dense.append(time.perf_counter() - t1)
     res["dense"] = t_dense
+    res["filtered"] = time_filtered(r, questions)
     print(f"{label}: {info['passages']:,} passages, {info['chunks']:,} chunks, index {res['kind']}, "
           f"open {open_s * 1000:.0f} ms (warm process), +{res['rss_open_mb']:.0f} MiB RSS, "
           f"db {res['db_mb']:.0f} MiB, FAISS {res['faiss_bytes_per_vector'] or 0:.0f} B/vector", flush=True)
@@ -395,6 +436,9 @@ def bench_scale(path: Path, label: str, encoder, questions, queries, ann: bool) 
           f"p95 {pct(res['retrieval'], 95):6.1f} ms", flush=True)
     print(f"  search dense only, vectors cached: median {pct(t_dense, 50):6.1f} ms  "
           f"p95 {pct(t_dense, 95):6.1f} ms", flush=True)
+    for name, times in res["filtered"].items():
+        print(f"  search hybrid, cached, {name:<24} median {pct(times, 50):6.1f} ms  "
+              f"p95 {pct(times, 95):6.1f} ms", flush=True)
     if ann:
         res["ann"] = ann_report(r._index, queries, r.store, label)
     r.close()
@@ -488,6 +532,8 @@ def main() -> None:
         for row in rows:
             for key in ("e2e", "retrieval", "dense"):
                 row[key] = {"median_ms": pct(row[key], 50), "p95_ms": pct(row[key], 95)}
+            row["filtered"] = {name: {"median_ms": pct(t, 50), "p95_ms": pct(t, 95)}
+                               for name, t in row["filtered"].items()}
         Path(args.json).write_text(json.dumps(results, indent=2, default=str) + "\n")
 
 

@@ -1,4 +1,4 @@
-"""Turning a user's question into an FTS5 query for BM25 over SQLite."""
+"""The words of a user's question that BM25 should match (rag/bm25_index.py)."""
 from __future__ import annotations
 
 import re
@@ -34,9 +34,3 @@ def query_terms(question: str) -> list[str]:
         if len(seen) >= MAX_TERMS:
             break
     return list(seen)
-
-
-def fts_query(question: str) -> str:
-    """An OR of quoted terms: any word may match, BM25 ranks by how many and how rare."""
-    terms = query_terms(question)
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import numpy as np
 
 from embeddings.encoder import ENCODE_BATCH, DEFAULT_MODEL, Encoder, load_encoder
-from embeddings.faiss_index import VectorIndex
+from embeddings.faiss_index import EXACT_FILTER_MAX, VectorIndex
 
 from .chunking import STRATEGY, chunk_rows
 from .errors import IngestBusyError, ModelMismatchError, PressconError
 from .fusion import METHODS, fuse, prefer_period
 from .groups import Citation
 from .ingest import Ingestor, IngestReport
-from .lexical import fts_query
+from .bm25_index import LexicalIndex
 from .manifest import read_manifest, write_manifest
 from .store import SCHEMA_VERSION, Store
 
@@ -116,6 +116,7 @@ class Retriever:
         self._index = VectorIndex(encoder.dim)
         self._generation = -1
         self._vocabulary: tuple | None = None
+        self._lexical: LexicalIndex | None = None
         self._load_index()
 
     # -- opening ------------------------------------------------------------
@@ -234,7 +235,8 @@ class Retriever:
         with self._index_lock:
             generation = self.store.generation()
             m = read_manifest(self.index_dir)
-            chunks = self.store.counts()["chunks"]
+            self._sync_lexical()
+            chunks = self.store.count("chunks")
             if (m and m.get("model_id") == self.encoder.model_id
                     and m.get("generation") == generation and m.get("chunking") == STRATEGY):
                 try:
@@ -288,6 +290,23 @@ class Retriever:
                     except OSError:
                         pass
 
+    def _sync_lexical(self, rebuild_if_stale: bool = False) -> None:
+        """Catch the BM25 index up with SQLite: the newest snapshot on disk (or
+        a new one if there is none, or, after an ingest, if the passages added
+        and removed since outgrew it), plus the passages added since."""
+        ids = self.store.passage_ids()
+        lex = self._lexical
+        newest = LexicalIndex.load(self.index_dir) if (
+            lex is None or lex.path != LexicalIndex.newest(self.index_dir)) else lex
+        if newest is None or (rebuild_if_stale and newest.stale(ids)):
+            generation = self.store.generation()
+            newest = LexicalIndex.build(self.store.lexical_rows())
+            try:
+                newest.save(self.index_dir, generation)
+            except OSError:
+                pass  # read-only index folder: serve from memory
+        self._lexical = newest.synced(ids, self.store.lexical_rows)
+
     def _refresh(self) -> None:
         """Pick up what another process (an ingest beside a running chat) committed."""
         if self._ingesting:
@@ -307,6 +326,8 @@ class Retriever:
                 self._generation = self.store.generation()
                 self._ingesting = False
                 self._save_index()
+                with self._index_lock:
+                    self._sync_lexical(rebuild_if_stale=True)
 
     def ingest(self, paths: Sequence[str | os.PathLike] | str | os.PathLike, *,
                prune: bool = False, progress: bool = False) -> IngestReport:
@@ -414,26 +435,50 @@ class Retriever:
         For the fused rankings every candidate gets both scores, whichever
         side found it, so fusion compares like with like.
         """
-        where, args = self.store.filter_sql(questioner, spokesperson, date_from, date_to)
+        lex = self._lexical
+        mask = lex.mask(questioner, spokesperson, date_from, date_to)
+        bm25 = lex.scores(question) if ranking != "dense" else None
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
-        match = fts_query(question)
         if ranking != "lexical":
             qv = self.encoder.encode_query(question)
-            allowed = self.store.chunk_ids_where(where, args) if where != "1" else None
-            with self._index_lock:
-                scores, ids = self._index.search(qv, max(DENSE_CANDIDATES, 10 * k), allowed)
-            owner = self.store.chunk_passages(ids)
-            for s, cid in zip(scores, ids):
-                pid = owner.get(int(cid))
-                if pid is not None and s > dense.get(pid, -1.0):
-                    dense[pid] = float(s)
+            dense = self._dense(qv, max(DENSE_CANDIDATES, 10 * k), lex, mask)
         if ranking != "dense":
-            lexical = dict(self.store.lexical(match, max(LEXICAL_CANDIDATES, 5 * k), where, args))
+            lexical = dict(lex.top(bm25, max(LEXICAL_CANDIDATES, 5 * k), mask))
         if ranking in ("hybrid", "rrf"):
             dense.update(self._dense_scores(qv, [p for p in lexical if p not in dense]))
-            lexical.update(self.store.lexical_for(match, [p for p in dense if p not in lexical]))
+            lexical.update(lex.of(bm25, [p for p in dense if p not in lexical]))
         return dense, lexical
+
+    def _dense(self, qv: np.ndarray, n: int, lex: LexicalIndex,
+               mask: np.ndarray | None) -> dict[int, float]:
+        """Best-chunk cosine by passage id of the n nearest chunks passing the filters.
+
+        A narrow filter hands FAISS the allowed chunk ids (the passages come
+        from the filter columns in memory, their chunks from SQLite); a wide one
+        would make that list the cost of the query (0.5 s for 460k ids), so it
+        searches more widely without it and drops what fails the filter.
+        """
+        allowed, keep = None, None
+        if mask is not None:
+            share = mask.sum() / max(1, len(lex))
+            if share * len(self._index) <= EXACT_FILTER_MAX:
+                allowed = self.store.chunk_ids_of(lex.columns.ids[mask])
+            else:
+                keep = mask
+                n = min(len(self._index), int(2 * n / share) + 1)
+        with self._index_lock:
+            scores, ids = self._index.search(qv, n, allowed)
+        owner = self.store.chunk_passages(ids)
+        if keep is not None:
+            passing = lex.allowed(keep, list(set(owner.values())))
+            owner = {c: p for c, p in owner.items() if p in passing}
+        dense: dict[int, float] = {}
+        for s, cid in zip(scores, ids):
+            pid = owner.get(int(cid))
+            if pid is not None and s > dense.get(pid, -1.0):
+                dense[pid] = float(s)
+        return dense
 
     def _dense_scores(self, qv: np.ndarray, passage_ids: list[int]) -> dict[int, float]:
         if not passage_ids:

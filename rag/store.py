@@ -1,11 +1,16 @@
 """SQLite, the source of truth: conferences, passages, chunks, vectors and FTS5.
 
-Everything else on disk (the FAISS file, its manifest) is derived from this
-database and can be rebuilt from it without encoding anything again.
+Everything else on disk (the FAISS file, its manifest, the BM25 snapshot) is
+derived from this database and can be rebuilt from it without encoding
+anything again. FTS5 stays in step by triggers for anyone querying the file
+with SQL, and is the reference the in-memory BM25 (rag/bm25_index.py) is
+tested against; search does not use it (it scores every OR match: too slow
+past ~30k passages).
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -18,11 +23,6 @@ import numpy as np
 from .ids import stable_id, text_hash  # noqa: F401  (re-exported)
 
 SCHEMA_VERSION = 2
-# BM25 column weights of the reporter's question and the reply. Equal weights
-# beat a half-weight question (dev MRR@10 0.934 vs 0.919, README "Ranking"):
-# users ask about what the reporter asked about.
-BM25_QUESTION = 1.0
-BM25_REPLY = 1.0
 
 # Each entry upgrades the schema from version i to i+1; the list index is the
 # version it starts from. New databases run them all in order.
@@ -348,6 +348,31 @@ class Store:
                 "JOIN conferences c ON c.id = p.conference_id ORDER BY p.date, p.conference_id, p.ordinal"):
             yield _row_to_passage(row)
 
+    def passage_ids(self) -> np.ndarray:
+        """Every passage id, ascending (what the lexical index diffs itself against)."""
+        rows = self.db.execute("SELECT id FROM passages ORDER BY id").fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    _LEXICAL_COLUMNS = "id, date, questioner, spokesperson, question, text"
+
+    def lexical_rows(self, ids: Sequence[int] | None = None) -> Iterator[tuple]:
+        """(id, date, questioner, spokesperson, question, text) of the given
+        passages, or of all of them: what rag/bm25_index.py indexes."""
+        if ids is None:
+            yield from self.db.execute(f"SELECT {self._LEXICAL_COLUMNS} FROM passages ORDER BY id")
+            return
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            yield from self.db.execute(
+                f"SELECT {self._LEXICAL_COLUMNS} FROM passages WHERE id IN "
+                f"({','.join('?' * len(part))})", part)
+
+    def count(self, table: str) -> int:
+        if table not in ("conferences", "passages", "chunks", "vectors"):
+            raise ValueError(table)
+        return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
     def counts(self) -> dict[str, int]:
         one = lambda sql: int(self.db.execute(sql).fetchone()[0])  # noqa: E731
         return {
@@ -419,10 +444,12 @@ class Store:
             args.append(date_to.isoformat())
         return (" AND ".join(clauses) or "1"), args
 
-    def chunk_ids_where(self, where: str, args: list) -> np.ndarray:
+    def chunk_ids_of(self, passage_ids: Sequence[int]) -> np.ndarray:
+        """Chunk ids of the given passages, in one query whatever their number
+        (json_each walks the passage index; an IN list is capped by SQLite)."""
         rows = self.db.execute(
-            f"SELECT ch.id FROM chunks ch JOIN passages p ON p.id = ch.passage_id WHERE {where}",
-            args).fetchall()
+            "SELECT id FROM chunks WHERE passage_id IN (SELECT value FROM json_each(?))",
+            (json.dumps([int(p) for p in passage_ids]),)).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
     def chunk_passages(self, chunk_ids: Sequence[int]) -> dict[int, int]:
@@ -435,20 +462,6 @@ class Store:
                 f"SELECT id, passage_id FROM chunks WHERE id IN ({q})", part).fetchall())
         return out
 
-    def lexical(self, match: str, k: int, where: str = "1", args: Sequence = ()
-                ) -> list[tuple[int, float]]:
-        """(passage id, BM25 score) best first; higher is better."""
-        if not match:
-            return []
-        # bm25() is lower-is-better and negative; question words weigh less than
-        # the reply's because the reply is what the user is after.
-        rows = self.db.execute(
-            f"SELECT p.id, -bm25(passages_fts, {BM25_QUESTION}, {BM25_REPLY}) AS s FROM passages_fts "
-            "JOIN passages p ON p.id = passages_fts.rowid "
-            f"WHERE passages_fts MATCH ? AND {where} ORDER BY s DESC LIMIT ?",
-            (match, *args, k)).fetchall()
-        return [(r[0], float(r[1])) for r in rows]
-
     def passage_dates(self, ids: Sequence[int]) -> dict[int, dt.date]:
         out: dict[int, dt.date] = {}
         ids = list(ids)
@@ -458,16 +471,6 @@ class Store:
             out.update((pid, dt.date.fromisoformat(d)) for pid, d in self.db.execute(
                 f"SELECT id, date FROM passages WHERE id IN ({q})", part))
         return out
-
-    def lexical_for(self, match: str, passage_ids: Sequence[int]) -> dict[int, float]:
-        """BM25 scores of the given passages (those found by the dense side)."""
-        if not match or not passage_ids:
-            return {}
-        q = ",".join("?" * len(passage_ids))
-        rows = self.db.execute(
-            f"SELECT rowid, -bm25(passages_fts, {BM25_QUESTION}, {BM25_REPLY}) FROM passages_fts "
-            f"WHERE passages_fts MATCH ? AND rowid IN ({q})", (match, *passage_ids)).fetchall()
-        return {r[0]: float(r[1]) for r in rows}
 
 
 def _split_sql(script: str) -> list[str]:

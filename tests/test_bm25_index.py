@@ -1,0 +1,171 @@
+"""The in-memory BM25 index: FTS5-compatible scores, snapshot + tail, filters, persistence."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+
+import rag.bm25_index as bm
+from rag import Retriever
+from rag.bm25_index import LexicalIndex, query_tokens, tokens
+
+from transcripts import make_corpus
+
+
+def rows(n: int, start: int = 0) -> list[tuple]:
+    topics = ["trade talks with the United States", "the South China Sea", "vaccine cooperation",
+              "Olympic Games in Beijing", "climate change and emissions"]
+    return [(1000 + i, (dt.date(2020, 1, 1) + dt.timedelta(days=i)).isoformat(),
+             ["Reuters", "AFP", "Kyodo", None][i % 4], ["Zhao Lijian", "Hua Chunying"][i % 2],
+             f"What about {topics[i % 5]}?",
+             f"On {topics[i % 5]}, our position is consistent. Reply number {i} of the set.")
+            for i in range(start, start + n)]
+
+
+def test_tokens_fold_case_accents_and_stem_like_fts5():
+    assert tokens("China's COVID-19 Résumés") == ["china", "s", "covid", "19", "resum"]
+    assert tokens("under_score") == ["under", "score"]
+    # the question's stopwords go; repeated words count once
+    assert query_tokens("What did China say about vaccines and vaccine exports?") == \
+        ["vaccin", "export"]
+
+
+@pytest.mark.parametrize("where", ["snapshot", "tail"])
+def test_scores_match_sqlite_fts5_bm25(retriever, where):
+    db = retriever.store.db
+    if where == "snapshot":
+        lex = LexicalIndex.build(retriever.store.lexical_rows())
+    else:   # the seed went in after an empty snapshot: all of it is tail
+        lex = retriever._lexical
+        assert lex.snapshot_n == 0 and len(lex) == 12
+    for word in ("olympics", "Taiwan", "cooperation", "sanctions", "human"):
+        want = dict(db.execute(
+            "SELECT rowid, -bm25(passages_fts, 1.0, 1.0) FROM passages_fts "
+            "WHERE passages_fts MATCH ?", (f'"{word}"',)).fetchall())
+        assert want, word
+        got = dict(lex.top(lex.scores(word), 1000))
+        assert got.keys() == want.keys(), word
+        for pid, s in want.items():
+            assert got[pid] == pytest.approx(s, rel=1e-4), word
+
+
+def test_tail_scores_like_a_rebuild_and_removed_rows_vanish():
+    base, new = rows(200), rows(10, start=200)
+    full = LexicalIndex.build(base + new)
+    current = np.array(sorted(r[0] for r in base[5:] + new), np.int64)
+    by_id = {r[0]: r for r in base + new}
+    lex = LexicalIndex.build(base).synced(current, lambda ids: [by_id[i] for i in ids])
+    assert len(lex) == 205
+    q = "vaccine cooperation reply 203"
+    got, want = dict(lex.top(lex.scores(q), 20)), dict(full.top(full.scores(q), 20))
+    assert next(iter(got)) == next(iter(want)) == 1203       # the tail's row ranks first
+    assert got[1203] == pytest.approx(want[1203], rel=0.1)   # snapshot statistics, close
+    removed = {r[0] for r in base[:5]}
+    assert not removed & set(dict(lex.top(lex.scores("trade talks"), 1000)))
+    assert lex.of(lex.scores("trade talks"), [1000, 1005]) == {1005: pytest.approx(
+        lex.scores("trade talks")[lex.rows([1005])[0]])}
+
+
+def test_stale_after_enough_changes(monkeypatch):
+    monkeypatch.setattr(bm, "REBUILD_MIN", 3)
+    base = rows(100)
+    lex = LexicalIndex.build(base)
+    ids = np.array([r[0] for r in base], np.int64)
+    assert not lex.stale(ids)
+    # threshold: max(REBUILD_MIN, 5% of 100) = 5 changes
+    assert not lex.stale(np.concatenate([ids[3:], [5, 6]]))
+    assert lex.stale(np.concatenate([ids[3:], [5, 6, 7]]))
+    assert not LexicalIndex.build(rows(1000)).stale(np.arange(1000, 1980))  # 20 < 5%
+
+
+def test_mask_filters_like_sql():
+    lex = LexicalIndex.build(rows(40))
+    m = lex.mask(questioner="kyodo news", date_from=dt.date(2020, 1, 10),
+                 date_to=dt.date(2020, 1, 31))
+    picked = {int(i) for i in lex.columns.ids[m]}
+    assert picked == {1000 + i for i in range(9, 31) if i % 4 == 2}
+    assert not lex.mask(spokesperson="Nobody").any()
+    assert lex.mask(spokesperson="HUA CHUNYING").sum() == 20
+    assert lex.mask() is None
+
+
+def test_save_load_round_trip_and_old_snapshots_go(tmp_path):
+    lex = LexicalIndex.build(rows(50))
+    (tmp_path / "lexical.3.123.tmp").mkdir()     # an interrupted save: ignored
+    lex.save(tmp_path, 3)
+    loaded = LexicalIndex.load(tmp_path)
+    assert loaded.path == tmp_path / "lexical.3"
+    q = "South China Sea reply 7"
+    assert loaded.top(loaded.scores(q), 5) == lex.top(lex.scores(q), 5)
+    LexicalIndex.build(rows(60)).save(tmp_path, 9)
+    assert [p.name for p in LexicalIndex.snapshots(tmp_path)] == ["lexical.9"]
+    assert len(LexicalIndex.load(tmp_path).columns.ids) == 60
+
+
+def test_empty_index_and_empty_query():
+    lex = LexicalIndex.build([])
+    assert lex.top(lex.scores("anything"), 5) == []
+    lex = LexicalIndex.build(rows(5))
+    assert lex.top(lex.scores("the of and"), 5) == []
+
+
+def test_retriever_adds_a_file_without_rebuilding_then_rebuilds_when_stale(tmp_path, encoder,
+                                                                          monkeypatch):
+    monkeypatch.setattr(bm, "REBUILD_MIN", 20)
+    corpus = make_corpus(tmp_path / "in", 6)
+    r = Retriever.open(tmp_path / "idx", encoder=encoder)
+    r.ingest(corpus[:5])                         # 60 passages: more than 20, a snapshot
+    assert r._lexical.snapshot_n == 60
+    first = LexicalIndex.newest(tmp_path / "idx")
+    assert first is not None and r._lexical.path == first
+    before = set(r.store.passage_ids().tolist())
+    r.ingest(corpus[5])                          # 12 passages: the tail, no rebuild
+    assert LexicalIndex.newest(tmp_path / "idx") == first
+    new = set(r.store.passage_ids().tolist()) - before
+    assert len(new) == 12 and r._lexical.snapshot_n + 12 == len(r._lexical)
+    _, lexical = r.candidates("Olympic motto together", k=100, ranking="lexical")
+    assert new & set(lexical)
+    monkeypatch.setattr(bm, "REBUILD_MIN", 0)
+    r.remove(corpus[0])             # 12 added + 12 removed > 5% of 60
+    assert LexicalIndex.newest(tmp_path / "idx") != first
+    assert r._lexical.snapshot_n == len(r._lexical) == r.store.count("passages")
+    r.close()
+
+
+def test_missing_or_broken_snapshot_is_rebuilt_on_open(tmp_path, encoder, seed_copy):
+    r = Retriever.open(tmp_path / "idx", encoder=encoder)
+    r.ingest(seed_copy)
+    want = r.search("diplomatic boycott", ranking="lexical")
+    snap = LexicalIndex.newest(tmp_path / "idx")
+    r.close()
+    (snap / bm.SNAPSHOT_FILE).write_text("{not json", encoding="utf-8")
+    r = Retriever.open(tmp_path / "idx", encoder=encoder)
+    assert r.search("diplomatic boycott", ranking="lexical") == want
+    fixed = json.loads((LexicalIndex.newest(tmp_path / "idx") / bm.SNAPSHOT_FILE).read_text())
+    assert fixed["passages"] == 12
+    r.close()
+
+
+@pytest.mark.parametrize("kind", ["spokesperson", "dates", "questioner"])
+def test_wide_filter_post_filters_like_the_exact_list(tmp_path, encoder, monkeypatch, kind):
+    import rag.retriever as rr
+    r = Retriever.open(tmp_path / "idx", encoder=encoder)
+    r.ingest(make_corpus(tmp_path / "in", 8))
+    filters = {"spokesperson": {"spokesperson": "zhao lijian"},
+               "dates": {"date_from": dt.date(2021, 1, 5), "date_to": dt.date(2021, 1, 7)},
+               "questioner": {"questioner": r.questioners()[0][0]}}[kind]
+    where, args = r.store.filter_sql(*(filters.get(k) for k in
+                                       ("questioner", "spokesperson", "date_from", "date_to")))
+    passing = {row[0] for row in r.store.db.execute(f"SELECT id FROM passages p WHERE {where}", args)}
+    q = "Winter Olympics diplomatic boycott"
+    exact_dense, exact_lex = r.candidates(q, k=5, **filters)
+    exact_hits = r.search(q, k=5, understand=False, **filters)
+    monkeypatch.setattr(rr, "EXACT_FILTER_MAX", 0)   # every filter takes the wide path
+    wide_dense, wide_lex = r.candidates(q, k=5, **filters)
+    assert exact_dense and set(wide_dense) <= passing and set(wide_lex) <= passing
+    # the wide path searches deeper, so it holds at least what the exact list found
+    assert {p: wide_dense[p] for p in exact_dense} == exact_dense
+    assert r.search(q, k=5, understand=False, **filters) == exact_hits
+    r.close()
