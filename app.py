@@ -68,16 +68,18 @@ def _search(retriever: "Retriever", question: str, k: Any, questioner: Any, spok
     """(hits, filters, notes, html); raises PressconError for a user error.
     Unless ``literal``, the retriever also reads a period, outlet or spokesperson
     named in the question; ``notes`` say which."""
-    from rag.chat_format import applicable_notes, clean_filters, format_hits
+    from rag.chat_format import clean_filters, format_hits, public_hit
     filters = clean_filters(questioner, spokesperson, date_from, date_to)
     try:
         k = int(k) if k not in (None, "") else DEFAULT_PASSAGES
     except (TypeError, ValueError):
         k = 0  # the retriever names the valid range
     question = question or ""
-    hits = retriever.search(question, k=k, understand=not literal, **filters)
-    notes = [] if literal else applicable_notes(retriever.understand(question).notes, filters)
-    return hits, filters, notes, format_hits(hits, question, filters=filters, notes=notes)
+    answer = retriever.ask(question, k=k, understand=not literal, **filters)
+    notes = list(answer.understood)
+    hits = [public_hit(h) for h in answer.hits]   # no server paths in what users get
+    return hits, filters, notes, format_hits(hits, question, filters=filters,
+                                             notes=notes, dropped=answer.dropped)
 
 
 ANALYSIS_LIMIT = 30          # results the analysis looks at (as Retriever.timeline)
@@ -112,10 +114,12 @@ def _analysis_hits(retriever: "Retriever", question: str, k: Any, questioner: An
                    ) -> tuple[list, list, dict[str, Any], list[str]]:
     """(the answer's hits, the matching hits analysed, filters, notes)."""
     from rag.analysis import RELATIVE, matching
+    from rag.chat_format import public_hit
     hits, filters, notes, _ = _search(retriever, question, k, questioner, spokesperson,
                                       date_from, date_to, literal)
-    wide = matching(retriever.search(question, k=max(ANALYSIS_LIMIT, len(hits)),
-                                     understand=not literal, **filters), RELATIVE)
+    wide = matching([public_hit(h) for h in retriever.search(
+        question, k=max(ANALYSIS_LIMIT, len(hits)), understand=not literal, **filters)],
+        RELATIVE)
     return hits, wide, filters, notes
 
 

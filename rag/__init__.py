@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["Retriever", "Hit", "IngestReport", "FileResult", "PressconError",
+__all__ = ["Retriever", "Hit", "Answer", "IngestReport", "FileResult", "PressconError",
            "ModelMismatchError", "IngestBusyError"]
 
 _WHERE = {"IngestReport": "ingest", "FileResult": "ingest", "PressconError": "errors",
@@ -16,7 +16,7 @@ _WHERE = {"IngestReport": "ingest", "FileResult": "ingest", "PressconError": "er
 if TYPE_CHECKING:
     from .ingest import FileResult, IngestReport
     from .errors import IngestBusyError, ModelMismatchError, PressconError
-    from .retriever import Hit, Retriever
+    from .retriever import Answer, Hit, Retriever
 
 
 def __getattr__(name: str) -> Any:

@@ -25,6 +25,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -176,8 +177,13 @@ class LexicalIndex:
             shutil.rmtree(tmp, ignore_errors=True)
             if not (final / SNAPSHOT_FILE).exists():
                 raise
+        for tmp_left in index_dir.glob("lexical.*.tmp"):
+            # a save killed half-way; an hour old, it is nobody's save in progress
+            if time.time() - tmp_left.stat().st_mtime > 3600:
+                shutil.rmtree(tmp_left, ignore_errors=True)
         for old in self.snapshots(index_dir):
-            if old != final:
+            # older ones only: a newer snapshot another process saved meanwhile stays
+            if int(old.name.split(".")[1]) < generation:
                 shutil.rmtree(old, ignore_errors=True)
         self.path = final
         return final

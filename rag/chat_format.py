@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, is_dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
@@ -119,6 +119,18 @@ def format_date(date: Any) -> str:
         return str(date)
 
 
+def file_name(source: str | None) -> str:
+    """A source path's last part: what a web user sees instead of the server path."""
+    return (source or "").replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def public_hit(hit: "Hit") -> "Hit":
+    """The hit with every source cut to its file name, for answers that leave the server
+    (HTML, the API's JSON, exports)."""
+    cites = tuple(replace(c, source=file_name(c.source)) for c in getattr(hit, "citations", ()))
+    return replace(hit, source=file_name(hit.source), citations=cites)
+
+
 def _source_html(hit: "Hit") -> str:
     parts = []
     url = safe_url(getattr(hit, "url", None))
@@ -129,7 +141,7 @@ def _source_html(hit: "Hit") -> str:
         parts.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" '
                      f'rel="noopener noreferrer nofollow">{label}</a>')
     if source:
-        name = source.replace("\\", "/").rsplit("/", 1)[-1]
+        name = file_name(source)
         parts.append(f'<span class="pc-file">{escape_text(name)}</span>')  # not the server path
     return " · ".join(parts)
 
@@ -204,7 +216,7 @@ def format_repeats(hit: "Hit", *, limit: int = MAX_OCCASIONS) -> str:
     rows = []
     for c in occasions[:limit]:
         own = " (shown above)" if c.passage_id == hit.passage_id else ""
-        name = (c.source or "").replace("\\", "/").rsplit("/", 1)[-1]
+        name = file_name(c.source)
         link = safe_url(c.url)
         where = (f' · <a href="{html.escape(link, quote=True)}" target="_blank" '
                  f'rel="noopener noreferrer nofollow">{escape_text(name or link)}</a>' if link
@@ -261,41 +273,32 @@ def format_no_hits(filters: Mapping[str, Any] | None = None) -> str:
             'The index may be empty.</div>')
 
 
-def applicable_notes(notes: Sequence[str], filters: Mapping[str, Any] | None) -> list[str]:
-    """The notes of ``Retriever.understand`` for what the search actually took from the
-    question: a filter the user set wins over one read from the question."""
-    filters = filters or {}
-    dates_set = bool(filters.get("date_from") or filters.get("date_to"))
-    out = []
-    for note in notes:
-        kind = note.split(" ", 1)[0]
-        if (kind in ("questioner", "spokesperson") and filters.get(kind)) or \
-                (kind in ("dates", "preferring") and dates_set):
-            continue
-        out.append(note)
+def format_notes(notes: Sequence[str], dropped: Sequence[str] = ()) -> str:
+    """What was read from the question's own words (a period, an outlet), undoable;
+    or what was read but matched nothing, so the search went on without it."""
+    out = ""
+    if notes:
+        out += (f'<div class="pc-notes">Read from your question: {escape_text("; ".join(notes))}. '
+                f'Tick “Literal” to search without these.</div>')
+    if dropped:
+        out += (f'<div class="pc-notes">Read from your question: {escape_text("; ".join(dropped))}; '
+                f'no reply matched that, so these come from a search without it.</div>')
     return out
-
-
-def format_notes(notes: Sequence[str]) -> str:
-    """What was read from the question's own words (a period, an outlet), undoable."""
-    if not notes:
-        return ""
-    return (f'<div class="pc-notes">Read from your question: {escape_text("; ".join(notes))}. '
-            f'Tick “Literal” to search without these.</div>')
 
 
 def format_hits(hits: Sequence["Hit"], question: str = "", *,
                 filters: Mapping[str, Any] | None = None, notes: Sequence[str] = (),
-                collapse_chars: int = COLLAPSE_CHARS) -> str:
+                dropped: Sequence[str] = (), collapse_chars: int = COLLAPSE_CHARS) -> str:
     """The chat's answer: each hit verbatim with its citation, best first.
-    ``notes`` say which filters were read from the question itself."""
+    ``notes`` say which filters were read from the question itself, ``dropped``
+    which were read but matched nothing (``Answer.understood`` / ``.dropped``)."""
     if not hits:
-        return format_no_hits(filters) + format_notes(notes)
+        return format_no_hits(filters) + format_notes(notes, dropped)
     active = describe_filters(filters)
     n = len(hits)
     head = (f'<div class="pc-summary">{n} {"reply" if n == 1 else "replies"}, quoted verbatim'
             + (f" · filters: {escape_text(active)}" if active else "") + "</div>")
-    return ('<div class="pc-answer">' + head + format_notes(notes)
+    return ('<div class="pc-answer">' + head + format_notes(notes, dropped)
             + "".join(format_hit(h, i, question, collapse_chars=collapse_chars)
                       for i, h in enumerate(hits, 1))
             + "</div>")

@@ -170,13 +170,16 @@ def search(question, index_dir, k, questioner, spokesperson, date_from, date_to,
     yourself or pass --literal; what was applied is printed to stderr.
     """
     r = _open(index_dir)
-    if not literal and question.strip() and len(question) <= 2000:
-        notes = r.understand(question).notes
-        if notes:
-            click.echo("Understood: " + "; ".join(notes) + "  (--literal to ignore)", err=True)
-    hits = r.search(question, k=k, questioner=questioner, spokesperson=spokesperson,
-                    date_from=date_from, date_to=date_to, ranking=ranking,
-                    understand=not literal)
+    answer = r.ask(question, k=k, questioner=questioner, spokesperson=spokesperson,
+                   date_from=date_from, date_to=date_to, ranking=ranking,
+                   understand=not literal)
+    hits = answer.hits
+    if answer.understood:
+        click.echo("Understood: " + "; ".join(answer.understood) + "  (--literal to ignore)",
+                   err=True)
+    if answer.dropped:
+        click.echo("Understood: " + "; ".join(answer.dropped) + ", but no reply matched it: "
+                   "searched without it", err=True)
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return

@@ -13,7 +13,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
 from dateutil.relativedelta import relativedelta
 
@@ -226,3 +226,17 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         text = text[:a] + " " + text[b:]
     text = re.sub(r"\s+", " ", text).strip() or question
     return QueryPlan(question=question, text=text, notes=tuple(notes), **plan)
+
+
+def applied_notes(notes: Sequence[str], given: Mapping[str, Any]) -> list[str]:
+    """The notes of a QueryPlan for what a search took from the question: a
+    filter the caller set wins over one read from the question."""
+    dates_set = bool(given.get("date_from") or given.get("date_to"))
+    out = []
+    for note in notes:
+        kind = note.split(" ", 1)[0]
+        if (kind in ("questioner", "spokesperson") and given.get(kind)) or \
+                (kind in ("dates", "preferring") and dates_set):
+            continue
+        out.append(note)
+    return out

@@ -106,6 +106,14 @@ class Hit:
         return d
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What ``Retriever.ask`` found, and what it read from the question."""
+    hits: list[Hit]
+    understood: tuple[str, ...] = ()   # applied: filters or a preferred period from the words
+    dropped: tuple[str, ...] = ()      # read, but matched nothing: the hits are without them
+
+
 class Retriever:
     def __init__(self, index_dir: Path, store: Store, encoder: Encoder):
         self.index_dir = index_dir
@@ -364,9 +372,18 @@ class Retriever:
 
         With ``understand`` (the default), a period, an outlet or a spokesperson
         named in the question ("tell AFP in May 2020") fills the filters the
-        caller left empty; ``Retriever.understand`` shows what was taken.
+        caller left empty; ``ask`` says what was taken.
         If those inferred filters leave nothing, the search runs without them.
         """
+        return self.ask(question, k, questioner, spokesperson, date_from, date_to,
+                        ranking=ranking, understand=understand).hits
+
+    def ask(self, question: str, k: int = 5, questioner: str | None = None,
+            spokesperson: str | None = None, date_from: dt.date | str | None = None,
+            date_to: dt.date | str | None = None, *, ranking: str = "hybrid",
+            understand: bool = True) -> "Answer":
+        """``search``, also saying what the question's own words changed: the
+        notes of what was applied, or of what was dropped for matching nothing."""
         if not isinstance(question, str) or not question.strip():
             raise PressconError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
@@ -382,8 +399,9 @@ class Retriever:
         self._refresh()
         given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
                  "date_from": d_from, "date_to": d_to}
-        text, filters, prefer = question, dict(given), None
+        text, filters, prefer, notes = question, dict(given), None, ()
         if understand:
+            from .query import applied_notes
             plan = self.understand(question)
             inferred = {key: v for key, v in plan.filters.items() if given.get(key) is None}
             # a period is taken whole or not at all: half of one would be a new filter
@@ -395,10 +413,11 @@ class Retriever:
             if inferred or prefer:
                 text = plan.text
                 filters.update(inferred)
+                notes = tuple(applied_notes(plan.notes, given))
         hits = self._ranked(text, k, ranking, filters, prefer)
         if not hits and filters != given:
-            hits = self._ranked(question, k, ranking, given)
-        return hits
+            return Answer(self._ranked(question, k, ranking, given), dropped=notes)
+        return Answer(hits, understood=notes)
 
     def _ranked(self, text: str, k: int, ranking: str, filters: dict,
                 prefer: tuple[dt.date, dt.date] | None = None) -> list[Hit]:

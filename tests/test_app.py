@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.chat_format import (applicable_notes, best_paragraph, clean_filters, describe_filters,
+from rag.chat_format import (best_paragraph, clean_filters, describe_filters,
                              escape_text, facet_choices, format_error, format_hit, format_hits,
                              format_question, format_repeats, hit_to_dict, paragraphs, safe_url)
 from rag.groups import Citation
+from rag.query import applied_notes
 from rag.retriever import Hit
 
 from conftest import ROOT, SEED
@@ -193,11 +194,13 @@ def test_a_repeated_reply_cites_every_occasion():
 def test_notes_read_from_the_question():
     notes = ('dates 2020-05-01 to 2020-05-31 (from "in May 2020")',
              'questioner AFP (from "tell AFP")', "spokesperson Hua Chunying")
-    assert applicable_notes(notes, {}) == list(notes)
-    assert applicable_notes(notes, clean_filters(questioner="Reuters")) == [notes[0], notes[2]]
-    assert applicable_notes(notes, clean_filters(date_to="2021-01-01")) == list(notes[1:])
+    assert applied_notes(notes, {}) == list(notes)
+    assert applied_notes(notes, clean_filters(questioner="Reuters")) == [notes[0], notes[2]]
+    assert applied_notes(notes, clean_filters(date_to="2021-01-01")) == list(notes[1:])
     out = visible(format_hits([make_hit()], "q", notes=["questioner AFP"]))
     assert "Read from your question: questioner AFP" in out and "Literal" in out
+    out = visible(format_hits([make_hit()], "q", dropped=["questioner AFP"]))
+    assert "questioner AFP; no reply matched that" in out and "Literal" not in out
     assert "Read from your question" not in visible(format_hits([make_hit()], "q"))
 
 
@@ -264,6 +267,9 @@ def test_ask_returns_the_same_passages_as_the_retriever(served, client):
     assert out["filters"] == {"questioner": None, "spokesperson": None,
                               "date_from": None, "date_to": None}
     assert first["citation"] in visible(out["html"])
+    # the server's folders stay on the server: sources are file names only
+    assert want[0].source.startswith("/") and first["source"] == "2021-12-24.txt"
+    assert all("/" not in c["source"] for h in out["hits"] for c in h["citations"])
 
 
 def test_ask_filters_and_no_passage_found(client):
@@ -328,7 +334,7 @@ def test_an_internal_error_is_reported_not_crashed(served, client, monkeypatch):
     def boom(*a, **kw):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(retriever, "search", boom)
+    monkeypatch.setattr(retriever, "ask", boom)
     history, _, hits = client.predict("Olympics", [], 5, "", "", "", "", api_name="/chat")
     assert hits == [] and "internal error" in str(history[-1])
     assert "disk on fire" not in str(history)          # details stay in the server log
@@ -541,6 +547,8 @@ def test_analyse_endpoint(client):
     assert out["timeline"][0]["month"] == "2021-12"
     assert out["answer_change"]["earliest"] and out["questioners"]
     assert out["citations_csv"].splitlines()[0].startswith("result,date,questioner")
+    assert all(row["source"] == "2021-12-24.txt" for row in out["citations"])
+    assert all(c["source"] == "2021-12-24.txt" for c in out["answer_change"]["earliest"])
     from gradio_client.exceptions import AppError
     with pytest.raises(AppError, match="empty"):
         client.predict("", 3, "", "", "", "", api_name="/analyse")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import time
 
 import numpy as np
 import pytest
@@ -93,14 +95,21 @@ def test_mask_filters_like_sql():
 
 def test_save_load_round_trip_and_old_snapshots_go(tmp_path):
     lex = LexicalIndex.build(rows(50))
-    (tmp_path / "lexical.3.123.tmp").mkdir()     # an interrupted save: ignored
+    (tmp_path / "lexical.3.123.tmp").mkdir()     # a save in progress elsewhere: ignored, kept
+    killed = tmp_path / "lexical.2.99.tmp"       # a save killed two hours ago: cleared
+    killed.mkdir()
+    os.utime(killed, (time.time() - 7200, time.time() - 7200))
     lex.save(tmp_path, 3)
+    assert not killed.exists() and (tmp_path / "lexical.3.123.tmp").exists()
     loaded = LexicalIndex.load(tmp_path)
     assert loaded.path == tmp_path / "lexical.3"
     q = "South China Sea reply 7"
     assert loaded.top(loaded.scores(q), 5) == lex.top(lex.scores(q), 5)
     LexicalIndex.build(rows(60)).save(tmp_path, 9)
     assert [p.name for p in LexicalIndex.snapshots(tmp_path)] == ["lexical.9"]
+    assert len(LexicalIndex.load(tmp_path).columns.ids) == 60
+    LexicalIndex.build(rows(55)).save(tmp_path, 7)   # a slower process, older state
+    assert [p.name for p in LexicalIndex.snapshots(tmp_path)] == ["lexical.9", "lexical.7"]
     assert len(LexicalIndex.load(tmp_path).columns.ids) == 60
 
 

@@ -26,6 +26,11 @@ def _consistent(index_dir) -> Retriever:
     db.execute("INSERT INTO passages_fts(passages_fts) VALUES('integrity-check')")
     fts_rows = db.execute("SELECT count(*) FROM passages_fts").fetchone()[0]
     assert fts_rows == counts["passages"], "FTS and passages disagree"
+    lex = r._lexical
+    assert len(lex) == counts["passages"], "BM25 index and passages disagree"
+    fts = {row[0] for row in db.execute(
+        "SELECT rowid FROM passages_fts WHERE passages_fts MATCH 'customs'")}
+    assert set(dict(lex.top(lex.scores("customs"), 100_000))) == fts
     # no conference is half-stored: each file went in whole or not at all
     partial = db.execute(
         "SELECT count(*) FROM conferences c WHERE duplicate_of IS NULL AND "

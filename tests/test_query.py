@@ -79,8 +79,15 @@ def test_nothing_recognized():
 def test_retriever_applies_and_falls_back(retriever):
     hits = retriever.search("What did the spokesperson tell TASS in December 2021 about Putin?", k=3)
     assert hits and hits[0].questioner == "TASS"
-    # an inferred filter that matches nothing is dropped rather than returning nothing
-    assert retriever.search("What did they tell Reuters in May 2020 about Lithuania?", k=3)
+    answer = retriever.ask("What did the spokesperson tell TASS in December 2021 about Putin?")
+    assert answer.understood and not answer.dropped
+    assert any(n.startswith("questioner TASS") for n in answer.understood)
+    # an inferred filter that matches nothing is dropped rather than returning nothing,
+    # and the answer says so instead of claiming it was applied
+    answer = retriever.ask("What did they tell Reuters in May 2020 about Lithuania?", k=3)
+    assert answer.hits and not answer.understood
+    assert any(n.startswith("dates 2020-05-01") for n in answer.dropped)
+    assert retriever.ask("Lithuania in May 2020", understand=False).dropped == ()
     # the caller's own filter wins over the question's words
     assert retriever.search("What did they tell TASS about Putin?", questioner="Phoenix TV",
                             k=5, understand=True)[0].questioner == "Phoenix TV"
