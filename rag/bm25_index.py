@@ -113,10 +113,6 @@ class _Tail:
         self.postings = {t: (np.asarray(r, np.int64), np.asarray(f, np.float32))
                          for t, (r, f) in postings.items()}
 
-    def df(self, tok: str) -> int:
-        p = self.postings.get(tok)
-        return 0 if p is None else len(p[0])
-
 
 class LexicalIndex:
     """BM25 scores of a question against every passage, and the filters as masks.
@@ -137,6 +133,7 @@ class LexicalIndex:
         self._tail = tail
         self.path = path
         self._order = np.argsort(columns.ids, kind="stable")
+        self._sorted_ids = np.asarray(columns.ids)[self._order]
 
     # -- making -------------------------------------------------------------------
     @classmethod
@@ -325,10 +322,10 @@ class LexicalIndex:
     def rows(self, passage_ids: Sequence[int]) -> np.ndarray:
         """Row of each passage id (-1 where unknown)."""
         ids = np.asarray(passage_ids, np.int64)
-        sorted_ids = self.columns.ids[self._order]
-        pos = np.searchsorted(sorted_ids, ids).clip(0, max(len(sorted_ids) - 1, 0))
+        sorted_ids = self._sorted_ids
         if not len(sorted_ids):
             return np.full(len(ids), -1)
+        pos = np.searchsorted(sorted_ids, ids).clip(0, len(sorted_ids) - 1)
         found = sorted_ids[pos] == ids
         return np.where(found, self._order[pos], -1)
 

@@ -123,6 +123,10 @@ class Profile:
     max_label_words: int = 6
     #: Labels longer than this are never considered (speed; intros are ~80).
     label_scan_chars: int = 100
+    #: An unlabeled paragraph that reports a question and names who asked it
+    #: ("After the press conference, Zhao made further response to the question
+    #: raised by South China Morning Post."): group ``outlet``.
+    reported_question_re: Pattern[str] | None = None
 
     # ----------------------------------------------------------------- title
     def parse_title(self, line: str) -> TitleInfo | None:
@@ -197,6 +201,9 @@ class Profile:
         head = para[: self.label_scan_chars]
         pos = min((i for i in (head.find(":"), head.find("：")) if i >= 0), default=-1)
         if pos <= 0:
+            m = self.reported_question_re and self.reported_question_re.search(para)
+            if m:  # the paragraph stands as the question, verbatim
+                return Turn(QUESTION, para, questioner=self.normalize_questioner(m["outlet"]))
             return Turn(TEXT, para)
         label = para[:pos].strip()
         after = para[pos + 1:]
@@ -275,6 +282,9 @@ MFA_PROFILE = Profile(
         r"(?:raised|asked|put)\b"
         r"|^after the (?:press conference|briefing),?\s+(?:the following\s+)?questions?\b"
         r"|^(?:a|one|the)\s+journalists?\s+(?:asked|raised|put)\b"),
+    reported_question_re=re.compile(
+        r"(?i)^after the (?:press conference|briefing)\b[^:：]{0,120}?\bquestions?\s+"
+        r"(?:raised|asked|put)\s+by\s+(?:the\s+)?(?P<outlet>[^.,;:：]{2,60}?)\s*\.?$"),
     outlet_aliases=_MFA_OUTLETS,
     boilerplate=frozenset({"suggest to a friend", "print", "close", "【print】", "【close】",
                            "suggest to a friend print", "print close"}),

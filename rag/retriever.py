@@ -530,7 +530,7 @@ class Retriever:
 
     def info(self) -> dict[str, Any]:
         first, last = self.store.date_range()
-        size = sum(f.stat().st_size for f in self.index_dir.iterdir() if f.is_file())
+        size = sum(f.stat().st_size for f in self.index_dir.rglob("*") if f.is_file())
         return {
             "index_dir": str(self.index_dir),
             "model_id": self.encoder.model_id,
@@ -538,6 +538,9 @@ class Retriever:
             "chunking": STRATEGY,
             **self.store.counts(),
             "vectors_in_index": len(self._index),
+            # passages BM25 scores from its saved snapshot, and those added since
+            "bm25_snapshot": self._lexical.snapshot_n,
+            "bm25_since_snapshot": len(self._lexical.columns.ids) - self._lexical.snapshot_n,
             "first_date": first,
             "last_date": last,
             "size_bytes": size,

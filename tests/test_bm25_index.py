@@ -134,6 +134,7 @@ def test_retriever_adds_a_file_without_rebuilding_then_rebuilds_when_stale(tmp_p
     assert LexicalIndex.newest(tmp_path / "idx") == first
     new = set(r.store.passage_ids().tolist()) - before
     assert len(new) == 12 and r._lexical.snapshot_n + 12 == len(r._lexical)
+    assert (r.info()["bm25_snapshot"], r.info()["bm25_since_snapshot"]) == (60, 12)
     _, lexical = r.candidates("Olympic motto together", k=100, ranking="lexical")
     assert new & set(lexical)
     monkeypatch.setattr(bm, "REBUILD_MIN", 0)

@@ -315,6 +315,25 @@ A: Answered.
     assert all(e.questioner is None for e in c.exchanges)
 
 
+def test_reply_to_a_question_reported_after_the_press_conference():
+    c = conf("""
+Q: During the session?
+
+A: Yes.
+
+After the press conference, Geng Shuang made further response to the question raised by South China Morning Post.
+
+Geng Shuang: The further response.
+""")
+    assert [(e.kind, e.questioner, e.question, e.text) for e in c.exchanges] == [
+        ("answer", None, "During the session?", "Yes."),
+        ("answer", "SCMP", "After the press conference, Geng Shuang made further response to "
+         "the question raised by South China Morning Post.", "The further response.")]
+    # only a sentence naming who asked stands as a question
+    assert conf("After the press conference, we published the transcript.\n\n"
+                "Geng Shuang: More.").exchanges[0].kind == "statement"
+
+
 def test_lead_in_statement_keeps_next_paragraph():
     c = conf("""
 I have two announcements to make today:
