@@ -76,7 +76,12 @@ def load_encoder(model: str | None = None) -> Encoder:
     if name.startswith("fake"):
         dim = int(name.rsplit("-", 1)[-1]) if name[-1].isdigit() else 64
         return FakeEncoder(dim=dim, model_id=name)
+    from .onnx_encoder import MODEL_ID as ONNX_MODEL
+    if name == ONNX_MODEL:
+        from .onnx_encoder import OnnxMiniLMEncoder
+        return OnnxMiniLMEncoder()
     from .st_encoder import SentenceTransformerEncoder, known_models
     if name not in known_models():
-        raise ValueError(f"unknown model {name!r}; known: {', '.join(sorted(known_models()))}")
+        known = sorted([*known_models(), ONNX_MODEL])
+        raise ValueError(f"unknown model {name!r}; known: {', '.join(known)}")
     return SentenceTransformerEncoder(name)

