@@ -30,7 +30,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -123,7 +123,7 @@ class LexicalIndex:
 
     def __init__(self, bm25, columns: Columns, names: dict[str, dict[str, int]],
                  avgdl: float, snapshot_n: int, alive: np.ndarray, tail: _Tail,
-                 path: Path | None):
+                 path: Path | None, built_at: str):
         self._bm25 = bm25
         self.columns = columns                  # snapshot rows, then tail rows
         self._names = names
@@ -132,14 +132,22 @@ class LexicalIndex:
         self._alive = alive                     # bool over all rows
         self._tail = tail
         self.path = path
+        self.built_at = built_at                # UTC ISO time its rows were read
         self._order = np.argsort(columns.ids, kind="stable")
         self._sorted_ids = np.asarray(columns.ids)[self._order]
 
     # -- making -------------------------------------------------------------------
     @classmethod
-    def build(cls, rows: Iterable[tuple]) -> "LexicalIndex":
-        """rows: (id, date, questioner, spokesperson, question, text) of every passage."""
+    def build(cls, rows: Iterable[tuple], *, writer: bool = False) -> "LexicalIndex":
+        """rows: (id, date, questioner, spokesperson, question, text) of every
+        passage; ``writer``: the caller holds the ingest lock."""
         import bm25s
+        now = dt.datetime.now(dt.timezone.utc)
+        # Under the ingest lock nothing is stored while the rows are read: all
+        # stored before now is in. Otherwise a conference stored meanwhile is
+        # fetched again by ``synced`` (5 s margin). Same format as ingested_at.
+        built_at = (now if writer else now - dt.timedelta(seconds=5)
+                    ).isoformat(timespec="microseconds")
         rows = list(rows)
         docs = [tokens(f"{r[4] or ''} {r[5]}") for r in rows]
         names: dict[str, dict[str, int]] = {"questioner": {}, "spokesperson": {}}
@@ -149,7 +157,7 @@ class LexicalIndex:
             bm25.index(docs, show_progress=False)
         avgdl = float(np.mean([len(d) for d in docs])) if docs else 1.0
         return cls(bm25 if docs else None, columns, names, avgdl, len(rows),
-                   np.ones(len(rows), bool), _Tail([]), None)
+                   np.ones(len(rows), bool), _Tail([]), None, built_at)
 
     def save(self, index_dir: Path, generation: int) -> Path:
         """Write ``lexical.<generation>/`` beside the index (temp folder, then
@@ -165,6 +173,7 @@ class LexicalIndex:
                 np.save(tmp / f"{name}.npy", getattr(self.columns, name), allow_pickle=False)
             (tmp / SNAPSHOT_FILE).write_text(json.dumps({
                 "format": FORMAT, "generation": generation, "passages": self.snapshot_n,
+                "built_at": self.built_at,
                 "avgdl": self._avgdl, "names": self._names}), encoding="utf-8")
             os.chmod(tmp, 0o755)
             if final.exists():   # a broken snapshot of this generation (load skipped it)
@@ -218,34 +227,40 @@ class LexicalIndex:
                 continue
             n = meta["passages"]
             return cls(bm25, cols, meta["names"], meta["avgdl"], n, np.ones(n, bool),
-                       _Tail([]), d)
+                       _Tail([]), d, meta["built_at"])
         return None
 
-    def changes(self, current_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(ids added, ids removed) of the store against the snapshot."""
-        snap = np.asarray(self.columns.ids[:self.snapshot_n])
-        return (np.setdiff1d(current_ids, snap, assume_unique=True),
-                np.setdiff1d(snap, current_ids, assume_unique=True))
-
-    def stale(self, current_ids: np.ndarray) -> bool:
-        """True when the tail and removals have grown enough to rebuild."""
-        added, removed = self.changes(current_ids)
-        return len(added) + len(removed) > max(REBUILD_MIN, REBUILD_SHARE * self.snapshot_n)
-
-    def synced(self, current_ids: np.ndarray, fetch) -> "LexicalIndex":
-        """This snapshot caught up with the store: ``fetch(ids)`` gives rows
-        (id, date, questioner, spokesperson, question, text) of added passages."""
-        added, removed = self.changes(current_ids)
-        rows = list(fetch(added.tolist())) if len(added) else []
+    def synced(self, current_ids: np.ndarray, fetch: Callable[[list[int]], Iterable[tuple]],
+               fetch_since: Callable[[str], Iterable[tuple]]) -> "LexicalIndex":
+        """This snapshot caught up with the store. Rows are (id, date, questioner,
+        spokesperson, question, text): ``fetch(ids)`` gives those of passages
+        added since, ``fetch_since(iso_time)`` those of conferences stored since
+        the snapshot was built, which catches a passage rewritten under its old
+        id (a newer parser naming another questioner)."""
+        snap_ids = np.asarray(self.columns.ids[:self.snapshot_n])
+        recent = list(fetch_since(self.built_at))
+        recent_ids = np.fromiter((r[0] for r in recent), np.int64, len(recent))
+        added = np.setdiff1d(np.setdiff1d(current_ids, snap_ids, assume_unique=True),
+                             recent_ids)
+        rows = recent + (list(fetch(added.tolist())) if len(added) else [])
+        dead = np.union1d(np.setdiff1d(snap_ids, current_ids, assume_unique=True), recent_ids)
         names = {k: dict(v) for k, v in self._names.items()}
         snap = Columns(*(np.asarray(a[:self.snapshot_n]) for a in (
             self.columns.ids, self.columns.days, self.columns.questioners,
             self.columns.spokespersons)))
-        alive = ~np.isin(snap.ids, removed, assume_unique=True)
+        alive = ~np.isin(snap.ids, dead)
         return LexicalIndex(self._bm25, snap + Columns.from_rows(rows, names), names,
                             self._avgdl, self.snapshot_n,
                             np.concatenate([alive, np.ones(len(rows), bool)]),
-                            _Tail([tokens(f"{r[4] or ''} {r[5]}") for r in rows]), self.path)
+                            _Tail([tokens(f"{r[4] or ''} {r[5]}") for r in rows]), self.path,
+                            self.built_at)
+
+    @property
+    def stale(self) -> bool:
+        """True when the passages added, rewritten or removed since the snapshot
+        are enough to rebuild it."""
+        changed = self._tail.n + int((~self._alive[:self.snapshot_n]).sum())
+        return changed > max(REBUILD_MIN, REBUILD_SHARE * self.snapshot_n)
 
     # -- reading ------------------------------------------------------------------
     def __len__(self) -> int:

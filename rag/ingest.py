@@ -20,7 +20,7 @@ from embeddings.faiss_index import VectorIndex
 
 from .chunking import chunk_rows
 from .models import Conference, ParseError
-from .parse import SUPPORTED_SUFFIXES, parse_file
+from .parse import PARSER_VERSION, SUPPORTED_SUFFIXES, parse_file
 from .store import Store, stable_id, text_hash
 from .groups import update_groups
 
@@ -154,7 +154,7 @@ class Ingestor:
             return FileResult(source, "failed", f"cannot read: {e.strerror or e}")
         sha = hashlib.sha256(raw).hexdigest()
         existing = self.store.conference_by_source(source)
-        if existing and existing[1] == sha:
+        if existing and existing[1] == sha and existing[3] == PARSER_VERSION:
             return FileResult(source, "unchanged")
         try:
             conf = parse_file(path)
@@ -162,7 +162,19 @@ class Ingestor:
             return FileResult(source, "failed", e.reason)
         except Exception as e:  # a parser bug must not stop the other files
             return FileResult(source, "failed", f"could not parse ({type(e).__name__}: {e})")
+        if existing and existing[1] == sha and (existing[2] is not None or
+                                                self._parsed_as_stored(existing[0], conf)):
+            # an older parser read this file the same way: only record the version
+            with self.store.write() as db:
+                db.execute("UPDATE conferences SET parser_version = ? WHERE id = ?",
+                           (PARSER_VERSION, existing[0]))
+            return FileResult(source, "unchanged")
         return self._apply(conf, sha, existing)
+
+    def _parsed_as_stored(self, conference_id: int, conf: Conference) -> bool:
+        return self.store.passage_fields(conference_id) == [
+            (p.id, p.ordinal, p.exchange.kind, p.exchange.spokesperson or conf.spokesperson,
+             p.exchange.questioner, p.exchange.questioner_label) for p in _prepare(conf)]
 
     def _apply(self, conf: Conference, sha: str, existing) -> FileResult:
         source = str(Path(conf.source).resolve())
@@ -179,7 +191,8 @@ class Ingestor:
             vecs = self.encoder.encode([hashes[h] for h in order], batch_size=self.batch_size)
             new_vectors = dict(zip(order, vecs))
         conf_id = stable_id("conference", source)
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        # microseconds: the BM25 snapshot compares it with its own build time
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
         with self.store.write() as db:
             if existing:
                 db.execute("DELETE FROM chunks WHERE passage_id IN "
@@ -188,9 +201,11 @@ class Ingestor:
                 db.execute("DELETE FROM conferences WHERE id = ?", (existing[0],))
             db.execute(
                 "INSERT INTO conferences(id, source, sha256, fingerprint, duplicate_of, date, "
-                "spokesperson, title, url, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "spokesperson, title, url, ingested_at, parser_version) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (conf_id, source, sha, fp, original[0] if original else None,
-                 conf.date.isoformat(), conf.spokesperson, conf.title, conf.url, now))
+                 conf.date.isoformat(), conf.spokesperson, conf.title, conf.url, now,
+                 PARSER_VERSION))
             for p in prepared:
                 ex = p.exchange
                 db.execute(

@@ -39,6 +39,10 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm")
 #: Larger files are refused: the biggest real page is ~100 kB, so 20 MB is
 #: something else (a dump, a binary) and would only waste memory.
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# Bump when a change to parsing (here or in rag/profiles.py) can read an
+# unchanged file differently: ingest then re-parses every stored file once and
+# rewrites only those whose passages come out different.
+PARSER_VERSION = 1
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

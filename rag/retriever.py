@@ -306,14 +306,16 @@ class Retriever:
         lex = self._lexical
         newest = LexicalIndex.load(self.index_dir) if (
             lex is None or lex.path != LexicalIndex.newest(self.index_dir)) else lex
-        if newest is None or (rebuild_if_stale and newest.stale(ids)):
+        if newest is not None:
+            newest = newest.synced(ids, self.store.lexical_rows, self.store.lexical_rows_since)
+        if newest is None or (rebuild_if_stale and newest.stale):
             generation = self.store.generation()
-            newest = LexicalIndex.build(self.store.lexical_rows())
+            newest = LexicalIndex.build(self.store.lexical_rows(), writer=rebuild_if_stale)
             try:
                 newest.save(self.index_dir, generation)
             except OSError:
                 pass  # read-only index folder: serve from memory
-        self._lexical = newest.synced(ids, self.store.lexical_rows)
+        self._lexical = newest
 
     def _refresh(self) -> None:
         """Pick up what another process (an ingest beside a running chat) committed."""

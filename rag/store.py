@@ -22,7 +22,7 @@ import numpy as np
 
 from .ids import stable_id, text_hash  # noqa: F401  (re-exported)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry upgrades the schema from version i to i+1; the list index is the
 # version it starts from. New databases run them all in order.
@@ -127,6 +127,11 @@ MIGRATIONS: list[str] = [
         INSERT OR IGNORE INTO groups_pending(passage_id) VALUES (new.id);
     END;
     INSERT OR IGNORE INTO groups_pending(passage_id) SELECT id FROM passages;
+    """,
+    # 2 -> 3: which parser made a conference's passages (rag.parse.PARSER_VERSION),
+    # so a parser that reads a file differently re-parses it once (0: before this).
+    """
+    ALTER TABLE conferences ADD COLUMN parser_version INTEGER NOT NULL DEFAULT 0;
     """,
 ]
 
@@ -262,11 +267,18 @@ class Store:
         return int(self.get_meta("generation", "0") or 0)
 
     # -- reads --------------------------------------------------------------
-    def conference_by_source(self, source: str) -> tuple[int, str, int | None] | None:
-        """(id, sha256, duplicate_of) of the conference stored for a file."""
+    def conference_by_source(self, source: str) -> tuple[int, str, int | None, int] | None:
+        """(id, sha256, duplicate_of, parser_version) of the conference stored for a file."""
         return self.db.execute(
-            "SELECT id, sha256, duplicate_of FROM conferences WHERE source = ?",
+            "SELECT id, sha256, duplicate_of, parser_version FROM conferences WHERE source = ?",
             (source,)).fetchone()
+
+    def passage_fields(self, conference_id: int) -> list[tuple]:
+        """(id, ordinal, kind, spokesperson, questioner, questioner_label) of a
+        conference's passages in order: what a re-parse is compared with."""
+        return self.db.execute(
+            "SELECT id, ordinal, kind, spokesperson, questioner, questioner_label FROM passages "
+            "WHERE conference_id = ? ORDER BY ordinal", (conference_id,)).fetchall()
 
     def original_by_fingerprint(self, fingerprint: str, exclude_source: str) -> tuple[int, str] | None:
         return self.db.execute(
@@ -367,6 +379,13 @@ class Store:
             yield from self.db.execute(
                 f"SELECT {self._LEXICAL_COLUMNS} FROM passages WHERE id IN "
                 f"({','.join('?' * len(part))})", part)
+
+    def lexical_rows_since(self, iso_time: str) -> list[tuple]:
+        """lexical_rows of the passages of conferences stored at or after a UTC time."""
+        return self.db.execute(
+            f"SELECT {', '.join('p.' + c for c in self._LEXICAL_COLUMNS.split(', '))} "
+            "FROM passages p JOIN conferences c ON c.id = p.conference_id "
+            "WHERE c.ingested_at >= ? ORDER BY p.id", (iso_time,)).fetchall()
 
     def count(self, table: str) -> int:
         if table not in ("conferences", "passages", "chunks", "vectors"):

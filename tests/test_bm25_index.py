@@ -58,7 +58,7 @@ def test_tail_scores_like_a_rebuild_and_removed_rows_vanish():
     full = LexicalIndex.build(base + new)
     current = np.array(sorted(r[0] for r in base[5:] + new), np.int64)
     by_id = {r[0]: r for r in base + new}
-    lex = LexicalIndex.build(base).synced(current, lambda ids: [by_id[i] for i in ids])
+    lex = LexicalIndex.build(base).synced(current, lambda ids: [by_id[i] for i in ids], NONE)
     assert len(lex) == 205
     q = "vaccine cooperation reply 203"
     got, want = dict(lex.top(lex.scores(q), 20)), dict(full.top(full.scores(q), 20))
@@ -70,16 +70,45 @@ def test_tail_scores_like_a_rebuild_and_removed_rows_vanish():
         lex.scores("trade talks")[lex.rows([1005])[0]])}
 
 
+NONE = lambda since: []  # noqa: E731  (no conference stored since the snapshot)
+
+
 def test_stale_after_enough_changes(monkeypatch):
     monkeypatch.setattr(bm, "REBUILD_MIN", 3)
-    base = rows(100)
+    base, extra = rows(100), rows(3, start=100)
+    by_id = {r[0]: r for r in base + extra}
     lex = LexicalIndex.build(base)
     ids = np.array([r[0] for r in base], np.int64)
-    assert not lex.stale(ids)
+
+    def synced(current, since=NONE):
+        return lex.synced(np.sort(np.asarray(current, np.int64)),
+                          lambda ids: [by_id[i] for i in ids], since)
+    assert not synced(ids).stale
     # threshold: max(REBUILD_MIN, 5% of 100) = 5 changes
-    assert not lex.stale(np.concatenate([ids[3:], [5, 6]]))
-    assert lex.stale(np.concatenate([ids[3:], [5, 6, 7]]))
-    assert not LexicalIndex.build(rows(1000)).stale(np.arange(1000, 1980))  # 20 < 5%
+    assert not synced(np.concatenate([ids[3:], [1100, 1101]])).stale
+    assert synced(np.concatenate([ids[3:], [1100, 1101, 1102]])).stale
+    assert not LexicalIndex.build(rows(1000)).synced(
+        np.arange(1000, 1980), lambda ids: [], NONE).stale     # 20 < 5% of 1000
+
+
+def test_a_passage_rewritten_under_its_id_is_caught():
+    """A newer parser can name another questioner without changing the text (or
+    id): conferences stored since the snapshot are read again."""
+    base = rows(20)
+    lex = LexicalIndex.build(base)
+    ids = np.array([r[0] for r in base], np.int64)
+    assert lex.mask(questioner="Xinhua").sum() == 0
+    changed = (base[0][0], base[0][1], "Xinhua", *base[0][3:])
+    seen = []
+
+    def since(t):
+        seen.append(t)
+        return [changed]
+    now = lex.synced(ids, lambda ids: [], since)
+    assert seen == [lex.built_at]
+    assert len(now) == 20 and now.mask(questioner="Xinhua").sum() == 1
+    found = [p for p, _ in now.top(now.scores("trade talks"), 100)]
+    assert found.count(base[0][0]) == 1 and len(found) == 4        # scored once, as tail
 
 
 def test_mask_filters_like_sql():

@@ -363,6 +363,7 @@ def test_an_index_from_before_grouping_is_migrated(tmp_path):
     for kind, name in db.execute("SELECT type, name FROM sqlite_master WHERE type IN "
                                  "('table', 'trigger') AND (name LIKE '%group%')").fetchall():
         db.execute(f"DROP {kind} IF EXISTS {name}")
+    db.execute("ALTER TABLE conferences DROP COLUMN parser_version")
     db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     db.commit()
     db.close()

@@ -1,6 +1,7 @@
 """Incremental ingest: only new text is encoded; remove, prune, reindex, one writer at a time."""
 from __future__ import annotations
 
+import shutil
 import threading
 
 import pytest
@@ -144,3 +145,45 @@ def test_searches_keep_answering_during_ingest(tmp_path, corpus):
             t.join(10)
     assert not failures
     assert answered and min(answered) >= 1
+
+
+def test_a_newer_parser_rereads_stored_files_once(tmp_path, corpus, monkeypatch):
+    """Files parsed by an older parser are parsed again; only those that come out
+    different are rewritten, and no chunk text is encoded twice."""
+    import rag.bm25_index as bm
+    from rag.parse import PARSER_VERSION
+    enc = FakeEncoder()
+    r = Retriever.open(tmp_path / "idx", encoder=enc)
+    r.ingest(corpus)
+    db = r.store.db
+    pid, questioner, text = db.execute(
+        "SELECT id, questioner, text FROM passages WHERE questioner IS NOT NULL "
+        "ORDER BY date, ordinal LIMIT 1").fetchone()
+    with r.store.write() as w:   # as an older parser left them: one questioner read wrong
+        w.execute("UPDATE conferences SET parser_version = 0")
+        w.execute("UPDATE passages SET questioner = 'Old Guess' WHERE id = ?", (pid,))
+    r.close()
+    for snapshot in bm.LexicalIndex.snapshots(tmp_path / "idx"):
+        shutil.rmtree(snapshot)
+    monkeypatch.setattr(bm, "REBUILD_MIN", 10_000)  # kept through the re-parse below
+    r = Retriever.open(tmp_path / "idx", encoder=enc)   # a BM25 snapshot with the old guess
+    assert r.info()["bm25_snapshot"] == 60
+    query = " ".join(text.split()[:12])
+    assert pid in r.candidates(query, k=50, ranking="lexical", questioner="Old Guess")[1]
+    before = enc.encoded
+    report = r.ingest(corpus)
+    # the filters see the new reading too (the passage kept its id and text)
+    assert pid in r.candidates(query, k=50, ranking="lexical", questioner=questioner)[1]
+    assert not r.candidates(query, k=50, ranking="lexical", questioner="Old Guess")[1]
+    assert report.counts == {**report.counts, "updated": 1, "unchanged": 4}
+    assert enc.encoded == before                          # same texts: vectors reused
+    db = r.store.db
+    assert db.execute("SELECT count(*) FROM passages WHERE questioner = 'Old Guess'"
+                      ).fetchone()[0] == 0
+    assert {v for (v,) in db.execute("SELECT parser_version FROM conferences")} == \
+        {PARSER_VERSION}
+    assert r.ingest(corpus).counts == {**r.ingest(corpus).counts, "unchanged": 5}
+    r.close()
+    r = Retriever.open(tmp_path / "idx", encoder=enc)   # and so does a fresh process
+    assert pid in r.candidates(query, k=50, ranking="lexical", questioner=questioner)[1]
+    r.close()
