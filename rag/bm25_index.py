@@ -40,7 +40,7 @@ K1, B = 1.2, 0.75
 REBUILD_SHARE = 0.05      # rebuild when added + removed passages exceed this share...
 REBUILD_MIN = 500         # ...and this many (a small index is rebuilt in well under a second)
 SNAPSHOT_FILE = "snapshot.json"
-FORMAT = "bm25s-robertson-porter-1"
+FORMAT = "bm25s-robertson-porter-2"   # 2: built_at
 _WORD = re.compile(r"[^\W_]+")
 _NO_DATE = np.iinfo(np.int32).min
 _local = threading.local()
@@ -223,11 +223,11 @@ class LexicalIndex:
                                  for n in ("ids", "days", "questioners", "spokespersons")))
                 bm25 = (bm25s.BM25.load(str(d), mmap=True, show_progress=False)
                         if meta["passages"] else None)
-            except (OSError, ValueError, KeyError):
-                continue
-            n = meta["passages"]
-            return cls(bm25, cols, meta["names"], meta["avgdl"], n, np.ones(n, bool),
-                       _Tail([]), d, meta["built_at"])
+                n = meta["passages"]
+                return cls(bm25, cols, meta["names"], meta["avgdl"], n, np.ones(n, bool),
+                           _Tail([]), d, meta["built_at"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # unreadable or of another version: the caller rebuilds
         return None
 
     def synced(self, current_ids: np.ndarray, fetch: Callable[[list[int]], Iterable[tuple]],
