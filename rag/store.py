@@ -367,8 +367,11 @@ class Store:
 
     def passage_ids(self) -> np.ndarray:
         """Every passage id, ascending (what the lexical index diffs itself against)."""
-        rows = self.db.execute("SELECT id FROM passages ORDER BY id").fetchall()
-        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        # A small index holds every id too: reading it, not the table with all
+        # the text, took 0.17 s instead of 0.56 s (3.4 s cold) at 300k passages.
+        rows = self.db.execute(
+            "SELECT id FROM passages INDEXED BY passages_conference").fetchall()
+        return np.sort(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
 
     _LEXICAL_COLUMNS = "id, date, questioner, spokesperson, question, text"
 
