@@ -28,7 +28,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -92,10 +92,17 @@ class Columns:
                    np.fromiter((code("questioner", r[2]) for r in rows), np.int32, len(rows)),
                    np.fromiter((code("spokesperson", r[3]) for r in rows), np.int32, len(rows)))
 
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return tuple(getattr(self, name) for name in COLUMN_NAMES)
+
+    def head(self, n: int) -> "Columns":
+        return Columns(*(np.asarray(a[:n]) for a in self.arrays()))
+
     def __add__(self, other: "Columns") -> "Columns":
-        return Columns(*(np.concatenate([a, b]) for a, b in zip(
-            (self.ids, self.days, self.questioners, self.spokespersons),
-            (other.ids, other.days, other.questioners, other.spokespersons))))
+        return Columns(*(np.concatenate([a, b]) for a, b in zip(self.arrays(), other.arrays())))
+
+
+COLUMN_NAMES = tuple(f.name for f in fields(Columns))    # also their .npy file names
 
 
 class _Tail:
@@ -169,8 +176,8 @@ class LexicalIndex:
         try:
             if self._bm25 is not None:
                 self._bm25.save(str(tmp), show_progress=False)
-            for name in ("ids", "days", "questioners", "spokespersons"):
-                np.save(tmp / f"{name}.npy", getattr(self.columns, name), allow_pickle=False)
+            for name, array in zip(COLUMN_NAMES, self.columns.arrays()):
+                np.save(tmp / f"{name}.npy", array, allow_pickle=False)
             (tmp / SNAPSHOT_FILE).write_text(json.dumps({
                 "format": FORMAT, "generation": generation, "passages": self.snapshot_n,
                 "built_at": self.built_at,
@@ -220,7 +227,7 @@ class LexicalIndex:
                 if meta.get("format") != FORMAT:
                     continue
                 cols = Columns(*(np.load(d / f"{n}.npy", mmap_mode="r", allow_pickle=False)
-                                 for n in ("ids", "days", "questioners", "spokespersons")))
+                                 for n in COLUMN_NAMES))
                 bm25 = (bm25s.BM25.load(str(d), mmap=True, show_progress=False)
                         if meta["passages"] else None)
                 n = meta["passages"]
@@ -237,17 +244,14 @@ class LexicalIndex:
         added since, ``fetch_since(iso_time)`` those of conferences stored since
         the snapshot was built, which catches a passage rewritten under its old
         id (a newer parser naming another questioner)."""
-        snap_ids = np.asarray(self.columns.ids[:self.snapshot_n])
+        snap = self.columns.head(self.snapshot_n)
         recent = list(fetch_since(self.built_at))
         recent_ids = np.fromiter((r[0] for r in recent), np.int64, len(recent))
-        added = np.setdiff1d(np.setdiff1d(current_ids, snap_ids, assume_unique=True),
+        added = np.setdiff1d(np.setdiff1d(current_ids, snap.ids, assume_unique=True),
                              recent_ids)
         rows = recent + (list(fetch(added.tolist())) if len(added) else [])
-        dead = np.union1d(np.setdiff1d(snap_ids, current_ids, assume_unique=True), recent_ids)
+        dead = np.union1d(np.setdiff1d(snap.ids, current_ids, assume_unique=True), recent_ids)
         names = {k: dict(v) for k, v in self._names.items()}
-        snap = Columns(*(np.asarray(a[:self.snapshot_n]) for a in (
-            self.columns.ids, self.columns.days, self.columns.questioners,
-            self.columns.spokespersons)))
         alive = ~np.isin(snap.ids, dead)
         return LexicalIndex(self._bm25, snap + Columns.from_rows(rows, names), names,
                             self._avgdl, self.snapshot_n,

@@ -407,9 +407,7 @@ class Store:
         return {
             "conferences": one("SELECT count(*) FROM conferences WHERE duplicate_of IS NULL"),
             "duplicates": one("SELECT count(*) FROM conferences WHERE duplicate_of IS NOT NULL"),
-            "passages": one("SELECT count(*) FROM passages"),
-            "chunks": one("SELECT count(*) FROM chunks"),
-            "vectors": one("SELECT count(*) FROM vectors"),
+            **{table: self.count(table) for table in ("passages", "chunks", "vectors")},
         }
 
     def date_range(self) -> tuple[str | None, str | None]:
