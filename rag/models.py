@@ -21,6 +21,9 @@ class Exchange:
     questioner: str | None = None      # normalized outlet, None when unknown
     questioner_label: str | None = None  # the label as printed ("Bloomberg News", "Q")
     spokesperson: str | None = None    # who answered, normalized ("Hua Chunying")
+    #: Every official who spoke in the reply, in order of first speaking
+    #: (a co-briefer and the press secretary both, say); () = just ``spokesperson``.
+    speakers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class Conference:
     exchanges: tuple[Exchange, ...] = field(default_factory=tuple)
     url: str | None = None             # canonical URL when the page names one
     skipped: tuple[str, ...] = ()      # human-readable notes on paragraphs not used
+    publisher: str = ""                # "Ministry of Foreign Affairs of China", "The White House"
+    profile: str = ""                  # name of the profile that read the file ("mfa", "whitehouse")
 
 
 class ParseError(ValueError):
