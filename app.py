@@ -4,7 +4,7 @@
     presscon serve [--index DIR] [--host 127.0.0.1] [--port 7860]
 
 Every answer is the spokesperson's replies verbatim, each with its citation;
-formatting lives in ``rag.chat_format`` and retrieval in ``rag.retriever``.
+formatting lives in ``rag.present.chat`` and retrieval in ``rag.retriever``.
 On first start with an empty index, the bundled ``data/`` is ingested.
 
 Programmatic use (``gradio_client``)::
@@ -68,7 +68,7 @@ def _search(retriever: "Retriever", question: str, k: Any, questioner: Any, spok
     """(hits, filters, notes, html); raises PressconError for a user error.
     Unless ``literal``, the retriever also reads a period, outlet or spokesperson
     named in the question; ``notes`` say which."""
-    from rag.chat_format import clean_filters, format_hits, public_hit
+    from rag.present.chat import clean_filters, format_hits, public_hit
     filters = clean_filters(questioner, spokesperson, date_from, date_to)
     try:
         k = int(k) if k not in (None, "") else DEFAULT_PASSAGES
@@ -94,9 +94,9 @@ def analyse(retriever: "Retriever", question: str, k: Any = DEFAULT_PASSAGES,
     matching replies verbatim, which outlets asked and how often (over the top
     ``ANALYSIS_LIMIT`` results scoring at least ``RELATIVE`` x the best, as
     ``Retriever.timeline`` does), and the citations of the answer's own ``k`` hits as
-    ``rag.export`` writes them. Raises PressconError for a user error."""
-    from rag.analysis import answer_change, questioner_counts, timeline
-    from rag.export import citation_rows, export_hits
+    ``rag.present.export`` writes them. Raises PressconError for a user error."""
+    from rag.present.analysis import answer_change, questioner_counts, timeline
+    from rag.present.export import citation_rows, export_hits
     hits, wide, filters, notes = _analysis_hits(retriever, question, k, questioner,
                                                 spokesperson, date_from, date_to, literal)
     return {"question": question, "filters": filters, "understood": notes,
@@ -113,8 +113,8 @@ def _analysis_hits(retriever: "Retriever", question: str, k: Any, questioner: An
                    spokesperson: Any, date_from: Any, date_to: Any, literal: Any = False
                    ) -> tuple[list, list, dict[str, Any], list[str]]:
     """(the answer's hits, the matching hits analysed, filters, notes)."""
-    from rag.analysis import RELATIVE, matching
-    from rag.chat_format import public_hit
+    from rag.present.analysis import RELATIVE, matching
+    from rag.present.chat import public_hit
     hits, filters, notes, _ = _search(retriever, question, k, questioner, spokesperson,
                                       date_from, date_to, literal)
     wide = matching([public_hit(h) for h in retriever.search(
@@ -147,11 +147,11 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
 
     import tempfile
 
-    from rag.analysis import answer_change, questioner_counts, timeline
-    from rag.chat_format import (escape_text, facet_choices, format_answer_change,
+    from rag.present.analysis import answer_change, questioner_counts, timeline
+    from rag.present.chat import (escape_text, facet_choices, format_answer_change,
                                  format_error, format_question, format_questioner_counts,
                                  hit_to_dict)
-    from rag.export import export_hits
+    from rag.present.export import export_hits
     from rag.errors import PressconError
 
     def header() -> str:
@@ -369,7 +369,7 @@ def launch(demo: "gr.Blocks", host: str = "127.0.0.1", port: int = 7860, *,
            block: bool = True, quiet: bool = True):
     """Serve ``demo``: no share link, no SSR node server, no MCP, no monitoring.
     Returns gradio's (app, local_url, share_url); with block=True only after Ctrl+C."""
-    from rag.chat_format import CSS
+    from rag.present.chat import CSS
     from rag.errors import PressconError
     try:
         return demo.launch(

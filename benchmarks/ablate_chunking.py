@@ -18,11 +18,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from embeddings.encoder import load_encoder  # noqa: E402
-from rag.chunking import _windows, MAX_WORDS, QUESTION_WORDS  # noqa: E402
+from embeddings.registry import load_encoder  # noqa: E402
+from rag.index.chunking import _windows, MAX_WORDS, QUESTION_WORDS  # noqa: E402
 from rag.evaluate import collapse, load_questions  # noqa: E402
 from rag.ids import text_hash  # noqa: E402
-from rag.parse import normalize_questioner, parse_file  # noqa: E402
+from rag.parse import normalize_outlet as normalize_questioner, parse_file  # noqa: E402
 
 
 def encode_cached(enc, texts, cache: Path, name: str, store=None) -> np.ndarray:

@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 
 from rag import Retriever  # noqa: E402
 from rag.evaluate import collapse, load_questions  # noqa: E402
-from rag.fusion import fuse  # noqa: E402
-from rag.retriever import _as_date  # noqa: E402
+from rag.rank.fusion import fuse  # noqa: E402
+from rag.rank.search import as_date  # noqa: E402
 
 
 def metrics(ranked_lists, golds):
@@ -53,7 +53,7 @@ def main() -> None:
             f = dict(q.filters)
             for key in ("date_from", "date_to"):
                 if key in f:
-                    f[key] = _as_date(f[key], key)
+                    f[key] = as_date(f[key], key)
             dense, lexical = r.candidates(q.question, 10, "hybrid", **f)
             ids = set(dense) | set(lexical)
             texts = {p.id: collapse(p.text) for p in r.store.passages(list(ids)).values()}

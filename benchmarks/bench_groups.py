@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from embeddings.encoder import FakeEncoder  # noqa: E402
-from rag import groups as G  # noqa: E402
-from rag import ingest as ingest_module  # noqa: E402
+from embeddings.testing import FakeEncoder  # noqa: E402
+from rag.index import repeats as G  # noqa: E402
+from rag.ingest import apply as ingest_module  # noqa: E402
 from rag.retriever import Retriever  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -40,7 +40,7 @@ ENCODER = {"model": None}   # None: the fake encoder; else a model id (--model)
 def _encoder():
     if ENCODER["model"] is None:
         return FakeEncoder()
-    from embeddings.encoder import load_encoder
+    from embeddings.registry import load_encoder
     return load_encoder(ENCODER["model"])
 
 
@@ -119,20 +119,10 @@ def group_report(r: Retriever, top: int) -> None:
 
 
 def _components(n: int, pairs: list[tuple[int, int]]) -> list[set[int]]:
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    ds = G.DisjointSet(n)
     for i, j in pairs:
-        parent[find(i)] = find(j)
-    comps: dict[int, set[int]] = {}
-    for i in range(n):
-        comps.setdefault(find(i), set()).add(i)
-    return [c for c in comps.values() if len(c) > 1]
+        ds.union(i, j)
+    return [set(c) for c in ds.sets() if len(c) > 1]
 
 
 def verify(r: Retriever) -> None:
@@ -166,7 +156,7 @@ def dups(index: Path, question_files: list[Path], k: int = 5) -> None:
     """Share of top-k slots holding a reply near-identical to a higher-ranked one."""
     from rag.evaluate import first_correct
     r = Retriever.open(index)
-    pending = G.pending_count(r.store)
+    pending = r.store.pending_count()
     if pending:
         print(f"\n{index}: grouping {pending} queued passages first", flush=True)
         r.update_groups()

@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from embeddings.encoder import load_encoder  # noqa: E402
+from embeddings.registry import load_encoder  # noqa: E402
 from rag import Retriever  # noqa: E402
-from rag.bm25_index import LexicalIndex  # noqa: E402
+from rag.index.lexical import LexicalIndex  # noqa: E402
 
 
 def timed(fn):

@@ -24,10 +24,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from embeddings.encoder import ENCODE_BATCH, load_encoder  # noqa: E402
+from embeddings.base import ENCODE_BATCH
+from embeddings.registry import load_encoder  # noqa: E402
 from embeddings.onnx_encoder import MODEL_ID as ONNX  # noqa: E402
 from rag import Retriever  # noqa: E402
-from rag.chunking import chunk_passage  # noqa: E402
+from rag.index.chunking import chunk_passage  # noqa: E402
 from rag.parse import parse_file  # noqa: E402
 
 TORCH = "all-MiniLM-L6-v2"

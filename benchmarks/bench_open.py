@@ -50,7 +50,7 @@ t4 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "open_s": t2 - t1, "first_query_s": t3 - t2,
                   "second_query_s": t4 - t3, "rss_open_mb": rss_open,
                   "rss_peak_mb": status("VmHWM:"), "hits": len(hits),
-                  "kind": r._index.kind, "passages": r.info()["passages"]}))
+                  "kind": r.live.dense.kind, "passages": r.info()["passages"]}))
 """
 
 

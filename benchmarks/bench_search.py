@@ -50,10 +50,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from embeddings import faiss_index  # noqa: E402
-from embeddings.encoder import DEFAULT_MODEL, load_encoder  # noqa: E402
+from embeddings.base import DEFAULT_MODEL
+from embeddings.registry import load_encoder  # noqa: E402
 from embeddings.faiss_index import VectorIndex  # noqa: E402
 from rag import Retriever  # noqa: E402
-from rag.store import Store, stable_id  # noqa: E402
+from rag.ids import stable_id
+from rag.store import Store  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 EVAL_FILES = ("dev_questions.jsonl", "dev_hard.jsonl")
@@ -240,7 +242,7 @@ def ensure_scaled(base: Path, passages_wanted: int, args, encoder) -> tuple[Path
     with Retriever.open(dest, encoder=encoder) as r:
         info["rebuild_s"] = time.perf_counter() - t0
         info.update({k: v for k, v in r.info().items() if k in ("passages", "chunks")})
-        info["kind"] = r._index.kind
+        info["kind"] = r.live.dense.kind
     print(f"  SQLite {info['sqlite_s']:.0f} s, FAISS rebuild from SQLite "
           f"{info['rebuild_s']:.1f} s ({info['kind']})", flush=True)
     (dest / COMPLETE).write_text(json.dumps(info) + "\n")
@@ -418,7 +420,7 @@ def bench_scale(path: Path, label: str, encoder, questions, queries, ann: bool) 
     info = r.info()
     faiss_file = next(path.glob("vectors.*.faiss"), None)
     res = {"label": label, "passages": info["passages"], "chunks": info["chunks"],
-           "kind": r._index.kind, "open_s": open_s, "rss_open_mb": rss_mb() - rss0,
+           "kind": r.live.dense.kind, "open_s": open_s, "rss_open_mb": rss_mb() - rss0,
            "faiss_bytes_per_vector": (faiss_file.stat().st_size / max(1, info["chunks"])
                                       if faiss_file else None),
            "db_mb": (path / "presscon.db").stat().st_size / 2 ** 20}
@@ -445,13 +447,13 @@ def bench_scale(path: Path, label: str, encoder, questions, queries, ann: bool) 
         print(f"  search hybrid, cached, {name:<24} median {pct(times, 50):6.1f} ms  "
               f"p95 {pct(times, 95):6.1f} ms", flush=True)
     if ann:
-        res["ann"] = ann_report(r._index, queries, r.store, label)
+        res["ann"] = ann_report(r.live.dense.vectors, queries, r.store, label)
     r.close()
     return res
 
 
 def encode_throughput(encoder, base: Path, n: int = 512) -> dict:
-    from rag.chunking import chunk_passage
+    from rag.index.chunking import chunk_passage
     store = Store(base / "presscon.db")
     texts, passages = [], 0
     for p in store.all_passages():
@@ -460,7 +462,7 @@ def encode_throughput(encoder, base: Path, n: int = 512) -> dict:
         if len(texts) >= n:
             break
     store.close()
-    import embeddings.encoder as enc_mod
+    import embeddings.base as enc_mod
     batch = getattr(enc_mod, "ENCODE_BATCH", 32)      # what ingest uses
     encoder.encode(texts[:32])
     t0 = time.perf_counter()

@@ -19,7 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .encoder import ENCODE_BATCH
+from .base import ENCODE_BATCH
 
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 MAX_TOKENS = 256           # the model's max_seq_length in sentence-transformers

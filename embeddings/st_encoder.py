@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .encoder import ENCODE_BATCH
+from .base import ENCODE_BATCH
 
 
 def _gt_minilm() -> Path:

@@ -10,17 +10,19 @@ from typing import TYPE_CHECKING, Any
 __all__ = ["Retriever", "Hit", "Answer", "IngestReport", "FileResult", "PressconError",
            "ModelMismatchError", "IngestBusyError"]
 
-_WHERE = {"IngestReport": "ingest", "FileResult": "ingest", "PressconError": "errors",
+_WHERE = {"Retriever": "retriever", "Hit": "results", "Answer": "results",
+          "IngestReport": "ingest", "FileResult": "ingest", "PressconError": "errors",
           "ModelMismatchError": "errors", "IngestBusyError": "errors"}
 
 if TYPE_CHECKING:
     from .ingest import FileResult, IngestReport
     from .errors import IngestBusyError, ModelMismatchError, PressconError
-    from .retriever import Answer, Hit, Retriever
+    from .results import Answer, Hit
+    from .retriever import Retriever
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
         from importlib import import_module
-        return getattr(import_module(f".{_WHERE.get(name, 'retriever')}", __name__), name)
+        return getattr(import_module(f".{_WHERE[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from .errors import PressconError
-from .models import ParseError
+from .parse import ParseError
 
 INDEX_HELP = ("Index folder (created if absent). Default: $PRESSCON_INDEX, else the "
               "user data folder, e.g. ~/.local/share/presscon/index.")
@@ -84,7 +84,7 @@ def ingest(paths, index_dir, model, prune, as_json, quiet, watch, interval):
     ok = _ingest_once(r, paths, prune, as_json, quiet)
     if not watch:
         sys.exit(0 if ok else 1)
-    from .watch import watch_paths
+    from .ingest.watch import watch_paths
     click.echo(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)", err=True)
     watch_paths(list(paths), lambda: _ingest_once(r, paths, prune, as_json, True),
                 settle=interval)
@@ -184,7 +184,7 @@ def search(question, index_dir, k, questioner, spokesperson, date_from, date_to,
         click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return
     if fmt:
-        from .export import export_hits
+        from .present.export import export_hits
         click.echo(export_hits(hits, fmt), nl=False)
         return
     if not hits:
@@ -427,7 +427,7 @@ def repeats(index_dir, limit, min_size, as_json):
 def versions(passage_id, index_dir, as_json):
     """Every date a reply was given, with the words that differ from its most
     recent wording ([-removed-] {+added+})."""
-    from .groups import format_diff
+    from .present.diff import format_diff
     r = _open(index_dir)
     cites = r.versions(passage_id)
     if not cites:
@@ -453,13 +453,9 @@ def regroup(index_dir, rebuild):
     """Group repeated replies still waiting (an index from an older presscon);
     ingest keeps groups up to date by itself."""
     r = _open(index_dir)
+    stats = r.rebuild_groups() if rebuild else r.update_groups()
     if rebuild:
-        from .groups import rebuild_groups
-        with r._writer():
-            done = rebuild_groups(r.store)
-        stats = {"grouped": done.grouped, "joined": done.joined}
-    else:
-        stats = r.update_groups()
+        stats.pop("regrouped", None)
     click.echo(", ".join(f"{v} {k}" for k, v in stats.items()))
 
 

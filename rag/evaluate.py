@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .errors import PressconError
-from .retriever import Hit, Retriever
+from .results import Hit
+from .retriever import Retriever
 
 KS = (1, 5, 10)
 _WS = re.compile(r"\s+")

@@ -12,7 +12,7 @@ which passages arrive, so ingesting files one at a time yields the same groups
 as ingesting them all at once, and a group's id is its smallest passage id
 (so it is a pure function of its membership).
 
-How it stays incremental: triggers (migration 2 in ``store.py``) queue every
+How it stays incremental: triggers (migration 2, rag/store/schema.py) queue every
 inserted passage in ``groups_pending`` and mark the group of every deleted
 passage in ``groups_dirty``, inside the file's own transaction. After that
 transaction commits, :func:`update_groups` drains both queues: a new passage
@@ -24,20 +24,17 @@ the two commits leaves the queues filled and the next ingest finishes the job.
 """
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import hashlib
 import re
-import sqlite3
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from rapidfuzz import fuzz
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .store import Store
+    from ..store import Store
 
 # Normalized edit similarity (rapidfuzz ``fuzz.ratio``, 0-100) at or above
 # which two replies are "the same reply with small edits". Measured on the
@@ -167,70 +164,6 @@ def same_reply(a: str, b: str, threshold: float = THRESHOLD) -> bool:
     return _same(_Norm.of(a), _Norm.of(b), threshold)
 
 
-# -- citations -------------------------------------------------------------------
-@dataclass(frozen=True)
-class Citation:
-    """One occasion a (grouped) reply was given: its own verbatim wording and source."""
-
-    passage_id: int
-    date: dt.date
-    questioner: str | None
-    spokesperson: str
-    question: str | None
-    text: str                  # this occasion's reply, verbatim
-    citation: str              # e.g. "Zhao Lijian, press conference of 24 December 2021, answering AFP"
-    kind: str = "answer"
-    source: str = ""
-    url: str | None = None
-    title: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"passage_id": self.passage_id, "date": self.date.isoformat(),
-                "questioner": self.questioner, "spokesperson": self.spokesperson,
-                "question": self.question, "text": self.text, "citation": self.citation,
-                "kind": self.kind, "source": self.source, "url": self.url, "title": self.title}
-
-
-def word_diff(base: str, other: str) -> list[tuple[str, str]]:
-    """How ``other`` differs from ``base``, word by word: ("equal" | "delete" |
-    "insert", words). Deleted words are base's, inserted words are other's,
-    both verbatim, so a UI can show the differing words of another version."""
-    a, b = base.split(), other.split()
-    out: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(("equal", " ".join(a[i1:i2])))
-            continue
-        if op in ("delete", "replace"):
-            out.append(("delete", " ".join(a[i1:i2])))
-        if op in ("insert", "replace"):
-            out.append(("insert", " ".join(b[j1:j2])))
-    return out
-
-
-def format_diff(base: str, other: str, context: int = 6) -> str:
-    """A one-line view of :func:`word_diff`: ``[-base words-]{+other words+}``,
-    unchanged stretches shortened to ``context`` words either side of a change."""
-    ops = word_diff(base, other)
-    parts = []
-    for n, (op, words) in enumerate(ops):
-        if op == "delete":
-            parts.append(f"[-{words}-]")
-        elif op == "insert":
-            parts.append(f"{{+{words}+}}")
-        else:
-            w = words.split()
-            head = 0 if n == 0 else context
-            tail = 0 if n == len(ops) - 1 else context
-            if len(ops) == 1 or len(w) <= head + tail:
-                parts.append(words)
-            else:
-                parts.append(" ".join(x for x in (" ".join(w[:head]), "...",
-                                                  " ".join(w[len(w) - tail:] if tail else []))
-                                      if x))
-    return " ".join(parts)
-
-
 # -- maintaining groups ----------------------------------------------------------
 @dataclass
 class GroupUpdate:
@@ -257,7 +190,7 @@ def sketch(normalized: str) -> list[int]:
     return sorted({zlib.crc32(g.encode("utf-8")) for g in grams})[:SKETCH_KEYS]
 
 
-def _candidates(db: sqlite3.Connection, pid: int, me: _Norm, h: str, keys: list[int]
+def _candidates(store: "Store", pid: int, me: _Norm, h: str, keys: list[int]
                 ) -> dict[int, tuple[int, str]]:
     """{passage id: (group id, text)} of grouped passages that may be
     near-identical to ``me`` (text "" for an identical copy).
@@ -268,62 +201,65 @@ def _candidates(db: sqlite3.Connection, pid: int, me: _Norm, h: str, keys: list[
     passages sharing the most sketch keys.
     """
     out: dict[int, tuple[int, str]] = {}
-    row = db.execute("SELECT passage_id, group_id FROM passage_groups WHERE norm_hash = ? "
-                     "LIMIT 1", (h,)).fetchone()
+    row = store.identical_group(h)
     if row:
         out[row[0]] = (row[1], "")
     lo, hi = _window(len(me.text))
     if lo <= SHORT:
-        for q, g, text in db.execute(
-                "SELECT g.passage_id, g.group_id, p.text FROM passage_groups g "
-                "JOIN passages p ON p.id = g.passage_id WHERE g.len BETWEEN ? AND ?",
-                (lo, min(hi, SHORT))):
+        for q, g, text in store.grouped_by_length(lo, min(hi, SHORT)):
             out.setdefault(q, (g, text))
     if keys:
-        # one statement: each key's postings capped, so a common 4-gram costs little
-        sql = " UNION ALL ".join(
-            ["SELECT * FROM (SELECT passage_id FROM group_keys WHERE key = ? "
-             "AND len BETWEEN ? AND ? LIMIT ?)"] * len(keys))
-        args: list[int] = []
-        for key in keys:
-            args += [key, lo, hi, KEY_POSTINGS]
         shared: dict[int, int] = {}
-        for (q,) in db.execute(sql, args):
+        for q in store.sharing_keys(keys, lo, hi, KEY_POSTINGS):
             shared[q] = shared.get(q, 0) + 1
         best = [q for q in sorted(shared, key=lambda q: (-shared[q], q))[:CANDIDATES]
                 if shared[q] >= MIN_SHARED and q not in out and q != pid]
-        if best:
-            marks = ",".join("?" * len(best))
-            for q, g, text in db.execute(
-                    f"SELECT g.passage_id, g.group_id, p.text FROM passage_groups g "
-                    f"JOIN passages p ON p.id = g.passage_id WHERE g.passage_id IN ({marks})",
-                    best):
-                out[q] = (g, text)
+        for q, g, text in store.grouped_texts(best):
+            out[q] = (g, text)
     out.pop(pid, None)
     return out
 
 
-def _assign(db: sqlite3.Connection, pid: int, text: str) -> bool:
+def _assign(store: "Store", pid: int, text: str) -> bool:
     """Give one passage its group; True when it joined (and maybe merged) groups."""
     me = _Norm.of(text)
     h = norm_hash(me.text)
     n = len(me.text)
     keys = sketch(me.text) if n > SHORT else []
     groups = set()
-    for g, ctext in _candidates(db, pid, me, h, keys).values():
+    for g, ctext in _candidates(store, pid, me, h, keys).values():
         if g not in groups and (not ctext or _same(me, _Norm.of(ctext))):
             groups.add(g)
     target = min(groups | {pid})
     if groups:
-        marks = ",".join("?" * len(groups))
-        db.execute(f"UPDATE passage_groups SET group_id = ? WHERE group_id IN ({marks})",
-                   (target, *groups))
-    db.execute("INSERT OR REPLACE INTO passage_groups(passage_id, group_id, norm_hash, len) "
-               "VALUES (?,?,?,?)", (pid, target, h, n))
-    if keys:
-        db.executemany("INSERT INTO group_keys(key, len, passage_id) VALUES (?,?,?)",
-                       [(k, n, pid) for k in keys])
+        store.merge_groups(target, sorted(groups))
+    store.put_group(pid, target, h, n, keys)
     return bool(groups)
+
+
+class DisjointSet:
+    """Union-find over 0..n-1 (path halving): the connected components of a
+    "near-identical" relation."""
+
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        self.parent[self.find(i)] = self.find(j)
+
+    def sets(self) -> list[list[int]]:
+        """Every component, members ascending, in order of their first member."""
+        out: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            out.setdefault(self.find(i), []).append(i)
+        return list(out.values())
 
 
 def components(items: Sequence[tuple[int, str]], threshold: float = THRESHOLD
@@ -338,36 +274,20 @@ def components(items: Sequence[tuple[int, str]], threshold: float = THRESHOLD
         by_text.setdefault(n.text, []).append(pid)
         norms[n.text] = n
     keys = list(by_text)
-    parent = list(range(len(keys)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    ds = DisjointSet(len(keys))
     for i in range(len(keys)):
         for j in range(i + 1, len(keys)):
-            if find(i) != find(j) and _same(norms[keys[i]], norms[keys[j]], threshold):
-                parent[find(i)] = find(j)
-    comps: dict[int, list[int]] = {}
-    for i, key in enumerate(keys):
-        comps.setdefault(find(i), []).extend(by_text[key])
-    return sorted((sorted(c) for c in comps.values()), key=lambda c: c[0])
+            if ds.find(i) != ds.find(j) and _same(norms[keys[i]], norms[keys[j]], threshold):
+                ds.union(i, j)
+    comps = [sorted(pid for i in members for pid in by_text[keys[i]]) for members in ds.sets()]
+    return sorted(comps, key=lambda c: c[0])
 
 
-def _resplit(db: sqlite3.Connection, gid: int) -> None:
-    rows = db.execute("SELECT p.id, p.text FROM passage_groups g JOIN passages p "
-                      "ON p.id = g.passage_id WHERE g.group_id = ?", (gid,)).fetchall()
+def _resplit(store: "Store", gid: int) -> None:
+    rows = store.group_texts(gid)
     for comp in components(rows):
         if comp[0] != gid or len(comp) != len(rows):
-            q = ",".join("?" * len(comp))
-            db.execute(f"UPDATE passage_groups SET group_id = ? WHERE passage_id IN ({q})",
-                       (comp[0], *comp))
-
-
-def pending_count(store: "Store") -> int:
-    return int(store.db.execute("SELECT count(*) FROM groups_pending").fetchone()[0])
+            store.move_to_group(comp[0], comp)
 
 
 def update_groups(store: "Store", batch: int = BATCH) -> GroupUpdate:
@@ -375,28 +295,18 @@ def update_groups(store: "Store", batch: int = BATCH) -> GroupUpdate:
     members, then group new passages. Cheap when the queues are empty (the
     common case of an unchanged file), so callers may call it freely."""
     stats = GroupUpdate()
-    db = store.db
-    if not db.execute("SELECT EXISTS(SELECT 1 FROM groups_dirty) "
-                      "OR EXISTS(SELECT 1 FROM groups_pending)").fetchone()[0]:
+    if not store.groups_queued():
         return stats
     while True:
-        with store.write() as w:
-            for (gid,) in w.execute("SELECT group_id FROM groups_dirty ORDER BY group_id"
-                                    ).fetchall():
-                _resplit(w, gid)
+        with store.write():
+            for gid in store.take_dirty_groups():
+                _resplit(store, gid)
                 stats.regrouped += 1
-            w.execute("DELETE FROM groups_dirty")
-            todo = w.execute("SELECT q.passage_id, p.text FROM groups_pending q "
-                             "JOIN passages p ON p.id = q.passage_id "
-                             "ORDER BY q.passage_id LIMIT ?", (batch,)).fetchall()
+            todo = store.pending_passages(batch)
             for pid, text in todo:
-                stats.joined += _assign(w, pid, text)
-            if len(todo) < batch:
-                # queued ids whose passage is gone leave with the rest
-                w.execute("DELETE FROM groups_pending")
-            else:
-                w.executemany("DELETE FROM groups_pending WHERE passage_id = ?",
-                              [(pid,) for pid, _ in todo])
+                stats.joined += _assign(store, pid, text)
+            # at the end, queued ids whose passage is gone leave with the rest
+            store.unqueue(None if len(todo) < batch else [pid for pid, _ in todo])
             stats.grouped += len(todo)
         if len(todo) < batch:
             return stats
@@ -404,30 +314,9 @@ def update_groups(store: "Store", batch: int = BATCH) -> GroupUpdate:
 
 def rebuild_groups(store: "Store") -> GroupUpdate:
     """Forget all groups and group every passage again (after a threshold change)."""
-    with store.write() as w:
-        w.execute("DELETE FROM passage_groups")
-        w.execute("DELETE FROM groups_dirty")
-        w.execute("INSERT OR IGNORE INTO groups_pending(passage_id) SELECT id FROM passages")
+    with store.write():
+        store.reset_groups()
     return update_groups(store)
-
-
-def group_stats(store: "Store", min_size: int = 2, limit: int | None = None
-                ) -> list[dict[str, Any]]:
-    """Groups of at least ``min_size`` replies, largest first: size, first and
-    last date, and the newest wording (for `presscon repeats` and reports)."""
-    rows = store.db.execute(
-        "SELECT g.group_id, count(*) n, min(p.date), max(p.date) FROM passage_groups g "
-        "JOIN passages p ON p.id = g.passage_id GROUP BY g.group_id HAVING n >= ? "
-        "ORDER BY n DESC, min(p.date), g.group_id" + (" LIMIT ?" if limit else ""),
-        (min_size, limit) if limit else (min_size,)).fetchall()
-    out = []
-    for gid, n, first, last in rows:
-        newest = store.db.execute(
-            "SELECT p.id, p.text FROM passage_groups g JOIN passages p ON p.id = g.passage_id "
-            "WHERE g.group_id = ? ORDER BY p.date DESC, p.id LIMIT 1", (gid,)).fetchone()
-        out.append({"group_id": gid, "size": n, "first_date": first, "last_date": last,
-                    "passage_id": newest[0], "text": newest[1]})
-    return out
 
 
 def duplicate_slots(texts: Iterable[str], threshold: float = THRESHOLD) -> int:

@@ -13,7 +13,7 @@ Why not SQLite FTS5's bm25(): it scores every row that matches any query word
 (an OR query), which measured 0.6 s a query at 300k passages; bm25s's sparse
 matrix answers in ~3 ms there. Scores mirror FTS5's (Porter stemmer,
 unicode61-style words, k1=1.2, b=0.75, question and reply as one field), so a
-score means what it meant to the fusion tuned on them (rag/fusion.py).
+score means what it meant to the fusion tuned on them (rag/rank/fusion.py).
 """
 from __future__ import annotations
 
@@ -21,12 +21,9 @@ import datetime as dt
 import json
 import math
 import os
-import re
 import shutil
 import tempfile
-import threading
 import time
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -34,37 +31,14 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .lexical import query_terms
+from ..parse import normalize_outlet
+from .tokenize import query_tokens, tokens
 
 K1, B = 1.2, 0.75
 REBUILD_SHARE = 0.05      # rebuild when added + removed passages exceed this share...
 REBUILD_MIN = 500         # ...and this many (a small index is rebuilt in well under a second)
 SNAPSHOT_FILE = "snapshot.json"
 FORMAT = "bm25s-robertson-porter-2"   # 2: built_at
-_WORD = re.compile(r"[^\W_]+")
-_NO_DATE = np.iinfo(np.int32).min
-_local = threading.local()
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-cased, accent-free, Porter-stemmed words, as FTS5's
-    'porter unicode61 remove_diacritics 2' tokenizer makes them."""
-    text = text.lower()
-    if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                       if not unicodedata.combining(c))
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:  # PyStemmer objects are not thread-safe: one per thread
-        import Stemmer
-        stemmer = _local.stemmer = Stemmer.Stemmer("porter")
-    words = _WORD.findall(text)
-    # FTS5's porter leaves words shorter than 3 or longer than 64 characters as they are
-    return [s if 3 <= len(w) <= 64 else w for w, s in zip(words, stemmer.stemWords(words))]
-
-
-def query_tokens(question: str) -> list[str]:
-    """The question's content words (rag/lexical.py) as index tokens, once each."""
-    return list(dict.fromkeys(t for term in query_terms(question) for t in tokens(term)))
 
 
 def _day(iso: str) -> int:
@@ -310,14 +284,13 @@ class LexicalIndex:
              date_from: dt.date | None = None, date_to: dt.date | None = None
              ) -> np.ndarray | None:
         """Rows that pass the filters (None: no filter). Names compare without
-        case, as the SQL filters do (Store.filter_sql)."""
+        case."""
         if not (questioner or spokesperson or date_from or date_to):
             return None
         m = self._alive.copy()
         c = self.columns
         if questioner:
-            from .parse import normalize_questioner
-            name = (normalize_questioner(questioner) or questioner).casefold()
+            name = (normalize_outlet(questioner) or questioner).casefold()
             m &= c.questioners == self._names["questioner"].get(name, -2)
         if spokesperson:
             m &= c.spokespersons == self._names["spokesperson"].get(spokesperson.casefold(), -2)

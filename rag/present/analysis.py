@@ -19,10 +19,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .groups import Citation
+from ..results import Citation
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .retriever import Hit
+    from ..results import Hit
 
 
 RELATIVE = 0.8

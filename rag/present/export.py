@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from .analysis import occasions
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .retriever import Hit
+    from ..results import Hit
 
 FORMATS = ("text", "csv", "json")
 # The columns, in order. "result" is the 1-based rank of the search result the

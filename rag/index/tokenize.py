@@ -1,7 +1,10 @@
-"""The words of a user's question that BM25 should match (rag/bm25_index.py)."""
+"""The one tokenizer of the lexical side: index tokens as FTS5 makes them, and
+the content words of a user's question that BM25 should match."""
 from __future__ import annotations
 
 import re
+import threading
+import unicodedata
 
 # Words that carry no topic in a question to a foreign ministry; dropping them
 # keeps BM25 from rewarding replies that merely say "China" or "said".
@@ -18,6 +21,8 @@ responded react reaction china chinese china's beijing ministry spokesperson for
 position view think regarding
 """.split())
 
+_WORD = re.compile(r"[^\W_]+")
+_local = threading.local()
 _TOKEN = re.compile(r"[\w'’-]+", re.UNICODE)
 MAX_TERMS = 32
 
@@ -34,3 +39,24 @@ def query_terms(question: str) -> list[str]:
         if len(seen) >= MAX_TERMS:
             break
     return list(seen)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, accent-free, Porter-stemmed words, as FTS5's
+    'porter unicode61 remove_diacritics 2' tokenizer makes them."""
+    text = text.lower()
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                       if not unicodedata.combining(c))
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:  # PyStemmer objects are not thread-safe: one per thread
+        import Stemmer
+        stemmer = _local.stemmer = Stemmer.Stemmer("porter")
+    words = _WORD.findall(text)
+    # FTS5's porter leaves words shorter than 3 or longer than 64 characters as they are
+    return [s if 3 <= len(w) <= 64 else w for w, s in zip(words, stemmer.stemWords(words))]
+
+
+def query_tokens(question: str) -> list[str]:
+    """The question's content words as index tokens, once each."""
+    return list(dict.fromkeys(t for term in query_terms(question) for t in tokens(term)))

@@ -22,8 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Pattern
 
-__all__ = ["Turn", "TitleInfo", "Profile", "MFA_PROFILE", "PROFILES",
-           "title_case_name", "WS_RE"]
+__all__ = ["Turn", "TitleInfo", "Profile", "title_case_name", "WS_RE"]
 
 #: Whitespace runs (no-break, en, ideographic spaces included) -> one space.
 WS_RE = re.compile(r"\s+")
@@ -90,6 +89,8 @@ class Profile:
     """Label detection and normalization tables for one briefing format."""
 
     name: str
+    #: Who publishes the transcripts: recorded per conference, shown in citations.
+    publisher: str
     #: Title line: must define groups ``name`` (spokesperson) and ``date``.
     title_res: tuple[Pattern[str], ...]
     #: Known spokespersons (any case); the conference's own is added per page.
@@ -228,79 +229,3 @@ class Profile:
         if low in self.outlet_aliases or self.is_outlet_like(label):
             return Turn(QUESTION, body, label, questioner=self.normalize_questioner(label))
         return Turn(TEXT, para)
-
-
-# --------------------------------------------------------------------- MFA
-_MFA_OUTLETS = {
-    "bloomberg news": "Bloomberg",
-    "agence france-presse": "AFP", "agence france presse": "AFP", "afp": "AFP",
-    "tass": "TASS", "tass news agency": "TASS", "itar-tass": "TASS",
-    "kyodo news": "Kyodo", "kyodo": "Kyodo", "kyodo news agency": "Kyodo",
-    "press trust of india": "PTI", "pti": "PTI",
-    "china news service": "CNS", "cns": "CNS",
-    "china radio international": "CRI", "cri": "CRI",
-    "china national radio": "CNR", "cnr": "CNR",
-    "south china morning post": "SCMP", "scmp": "SCMP",
-    "reuters": "Reuters", "cctv": "CCTV", "cgtn": "CGTN",
-    "phoenix tv": "Phoenix TV", "phoenix television": "Phoenix TV",
-    "mastv": "MASTV", "dragon tv": "Dragon TV", "shenzhen tv": "Shenzhen TV",
-    "xinhua": "Xinhua", "xinhua news agency": "Xinhua",
-    "global times": "Global Times", "the global times": "Global Times",
-    "yonhap": "Yonhap", "yonhap news": "Yonhap", "yonhap news agency": "Yonhap",
-    "associated press of pakistan": "APP", "app": "APP",
-    "china review news agency": "China Review News",
-    "nihon keizai shimbun": "Nikkei", "nikkei": "Nikkei",
-    "abc australia": "ABC", "australian broadcasting corporation": "ABC",
-    "the financial times": "Financial Times",
-    "the wall street journal": "Wall Street Journal",
-    "associated press": "AP", "ap": "AP",
-    "national public radio": "NPR", "npr": "NPR", "efe news agency": "EFE", "efe": "EFE",
-    "islamic republic news agency": "IRNA", "irna": "IRNA",
-    "ria novosti": "RIA Novosti", "bbc": "BBC", "cnn": "CNN", "nhk": "NHK",
-}
-
-MFA_PROFILE = Profile(
-    name="mfa",
-    title_res=(
-        re.compile(r"Spokesperson\s+(?P<name>[A-Z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,3}?)\s*['’‘`]s\s+"
-                   r"(?:Regular\s+Press\s+Conference|Daily\s+Briefing(?:\s+Online)?|Press\s+Conference)"
-                   r"\s+on\s+(?P<date>[A-Za-z]{3,9}\.?\s*\d{1,2}(?:st|nd|rd|th)?(?:\s*,?\s*\d{4})?)\s*$"),
-    ),
-    spokespersons=frozenset({"geng shuang", "hua chunying", "lu kang", "zhao lijian",
-                             "wang wenbin", "mao ning", "wang yi", "qin gang",
-                             "hong lei", "wang wenbing", "lin jian"}),
-    question_labels=frozenset({"q", "question", "journalist question"}),
-    answer_labels=frozenset({"a", "answer", "spokesperson"}),
-    follow_up_labels=frozenset({"follow-up", "follow up", "followup", "follow-up question"}),
-    interjection_re=re.compile(r"(?i)journalists?(?:\s+(?:adds|added|explains|explained|asks|"
-                               r"asked|continues|replies|says|follows up))?"),
-    # "The following question was raised after the press conference:",
-    # "A journalist asked the following question ...:" - but not an answer's
-    # "Regarding the question you raised: ...".
-    question_intro_re=re.compile(
-        r"(?i)^(?:(?:the following|this|these|another)\s+)?questions?\s+(?:(?:was|were|is|are)\s+)?"
-        r"(?:raised|asked|put)\b"
-        r"|^after the (?:press conference|briefing),?\s+(?:the following\s+)?questions?\b"
-        r"|^(?:a|one|the)\s+journalists?\s+(?:asked|raised|put)\b"),
-    reported_question_re=re.compile(
-        r"(?i)^after the (?:press conference|briefing)\b[^:：]{0,120}?\bquestions?\s+"
-        r"(?:raised|asked|put)\s+by\s+(?:the\s+)?(?P<outlet>[^.,;:：]{2,60}?)\s*\.?$"),
-    outlet_aliases=_MFA_OUTLETS,
-    boilerplate=frozenset({"suggest to a friend", "print", "close", "【print】", "【close】",
-                           "suggest to a friend print", "print close"}),
-    separator_re=re.compile(r"[\s*＊※\-—–_=·•~#]{3,}|[*＊※]+"),
-    sentence_starters=frozenset({
-        "I", "I'd", "I’d", "I'm", "I’m", "We", "We'd", "We’d", "You", "He", "She", "It", "They",
-        "But", "And", "So", "Or", "What", "Why", "How", "When", "Where", "Who", "Which", "If",
-        "Here", "Here's", "Here’s", "There", "Our", "My", "Your", "Their", "Let", "Let's", "Let’s",
-        "In", "On", "At", "As", "Under", "For", "With", "From", "To", "By", "Of", "After", "Before",
-        "First", "Second", "Third", "Fourth", "Finally", "Lastly", "Also", "Besides", "Moreover",
-        "Yes", "No", "Now", "Then", "This", "That", "These", "Those", "Many", "Some", "All",
-        "A", "An", "Please", "Note", "Meanwhile", "However", "Therefore", "Thus", "Since",
-        "Between", "During", "Today", "Yesterday", "Tomorrow"}),
-    name_connectors=frozenset({"of", "and", "the", "de", "du", "des", "la", "le", "el",
-                               "del", "for", "&", "y", "und"}),
-)
-
-#: Profiles by name; the parser tries them in order when it must guess.
-PROFILES: dict[str, Profile] = {MFA_PROFILE.name: MFA_PROFILE}

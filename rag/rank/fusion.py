@@ -15,7 +15,6 @@ from typing import Mapping
 METHODS = ("hybrid", "dense", "lexical", "rrf")
 LEXICAL_WEIGHT = 0.3   # measured with benchmarks/ablate_fusion.py: see README "Ranking"
 RRF_K = 60
-LEXICAL_GATE = 0      # 0: no gate
 CONFIDENT_FROM = 14.0  # BM25 (FTS5 scale) below which words add nothing
 CONFIDENT_AT = 22.0    # and from which they count fully
 
@@ -34,8 +33,8 @@ def lexical_confidence(top_bm25: float, lo: float | None = None, hi: float | Non
 
 
 def fuse(dense: Mapping[int, float], lexical: Mapping[int, float], method: str = "hybrid",
-         weight: float = LEXICAL_WEIGHT, gate: int | None = None,
-         lo: float | None = None, hi: float | None = None) -> dict[int, float]:
+         weight: float = LEXICAL_WEIGHT, lo: float | None = None, hi: float | None = None
+         ) -> dict[int, float]:
     if method == "dense":
         return dict(dense)
     if method == "lexical":
@@ -50,17 +49,10 @@ def fuse(dense: Mapping[int, float], lexical: Mapping[int, float], method: str =
     if method != "hybrid":
         raise ValueError(f"unknown ranking {method!r}; choose from {', '.join(METHODS)}")
     top = max(lexical.values(), default=0.0)
-    gate = LEXICAL_GATE if gate is None else gate
-    # Lexical evidence only counts for passages the dense side also ranks
-    # well: words can then break ties among replies on the right topic, but
-    # cannot pull in a reply that merely shares words with a paraphrase.
-    allowed = set(sorted(dense, key=dense.__getitem__, reverse=True)[:gate]) if gate else None
     weight = weight * lexical_confidence(top, lo, hi)
     out = {}
     for pid in set(dense) | set(lexical):
         lex = lexical.get(pid, 0.0) / top if top > 0 else 0.0
-        if allowed is not None and pid not in allowed:
-            lex = 0.0
         out[pid] = dense.get(pid, 0.0) + weight * lex
     return out
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .ids import stable_id, text_hash
+from ..ids import stable_id, text_hash
 
 MAX_WORDS = 160     # ~ 220 word pieces: leaves room for the question prefix
 QUESTION_WORDS = 40  # a long question must not crowd the reply out of the window

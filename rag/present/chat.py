@@ -19,8 +19,10 @@ from dataclasses import asdict, is_dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
+from ..index.tokenize import STOPWORDS
+
 if TYPE_CHECKING:  # pragma: no cover
-    from .retriever import Hit
+    from ..results import Hit
 
 # A reply longer than this (and of more than one paragraph) is shown collapsed.
 COLLAPSE_CHARS = 900
@@ -31,17 +33,8 @@ MAX_OCCASIONS = 50
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;",
                           **{c: f"&#{ord(c)};" for c in "\\`*_~[]|$#{}"}})
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-_STOPWORDS = frozenset("""
-a about above after again against all am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further
-had has have having he her here hers herself him himself his how i if in into is it its
-itself just me more most my myself no nor not now of off on once only or other our ours
-ourselves out over own same she should so some such than that the their theirs them
-themselves then there these they this those through to too under until up very was we were
-what when where which while who whom why will with would you your yours yourself yourselves
-china chinese china's comment comments say said says think view views position response
-respond tell any please what's side
-""".split())
+# The lexical side's stopwords (one list), plus words that only pad a chat question.
+_STOPWORDS = STOPWORDS | frozenset({"views", "please", "what's", "side"})
 
 
 # -- escaping ------------------------------------------------------------------

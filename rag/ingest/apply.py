@@ -1,0 +1,188 @@
+"""Files -> parse -> diff by content hash -> SQLite (+ vectors) -> the live index.
+
+Each file is one SQLite transaction, so a crash loses at most the file in
+flight; the FAISS file is derived and rebuilt from SQLite when stale.
+Only chunk texts whose (model, text hash) has no stored vector are encoded.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from embeddings.base import ENCODE_BATCH, Encoder
+
+from ..ids import stable_id, text_hash
+from ..index.chunking import chunk_rows
+from ..index.dense import DenseIndex
+from ..index.embed import missing_vectors
+from ..index.repeats import update_groups
+from ..parse import PARSER_VERSION, Conference, Exchange, ParseError, parse_file
+from ..store import ConferenceRecord, PassageRecord, Store, StoredConference
+from .discover import discover
+from .report import FileResult, IngestReport
+
+__all__ = ["Ingestor", "fingerprint"]
+
+
+def fingerprint(conf: Conference) -> str:
+    """Identity of a conference's content, independent of file name and format."""
+    h = hashlib.sha256(conf.date.isoformat().encode())
+    for ex in conf.exchanges:
+        h.update(b"\x1e" + (ex.question or "").encode() + b"\x1f" + ex.text.encode())
+    return h.hexdigest()
+
+
+@dataclass
+class _PreparedPassage:
+    id: int
+    exchange: Exchange
+    chunks: list[tuple[int, int, str, str]]   # (chunk id, ordinal, text, hash)
+
+    def record(self, conf: Conference) -> PassageRecord:
+        ex = self.exchange
+        return PassageRecord(self.id, ex.ordinal, ex.kind, ex.spokesperson or conf.spokesperson,
+                             ex.questioner, ex.questioner_label, ex.question, ex.text)
+
+
+def _prepare(conf: Conference) -> list[_PreparedPassage]:
+    stem = Path(conf.source).stem
+    seen: dict[str, int] = {}
+    out = []
+    for ex in conf.exchanges:
+        content = text_hash((ex.question or "") + "\x00" + ex.text)
+        n = seen.get(content, 0)
+        seen[content] = n + 1
+        # Ids depend on content, not position: editing one reply keeps the
+        # others' ids (and their cached vectors) as they were.
+        pid = stable_id(stem, conf.date.isoformat(), content, n)
+        out.append(_PreparedPassage(pid, ex, chunk_rows(pid, ex.question, ex.text)))
+    return out
+
+
+class Ingestor:
+    """Applies files to a store and its dense index with one encoder."""
+
+    def __init__(self, store: Store, dense: DenseIndex, encoder: Encoder,
+                 batch_size: int = ENCODE_BATCH):
+        self.store = store
+        self.dense = dense
+        self.encoder = encoder
+        self.batch_size = batch_size
+
+    def ingest(self, paths: Sequence[str | os.PathLike], *, prune: bool = False,
+               progress: Callable[[Iterable], Iterable] | None = None) -> IngestReport:
+        files, failed = discover(paths)
+        report = IngestReport(files=list(failed))
+        iterator: Iterable[Path] = progress(files) if progress else files
+        for path in iterator:
+            report.files.append(self.ingest_file(path))
+        if prune:
+            report.files.extend(self._prune(paths, {str(f) for f in files}))
+        update_groups(self.store)  # a backlog (index from before grouping) even if nothing changed
+        return report
+
+    def ingest_file(self, path: Path) -> FileResult:
+        source = str(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            return FileResult(source, "failed", f"cannot read: {e.strerror or e}")
+        sha = hashlib.sha256(raw).hexdigest()
+        existing = self.store.conference_by_source(source)
+        if existing and existing.sha256 == sha and existing.parser_version == PARSER_VERSION:
+            return FileResult(source, "unchanged")
+        try:
+            conf = parse_file(path)
+        except ParseError as e:
+            return FileResult(source, "failed", e.reason)
+        except Exception as e:  # a parser bug must not stop the other files
+            return FileResult(source, "failed", f"could not parse ({type(e).__name__}: {e})")
+        if existing and existing.sha256 == sha and (existing.duplicate_of is not None or
+                                                    self._parsed_as_stored(existing.id, conf)):
+            # an older parser read this file the same way: only record the version
+            with self.store.write():
+                self.store.set_parser_version(existing.id, PARSER_VERSION)
+            return FileResult(source, "unchanged")
+        return self._apply(conf, sha, existing)
+
+    def _parsed_as_stored(self, conference_id: int, conf: Conference) -> bool:
+        return self.store.passage_fields(conference_id) == [
+            tuple(p.record(conf)[:6]) for p in _prepare(conf)]
+
+    def _apply(self, conf: Conference, sha: str, existing: StoredConference | None
+               ) -> FileResult:
+        source = str(Path(conf.source).resolve())
+        fp = fingerprint(conf)
+        status = "updated" if existing else "added"
+        original = self.store.original_by_fingerprint(fp, source)
+        old_chunks = self.store.chunk_ids_of_conference(existing.id) if existing else []
+        prepared = [] if original else _prepare(conf)
+        texts = {h: t for p in prepared for (_, _, t, h) in p.chunks}
+        new_vectors = missing_vectors(self.store, self.encoder, texts, batch_size=self.batch_size)
+        conf_id = stable_id("conference", source)
+        # microseconds: the BM25 snapshot compares it with its own build time
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+        record = ConferenceRecord(conf_id, source, sha, fp, original[0] if original else None,
+                                  conf.date.isoformat(), conf.spokesperson, conf.title, conf.url,
+                                  now, PARSER_VERSION)
+        with self.store.write():
+            if existing:
+                self.store.delete_conference(existing.id)
+            self.store.put_conference(record, [p.record(conf) for p in prepared])
+            self.store.put_chunks([(c[0], p.id, c[1], c[3]) for p in prepared for c in p.chunks])
+            self.store.put_vectors(self.encoder.model_id, new_vectors.items())
+        # SQLite has committed; now mirror the change in the in-memory index.
+        self.dense.remove(old_chunks)
+        if prepared:
+            self.dense.add(*self._vectors_for(prepared, new_vectors))
+        update_groups(self.store)  # repeated replies: group what this file added/removed
+        if original:
+            return FileResult(source, "duplicate", f"same conference as {original[1]}",
+                              date=conf.date.isoformat())
+        return FileResult(source, status, passages=len(prepared), encoded=len(new_vectors),
+                          date=conf.date.isoformat())
+
+    def _vectors_for(self, prepared: list[_PreparedPassage], fresh: dict[str, np.ndarray]
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        chunks = [(cid, h) for p in prepared for (cid, _, _, h) in p.chunks]
+        need = [h for _, h in chunks if h not in fresh]
+        cached = self.store.vectors(self.encoder.model_id, need) if need else {}
+        ids = np.array([cid for cid, _ in chunks], dtype=np.int64)
+        vecs = np.stack([fresh[h] if h in fresh else cached[h] for _, h in chunks])
+        return ids, vecs
+
+    def remove(self, sources: Iterable[str | os.PathLike]) -> list[FileResult]:
+        results = []
+        for s in sources:
+            source = str(Path(s).resolve())
+            existing = self.store.conference_by_source(source)
+            if not existing:
+                results.append(FileResult(str(s), "failed", "not in the index"))
+                continue
+            old_chunks = self.store.chunk_ids_of_conference(existing.id)
+            with self.store.write():
+                n = self.store.delete_conference(existing.id)
+                # A copy that stood in for this conference must now carry it:
+                # its hash is forgotten, so it is ingested again below.
+                orphans = self.store.release_duplicates(existing.id)
+            self.dense.remove(old_chunks)
+            update_groups(self.store)  # its replies leave their groups of repeats
+            results.append(FileResult(source, "removed", passages=n))
+            for orphan in orphans:
+                if Path(orphan).is_file():
+                    results.append(self.ingest_file(Path(orphan)))
+        return results
+
+    def _prune(self, paths: Sequence[str | os.PathLike], present: set[str]) -> list[FileResult]:
+        """Remove stored files that lived under the given folders but are gone."""
+        folders = [str(Path(p).resolve()) + os.sep for p in paths if Path(p).is_dir()]
+        gone = [s for s in self.store.sources()
+                if any(s.startswith(f) for f in folders) and s not in present
+                and not Path(s).exists()]
+        return self.remove(gone)

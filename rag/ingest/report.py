@@ -1,0 +1,44 @@
+"""What an ingest did, file by file: the report the CLI prints and the API returns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["STATUSES", "FileResult", "IngestReport"]
+
+STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "failed")
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str                 # one of STATUSES
+    reason: str = ""            # why it failed, or what it duplicates
+    passages: int = 0
+    encoded: int = 0            # chunk texts sent to the encoder for this file
+    date: str | None = None
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def by_status(self, status: str) -> list[FileResult]:
+        return [f for f in self.files if f.status == status]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {s: len(self.by_status(s)) for s in STATUSES}
+
+    @property
+    def encoded(self) -> int:
+        return sum(f.encoded for f in self.files)
+
+    @property
+    def ok(self) -> bool:
+        return not self.by_status("failed")
+
+    def summary(self) -> str:
+        parts = [f"{n} {s}" for s, n in self.counts.items() if n]
+        return (", ".join(parts) or "nothing to do") + \
+            f"; {self.encoded} chunks encoded in {self.seconds:.1f}s"

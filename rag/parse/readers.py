@@ -1,0 +1,257 @@
+"""Transcript files -> :class:`Conference`: bytes to text, text to paragraphs.
+
+Why this shape:
+
+* Every format is first reduced to the same thing - a title line and a list
+  of paragraphs, each whitespace-collapsed and trimmed - and the walker
+  (rag/parse/walker.py) turns paragraphs into exchanges. The corpus txt files
+  were rendered from the HTML exactly that way, so parsing a page and its txt
+  gives identical exchanges (tests/parse/test_corpus.py checks all 386 pairs).
+* Which publisher's layout a file follows is detected per file from its title
+  (rag/parse/registry.py); nothing here names a publisher.
+* Replies are quoted to users verbatim, so no text is rewritten: a reply is
+  its paragraphs joined by a blank line, the leading answer label removed from
+  the first. Every paragraph of ``text``/``question`` is a substring of the
+  collapsed source.
+* Every way a file can be unusable raises :class:`ParseError` naming the file
+  and the reason; ingest reports it and carries on with the other files.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from .profiles import WS_RE, Profile
+from .records import Conference, ParseError
+from .registry import PROFILES, profile_by_title
+from .walker import conference
+
+__all__ = ["parse_file", "parse_text", "parse_html", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES",
+           "PARSER_VERSION", "split_text_paragraphs", "html_paragraphs", "collapse_whitespace"]
+
+#: Suffixes ingest hands to :func:`parse_file` (compared lower-cased).
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm")
+
+#: Larger files are refused: the biggest real page is ~100 kB, so 20 MB is
+#: something else (a dump, a binary) and would only waste memory.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# Bump when a change to parsing (here, in the walker or in a profile) can read
+# an unchanged file differently: ingest then re-parses every stored file once
+# and rewrites only those whose passages come out different.
+PARSER_VERSION = 1
+
+#: How many leading paragraphs may precede the title (language bar, site name).
+_MAX_PARAS_BEFORE_TITLE = 5
+
+_HTML_SNIFF_RE = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                            rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p)\b", re.I | re.S)
+
+# Elements that end a paragraph when rendering HTML (as the corpus txt did).
+_BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table", "tr",
+    "td", "th", "tbody", "thead", "blockquote", "section", "article", "center", "pre",
+    "hr", "dl", "dt", "dd", "header", "footer", "main", "aside", "figure", "figcaption",
+    "form", "address", "nav"})
+_SKIP_TAGS = frozenset({"script", "style", "-comment", "noscript", "template", "head", "title"})
+
+
+# ------------------------------------------------------------------ helpers
+def collapse_whitespace(text: str) -> str:
+    """Whitespace runs (no-break spaces too) -> one space, ends trimmed.
+
+    This is the one normalization replies go through; quoting stays verbatim
+    otherwise.
+    """
+    return WS_RE.sub(" ", text).strip()
+
+
+def split_text_paragraphs(text: str) -> list[str]:
+    """Paragraphs of the txt format: blocks separated by blank lines.
+
+    A file without any blank line is taken as one paragraph per line (a
+    common hand-made variant); lines inside a block are joined by the
+    whitespace collapse.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    blocks = re.split(r"\n[^\S\n]*\n", text)
+    if len([b for b in blocks if b.strip()]) <= 1:
+        blocks = text.split("\n")
+    return [p for p in (collapse_whitespace(b) for b in blocks) if p]
+
+
+def html_paragraphs(node) -> list[str]:
+    """Render a selectolax node to paragraphs the way the corpus txt was made.
+
+    Block elements and ``<br>`` end a paragraph; inline elements do not;
+    scripts, styles and comments are dropped; image-only paragraphs vanish
+    because they have no text.
+    """
+    out: list[str] = []
+    cur: list[str] = []
+
+    def flush() -> None:
+        if cur:
+            s = collapse_whitespace("".join(cur))
+            if s:
+                out.append(s)
+            cur.clear()
+
+    def walk(n) -> None:
+        for ch in n.iter(include_text=True):
+            tag = ch.tag
+            if tag == "-text":
+                cur.append(ch.text_content or "")
+            elif tag == "br":
+                flush()
+            elif tag in _SKIP_TAGS:
+                continue
+            elif tag in _BLOCK_TAGS:
+                flush()
+                walk(ch)
+                flush()
+            else:
+                walk(ch)
+
+    walk(node)
+    flush()
+    return out
+
+
+# ---------------------------------------------------------------- formats
+def parse_text(text: str, source: str, sha256: str = "",
+               profile: Profile | None = None) -> Conference:
+    """Parse the paragraph text format (the seed and the corpus ``txt/``).
+
+    The title is the first paragraph a profile recognizes among the first
+    few (``profile``, or each registered one); what precedes it (the site's
+    language bar) is noted and skipped.
+    """
+    paras = split_text_paragraphs(text)
+    if not paras:
+        raise ParseError(source, "empty file (no text)")
+    candidates = (profile,) if profile is not None else PROFILES
+    notes: list[str] = []
+    for ti, p in enumerate(paras[:_MAX_PARAS_BEFORE_TITLE]):
+        found = profile_by_title(p, candidates)
+        if found is not None:
+            break
+    else:
+        raise ParseError(source, "no title line with a recognizable date and "
+                                 "'Press Conference'/'Briefing' in the first "
+                                 f"{_MAX_PARAS_BEFORE_TITLE} paragraphs (not a transcript?)")
+    for j in range(ti):
+        notes.append(f"paragraph {j}: before the title {paras[j][:60]!r}")
+    return conference(found, paras[ti], paras[ti + 1:], source, sha256, None, notes, ti + 1)
+
+
+def parse_html(html: str | bytes, source: str, sha256: str = "",
+               profile: Profile | None = None) -> Conference:
+    """Parse an article page: the title and body elements of the profile
+    whose title the page carries (MFA: ``h2.title``, falling back to
+    ``<title>``, and ``div.content``).
+
+    Navigation, scripts and footers are outside those two elements, so they
+    never reach a reply. A page without an article body (a list or
+    navigation page) is refused.
+    """
+    from selectolax.lexbor import LexborHTMLParser  # local: keep import cheap
+
+    if isinstance(html, bytes):
+        try:
+            html = html.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise ParseError(source, f"not UTF-8 text (invalid byte at offset {e.start})") from None
+    if not html.strip():
+        raise ParseError(source, "empty file (no text)")
+    tree = LexborHTMLParser(html)
+    candidates = (profile,) if profile is not None else PROFILES
+    title, found, body = "", None, None
+    for candidate in candidates:
+        for sel in candidate.html_title_selectors:
+            node = tree.css_first(sel)
+            title = collapse_whitespace(node.text(deep=True)) if node is not None else ""
+            if title:
+                break
+        body = tree.css_first(candidate.html_body_selector)
+        if body is not None and candidate.parse_title(title) is not None:
+            found = candidate
+            break
+    if body is None:
+        selectors = ", ".join(sorted({c.html_body_selector for c in candidates}))
+        raise ParseError(source, f"HTML page has no article body ({selectors}): "
+                                 "not a transcript page (navigation or list page?)")
+    if found is None:
+        raise ParseError(source, f"HTML page title {title[:100]!r} is not a press-conference "
+                                 "title with a recognizable date (not a transcript page?)")
+    url = None
+    for sel, attr in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
+        n = tree.css_first(sel)
+        if n is not None and (n.attributes.get(attr) or "").strip():
+            url = n.attributes[attr].strip()
+            break
+    return conference(found, title, html_paragraphs(body), source, sha256, url, [], 1)
+
+
+def _decode(raw: bytes, source: str) -> str:
+    """Bytes -> str, or the precise reason why these bytes are not UTF-8 text."""
+    if not raw.strip():
+        raise ParseError(source, "empty file")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError(source, "not UTF-8 text (UTF-16 byte-order mark); save it as UTF-8")
+    if b"\x00" in raw:
+        head = raw[:4096]
+        if head.count(b"\x00") * 3 >= len(head) and (head[1::2].count(0) > len(head) // 3
+                                                      or head[0::2].count(0) > len(head) // 3):
+            raise ParseError(source, "not UTF-8 text (looks like UTF-16); save it as UTF-8")
+        raise ParseError(source, "binary file (contains NUL bytes), not a text transcript")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ParseError(source, f"not UTF-8 text (invalid byte 0x{raw[e.start]:02x} at offset "
+                                 f"{e.start}; latin-1/cp1252 file?)") from None
+
+
+def parse_file(path: str | os.PathLike, profile: Profile | None = None) -> Conference:
+    """Read one transcript file (.txt or .html/.htm) into a Conference, with
+    the registered profile its title matches (or ``profile``).
+
+    The suffix picks the format, but content wins: an HTML page saved as
+    .txt is parsed as HTML. ``sha256`` is of the raw bytes, so ingest can
+    tell an unchanged file without parsing it. Only :class:`ParseError`
+    escapes - an unexpected parser failure is reported as one, naming the
+    file, so one bad file never stops an ingest.
+    """
+    source = os.fspath(path)
+    p = Path(source)
+    suffix = p.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ParseError(source, f"unsupported file type {suffix or '(none)'!r}; "
+                                 f"expected one of {', '.join(SUPPORTED_SUFFIXES)}")
+    try:
+        size = p.stat().st_size
+        if not p.is_file():
+            raise ParseError(source, "not a regular file")
+        if size > MAX_FILE_BYTES:
+            raise ParseError(source, f"file too large ({size / 1e6:.1f} MB > "
+                                     f"{MAX_FILE_BYTES / 1e6:.0f} MB limit): not a transcript")
+        raw = p.read_bytes()
+    except OSError as e:
+        raise ParseError(source, f"cannot read: {e.strerror or e}") from None
+    if len(raw) > MAX_FILE_BYTES:      # grew between stat and read
+        raise ParseError(source, "file too large: not a transcript")
+    sha = hashlib.sha256(raw).hexdigest()
+    try:
+        text = _decode(raw, source)
+        head = raw[:4096].lstrip(b"\xef\xbb\xbf")
+        looks_html = _HTML_SNIFF_RE.match(head) is not None
+        if looks_html or (suffix in (".html", ".htm") and b"<" in head):
+            return parse_html(text, source, sha, profile)
+        return parse_text(text, source, sha, profile)
+    except ParseError:
+        raise
+    except Exception as e:  # pragma: no cover - a bug, reported not raised
+        raise ParseError(source, f"parser failure ({type(e).__name__}: {e})") from e

@@ -1,0 +1,41 @@
+"""The profiles presscon knows, tried in order on every file.
+
+A new publisher is one more module beside ``mfa.py`` and one line here; the
+readers, the store and the ranking never name a publisher.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from .mfa import MFA_PROFILE
+from .profiles import Profile
+
+__all__ = ["PROFILES", "OUTLET_ALIASES", "profile_by_title", "normalize_outlet"]
+
+#: Every registered profile, in the order detection tries them.
+PROFILES: tuple[Profile, ...] = (MFA_PROFILE,)
+
+
+def profile_by_title(title: str, profiles: Sequence[Profile] = PROFILES) -> Profile | None:
+    """The first profile that reads ``title`` as its title line, or None."""
+    for profile in profiles:
+        if profile.parse_title(title) is not None:
+            return profile
+    return None
+
+
+def normalize_outlet(label: str | None) -> str | None:
+    """Canonical outlet for a questioner typed by a user or printed in a file
+    ("Bloomberg News" -> "Bloomberg"), by the first profile that knows it;
+    None for labels that name nobody ("Q", "Journalist")."""
+    if label is None:
+        return None
+    low = label.strip().lower()
+    for profile in PROFILES:
+        if low in profile.outlet_aliases:
+            return profile.outlet_aliases[low]
+    return PROFILES[0].normalize_questioner(label)
+
+
+#: Outlet spellings -> canonical name, over every profile (query understanding).
+OUTLET_ALIASES: dict[str, str] = {k: v for p in reversed(PROFILES) for k, v in p.outlet_aliases.items()}

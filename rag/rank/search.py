@@ -1,0 +1,128 @@
+"""A question -> an :class:`Answer`: checks, query understanding, candidates,
+fusion, a preferred period, and repeated replies collapsed."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..errors import PressconError
+from ..index.lexical import LexicalIndex
+from ..index.live import LiveIndex
+from ..parse.registry import OUTLET_ALIASES
+from ..results import Answer, Hit
+from ..store import Store
+from .candidates import Candidates, Query
+from .collapse import collapse_repeats, plain_hits
+from .fusion import METHODS, fuse, prefer_period
+from .understand import QueryPlan, applied_notes, understand
+
+__all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date"]
+
+MAX_QUESTION_CHARS = 2000
+MAX_K = 100
+
+
+def as_date(value: dt.date | str | None, name: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise PressconError(f"{name} must be a date like 2020-05-14, not {value!r}") from None
+
+
+class Searcher:
+    """Ranks the passages of a live index for a question."""
+
+    def __init__(self, store: Store, live: LiveIndex, candidates: Candidates):
+        self.store = store
+        self.live = live
+        self.candidates = candidates
+        self._vocabulary: tuple | None = None
+
+    def ask(self, question: str, k: int = 5, questioner: str | None = None,
+            spokesperson: str | None = None, date_from: dt.date | str | None = None,
+            date_to: dt.date | str | None = None, *, ranking: str = "hybrid",
+            understand: bool = True, group_repeats: bool = True) -> Answer:
+        if not isinstance(question, str) or not question.strip():
+            raise PressconError("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise PressconError(f"the question is {len(question):,} characters long; "
+                                f"the limit is {MAX_QUESTION_CHARS:,}")
+        if not isinstance(k, int) or not 1 <= k <= MAX_K:
+            raise PressconError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
+        if ranking not in METHODS:
+            raise PressconError(f"unknown ranking {ranking!r}; choose from {', '.join(METHODS)}")
+        d_from, d_to = as_date(date_from, "date_from"), as_date(date_to, "date_to")
+        if d_from and d_to and d_from > d_to:
+            raise PressconError(f"date_from {d_from} is after date_to {d_to}")
+        self.live.refresh()
+        given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
+                 "date_from": d_from, "date_to": d_to}
+        text, filters, prefer, notes = question, dict(given), None, ()
+        if understand:
+            plan = self.understand(question)
+            inferred = {key: v for key, v in plan.filters.items() if given.get(key) is None}
+            # a period is taken whole or not at all: half of one would be a new filter
+            if given["date_from"] or given["date_to"]:
+                inferred.pop("date_from", None)
+                inferred.pop("date_to", None)
+            elif plan.prefer_from:
+                prefer = (plan.prefer_from, plan.prefer_to)
+            if inferred or prefer:
+                text = plan.text
+                filters.update(inferred)
+                notes = tuple(applied_notes(plan.notes, given))
+        lex = self.live.lexical   # one snapshot for the whole search
+        hits = self._ranked(self.candidates.query(text, lex), lex, k, ranking, filters, prefer,
+                            group_repeats)
+        if not hits and filters != given:
+            query = self.candidates.query(question, lex)
+            return Answer(self._ranked(query, lex, k, ranking, given, None, group_repeats),
+                          dropped=notes)
+        return Answer(hits, understood=notes)
+
+    def _ranked(self, query: Query, lex: LexicalIndex, k: int, ranking: str,
+                filters: dict[str, Any], prefer: tuple[dt.date, dt.date] | None,
+                group_repeats: bool) -> list[Hit]:
+        mask = lex.mask(**filters)
+
+        def scores(depth: int) -> dict[int, float]:
+            dense, lexical = self.candidates.scores(query, lex, depth, ranking, mask)
+            fused = fuse(dense, lexical, ranking)
+            if prefer:
+                fused = prefer_period(fused, self.store.passage_dates(list(fused)), *prefer)
+            return fused
+
+        first = scores(k)
+        if group_repeats:  # one hit per group of repeated replies, citing every date
+            return collapse_repeats(self.store, lex, first, k, scores, mask, prefer)
+        return plain_hits(self.store, first, k)
+
+    def understand(self, question: str) -> QueryPlan:
+        """The filters ``ask`` would infer from the question, with notes for the user."""
+        cached = self._vocabulary
+        generation = self.store.generation()
+        if cached is None or cached[0] != generation:
+            # names the index knows, refreshed only when the index changes
+            _, last = self.store.date_range()
+            cached = self._vocabulary = (
+                generation,
+                [name for name, _ in self.store.facet("questioner")],
+                [name for name, _ in self.store.facet("spokesperson")],
+                dt.date.fromisoformat(last) if last else None)
+        _, questioners, spokespersons, reference = cached
+        return understand(question, questioners=questioners, spokespersons=spokespersons,
+                          aliases=OUTLET_ALIASES, reference=reference)
+
+    def candidate_scores(self, question: str, k: int = 10, ranking: str = "hybrid",
+                         **filters: Any) -> tuple[dict[int, float], dict[int, float]]:
+        """Dense and lexical scores by passage id for ``question`` as typed
+        (no understanding), under the given filters."""
+        lex = self.live.lexical
+        return self.candidates.scores(self.candidates.query(question, lex), lex, k, ranking,
+                                      lex.mask(**filters))
