@@ -147,6 +147,8 @@ def remove(paths, index_dir):
               help="How many replies to return.")
 @click.option("--questioner", help="Only replies to this outlet (e.g. Bloomberg, AFP).")
 @click.option("--spokesperson", help="Only replies by this spokesperson (e.g. 'Hua Chunying').")
+@click.option("--publisher", help="Only conferences of this publisher (e.g. 'The White House'; "
+                                  "`presscon info` lists them).")
 @click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Earliest conference date.")
 @click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest conference date.")
 @click.option("--ranking", type=click.Choice(["hybrid", "dense", "lexical", "rrf"]),
@@ -161,8 +163,8 @@ def remove(paths, index_dir):
               help="Export the results' citations instead: one row per date a reply was "
                    "given (date, questioner, spokesperson, question, reply, source), as "
                    "plain text, CSV or JSON.")
-def search(question, index_dir, k, questioner, spokesperson, date_from, date_to, ranking,
-           literal, as_json, fmt):
+def search(question, index_dir, k, questioner, spokesperson, publisher, date_from, date_to,
+           ranking, literal, as_json, fmt):
     """Find the replies that answer QUESTION, verbatim, with citations.
 
     A period ("in May 2020", "late 2019"), an outlet ("tell Reuters") or a
@@ -171,7 +173,7 @@ def search(question, index_dir, k, questioner, spokesperson, date_from, date_to,
     """
     r = _open(index_dir)
     answer = r.ask(question, k=k, questioner=questioner, spokesperson=spokesperson,
-                   date_from=date_from, date_to=date_to, ranking=ranking,
+                   date_from=date_from, date_to=date_to, publisher=publisher, ranking=ranking,
                    understand=not literal)
     hits = answer.hits
     if answer.understood:
@@ -189,7 +191,7 @@ def search(question, index_dir, k, questioner, spokesperson, date_from, date_to,
         return
     if not hits:
         click.echo("No passage found" + (" with these filters." if any(
-            (questioner, spokesperson, date_from, date_to)) else "."))
+            (questioner, spokesperson, publisher, date_from, date_to)) else "."))
         return
     for i, h in enumerate(hits, 1):
         click.secho(f"[{i}] {h.citation}  (score {h.score:.3f})", bold=True)
@@ -197,7 +199,7 @@ def search(question, index_dir, k, questioner, spokesperson, date_from, date_to,
             click.secho(f"Q: {h.question}", dim=True)
         click.echo()
         click.echo(h.text)
-        click.echo(f"-- {h.source}")
+        click.echo(f"-- {h.url or h.source}")
         if h.count > 1:
             click.secho(_repeat_line(h), dim=True)
         click.echo()

@@ -17,12 +17,17 @@ __all__ = ["Hit", "Answer", "Citation", "format_citation", "hit_from_row", "cita
 
 
 def format_citation(spokesperson: str | None, date: dt.date, questioner: str | None,
-                    kind: str) -> str:
-    who = spokesperson or "Spokesperson"
-    when = f"press conference of {date.day} {date:%B %Y}"
+                    kind: str, publisher: str = "", speakers: tuple[str, ...] = ()) -> str:
+    """"Zhao Lijian, press conference of 24 December 2021, answering Bloomberg";
+    "Karine Jean-Pierre, White House press briefing of 7 October 2024,
+    answering a reporter": the publisher's profile names its events."""
+    from .parse.registry import citation_style
+    event, unnamed = citation_style(publisher)
+    who = " and ".join(speakers) if len(speakers) > 1 else (spokesperson or "Spokesperson")
+    when = f"{event} of {date.day} {date:%B %Y}"
     if kind == "statement":
         return f"{who}, {when}, opening statement"
-    return f"{who}, {when}, answering {questioner or 'an unnamed questioner'}"
+    return f"{who}, {when}, answering {questioner or unnamed}"
 
 
 @dataclass(frozen=True)
@@ -40,12 +45,15 @@ class Citation:
     source: str = ""
     url: str | None = None
     title: str = ""
+    publisher: str = ""
+    speakers: tuple[str, ...] = ()    # every official who spoke, when more than one
 
     def to_dict(self) -> dict[str, Any]:
         return {"passage_id": self.passage_id, "date": self.date.isoformat(),
                 "questioner": self.questioner, "spokesperson": self.spokesperson,
                 "question": self.question, "text": self.text, "citation": self.citation,
-                "kind": self.kind, "source": self.source, "url": self.url, "title": self.title}
+                "kind": self.kind, "source": self.source, "url": self.url, "title": self.title,
+                "publisher": self.publisher, "speakers": list(self.speakers)}
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,8 @@ class Hit:
     source: str = ""           # file the passage came from
     url: str | None = None
     title: str = ""
+    publisher: str = ""        # "Ministry of Foreign Affairs of China", "The White House"
+    speakers: tuple[str, ...] = ()   # every official who spoke in the reply, when more than one
     # Every occasion this reply (or a near-identical wording of it) was given,
     # oldest first, this hit's own included; see rag/index/repeats.py.
     citations: tuple[Citation, ...] = ()
@@ -83,6 +93,7 @@ class Hit:
         d = asdict(self)
         d["date"] = self.date.isoformat()
         d["citations"] = [c.to_dict() for c in self.citations]
+        d["speakers"] = list(self.speakers)
         d.update(count=self.count, first_date=self.first_date.isoformat(),
                  last_date=self.last_date.isoformat())
         return d
@@ -100,8 +111,10 @@ def citation_from_row(p: "PassageRow") -> Citation:
     spokesperson = p.spokesperson or ""
     return Citation(passage_id=p.id, date=p.date, questioner=p.questioner,
                     spokesperson=spokesperson, question=p.question, text=p.text,
-                    citation=format_citation(spokesperson, p.date, p.questioner, p.kind),
-                    kind=p.kind, source=p.source, url=p.url, title=p.title)
+                    citation=format_citation(spokesperson, p.date, p.questioner, p.kind,
+                                             p.publisher, p.speakers),
+                    kind=p.kind, source=p.source, url=p.url, title=p.title,
+                    publisher=p.publisher, speakers=p.speakers)
 
 
 def hit_from_row(p: "PassageRow", score: float, citations: tuple[Citation, ...] = ()) -> Hit:
@@ -109,4 +122,4 @@ def hit_from_row(p: "PassageRow", score: float, citations: tuple[Citation, ...] 
     return Hit(text=c.text, date=c.date, questioner=c.questioner, spokesperson=c.spokesperson,
                question=c.question, score=round(score, 6), citation=c.citation,
                passage_id=c.passage_id, kind=c.kind, source=c.source, url=c.url, title=c.title,
-               citations=citations)
+               publisher=c.publisher, speakers=c.speakers, citations=citations)

@@ -159,27 +159,31 @@ class Retriever:
     # -- reading ----------------------------------------------------------------
     def search(self, question: str, k: int = 5, questioner: str | None = None,
                spokesperson: str | None = None, date_from: "dt.date | str | None" = None,
-               date_to: "dt.date | str | None" = None, *, ranking: str = "hybrid",
-               understand: bool = True, group_repeats: bool = True) -> list[Hit]:
+               date_to: "dt.date | str | None" = None, *, publisher: str | None = None,
+               ranking: str = "hybrid", understand: bool = True,
+               group_repeats: bool = True) -> list[Hit]:
         """The k replies that best answer ``question``, best first, verbatim.
 
         With ``understand`` (the default), a period, an outlet or a spokesperson
         named in the question ("tell AFP in May 2020") fills the filters the
         caller left empty; ``ask`` says what was taken.
         If those inferred filters leave nothing, the search runs without them.
+        ``publisher`` keeps one publisher's conferences ("The White House");
         ``group_repeats=False`` shows every copy of a repeated reply.
         """
         return self.ask(question, k, questioner, spokesperson, date_from, date_to,
-                        ranking=ranking, understand=understand, group_repeats=group_repeats).hits
+                        publisher=publisher, ranking=ranking, understand=understand,
+                        group_repeats=group_repeats).hits
 
     def ask(self, question: str, k: int = 5, questioner: str | None = None,
             spokesperson: str | None = None, date_from: "dt.date | str | None" = None,
-            date_to: "dt.date | str | None" = None, *, ranking: str = "hybrid",
-            understand: bool = True, group_repeats: bool = True) -> Answer:
+            date_to: "dt.date | str | None" = None, *, publisher: str | None = None,
+            ranking: str = "hybrid", understand: bool = True,
+            group_repeats: bool = True) -> Answer:
         """``search``, also saying what the question's own words changed: the
         notes of what was applied, or of what was dropped for matching nothing."""
         return self.searcher.ask(question, k, questioner, spokesperson, date_from, date_to,
-                                 ranking=ranking, understand=understand,
+                                 publisher=publisher, ranking=ranking, understand=understand,
                                  group_repeats=group_repeats)
 
     def understand(self, question: str) -> "QueryPlan":
@@ -202,6 +206,9 @@ class Retriever:
     def spokespersons(self) -> list[tuple[str, int]]:
         return self.store.facet("spokesperson")
 
+    def publishers(self) -> list[tuple[str, int]]:
+        return self.store.facet("publisher")
+
     def info(self) -> dict[str, Any]:
         first, last = self.store.date_range()
         size = sum(f.stat().st_size for f in self.index_dir.rglob("*") if f.is_file())
@@ -217,6 +224,7 @@ class Retriever:
             # passages BM25 scores from its saved snapshot, and those added since
             "bm25_snapshot": lexical.snapshot_n,
             "bm25_since_snapshot": len(lexical.columns.ids) - lexical.snapshot_n,
+            "publishers": dict(self.store.facet("publisher")),
             "first_date": first,
             "last_date": last,
             "size_bytes": size,

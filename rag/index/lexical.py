@@ -38,7 +38,7 @@ K1, B = 1.2, 0.75
 REBUILD_SHARE = 0.05      # rebuild when added + removed passages exceed this share...
 REBUILD_MIN = 500         # ...and this many (a small index is rebuilt in well under a second)
 SNAPSHOT_FILE = "snapshot.json"
-FORMAT = "bm25s-robertson-porter-2"   # 2: built_at
+FORMAT = "bm25s-robertson-porter-3"   # 2: built_at, 3: publishers
 
 
 def _day(iso: str) -> int:
@@ -52,10 +52,12 @@ class Columns:
     days: np.ndarray           # int32 date ordinals
     questioners: np.ndarray    # int32 codes into the names below (-1: none)
     spokespersons: np.ndarray
+    publishers: np.ndarray
 
     @classmethod
     def from_rows(cls, rows: Sequence[tuple], names: dict[str, dict[str, int]]) -> "Columns":
-        """rows: (id, date, questioner, spokesperson); ``names`` grows with new values."""
+        """rows: (id, date, questioner, spokesperson, question, text, publisher);
+        ``names`` grows with new values."""
         def code(kind: str, value: str | None) -> int:
             if not value:
                 return -1
@@ -64,7 +66,8 @@ class Columns:
         return cls(np.fromiter((r[0] for r in rows), np.int64, len(rows)),
                    np.fromiter((_day(r[1]) for r in rows), np.int32, len(rows)),
                    np.fromiter((code("questioner", r[2]) for r in rows), np.int32, len(rows)),
-                   np.fromiter((code("spokesperson", r[3]) for r in rows), np.int32, len(rows)))
+                   np.fromiter((code("spokesperson", r[3]) for r in rows), np.int32, len(rows)),
+                   np.fromiter((code("publisher", r[6]) for r in rows), np.int32, len(rows)))
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         return tuple(getattr(self, name) for name in COLUMN_NAMES)
@@ -131,7 +134,7 @@ class LexicalIndex:
                     ).isoformat(timespec="microseconds")
         rows = list(rows)
         docs = [tokens(f"{r[4] or ''} {r[5]}") for r in rows]
-        names: dict[str, dict[str, int]] = {"questioner": {}, "spokesperson": {}}
+        names: dict[str, dict[str, int]] = {"questioner": {}, "spokesperson": {}, "publisher": {}}
         columns = Columns.from_rows(rows, names)
         bm25 = bm25s.BM25(k1=K1, b=B, method="robertson")
         if docs:
@@ -281,11 +284,11 @@ class LexicalIndex:
         return int(indptr[t + 1] - indptr[t])
 
     def mask(self, questioner: str | None = None, spokesperson: str | None = None,
-             date_from: dt.date | None = None, date_to: dt.date | None = None
-             ) -> np.ndarray | None:
+             date_from: dt.date | None = None, date_to: dt.date | None = None,
+             publisher: str | None = None) -> np.ndarray | None:
         """Rows that pass the filters (None: no filter). Names compare without
         case."""
-        if not (questioner or spokesperson or date_from or date_to):
+        if not (questioner or spokesperson or date_from or date_to or publisher):
             return None
         m = self._alive.copy()
         c = self.columns
@@ -294,6 +297,8 @@ class LexicalIndex:
             m &= c.questioners == self._names["questioner"].get(name, -2)
         if spokesperson:
             m &= c.spokespersons == self._names["spokesperson"].get(spokesperson.casefold(), -2)
+        if publisher:
+            m &= c.publishers == self._names["publisher"].get(publisher.casefold(), -2)
         if date_from:
             m &= c.days >= date_from.toordinal()
         if date_to:

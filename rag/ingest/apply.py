@@ -47,7 +47,8 @@ class _PreparedPassage:
     def record(self, conf: Conference) -> PassageRecord:
         ex = self.exchange
         return PassageRecord(self.id, ex.ordinal, ex.kind, ex.spokesperson or conf.spokesperson,
-                             ex.questioner, ex.questioner_label, ex.question, ex.text)
+                             ex.questioner, ex.questioner_label, ex.question, ex.text,
+                             ex.speakers if len(ex.speakers) > 1 else ())
 
 
 def _prepare(conf: Conference) -> list[_PreparedPassage]:
@@ -113,7 +114,8 @@ class Ingestor:
 
     def _parsed_as_stored(self, conference_id: int, conf: Conference) -> bool:
         return self.store.passage_fields(conference_id) == [
-            tuple(p.record(conf)[:6]) for p in _prepare(conf)]
+            (*p.record(conf)[:6], conf.publisher, p.record(conf).speakers)
+            for p in _prepare(conf)]
 
     def _apply(self, conf: Conference, sha: str, existing: StoredConference | None
                ) -> FileResult:
@@ -130,7 +132,7 @@ class Ingestor:
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
         record = ConferenceRecord(conf_id, source, sha, fp, original[0] if original else None,
                                   conf.date.isoformat(), conf.spokesperson, conf.title, conf.url,
-                                  now, PARSER_VERSION)
+                                  now, PARSER_VERSION, conf.publisher)
         with self.store.write():
             if existing:
                 self.store.delete_conference(existing.id)

@@ -9,9 +9,23 @@ from __future__ import annotations
 
 import re
 
-from .profiles import Profile
+from dataclasses import dataclass
 
-__all__ = ["MFA_PROFILE"]
+from .profiles import Profile
+from .records import Conference
+from .walker import conference
+
+__all__ = ["MFA_PROFILE", "LabelProfile"]
+
+
+@dataclass(frozen=True)
+class LabelProfile(Profile):
+    """A profile whose turns the label tables decide, read by the shared walker."""
+
+    def conference(self, title: str, paras: list[str], source: str, sha256: str,
+                   url: str | None, notes: list[str], first_index: int) -> Conference:
+        return conference(self, title, paras, source, sha256, url, notes, first_index)
+
 
 _MFA_OUTLETS = {
     "bloomberg news": "Bloomberg",
@@ -41,7 +55,7 @@ _MFA_OUTLETS = {
     "ria novosti": "RIA Novosti", "bbc": "BBC", "cnn": "CNN", "nhk": "NHK",
 }
 
-MFA_PROFILE = Profile(
+MFA_PROFILE = LabelProfile(
     name="mfa",
     publisher="Ministry of Foreign Affairs of China",
     title_res=(

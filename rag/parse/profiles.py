@@ -12,7 +12,7 @@ A profile answers three questions:
 * What is the canonical form of a questioner or spokesperson label?
 
 The label heuristics were measured on the 386-page MFA development corpus
-(see tests/test_corpus.py): every prefix accepted as an outlet there is a real
+(see tests/parse/test_corpus.py): every prefix accepted as an outlet there is a real
 outlet; answer sentences such as "Let me stress this once again: ..." are
 rejected because they contain lower-case words or start with a pronoun.
 """
@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Pattern
+from typing import TYPE_CHECKING, Pattern, Protocol, Sequence
 
-__all__ = ["Turn", "TitleInfo", "Profile", "title_case_name", "WS_RE"]
+if TYPE_CHECKING:  # pragma: no cover
+    from .records import Conference
+
+__all__ = ["BriefingProfile", "Turn", "TitleInfo", "Profile", "title_case_name", "WS_RE"]
 
 #: Whitespace runs (no-break, en, ideographic spaces included) -> one space.
 WS_RE = re.compile(r"\s+")
@@ -36,6 +39,26 @@ SEPARATOR = "separator"        # "***", "---": ends the current exchange
 HEADING = "heading"            # a label with nothing after it ("The following questions were raised ...:")
 BOILERPLATE = "boilerplate"    # site furniture ("Suggest to a friend")
 TEXT = "text"                  # anything else: reply or statement text
+
+
+class BriefingProfile(Protocol):
+    """What the readers and the registry need of a publisher's profile (a
+    plug-in: one module per publisher, listed in rag/parse/registry.py)."""
+
+    name: str                       # "mfa", "whitehouse": recorded per conference
+    publisher: str                  # "Ministry of Foreign Affairs of China"
+    event_name: str                 # "press conference": how citations name an event
+    unnamed_questioner: str         # "an unnamed questioner", "a reporter"
+    outlet_aliases: dict[str, str]  # outlet spellings -> canonical (lower-case keys)
+    html_title_selectors: tuple[str, ...]   # () when the publisher has no HTML pages
+    html_body_selector: str
+
+    def parse_title(self, line: str) -> object | None:
+        """Something true when ``line`` is this publisher's title line."""
+
+    def conference(self, title: str, paras: list[str], source: str, sha256: str,
+                   url: str | None, notes: list[str], first_index: int) -> "Conference":
+        """Title + body paragraphs -> Conference, or ParseError."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +143,9 @@ class Profile:
     #: first match wins). Everything else on a page is navigation.
     html_title_selectors: tuple[str, ...] = ("h2.title", "title")
     html_body_selector: str = "div.content"
+    #: How citations name an event and a questioner the transcript does not name.
+    event_name: str = "press conference"
+    unnamed_questioner: str = "an unnamed questioner"
     max_label_chars: int = 60
     max_label_words: int = 6
     #: Labels longer than this are never considered (speed; intros are ~80).

@@ -23,10 +23,9 @@ import os
 import re
 from pathlib import Path
 
-from .profiles import WS_RE, Profile
+from .profiles import WS_RE, BriefingProfile
 from .records import Conference, ParseError
 from .registry import PROFILES, profile_by_title
-from .walker import conference
 
 __all__ = ["parse_file", "parse_text", "parse_html", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES",
            "PARSER_VERSION", "split_text_paragraphs", "html_paragraphs", "collapse_whitespace"]
@@ -123,7 +122,7 @@ def html_paragraphs(node) -> list[str]:
 
 # ---------------------------------------------------------------- formats
 def parse_text(text: str, source: str, sha256: str = "",
-               profile: Profile | None = None) -> Conference:
+               profile: BriefingProfile | None = None) -> Conference:
     """Parse the paragraph text format (the seed and the corpus ``txt/``).
 
     The title is the first paragraph a profile recognizes among the first
@@ -145,11 +144,11 @@ def parse_text(text: str, source: str, sha256: str = "",
                                  f"{_MAX_PARAS_BEFORE_TITLE} paragraphs (not a transcript?)")
     for j in range(ti):
         notes.append(f"paragraph {j}: before the title {paras[j][:60]!r}")
-    return conference(found, paras[ti], paras[ti + 1:], source, sha256, None, notes, ti + 1)
+    return found.conference(paras[ti], paras[ti + 1:], source, sha256, None, notes, ti + 1)
 
 
 def parse_html(html: str | bytes, source: str, sha256: str = "",
-               profile: Profile | None = None) -> Conference:
+               profile: BriefingProfile | None = None) -> Conference:
     """Parse an article page: the title and body elements of the profile
     whose title the page carries (MFA: ``h2.title``, falling back to
     ``<title>``, and ``div.content``).
@@ -171,6 +170,8 @@ def parse_html(html: str | bytes, source: str, sha256: str = "",
     candidates = (profile,) if profile is not None else PROFILES
     title, found, body = "", None, None
     for candidate in candidates:
+        if not candidate.html_title_selectors:
+            continue   # a publisher without HTML pages
         for sel in candidate.html_title_selectors:
             node = tree.css_first(sel)
             title = collapse_whitespace(node.text(deep=True)) if node is not None else ""
@@ -193,7 +194,7 @@ def parse_html(html: str | bytes, source: str, sha256: str = "",
         if n is not None and (n.attributes.get(attr) or "").strip():
             url = n.attributes[attr].strip()
             break
-    return conference(found, title, html_paragraphs(body), source, sha256, url, [], 1)
+    return found.conference(title, html_paragraphs(body), source, sha256, url, [], 1)
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -215,7 +216,7 @@ def _decode(raw: bytes, source: str) -> str:
                                  f"{e.start}; latin-1/cp1252 file?)") from None
 
 
-def parse_file(path: str | os.PathLike, profile: Profile | None = None) -> Conference:
+def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None) -> Conference:
     """Read one transcript file (.txt or .html/.htm) into a Conference, with
     the registered profile its title matches (or ``profile``).
 

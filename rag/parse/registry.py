@@ -8,15 +8,16 @@ from __future__ import annotations
 from typing import Sequence
 
 from .mfa import MFA_PROFILE
-from .profiles import Profile
+from .profiles import BriefingProfile
 
-__all__ = ["PROFILES", "OUTLET_ALIASES", "profile_by_title", "normalize_outlet"]
+__all__ = ["PROFILES", "OUTLET_ALIASES", "profile_by_title", "normalize_outlet", "citation_style"]
 
 #: Every registered profile, in the order detection tries them.
-PROFILES: tuple[Profile, ...] = (MFA_PROFILE,)
+PROFILES: tuple[BriefingProfile, ...] = (MFA_PROFILE,)
 
 
-def profile_by_title(title: str, profiles: Sequence[Profile] = PROFILES) -> Profile | None:
+def profile_by_title(title: str, profiles: Sequence[BriefingProfile] = PROFILES
+                     ) -> BriefingProfile | None:
     """The first profile that reads ``title`` as its title line, or None."""
     for profile in profiles:
         if profile.parse_title(title) is not None:
@@ -34,8 +35,17 @@ def normalize_outlet(label: str | None) -> str | None:
     for profile in PROFILES:
         if low in profile.outlet_aliases:
             return profile.outlet_aliases[low]
-    return PROFILES[0].normalize_questioner(label)
+    return MFA_PROFILE.normalize_questioner(label)
 
 
 #: Outlet spellings -> canonical name, over every profile (query understanding).
 OUTLET_ALIASES: dict[str, str] = {k: v for p in reversed(PROFILES) for k, v in p.outlet_aliases.items()}
+
+
+def citation_style(publisher: str) -> tuple[str, str]:
+    """(what its events are called, how an unnamed questioner is cited) for
+    a publisher; the ministry's wording for one no profile claims."""
+    for profile in PROFILES:
+        if profile.publisher == publisher:
+            return profile.event_name, profile.unnamed_questioner
+    return PROFILES[0].event_name, PROFILES[0].unnamed_questioner

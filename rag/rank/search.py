@@ -46,8 +46,9 @@ class Searcher:
 
     def ask(self, question: str, k: int = 5, questioner: str | None = None,
             spokesperson: str | None = None, date_from: dt.date | str | None = None,
-            date_to: dt.date | str | None = None, *, ranking: str = "hybrid",
-            understand: bool = True, group_repeats: bool = True) -> Answer:
+            date_to: dt.date | str | None = None, *, publisher: str | None = None,
+            ranking: str = "hybrid", understand: bool = True,
+            group_repeats: bool = True) -> Answer:
         if not isinstance(question, str) or not question.strip():
             raise PressconError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
@@ -62,7 +63,7 @@ class Searcher:
             raise PressconError(f"date_from {d_from} is after date_to {d_to}")
         self.live.refresh()
         given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
-                 "date_from": d_from, "date_to": d_to}
+                 "date_from": d_from, "date_to": d_to, "publisher": publisher or None}
         text, filters, prefer, notes = question, dict(given), None, ()
         if understand:
             plan = self.understand(question)

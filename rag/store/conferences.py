@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
@@ -25,6 +26,9 @@ class PassageRow:
     source: str
     title: str
     url: str | None
+    publisher: str = ""
+    #: Every official who spoke in the reply, when more than one (else ()).
+    speakers: tuple[str, ...] = ()
 
 
 class StoredConference(NamedTuple):
@@ -48,6 +52,7 @@ class ConferenceRecord(NamedTuple):
     url: str | None
     ingested_at: str
     parser_version: int
+    publisher: str
 
 
 class PassageRecord(NamedTuple):
@@ -59,16 +64,20 @@ class PassageRecord(NamedTuple):
     questioner_label: str | None
     question: str | None
     text: str
+    speakers: tuple[str, ...] = ()
 
 
 PASSAGE_COLUMNS = """p.id, p.conference_id, p.ordinal, p.kind, p.date, p.spokesperson,
-    p.questioner, p.questioner_label, p.question, p.text, c.source, c.title, c.url"""
+    p.questioner, p.questioner_label, p.question, p.text, c.source, c.title, c.url,
+    p.publisher, p.speakers"""
 PASSAGE_FROM = "FROM passages p JOIN conferences c ON c.id = p.conference_id"
-_LEXICAL_COLUMNS = "id, date, questioner, spokesperson, question, text"
+_LEXICAL_COLUMNS = "id, date, questioner, spokesperson, question, text, publisher"
 
 
 def passage_row(row: Sequence) -> PassageRow:
-    return PassageRow(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4]), *row[5:])
+    speakers = tuple(json.loads(row[14])) if row[14] else ()
+    return PassageRow(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4]), *row[5:14],
+                      speakers)
 
 
 class ConferenceTables(Database):
@@ -79,13 +88,16 @@ class ConferenceTables(Database):
                        passages: Iterable[PassageRecord]) -> None:
         self.db.execute(
             "INSERT INTO conferences(id, source, sha256, fingerprint, duplicate_of, date, "
-            "spokesperson, title, url, ingested_at, parser_version) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            conference)
+            "spokesperson, title, url, ingested_at, parser_version, publisher) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", conference)
         self.db.executemany(
             "INSERT INTO passages(id, conference_id, ordinal, kind, date, spokesperson, "
-            "questioner, questioner_label, question, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "questioner, questioner_label, question, text, publisher, speakers) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [(p.id, conference.id, p.ordinal, p.kind, conference.date, p.spokesperson,
-              p.questioner, p.questioner_label, p.question, p.text) for p in passages])
+              p.questioner, p.questioner_label, p.question, p.text, conference.publisher,
+              json.dumps(list(p.speakers)) if len(p.speakers) > 1 else None)
+             for p in passages])
 
     def delete_conference(self, conference_id: int) -> int:
         """Delete a conference with its passages and their chunks; the number
@@ -118,11 +130,12 @@ class ConferenceTables(Database):
         return StoredConference(*row) if row else None
 
     def passage_fields(self, conference_id: int) -> list[tuple]:
-        """(id, ordinal, kind, spokesperson, questioner, questioner_label) of a
-        conference's passages in order: what a re-parse is compared with."""
-        return self.db.execute(
-            "SELECT id, ordinal, kind, spokesperson, questioner, questioner_label FROM passages "
-            "WHERE conference_id = ? ORDER BY ordinal", (conference_id,)).fetchall()
+        """(id, ordinal, kind, spokesperson, questioner, questioner_label,
+        publisher, speakers) of a conference's passages in order: what a
+        re-parse is compared with."""
+        return [(*r[:7], tuple(json.loads(r[7])) if r[7] else ()) for r in self.db.execute(
+            "SELECT id, ordinal, kind, spokesperson, questioner, questioner_label, publisher, "
+            "speakers FROM passages WHERE conference_id = ? ORDER BY ordinal", (conference_id,))]
 
     def original_by_fingerprint(self, fingerprint: str, exclude_source: str
                                 ) -> tuple[int, str] | None:
@@ -194,9 +207,10 @@ class ConferenceTables(Database):
         return tuple(self.db.execute("SELECT min(date), max(date) FROM conferences").fetchone())
 
     def facet(self, column: str) -> list[tuple[str, int]]:
-        """Distinct values of questioner or spokesperson with passage counts, most first."""
-        if column not in ("questioner", "spokesperson"):
+        """Distinct values of questioner, spokesperson or publisher with passage
+        counts, most first."""
+        if column not in ("questioner", "spokesperson", "publisher"):
             raise ValueError(column)
         return [(r[0], r[1]) for r in self.db.execute(
-            f"SELECT {column}, count(*) n FROM passages WHERE {column} IS NOT NULL "
+            f"SELECT {column}, count(*) n FROM passages WHERE {column} IS NOT NULL AND {column} != '' "
             f"GROUP BY {column} ORDER BY n DESC, {column}")]

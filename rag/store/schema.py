@@ -145,7 +145,21 @@ def add_parser_version(db: sqlite3.Connection) -> None:
     """)
 
 
+def add_publisher_and_speakers(db: sqlite3.Connection) -> None:
+    """3 -> 4: who publishes each conference (copied to its passages for cheap
+    filtering, as the date is) and every official who spoke in a reply. Every
+    index before this one held the ministry's conferences only."""
+    run_script(db, """
+    ALTER TABLE conferences ADD COLUMN publisher TEXT NOT NULL DEFAULT '';
+    ALTER TABLE passages ADD COLUMN publisher TEXT NOT NULL DEFAULT '';
+    -- JSON list of the officials who spoke in a reply, when more than one
+    ALTER TABLE passages ADD COLUMN speakers TEXT;
+    UPDATE conferences SET publisher = 'Ministry of Foreign Affairs of China';
+    UPDATE passages SET publisher = 'Ministry of Foreign Affairs of China';
+    """)
+
+
 #: The list index is the version a migration starts from.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    create_tables, add_repeat_groups, add_parser_version)
+    create_tables, add_repeat_groups, add_parser_version, add_publisher_and_speakers)
 SCHEMA_VERSION = len(MIGRATIONS)
