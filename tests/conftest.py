@@ -1,14 +1,24 @@
-"""Shared fixtures: a counting fake encoder, the bundled seed, ../shared when present."""
+"""Shared fixtures: a counting fake encoder, the bundled seed, ../shared when present.
+
+Test files live in folders mirroring the packages (tests/parse/, tests/index/,
+...) and import the shared helpers as ``from conftest import ...`` and
+``from transcripts import ...``: this folder is on sys.path.
+"""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
-from embeddings.encoder import FakeEncoder
+from embeddings.testing import FakeEncoder
 
-ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+ROOT = TESTS.parent
 SEED = ROOT / "data" / "2021-12-24.txt"
 SHARED = Path(os.environ.get("PRESSCON_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"

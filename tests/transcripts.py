@@ -1,4 +1,6 @@
-"""Synthetic transcripts for tests that need many distinct conferences."""
+"""Synthetic transcripts shared by the tests: many distinct conferences derived
+from the seed (:func:`make_corpus`), and a small corpus of one repeated reply
+given on three dates, edited a little each time (:func:`taiwan_corpus`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -26,3 +28,59 @@ def make_corpus(folder: Path, n: int, start: dt.date = dt.date(2021, 1, 4)) -> l
         p.write_text("\n".join(out), encoding="utf-8")
         paths.append(p)
     return paths
+
+
+# -- a repeated reply ---------------------------------------------------------------
+TAIWAN = ("The Taiwan question is the most important and sensitive issue in China-US "
+          "relations. We urge the US side to abide by the one-China principle and the three "
+          "joint communiques, stop official contact with Taiwan, and handle Taiwan-related "
+          "issues prudently so as not to harm peace and stability across the Taiwan Strait.")
+# the same line given later with small edits (and typographic quotes)
+TAIWAN_2 = TAIWAN.replace("most important and sensitive", "most important and most sensitive")
+TAIWAN_3 = TAIWAN_2.replace("We urge the US side", "We firmly urge the US side") \
+    .replace("China-US relations", "China’s relations with the US")
+NOT_AWARE = "I'm not aware of that."
+FILLER = {
+    "trade": "Trade consultations between the two sides continue and the working teams "
+             "keep close contact on tariffs and soybeans.",
+    "climate": "Climate change is a common challenge for mankind and the Paris Agreement "
+               "must be implemented by every party.",
+    "olympics": "The Winter Olympic Games will be streamlined, safe and splendid, and athletes "
+                "from every country are welcome.",
+    "vaccine": "Vaccines should be a global public good, and the developing countries "
+               "deserve fair access to them.",
+}
+
+
+def conference(folder: Path, date: dt.date, turns: list[tuple[str | None, str, str]],
+               spokesperson: str = "Geng Shuang", name: str | None = None) -> Path:
+    """A transcript in the ministry's text format; a turn with no questioner
+    is an opening statement."""
+    lines = [f"Foreign Ministry Spokesperson {spokesperson}'s Regular Press Conference on "
+             f"{date:%B} {date.day}, {date.year}", ""]
+    for questioner, question, reply in turns:
+        if questioner is not None:
+            lines += [f"{questioner}: {question}", ""]
+        lines += [f"{spokesperson}: {reply}", ""]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name or date.isoformat()}.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def taiwan_corpus(folder: Path) -> dict[str, Path]:
+    """Three dates giving the Taiwan line (edited a little each time) among other replies."""
+    return {
+        "a": conference(folder, dt.date(2019, 3, 1), [
+            ("AFP", "What is your response to the US warship transit?", TAIWAN),
+            ("Reuters", "Any update on the trade talks?", FILLER["trade"]),
+            ("Kyodo", "Is the minister visiting?", NOT_AWARE)]),
+        "b": conference(folder, dt.date(2019, 6, 10), [
+            ("Reuters", "The US approved new arms sales to Taiwan. Your comment?", TAIWAN_2),
+            ("Bloomberg", "What about the climate summit?", FILLER["climate"]),
+            ("AFP", "Has the delegation arrived?", "I’m not aware of that.")]),
+        "c": conference(folder, dt.date(2020, 1, 15), [
+            ("Bloomberg", "A US congressman visited Taipei. How does China respond?", TAIWAN_3),
+            ("CCTV", "How are preparations for the Games going?", FILLER["olympics"])],
+            spokesperson="Hua Chunying"),
+    }

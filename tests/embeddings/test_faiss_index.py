@@ -71,7 +71,7 @@ def test_kind_is_chosen_by_size():
 def test_flat_grows_into_hnsw_across_adds(data):
     ids, x = data
     idx = VectorIndex(DIM, hnsw_threshold=500)
-    for i in range(0, 2000, 300):        # the way Retriever._rebuild adds batches
+    for i in range(0, 2000, 300):        # the way DenseIndex.rebuild adds batches
         idx.add(ids[i:i + 300], x[i:i + 300])
     assert idx.kind == "hnsw" and len(idx) == 2000
     q = x[7]

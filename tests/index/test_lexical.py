@@ -4,14 +4,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import time
 
 import numpy as np
 import pytest
 
-import rag.bm25_index as bm
+import rag.index.lexical as bm
 from rag import Retriever
-from rag.bm25_index import LexicalIndex, query_tokens, tokens
+from rag.index.lexical import LexicalIndex
+from rag.index.tokenize import query_tokens, tokens
+from rag.parse import normalize_outlet
+from rag.retriever import DB_FILE
 
 from transcripts import make_corpus
 
@@ -22,7 +26,8 @@ def rows(n: int, start: int = 0) -> list[tuple]:
     return [(1000 + i, (dt.date(2020, 1, 1) + dt.timedelta(days=i)).isoformat(),
              ["Reuters", "AFP", "Kyodo", None][i % 4], ["Zhao Lijian", "Hua Chunying"][i % 2],
              f"What about {topics[i % 5]}?",
-             f"On {topics[i % 5]}, our position is consistent. Reply number {i} of the set.")
+             f"On {topics[i % 5]}, our position is consistent. Reply number {i} of the set.",
+             ["Ministry of Foreign Affairs of China", "The White House"][i % 3 == 0])
             for i in range(start, start + n)]
 
 
@@ -36,21 +41,25 @@ def test_tokens_fold_case_accents_and_stem_like_fts5():
 
 @pytest.mark.parametrize("where", ["snapshot", "tail"])
 def test_scores_match_sqlite_fts5_bm25(retriever, where):
-    db = retriever.store.db
     if where == "snapshot":
         lex = LexicalIndex.build(retriever.store.lexical_rows())
     else:   # the seed went in after an empty snapshot: all of it is tail
-        lex = retriever._lexical
+        lex = retriever.live.lexical
         assert lex.snapshot_n == 0 and len(lex) == 12
-    for word in ("olympics", "Taiwan", "cooperation", "sanctions", "human"):
-        want = dict(db.execute(
-            "SELECT rowid, -bm25(passages_fts, 1.0, 1.0) FROM passages_fts "
-            "WHERE passages_fts MATCH ?", (f'"{word}"',)).fetchall())
-        assert want, word
-        got = dict(lex.top(lex.scores(word), 1000))
-        assert got.keys() == want.keys(), word
-        for pid, s in want.items():
-            assert got[pid] == pytest.approx(s, rel=1e-4), word
+    # FTS5's own bm25(), read from the database file as any SQLite client would
+    db = sqlite3.connect(retriever.index_dir / DB_FILE)
+    try:
+        for word in ("olympics", "Taiwan", "cooperation", "sanctions", "human"):
+            want = dict(db.execute(
+                "SELECT rowid, -bm25(passages_fts, 1.0, 1.0) FROM passages_fts "
+                "WHERE passages_fts MATCH ?", (f'"{word}"',)).fetchall())
+            assert want, word
+            got = dict(lex.top(lex.scores(word), 1000))
+            assert got.keys() == want.keys(), word
+            for pid, s in want.items():
+                assert got[pid] == pytest.approx(s, rel=1e-4), word
+    finally:
+        db.close()
 
 
 def test_tail_scores_like_a_rebuild_and_removed_rows_vanish():
@@ -119,6 +128,9 @@ def test_mask_filters_like_sql():
     assert picked == {1000 + i for i in range(9, 31) if i % 4 == 2}
     assert not lex.mask(spokesperson="Nobody").any()
     assert lex.mask(spokesperson="HUA CHUNYING").sum() == 20
+    assert {int(i) for i in lex.columns.ids[lex.mask(publisher="the white house")]} == \
+        {1000 + i for i in range(40) if i % 3 == 0}
+    assert not lex.mask(publisher="Nobody").any()
     assert lex.mask() is None
 
 
@@ -155,21 +167,21 @@ def test_retriever_adds_a_file_without_rebuilding_then_rebuilds_when_stale(tmp_p
     corpus = make_corpus(tmp_path / "in", 6)
     r = Retriever.open(tmp_path / "idx", encoder=encoder)
     r.ingest(corpus[:5])                         # 60 passages: more than 20, a snapshot
-    assert r._lexical.snapshot_n == 60
+    assert r.live.lexical.snapshot_n == 60
     first = LexicalIndex.newest(tmp_path / "idx")
-    assert first is not None and r._lexical.path == first
+    assert first is not None and r.live.lexical.path == first
     before = set(r.store.passage_ids().tolist())
     r.ingest(corpus[5])                          # 12 passages: the tail, no rebuild
     assert LexicalIndex.newest(tmp_path / "idx") == first
     new = set(r.store.passage_ids().tolist()) - before
-    assert len(new) == 12 and r._lexical.snapshot_n + 12 == len(r._lexical)
+    assert len(new) == 12 and r.live.lexical.snapshot_n + 12 == len(r.live.lexical)
     assert (r.info()["bm25_snapshot"], r.info()["bm25_since_snapshot"]) == (60, 12)
     _, lexical = r.candidates("Olympic motto together", k=100, ranking="lexical")
     assert new & set(lexical)
     monkeypatch.setattr(bm, "REBUILD_MIN", 0)
     r.remove(corpus[0])             # 12 added + 12 removed > 5% of 60
     assert LexicalIndex.newest(tmp_path / "idx") != first
-    assert r._lexical.snapshot_n == len(r._lexical) == r.store.count("passages")
+    assert r.live.lexical.snapshot_n == len(r.live.lexical) == r.store.count("passages")
     r.close()
 
 
@@ -187,21 +199,36 @@ def test_missing_or_broken_snapshot_is_rebuilt_on_open(tmp_path, encoder, seed_c
     r.close()
 
 
+def passes(p, questioner=None, spokesperson=None, date_from=None, date_to=None) -> bool:
+    """The search filters over one stored passage, spelled out: names without
+    case ("Kyodo News" finds what the parser stored as "Kyodo"), dates inclusive."""
+    if questioner:
+        want = (normalize_outlet(questioner) or questioner).casefold()
+        if (p.questioner or "").casefold() != want:
+            return False
+    if spokesperson and (p.spokesperson or "").casefold() != spokesperson.casefold():
+        return False
+    if date_from and p.date < date_from:
+        return False
+    if date_to and p.date > date_to:
+        return False
+    return True
+
+
 @pytest.mark.parametrize("kind", ["spokesperson", "dates", "questioner"])
 def test_wide_filter_post_filters_like_the_exact_list(tmp_path, encoder, monkeypatch, kind):
-    import rag.retriever as rr
+    import rag.rank.candidates as rc
     r = Retriever.open(tmp_path / "idx", encoder=encoder)
     r.ingest(make_corpus(tmp_path / "in", 8))
     filters = {"spokesperson": {"spokesperson": "zhao lijian"},
                "dates": {"date_from": dt.date(2021, 1, 5), "date_to": dt.date(2021, 1, 7)},
                "questioner": {"questioner": r.questioners()[0][0]}}[kind]
-    where, args = r.store.filter_sql(*(filters.get(k) for k in
-                                       ("questioner", "spokesperson", "date_from", "date_to")))
-    passing = {row[0] for row in r.store.db.execute(f"SELECT id FROM passages p WHERE {where}", args)}
+    passing = {p.id for p in r.store.all_passages() if passes(p, **filters)}
+    assert passing
     q = "Winter Olympics diplomatic boycott"
     exact_dense, exact_lex = r.candidates(q, k=5, **filters)
     exact_hits = r.search(q, k=5, understand=False, **filters)
-    monkeypatch.setattr(rr, "EXACT_FILTER_MAX", 0)   # every filter takes the wide path
+    monkeypatch.setattr(rc, "EXACT_FILTER_MAX", 0)   # every filter takes the wide path
     wide_dense, wide_lex = r.candidates(q, k=5, **filters)
     assert exact_dense and set(wide_dense) <= passing and set(wide_lex) <= passing
     # the wide path searches deeper, so it holds at least what the exact list found

@@ -7,89 +7,37 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
-from pathlib import Path
 
 import pytest
 
 from conftest import CORPUS, needs_corpus
-from embeddings.encoder import FakeEncoder
+from embeddings.testing import FakeEncoder
 from rag import Hit, Retriever
-from rag import groups as G
+from rag.index import repeats as G
+from rag.present.diff import format_diff, word_diff
 
-# -- synthetic transcripts ----------------------------------------------------------
-TAIWAN = ("The Taiwan question is the most important and sensitive issue in China-US "
-          "relations. We urge the US side to abide by the one-China principle and the three "
-          "joint communiques, stop official contact with Taiwan, and handle Taiwan-related "
-          "issues prudently so as not to harm peace and stability across the Taiwan Strait.")
-# the same line given later with small edits (and typographic quotes)
-TAIWAN_2 = TAIWAN.replace("most important and sensitive", "most important and most sensitive")
-TAIWAN_3 = TAIWAN_2.replace("We urge the US side", "We firmly urge the US side") \
-    .replace("China-US relations", "China’s relations with the US")
-NOT_AWARE = "I'm not aware of that."
-FILLER = {
-    "trade": "Trade consultations between the two sides continue and the working teams "
-             "keep close contact on tariffs and soybeans.",
-    "climate": "Climate change is a common challenge for mankind and the Paris Agreement "
-               "must be implemented by every party.",
-    "olympics": "The Winter Olympic Games will be streamlined, safe and splendid, and athletes "
-                "from every country are welcome.",
-    "vaccine": "Vaccines should be a global public good, and the developing countries "
-               "deserve fair access to them.",
-}
-
-
-def conference(folder: Path, date: dt.date, turns: list[tuple[str | None, str, str]],
-               spokesperson: str = "Geng Shuang", name: str | None = None) -> Path:
-    """A transcript in the ministry's text format; a turn with no questioner
-    is an opening statement."""
-    lines = [f"Foreign Ministry Spokesperson {spokesperson}'s Regular Press Conference on "
-             f"{date:%B} {date.day}, {date.year}", ""]
-    for questioner, question, reply in turns:
-        if questioner is not None:
-            lines += [f"{questioner}: {question}", ""]
-        lines += [f"{spokesperson}: {reply}", ""]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name or date.isoformat()}.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
-def taiwan_corpus(folder: Path) -> dict[str, Path]:
-    """Three dates giving the Taiwan line (edited a little each time) among other replies."""
-    return {
-        "a": conference(folder, dt.date(2019, 3, 1), [
-            ("AFP", "What is your response to the US warship transit?", TAIWAN),
-            ("Reuters", "Any update on the trade talks?", FILLER["trade"]),
-            ("Kyodo", "Is the minister visiting?", NOT_AWARE)]),
-        "b": conference(folder, dt.date(2019, 6, 10), [
-            ("Reuters", "The US approved new arms sales to Taiwan. Your comment?", TAIWAN_2),
-            ("Bloomberg", "What about the climate summit?", FILLER["climate"]),
-            ("AFP", "Has the delegation arrived?", "I’m not aware of that.")]),
-        "c": conference(folder, dt.date(2020, 1, 15), [
-            ("Bloomberg", "A US congressman visited Taipei. How does China respond?", TAIWAN_3),
-            ("CCTV", "How are preparations for the Games going?", FILLER["olympics"])],
-            spokesperson="Hua Chunying"),
-    }
-
+from transcripts import (FILLER, NOT_AWARE, TAIWAN, TAIWAN_2, TAIWAN_3, conference,
+                         taiwan_corpus)
 
 def groups_of(r: Retriever) -> set[frozenset[int]]:
     out: dict[int, set[int]] = {}
-    for pid, gid in r.store.db.execute("SELECT passage_id, group_id FROM passage_groups"):
+    for pid, gid in r.store.group_assignments():
         out.setdefault(gid, set()).add(pid)
     return {frozenset(m) for m in out.values() if len(m) > 1}
 
 
 def texts_grouped(r: Retriever) -> set[frozenset[str]]:
-    rows = dict(r.store.db.execute("SELECT id, text FROM passages").fetchall())
+    rows = dict(r.store.passage_texts())
     return {frozenset(rows[p] for p in g) for g in groups_of(r)}
 
 
 def pid_of(r: Retriever, text: str, date: str | None = None) -> int:
-    sql = "SELECT id FROM passages WHERE text = ?" + (" AND date = ?" if date else "")
-    rows = r.store.db.execute(sql, (text, date) if date else (text,)).fetchall()
+    rows = [p.id for p in r.store.all_passages()
+            if p.text == text and (date is None or p.date.isoformat() == date)]
     assert len(rows) == 1, rows
-    return rows[0][0]
+    return rows[0]
 
 
 @pytest.fixture
@@ -147,15 +95,15 @@ def test_components_chain_and_copies():
 
 
 def test_word_diff_keeps_words_verbatim():
-    ops = G.word_diff(TAIWAN, TAIWAN_3)
+    ops = word_diff(TAIWAN, TAIWAN_3)
     assert ("insert", "firmly") in ops
     assert ("delete", "China-US relations.") in ops
     assert ("insert", "China’s relations with the US.") in ops
     assert " ".join(w for op, w in ops if op != "delete") == " ".join(TAIWAN_3.split())
     assert " ".join(w for op, w in ops if op != "insert") == " ".join(TAIWAN.split())
-    line = G.format_diff(TAIWAN_3, TAIWAN)
+    line = format_diff(TAIWAN_3, TAIWAN)
     assert "[-firmly-]" in line and "{+China-US relations.+}" in line and line.startswith("...")
-    assert G.format_diff(NOT_AWARE, NOT_AWARE) == NOT_AWARE
+    assert format_diff(NOT_AWARE, NOT_AWARE) == NOT_AWARE
 
 
 # -- search --------------------------------------------------------------------------
@@ -194,11 +142,9 @@ def test_a_singleton_cites_itself(tw):
 
 def test_slots_go_to_distinct_groups(tw):
     r, _ = tw
-    r.group_repeats = False
-    copies = r.search("Taiwan one-China principle joint communiques", k=3)
+    copies = r.search("Taiwan one-China principle joint communiques", k=3, group_repeats=False)
     assert sum("Taiwan question" in h.text for h in copies) == 3   # what grouping saves
     assert G.duplicate_slots(h.text for h in copies) == 2
-    r.group_repeats = True
     hits = r.search("Taiwan one-China principle joint communiques", k=3)
     assert len(hits) == 3
     assert sum("Taiwan question" in h.text for h in hits) == 1
@@ -279,7 +225,7 @@ def test_new_file_joins_and_removed_file_leaves(tmp_path):
     r.remove([files["a"]])                                  # the group's own id leaves
     assert not any(TAIWAN_2 in g for g in texts_grouped(r))
     assert r.store.group_of([pid_of(r, TAIWAN_2)])[pid_of(r, TAIWAN_2)] == pid_of(r, TAIWAN_2)
-    assert G.pending_count(r.store) == 0
+    assert r.store.pending_count() == 0
 
 
 def test_changed_file_regroups(tmp_path):
@@ -339,18 +285,18 @@ def test_incremental_equals_all_at_once(tmp_path):
 def test_queued_passages_survive_a_skipped_update(tmp_path, monkeypatch):
     """Passages committed but not yet grouped (a crash between the two
     transactions) are still searchable, singly, and grouped by the next run."""
-    import rag.ingest
+    import rag.ingest.apply
     files = taiwan_corpus(tmp_path / "in")
-    monkeypatch.setattr(rag.ingest, "update_groups", lambda store: G.GroupUpdate())
+    monkeypatch.setattr(rag.ingest.apply, "update_groups", lambda store: G.GroupUpdate())
     r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
     r.ingest(list(files.values()))
-    assert G.pending_count(r.store) == 8 and groups_of(r) == set()
+    assert r.store.pending_count() == 8 and groups_of(r) == set()
     hits = r.search("Taiwan one-China principle", k=5)
     assert sum("Taiwan question" in h.text for h in hits) == 3
     assert all(h.count == 1 for h in hits)
     monkeypatch.undo()
     r.ingest(list(files.values()))            # nothing changed, the queue is drained anyway
-    assert G.pending_count(r.store) == 0
+    assert r.store.pending_count() == 0
     assert frozenset({TAIWAN, TAIWAN_2, TAIWAN_3}) in texts_grouped(r)
 
 
@@ -366,6 +312,9 @@ def test_an_index_from_before_grouping_is_migrated(tmp_path):
         db.execute(f"DROP {kind} IF EXISTS {name}")
     db.execute("DROP INDEX conferences_ingested")
     db.execute("ALTER TABLE conferences DROP COLUMN parser_version")
+    db.execute("ALTER TABLE conferences DROP COLUMN publisher")
+    db.execute("ALTER TABLE passages DROP COLUMN publisher")
+    db.execute("ALTER TABLE passages DROP COLUMN speakers")
     db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     db.commit()
     db.close()
@@ -373,7 +322,7 @@ def test_an_index_from_before_grouping_is_migrated(tmp_path):
     # migrating changed no chunk or vector: the FAISS file of that generation still serves
     assert r.store.generation() == generation
     assert (tmp_path / "idx" / f"vectors.{generation}.faiss").exists()
-    assert G.pending_count(r.store) == 8
+    assert r.store.pending_count() == 8
     assert r.update_groups()["grouped"] == 8
     assert frozenset({TAIWAN, TAIWAN_2, TAIWAN_3}) in texts_grouped(r)
 
@@ -389,11 +338,18 @@ def corpus_index(tmp_path_factory):
     r.close()
 
 
+def _like(pattern: str) -> re.Pattern[str]:
+    """SQL LIKE as SQLite reads it: ``%`` any run, ``_`` one character, ASCII case folded."""
+    rx = "".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern)
+    return re.compile(rx, re.S | re.I | re.A)
+
+
 def _one(r: Retriever, sql_like: str, date: str) -> str:
-    rows = r.store.db.execute("SELECT text FROM passages WHERE text LIKE ? AND date = ?",
-                              (sql_like, date)).fetchall()
+    like = _like(sql_like)
+    rows = [p.text for p in r.store.all_passages()
+            if p.date.isoformat() == date and like.fullmatch(p.text)]
     assert len(rows) == 1, (sql_like, date, len(rows))
-    return rows[0][0]
+    return rows[0]
 
 
 @needs_corpus
@@ -428,9 +384,8 @@ def test_corpus_thresholds_on_real_repeats(corpus_index):
 @needs_corpus
 def test_corpus_two_translations_of_one_conference_group(corpus_index):
     r = corpus_index
-    rows = r.store.db.execute(
-        "SELECT p.id, c.source FROM passages p JOIN conferences c ON c.id = p.conference_id "
-        "WHERE p.date = '2019-04-29'").fetchall()
+    rows = [(p.id, p.source) for p in r.store.all_passages()
+            if p.date == dt.date(2019, 4, 29)]
     second = [pid for pid, src in rows if src.endswith("2019-04-29_2.txt")]
     first = {pid for pid, src in rows if src.endswith("2019-04-29.txt")}
     assert second
@@ -449,7 +404,7 @@ def test_corpus_groups_match_expectations(corpus_index):
     assert 25 <= len(rows) <= 80          # 41 at threshold 85 when measured
     biggest = rows[0]
     assert biggest["text"] == "I'm not aware of that." and biggest["size"] >= 5
-    assert G.pending_count(r.store) == 0
+    assert r.store.pending_count() == 0
     # a search never spends two top-5 slots on one reply
     for q in ("I'm not aware of that", "refer you to the competent authorities",
               "Afghan-led Afghan-owned peace and reconciliation process"):

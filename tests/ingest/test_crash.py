@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 
 import pytest
 
+from embeddings.testing import FakeEncoder
 from rag import Retriever
-from embeddings.encoder import FakeEncoder
+from rag.retriever import DB_FILE
 
 from transcripts import make_corpus
 
@@ -20,26 +22,30 @@ N_FILES = 60
 
 def _consistent(index_dir) -> Retriever:
     r = Retriever.open(index_dir, encoder=FakeEncoder())
-    db = r.store.db
     counts = r.store.counts()
-    assert counts["chunks"] == len(r._index), "FAISS and SQLite disagree"
-    db.execute("INSERT INTO passages_fts(passages_fts) VALUES('integrity-check')")
-    fts_rows = db.execute("SELECT count(*) FROM passages_fts").fetchone()[0]
-    assert fts_rows == counts["passages"], "FTS and passages disagree"
-    lex = r._lexical
-    assert len(lex) == counts["passages"], "BM25 index and passages disagree"
-    fts = {row[0] for row in db.execute(
-        "SELECT rowid FROM passages_fts WHERE passages_fts MATCH 'customs'")}
-    assert set(dict(lex.top(lex.scores("customs"), 100_000))) == fts
-    # no conference is half-stored: each file went in whole or not at all
-    partial = db.execute(
-        "SELECT count(*) FROM conferences c WHERE duplicate_of IS NULL AND "
-        "(SELECT count(*) FROM passages p WHERE p.conference_id = c.id) = 0").fetchone()[0]
-    assert partial == 0
-    orphans = db.execute("SELECT count(*) FROM chunks ch LEFT JOIN vectors v ON "
-                         "v.text_hash = ch.text_hash AND v.model_id = 'fake-bow-64' "
-                         "WHERE v.text_hash IS NULL").fetchone()[0]
-    assert orphans == 0
+    assert counts["chunks"] == len(r.live.dense), "FAISS and SQLite disagree"
+    # the invariants below are checked on the database file itself, as any SQLite client reads it
+    db = sqlite3.connect(index_dir / DB_FILE)
+    try:
+        db.execute("INSERT INTO passages_fts(passages_fts) VALUES('integrity-check')")
+        fts_rows = db.execute("SELECT count(*) FROM passages_fts").fetchone()[0]
+        assert fts_rows == counts["passages"], "FTS and passages disagree"
+        lex = r.live.lexical
+        assert len(lex) == counts["passages"], "BM25 index and passages disagree"
+        fts = {row[0] for row in db.execute(
+            "SELECT rowid FROM passages_fts WHERE passages_fts MATCH 'customs'")}
+        assert set(dict(lex.top(lex.scores("customs"), 100_000))) == fts
+        # no conference is half-stored: each file went in whole or not at all
+        partial = db.execute(
+            "SELECT count(*) FROM conferences c WHERE duplicate_of IS NULL AND "
+            "(SELECT count(*) FROM passages p WHERE p.conference_id = c.id) = 0").fetchone()[0]
+        assert partial == 0
+        orphans = db.execute("SELECT count(*) FROM chunks ch LEFT JOIN vectors v ON "
+                             "v.text_hash = ch.text_hash AND v.model_id = 'fake-bow-64' "
+                             "WHERE v.text_hash IS NULL").fetchone()[0]
+        assert orphans == 0
+    finally:
+        db.close()
     if counts["passages"]:
         assert r.search("Lithuania customs", k=3)
     return r

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import threading
 
 import pytest
 
+from embeddings.testing import FakeEncoder
 from rag import IngestBusyError, ModelMismatchError, Retriever
-from embeddings.encoder import FakeEncoder
+from rag.retriever import DB_FILE
 
 from transcripts import make_corpus
 
@@ -71,7 +73,7 @@ def test_reindex_switches_model_and_resumes(tmp_path, corpus):
     r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
     r.ingest(corpus)
     n_chunks = r.info()["chunks"]
-    distinct = r.store.db.execute("SELECT count(DISTINCT text_hash) FROM chunks").fetchone()[0]
+    distinct = r.store.distinct_chunk_texts()
     r.close()
     other = FakeEncoder(dim=32, model_id="fake-bow-32")
     with pytest.raises(ModelMismatchError):
@@ -150,19 +152,22 @@ def test_searches_keep_answering_during_ingest(tmp_path, corpus):
 def test_a_newer_parser_rereads_stored_files_once(tmp_path, corpus, monkeypatch):
     """Files parsed by an older parser are parsed again; only those that come out
     different are rewritten, and no chunk text is encoded twice."""
-    import rag.bm25_index as bm
+    import rag.index.lexical as bm
     from rag.parse import PARSER_VERSION
     enc = FakeEncoder()
     r = Retriever.open(tmp_path / "idx", encoder=enc)
     r.ingest(corpus)
-    db = r.store.db
-    pid, questioner, text = db.execute(
-        "SELECT id, questioner, text FROM passages WHERE questioner IS NOT NULL "
-        "ORDER BY date, ordinal LIMIT 1").fetchone()
-    with r.store.write() as w:   # as an older parser left them: one questioner read wrong
-        w.execute("UPDATE conferences SET parser_version = 0")
-        w.execute("UPDATE passages SET questioner = 'Old Guess' WHERE id = ?", (pid,))
+    first = min((p for p in r.store.all_passages() if p.questioner is not None),
+                key=lambda p: (p.date, p.ordinal))
+    pid, questioner, text = first.id, first.questioner, first.text
     r.close()
+    # as an older parser left them: one questioner read wrong (the database file
+    # edited directly, as by an older presscon)
+    db = sqlite3.connect(tmp_path / "idx" / DB_FILE)
+    with db:
+        db.execute("UPDATE conferences SET parser_version = 0")
+        db.execute("UPDATE passages SET questioner = 'Old Guess' WHERE id = ?", (pid,))
+    db.close()
     for snapshot in bm.LexicalIndex.snapshots(tmp_path / "idx"):
         shutil.rmtree(snapshot)
     monkeypatch.setattr(bm, "REBUILD_MIN", 10_000)  # kept through the re-parse below
@@ -177,11 +182,15 @@ def test_a_newer_parser_rereads_stored_files_once(tmp_path, corpus, monkeypatch)
     assert not r.candidates(query, k=50, ranking="lexical", questioner="Old Guess")[1]
     assert report.counts == {**report.counts, "updated": 1, "unchanged": 4}
     assert enc.encoded == before                          # same texts: vectors reused
-    db = r.store.db
-    assert db.execute("SELECT count(*) FROM passages WHERE questioner = 'Old Guess'"
-                      ).fetchone()[0] == 0
-    assert {v for (v,) in db.execute("SELECT parser_version FROM conferences")} == \
-        {PARSER_VERSION}
+    assert not [p for p in r.store.all_passages() if p.questioner == "Old Guess"]
+    db = sqlite3.connect(tmp_path / "idx" / DB_FILE)
+    try:
+        assert db.execute("SELECT count(*) FROM passages WHERE questioner = 'Old Guess'"
+                          ).fetchone()[0] == 0
+        assert {v for (v,) in db.execute("SELECT parser_version FROM conferences")} == \
+            {PARSER_VERSION}
+    finally:
+        db.close()
     assert r.ingest(corpus).counts == {**r.ingest(corpus).counts, "unchanged": 5}
     r.close()
     r = Retriever.open(tmp_path / "idx", encoder=enc)   # and so does a fresh process

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from embeddings.testing import FakeEncoder
 from rag import Retriever
-from embeddings.encoder import FakeEncoder
 
 from conftest import SEED
 

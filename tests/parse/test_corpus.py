@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.models import Conference
-from rag.parse import collapse, parse_file
-
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+from conftest import CORPUS
+from rag.parse import Conference, collapse_whitespace, parse_file
 
 pytestmark = pytest.mark.skipif(not (CORPUS / "txt").is_dir() or not (CORPUS / "html").is_dir(),
                                 reason=f"development corpus not found at {CORPUS}")
@@ -133,9 +131,9 @@ def test_text_is_verbatim_substring_of_source(txt, html):
     from selectolax.lexbor import LexborHTMLParser
 
     for stem, c in txt.items():
-        src = collapse((CORPUS / "txt" / f"{stem}.txt").read_text(encoding="utf-8"))
+        src = collapse_whitespace((CORPUS / "txt" / f"{stem}.txt").read_text(encoding="utf-8"))
         body = LexborHTMLParser((CORPUS / "html" / f"{stem}.html").read_bytes())
-        html_src = collapse(body.css_first("div.content").text(deep=True))
+        html_src = collapse_whitespace(body.css_first("div.content").text(deep=True))
         for e in c.exchanges:
             for para in (e.text + "\n\n" + (e.question or "")).split("\n\n"):
                 if para:

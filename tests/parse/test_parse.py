@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from rag import parse
-from rag.models import ParseError
-from rag.parse import (SUPPORTED_SUFFIXES, normalize_questioner, normalize_spokesperson,
-                       parse_file, parse_html, parse_text)
-
-SEED = Path(__file__).parent.parent / "data" / "2021-12-24.txt"
+from conftest import SEED
+from rag.parse import (SUPPORTED_SUFFIXES, ParseError, normalize_outlet, parse_file, parse_html,
+                       parse_text, readers)
+from rag.parse.mfa import MFA_PROFILE
 
 SEED_QUESTIONERS = ["Phoenix TV", "MASTV", "Dragon TV", "RTHK", "Shenzhen TV", "The Paper",
                     "Beijing Daily", "MASTV", "Bloomberg", "MASTV", "CCTV", "TASS"]
@@ -117,14 +115,14 @@ def test_seed_text_is_verbatim_substring(seed):
     ("Q", None), ("Journalist", None), ("Question", None), ("q", None), ("Follow-up", None),
     ("Journalist adds", None), ("", None), (None, None),
 ])
-def test_normalize_questioner(label, expected):
-    assert normalize_questioner(label) == expected
+def test_normalize_outlet(label, expected):
+    assert normalize_outlet(label) == expected
 
 
 def test_normalize_spokesperson():
-    assert normalize_spokesperson("Hua chunying") == "Hua Chunying"
-    assert normalize_spokesperson("ZHAO  LIJIAN") == "Zhao Lijian"
-    assert normalize_spokesperson("geng shuang") == "Geng Shuang"
+    assert MFA_PROFILE.normalize_spokesperson("Hua chunying") == "Hua Chunying"
+    assert MFA_PROFILE.normalize_spokesperson("ZHAO  LIJIAN") == "Zhao Lijian"
+    assert MFA_PROFILE.normalize_spokesperson("geng shuang") == "Geng Shuang"
 
 
 def test_supported_suffixes():
@@ -499,7 +497,7 @@ def test_huge_file_refused(tmp_path, monkeypatch):
     _raises(f, "too large")
     small = tmp_path / "2019-05-07.txt"
     small.write_text(TITLE + "\n\nQ: q?\n\nA: " + "a " * 600 + "\n", encoding="utf-8")
-    monkeypatch.setattr(parse, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1000)
     _raises(small, "too large")
 
 
@@ -519,8 +517,6 @@ def test_parse_text_reports_source():
 # --------------------------------------------------------- another format
 def test_new_briefing_format_is_one_more_profile():
     import dataclasses
-
-    from rag.profiles import MFA_PROFILE
 
     state = dataclasses.replace(
         MFA_PROFILE, name="state",

@@ -7,13 +7,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from embeddings.encoder import FakeEncoder
+from embeddings.testing import FakeEncoder
 from rag import Hit, Retriever
-from rag.analysis import answer_change, matching, occasions, questioner_counts, timeline
 from rag.cli import main
-from rag.groups import Citation
+from rag.present.analysis import answer_change, matching, occasions, questioner_counts, timeline
+from rag.results import Citation
 
-from test_groups import TAIWAN, TAIWAN_2, TAIWAN_3, taiwan_corpus
+from transcripts import TAIWAN, TAIWAN_2, TAIWAN_3, taiwan_corpus
 
 QUERY = "Taiwan one-China principle joint communiques"
 

@@ -9,13 +9,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from embeddings.encoder import FakeEncoder
+from embeddings.testing import FakeEncoder
 from rag import Hit, Retriever
 from rag.cli import main
-from rag.export import FIELDS, citation_rows, export_hits, to_csv, to_json, to_text
-from rag.groups import Citation
+from rag.present.export import FIELDS, citation_rows, export_hits, to_csv, to_json, to_text
+from rag.results import Citation
 
-from test_groups import TAIWAN, TAIWAN_2, TAIWAN_3, taiwan_corpus
+from transcripts import TAIWAN, TAIWAN_2, TAIWAN_3, taiwan_corpus
 
 QUERY = "Taiwan one-China principle joint communiques"
 # a reply that tests the formats' quoting: commas, quotes, a paragraph break, non-ASCII

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from rag.query import understand
+from rag.rank.understand import understand
 
 OUTLETS = ["Kyodo", "China Daily", "AFP", "Reuters", "BBC", "Prensa Latina", "TASS"]
 PEOPLE = ["Hua Chunying", "Zhao Lijian", "Geng Shuang"]
