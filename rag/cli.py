@@ -102,6 +102,7 @@ def _ingest_once(r, paths, prune, as_json, quiet) -> bool:
                 click.echo(f"failed     {f.path}: {f.reason}", err=True)
             elif not quiet and f.status != "unchanged":
                 extra = f" ({f.passages} passages, {f.encoded} chunks encoded)" if f.passages else ""
+                extra += f" [{f.profile}]" if f.profile else ""
                 note = f" ({f.reason})" if f.reason else ""
                 click.echo(f"{f.status:<10} {f.path}{extra}{note}")
         click.echo(report.summary())

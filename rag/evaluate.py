@@ -2,7 +2,10 @@
 
 The question file format is ../shared/eval's: one JSON object a line with
 ``question``, ``gold`` (snippets; a hit is correct when its text contains
-one, whitespace collapsed) and optional ``filters``.
+one, whitespace collapsed) and optional ``filters``. Records that name the
+official who replied (``speaker``, e.g. "MR. KIRBY": the White House file)
+also require the hit's date to be ``date`` or one of ``also_dates``, and the
+share of correct hits given by that official is reported.
 """
 from __future__ import annotations
 
@@ -33,6 +36,8 @@ class Question:
     gold: tuple[str, ...]
     kind: str = ""
     filters: dict[str, Any] = field(default_factory=dict)
+    speaker: str | None = None          # label of the official who replied ("MR. KIRBY")
+    dates: tuple[str, ...] = ()         # ISO dates a correct hit may have (() = any)
 
 
 def load_questions(path: str | Path) -> list[Question]:
@@ -42,9 +47,12 @@ def load_questions(path: str | Path) -> list[Question]:
             continue
         try:
             d = json.loads(line)
+            dated = "speaker" in d or "also_dates" in d
+            dates = tuple([d["date"], *d.get("also_dates", [])]) if dated and d.get("date") else ()
             out.append(Question(str(d.get("id", n)), d["question"],
                                 tuple(collapse(g) for g in d["gold"]),
-                                d.get("kind", ""), dict(d.get("filters") or {})))
+                                d.get("kind", ""), dict(d.get("filters") or {}),
+                                d.get("speaker"), dates))
         except (ValueError, KeyError, TypeError) as e:
             raise PressconError(f"{path}: line {n} is not a question record ({e})") from None
     if not out:
@@ -52,15 +60,26 @@ def load_questions(path: str | Path) -> list[Question]:
     return out
 
 
-def first_correct(hits: Sequence[Hit], gold: Iterable[str]) -> int | None:
-    """1-based rank of the first hit containing a gold snippet, else None."""
+def first_correct(hits: Sequence[Hit], gold: Iterable[str],
+                  dates: Sequence[str] = ()) -> int | None:
+    """1-based rank of the first hit containing a gold snippet (on one of
+    ``dates``, when given), else None."""
     gold = list(gold)
     for rank, h in enumerate(hits, 1):
         # a grouped hit answers with every wording it cites, not only the newest
-        texts = [h.text, *(c.text for c in getattr(h, "citations", ()))]
-        if any(g in collapse(t) for t in texts for g in gold):
+        occasions = [(h.text, h.date), *((c.text, c.date) for c in getattr(h, "citations", ()))]
+        if any(g in collapse(t) and (not dates or d.isoformat() in dates)
+               for t, d in occasions for g in gold):
             return rank
     return None
+
+
+def speaker_matches(hit: Hit, label: str) -> bool:
+    """Did the official a label names ("MR. KIRBY", "DR. FAUCI") give this reply?
+    Compared by surname: the last word of the label and of a display name."""
+    surname = label.replace(".", " ").split()[-1].casefold()
+    names = [hit.spokesperson, *getattr(hit, "speakers", ())]
+    return any(n and n.split()[-1].casefold() == surname for n in names)
 
 
 @dataclass
@@ -78,10 +97,22 @@ class Result:
     def mrr10(self) -> float:
         return sum(1.0 / r for r in self.ranks if r is not None and r <= 10) / len(self.ranks)
 
+    @property
+    def speaker_share(self) -> float | None:
+        """Share of the correct hits ranked in the top 10 that the question's
+        official gave (None when the questions name no official)."""
+        pairs = [(q, hits[r - 1]) for q, r, hits in zip(self.questions, self.ranks, self.hits)
+                 if q.speaker and r is not None and r <= 10]
+        if not any(q.speaker for q in self.questions):
+            return None
+        return sum(speaker_matches(h, q.speaker) for q, h in pairs) / len(pairs) if pairs else 0.0
+
     def row(self) -> dict[str, float]:
         lat = sorted(self.latencies_ms)
+        speaker = self.speaker_share
         return {**{f"R@{k}": round(self.recall(k), 3) for k in KS},
                 "MRR@10": round(self.mrr10, 3),
+                **({"speaker": round(speaker, 3)} if speaker is not None else {}),
                 "median_ms": round(statistics.median(lat), 1),
                 "p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1)}
 
@@ -97,13 +128,13 @@ def evaluate(retriever: Retriever, questions: Sequence[Question], ranking: str =
         hits = retriever.search(q.question, k=k, ranking=ranking, understand=understand,
                                 **(q.filters if use_filters else {}))
         lat.append((time.perf_counter() - t0) * 1000)
-        ranks.append(first_correct(hits, q.gold))
+        ranks.append(first_correct(hits, q.gold, q.dates))
         hits_all.append(hits)
     return Result(ranking, ranks, list(questions), hits_all, lat)
 
 
 def format_table(results: Sequence[Result]) -> str:
-    cols = ["ranking", "R@1", "R@5", "R@10", "MRR@10", "median_ms", "p95_ms"]
+    cols = ["ranking", *results[0].row()] if results else ["ranking"]
     rows = [[r.ranking, *map(str, r.row().values())] for r in results]
     widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths))  # noqa: E731

@@ -10,6 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+import socket
+
 import pytest
 
 from embeddings.testing import FakeEncoder
@@ -61,3 +63,10 @@ def retriever(tmp_path, encoder, seed_copy):
     assert report.ok, report.files
     yield r
     r.close()
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface, for a server a test starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

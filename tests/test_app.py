@@ -26,7 +26,7 @@ from rag.present.chat import (best_paragraph, clean_filters, describe_filters,
 from rag.rank.understand import applied_notes
 from rag.results import Citation, Hit
 
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, free_port
 
 # app.py is a top-level module beside rag/: importable from the project root.
 if str(ROOT) not in sys.path:
@@ -154,7 +154,7 @@ def test_best_paragraph():
 def test_no_passage_found_names_the_filters():
     f = clean_filters("Bloomberg", " ", "2022-01-01", None)
     assert f == {"questioner": "Bloomberg", "spokesperson": None,
-                 "date_from": "2022-01-01", "date_to": None}
+                 "date_from": "2022-01-01", "date_to": None, "publisher": None}
     out = visible(format_hits([], "q", filters=f))
     assert "No passage found" in out and "questioner Bloomberg" in out and "from 2022-01-01" in out
     assert "No passage found." in visible(format_hits([], "q"))
@@ -223,12 +223,6 @@ def test_formatting_imports_no_gradio():
 
 
 # -- the running app -------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def served(retriever):
     """The chat on a free loopback port: (url, retriever)."""
@@ -264,7 +258,8 @@ def test_ask_returns_the_same_passages_as_the_retriever(served, client):
     assert first["citation"] == "Zhao Lijian, press conference of 24 December 2021, answering MASTV"
     assert first["date"] == "2021-12-24" and first["questioner"] == "MASTV"
     assert out["filters"] == {"questioner": None, "spokesperson": None,
-                              "date_from": None, "date_to": None}
+                              "date_from": None, "date_to": None, "publisher": None}
+    assert first["publisher"] == "Ministry of Foreign Affairs of China"
     assert first["citation"] in visible(out["html"])
     # the server's folders stay on the server: sources are file names only
     assert want[0].source.startswith("/") and first["source"] == "2021-12-24.txt"

@@ -5,13 +5,12 @@ absent. Playwright only drives the system browser: nothing is downloaded.
 """
 from __future__ import annotations
 
-import socket
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, free_port
 
 # app.py is a top-level module beside rag/: importable from the project root.
 if str(ROOT) not in sys.path:
@@ -34,12 +33,6 @@ sync_api = pytest.importorskip("playwright.sync_api",
 INJECTED = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> $5 *and* $6'
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def url(tmp_path, encoder, seed_copy):
     """The chat over the seed, with markup planted in one reply."""
@@ -52,7 +45,7 @@ def url(tmp_path, encoder, seed_copy):
     r = Retriever.open(tmp_path / "index", encoder=encoder)
     assert r.ingest([seed_copy]).ok
     demo = app.build_app(r)
-    _, local_url, _ = app.launch(demo, "127.0.0.1", _free_port(), block=False)
+    _, local_url, _ = app.launch(demo, "127.0.0.1", free_port(), block=False)
     try:
         yield local_url
     finally:

@@ -84,3 +84,46 @@ def taiwan_corpus(folder: Path) -> dict[str, Path]:
             ("CCTV", "How are preparations for the Games going?", FILLER["olympics"])],
             spokesperson="Hua Chunying"),
     }
+
+
+WHITE_HOUSE_BRIEFING = """\
+Press Briefing by Press Secretary Jen Psaki, January 21, 2021
+
+James S. Brady Press Briefing Room
+
+1:17 P.M. EST
+
+MS. PSAKI: Good afternoon. I have one item at the top. The President signed an executive order on vaccine supply today.
+
+Q Good afternoon.
+
+MS. PSAKI: I'm joined today by National Security Council Coordinator for Strategic Communications John Kirby.
+
+MR. KIRBY: Thanks, Jen. The Secretary of Defense approved another package of security assistance for Ukraine today.
+
+Q John, on Ukraine: how many air defense systems are in the package?
+
+MR. KIRBY: Two additional air defense systems and their interceptors are in this package.
+
+Q Jen, on the Winter Olympics in Beijing: will the administration announce a diplomatic boycott?
+
+MS. PSAKI: We have nothing to announce on the Olympics today; we are consulting closely with our allies.
+
+2:13 P.M. EST
+"""
+
+
+def white_house_briefing(folder: Path, name: str = "2021-01-21.md",
+                         url: str = "https://www.whitehouse.gov/briefing-room/2021/01/21/") -> Path:
+    """A small White House briefing, as scraped Markdown (front matter with the
+    page's URL, hard-wrapped lines, a no-break space after Q) or as text."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if name.endswith(".md"):
+        title, body = WHITE_HOUSE_BRIEFING.split("\n\n", 1)
+        body = body.replace("Q ", "Q\u00a0").replace(". The", ".\nThe")
+        path.write_text(f"---\ntitle: \"{title}\"\ndate: '2021-01-21'\nsource_url: {url}\n---\n\n"
+                        f"{body}", encoding="utf-8")
+    else:
+        path.write_text(WHITE_HOUSE_BRIEFING, encoding="utf-8")
+    return path

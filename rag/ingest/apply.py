@@ -146,9 +146,9 @@ class Ingestor:
         update_groups(self.store)  # repeated replies: group what this file added/removed
         if original:
             return FileResult(source, "duplicate", f"same conference as {original[1]}",
-                              date=conf.date.isoformat())
+                              date=conf.date.isoformat(), profile=conf.profile)
         return FileResult(source, status, passages=len(prepared), encoded=len(new_vectors),
-                          date=conf.date.isoformat())
+                          date=conf.date.isoformat(), profile=conf.profile)
 
     def _vectors_for(self, prepared: list[_PreparedPassage], fresh: dict[str, np.ndarray]
                      ) -> tuple[np.ndarray, np.ndarray]:

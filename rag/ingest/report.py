@@ -16,6 +16,7 @@ class FileResult:
     passages: int = 0
     encoded: int = 0            # chunk texts sent to the encoder for this file
     date: str | None = None
+    profile: str = ""           # the profile that read the file ("mfa", "whitehouse")
 
 
 @dataclass

@@ -25,10 +25,20 @@ from typing import TYPE_CHECKING, Pattern, Protocol, Sequence
 if TYPE_CHECKING:  # pragma: no cover
     from .records import Conference
 
-__all__ = ["BriefingProfile", "Turn", "TitleInfo", "Profile", "title_case_name", "WS_RE"]
+__all__ = ["BriefingProfile", "Turn", "TitleInfo", "Profile", "title_case_name", "WS_RE",
+           "collapse_whitespace"]
 
 #: Whitespace runs (no-break, en, ideographic spaces included) -> one space.
 WS_RE = re.compile(r"\s+")
+
+
+def collapse_whitespace(text: str) -> str:
+    """Whitespace runs (no-break spaces too) -> one space, ends trimmed.
+
+    This is the one normalization replies go through; quoting stays verbatim
+    otherwise.
+    """
+    return WS_RE.sub(" ", text).strip()
 
 # Turn kinds a profile can assign to a paragraph.
 QUESTION = "question"          # a reporter's question (label names outlet or not)
@@ -85,11 +95,12 @@ class TitleInfo:
     year: int | None          # None when the title omits it ("on September 10")
 
 
-_MONTHS = {m: i for i, m in enumerate(
+#: Month names and abbreviations (lower case) -> number, for every profile's titles.
+MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december"], start=1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
 
 _DATE_RE = re.compile(
     r"(?P<month>[A-Za-z]{3,9})\.?\s*(?P<day>\d{1,2})(?:st|nd|rd|th)?"
@@ -165,7 +176,7 @@ class Profile:
             d = _DATE_RE.search(m.group("date"))
             if not d:
                 continue
-            month = _MONTHS.get(d.group("month").lower())
+            month = MONTHS.get(d.group("month").lower())
             if month is None:
                 continue
             year = int(d.group("year")) if d.group("year") else None

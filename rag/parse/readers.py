@@ -23,15 +23,16 @@ import os
 import re
 from pathlib import Path
 
-from .profiles import WS_RE, BriefingProfile
+from .markdown import read_markdown
+from .profiles import BriefingProfile, collapse_whitespace
 from .records import Conference, ParseError
 from .registry import PROFILES, profile_by_title
 
-__all__ = ["parse_file", "parse_text", "parse_html", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES",
+__all__ = ["parse_file", "parse_text", "parse_html", "parse_markdown", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES",
            "PARSER_VERSION", "split_text_paragraphs", "html_paragraphs", "collapse_whitespace"]
 
 #: Suffixes ingest hands to :func:`parse_file` (compared lower-cased).
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
 
 #: Larger files are refused: the biggest real page is ~100 kB, so 20 MB is
 #: something else (a dump, a binary) and would only waste memory.
@@ -57,15 +58,6 @@ _SKIP_TAGS = frozenset({"script", "style", "-comment", "noscript", "template", "
 
 
 # ------------------------------------------------------------------ helpers
-def collapse_whitespace(text: str) -> str:
-    """Whitespace runs (no-break spaces too) -> one space, ends trimmed.
-
-    This is the one normalization replies go through; quoting stays verbatim
-    otherwise.
-    """
-    return WS_RE.sub(" ", text).strip()
-
-
 def split_text_paragraphs(text: str) -> list[str]:
     """Paragraphs of the txt format: blocks separated by blank lines.
 
@@ -197,6 +189,20 @@ def parse_html(html: str | bytes, source: str, sha256: str = "",
     return found.conference(title, html_paragraphs(body), source, sha256, url, [], 1)
 
 
+def parse_markdown(text: str, source: str, sha256: str = "",
+                   profile: BriefingProfile | None = None) -> Conference:
+    """Parse a scraped Markdown page (front matter + pandoc Markdown): the
+    title from the front matter, the ``source_url`` as the conference's URL."""
+    title, paras, meta = read_markdown(text, source)
+    found = profile if profile is not None else profile_by_title(title)
+    if found is None or found.parse_title(title) is None:
+        raise ParseError(source, f"title {title[:100]!r} is not a press-conference or briefing "
+                                 "title with a recognizable date (not a transcript?)")
+    url = meta.get("source_url")
+    url = str(url).strip() if url else None
+    return found.conference(title, paras, source, sha256, url, [], 1)
+
+
 def _decode(raw: bytes, source: str) -> str:
     """Bytes -> str, or the precise reason why these bytes are not UTF-8 text."""
     if not raw.strip():
@@ -249,6 +255,8 @@ def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None) 
         text = _decode(raw, source)
         head = raw[:4096].lstrip(b"\xef\xbb\xbf")
         looks_html = _HTML_SNIFF_RE.match(head) is not None
+        if suffix == ".md" and not looks_html:
+            return parse_markdown(text, source, sha, profile)
         if looks_html or (suffix in (".html", ".htm") and b"<" in head):
             return parse_html(text, source, sha, profile)
         return parse_text(text, source, sha, profile)

@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Sequence
 
 from .mfa import MFA_PROFILE
+from .whitehouse import WHITE_HOUSE
 from .profiles import BriefingProfile
 
 __all__ = ["PROFILES", "OUTLET_ALIASES", "profile_by_title", "normalize_outlet", "citation_style"]
 
 #: Every registered profile, in the order detection tries them.
-PROFILES: tuple[BriefingProfile, ...] = (MFA_PROFILE,)
+PROFILES: tuple[BriefingProfile, ...] = (MFA_PROFILE, WHITE_HOUSE)
 
 
 def profile_by_title(title: str, profiles: Sequence[BriefingProfile] = PROFILES

@@ -124,15 +124,19 @@ def public_hit(hit: "Hit") -> "Hit":
     return replace(hit, source=file_name(hit.source), citations=cites)
 
 
+def _link(url: str, label_html: str) -> str:
+    """``label_html`` (already escaped) as a link to ``url``, a :func:`safe_url` result."""
+    return (f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer nofollow">{label_html}</a>')
+
+
 def _source_html(hit: "Hit") -> str:
     parts = []
     url = safe_url(getattr(hit, "url", None))
     title = getattr(hit, "title", "") or ""
     source = getattr(hit, "source", "") or ""
     if url:
-        label = escape_text(title or url)
-        parts.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" '
-                     f'rel="noopener noreferrer nofollow">{label}</a>')
+        parts.append(_link(url, escape_text(title or url)))
     if source:
         name = file_name(source)
         parts.append(f'<span class="pc-file">{escape_text(name)}</span>')  # not the server path
@@ -142,18 +146,24 @@ def _source_html(hit: "Hit") -> str:
 def format_hit(hit: "Hit", rank: int, question: str = "", *,
                collapse_chars: int = COLLAPSE_CHARS) -> str:
     """One cited passage: citation line, the question asked, the whole reply."""
+    from ..parse.registry import citation_style   # lazily, as results.format_citation
     date_iso = hit.date.isoformat() if hasattr(hit.date, "isoformat") else str(hit.date)
     kind = getattr(hit, "kind", "answer") or "answer"
-    who = escape_text(hit.spokesperson or "Spokesperson")
+    # The head is worded as the citation is, by the publisher's profile ("press conference",
+    # "White House press briefing"; "an unnamed questioner", "a reporter").
+    event, unnamed = citation_style(getattr(hit, "publisher", "") or "")
+    speakers = tuple(getattr(hit, "speakers", ()) or ())
+    who = escape_text(" and ".join(speakers) if len(speakers) > 1
+                      else (hit.spokesperson or "Spokesperson"))
     when = escape_text(format_date(hit.date))
     if kind == "statement":
         role = "opening statement"
     else:
         asked_by = (f'<span class="pc-b">{escape_text(hit.questioner)}</span>'
-                    if hit.questioner else "an unnamed questioner")
+                    if hit.questioner else escape_text(unnamed))
         role = f"answering {asked_by}"
     head = (f'<div class="pc-cite"><span class="pc-rank">{rank}</span> '
-            f'<span class="pc-b">{who}</span>, press conference of '
+            f'<span class="pc-b">{who}</span>, {escape_text(event)} of '
             f'<time datetime="{escape_text(date_iso)}">{when}</time>, {role}</div>')
 
     parts = [f'<div class="pc-hit" data-passage-id="{escape_text(str(hit.passage_id))}">', head]
@@ -186,7 +196,11 @@ def format_hit(hit: "Hit", rank: int, question: str = "", *,
     if repeats:
         parts.append(repeats)
 
-    meta = [f"Citation: {escape_text(hit.citation)}"]
+    # A hit with a web page (White House briefings) links its citation to that page too;
+    # only http(s) URLs are ever linked (safe_url), and the label stays escaped text.
+    url = safe_url(getattr(hit, "url", None))
+    cite = escape_text(hit.citation)
+    meta = [f"Citation: {_link(url, cite) if url else cite}"]
     source = _source_html(hit)
     if source:
         meta.append(f"Source: {source}")
@@ -211,8 +225,7 @@ def format_repeats(hit: "Hit", *, limit: int = MAX_OCCASIONS) -> str:
         own = " (shown above)" if c.passage_id == hit.passage_id else ""
         name = file_name(c.source)
         link = safe_url(c.url)
-        where = (f' · <a href="{html.escape(link, quote=True)}" target="_blank" '
-                 f'rel="noopener noreferrer nofollow">{escape_text(name or link)}</a>' if link
+        where = (f" · {_link(link, escape_text(name or link))}" if link
                  else (f" · {escape_text(name)}" if name else ""))
         rows.append(f"<li>{escape_text(c.citation)}{own}{where}</li>")
     more = len(occasions) - len(rows)
@@ -226,22 +239,28 @@ def format_repeats(hit: "Hit", *, limit: int = MAX_OCCASIONS) -> str:
 
 # -- a whole answer --------------------------------------------------------------
 def clean_filters(questioner: str | None = None, spokesperson: str | None = None,
-                  date_from: Any = None, date_to: Any = None) -> dict[str, str | None]:
-    """Filter values as the retriever takes them: blanks become None."""
+                  date_from: Any = None, date_to: Any = None,
+                  publisher: str | None = None) -> dict[str, str | None]:
+    """Filter values as the retriever takes them (keyword arguments of
+    ``Retriever.search``/``ask``): blanks become None."""
     def norm(v: Any) -> str | None:
         if v is None:
             return None
         v = str(v).strip()
         return v or None
     return {"questioner": norm(questioner), "spokesperson": norm(spokesperson),
-            "date_from": norm(date_from), "date_to": norm(date_to)}
+            "date_from": norm(date_from), "date_to": norm(date_to),
+            "publisher": norm(publisher)}
 
 
 def describe_filters(filters: Mapping[str, Any] | None) -> str:
-    """'questioner Bloomberg, from 2021-01-01 to 2021-12-31' ('' when none)."""
+    """'publisher The White House, questioner Bloomberg, from 2021-01-01 to 2021-12-31'
+    ('' when none)."""
     if not filters:
         return ""
     parts = []
+    if filters.get("publisher"):
+        parts.append(f"publisher {filters['publisher']}")
     if filters.get("questioner"):
         parts.append(f"questioner {filters['questioner']}")
     if filters.get("spokesperson"):
@@ -260,8 +279,8 @@ def format_no_hits(filters: Mapping[str, Any] | None = None) -> str:
     active = describe_filters(filters)
     if active:
         return (f'<div class="pc-empty"><span class="pc-b">No passage found</span> with these '
-                f'filters: {escape_text(active)}. Widen the date range or set the questioner '
-                f'or spokesperson back to “Any”.</div>')
+                f'filters: {escape_text(active)}. Widen the date range or set the publisher, '
+                f'questioner or spokesperson back to “Any”.</div>')
     return ('<div class="pc-empty"><span class="pc-b">No passage found.</span> '
             'The index may be empty.</div>')
 

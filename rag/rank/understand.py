@@ -168,6 +168,32 @@ def _find_name(q: str, names: Iterable[str], cue: bool) -> tuple[str, tuple[int,
     return None
 
 
+_HONORIFIC = r"(?:(?:Mr|Ms|Mrs|Dr)\.?|Secretary|Ambassador|Administrator|Director|Admiral|Chair|Mayor)"
+
+
+def _find_surname(q: str, names: Sequence[str]) -> tuple[str, tuple[int, int]] | None:
+    """A spokesperson named by surname alone ("what did Kirby say", "Dr.
+    Fauci's answer"): only with an honorific before it or a verb of saying
+    right after it, and only a surname one person in the index has, so a
+    common word is not read as a name."""
+    by_surname: dict[str, list[str]] = {}
+    for name in names:
+        parts = name.split()
+        if len(parts) > 1 and len(parts[-1]) >= 4:
+            by_surname.setdefault(parts[-1].lower(), []).append(name)
+    for surname, owners in sorted(by_surname.items(), key=lambda kv: -len(kv[0])):
+        if len(owners) != 1:
+            continue
+        pattern = re.escape(surname)
+        m = re.search(rf"\b{_HONORIFIC}\s+{pattern}\b", q, re.I)
+        if m:
+            return owners[0], m.span()
+        m = re.search(rf"\b({pattern})(?:['’]s)?\s+(?:\w+\s+){{0,2}}?{_SAY.pattern}", q, re.I)
+        if m:
+            return owners[0], m.span(1)
+    return None
+
+
 PREFER_AFTER_DAYS = 31
 
 
@@ -215,7 +241,8 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         plan["questioner"] = names[name]
         spans.append(span)
         notes.append(f"questioner {names[name]} (from \"{question[span[0]:span[1]]}\")")
-    found = _find_name(question, spokespersons, cue=False)
+    spokespersons = list(spokespersons)
+    found = _find_name(question, spokespersons, cue=False) or _find_surname(question, spokespersons)
     if found:
         name, span = found
         plan["spokesperson"] = name

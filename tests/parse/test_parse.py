@@ -126,7 +126,7 @@ def test_normalize_spokesperson():
 
 
 def test_supported_suffixes():
-    assert set(SUPPORTED_SUFFIXES) == {".txt", ".html", ".htm"}
+    assert set(SUPPORTED_SUFFIXES) == {".txt", ".md", ".html", ".htm"}
 
 
 # ------------------------------------------------------------- turn rules

@@ -1,0 +1,409 @@
+"""White House press briefings (the ``whitehouse`` profile): txt/Markdown -> :class:`Conference`.
+
+The ministry parser (:mod:`rag.parse`) reads "Outlet: ..." / "Zhao Lijian: ..."
+transcripts. White House briefings look different enough to get their own
+walker, but the output obeys the same contract: every paragraph of an
+exchange's ``text`` and ``question`` is a verbatim substring of the
+whitespace-collapsed source paragraphs (a leading turn label removed), and
+every unusable file raises :class:`ParseError` naming the file and the reason.
+
+Formats
+-------
+* ``.txt`` (the corpus rendering): title line, then one paragraph per block.
+  Use :func:`rag.parse.split_text_paragraphs`; the first paragraph is the title.
+* ``.md`` (pandoc Markdown as scraped): YAML front matter (``title``, ``date``,
+  ``source_url``, ...) read with PyYAML; the body is parsed with markdown-it-py
+  and only the token stream is used: each ``paragraph_open``/``inline`` pair is
+  one paragraph (tight-list items too), its text is the inline children's text
+  with soft and hard line breaks as a space and inline HTML tags (``<s>``)
+  dropped, so ``**emphasis**`` markers and ``\\`` escapes vanish the way the
+  txt rendering removed them. Then whitespace is collapsed (no-break spaces
+  included). All 100 corpus pairs give identical paragraph lists.
+
+Turns
+-----
+* Reporter: a bare ``Q`` and a space (no colon; ``Q`` + no-break space in the
+  source; the one ``Q``` typo too), or ``PHOTOJOURNALIST:``/``REPORTER:``.
+  Reporters are never named: ``questioner`` is None, ``questioner_label`` the
+  label (``"Q"``).
+* Official: an upper-case label with a title word and a colon -
+  ``MS. PSAKI:``, ``MR SULLIVAN:``, ``Mr. KIRBY:``, ``VICE ADMIRAL GAUTIER:``,
+  ``MS. PÉREZ FERNÁNDEZ:``, ``THE PRESIDENT:``; a mistyped title word
+  (``ADMINSITRATOR``) is accepted by fuzzy match, a glued ``QMS. PSAKI:`` is an
+  official label. Upper-case words without a title (``CBS:`` quoting a headline
+  inside a reply) are plain text.
+* Staff: ``AIDE:``, ``WHITE HOUSE AIDE:`` ("we have to wrap") - skipped with a
+  note; they end the current exchange and never give a reply.
+* Skipped with a note: everything before the first turn (venue, start time,
+  correction notice), time lines (``2:13 P.M. EST``, ``END 1:53 P.M. EST``),
+  separators (``###``) and stage directions standing alone (``(Laughter.)``,
+  ``(Cross-talk.)``). Inline ``(laughs)``/``[sic]`` stay: replies are verbatim.
+
+Who spoke
+---------
+Labels are keyed by surname (the words after the title words). A surname
+not named in the title and rarer than a similar one in the same briefing is a
+typo of it (rapidfuzz ratio >= 85: ``MAYORAKAS`` -> Mayorkas, ``BUTTITGIEG`` ->
+Buttigieg; ``MS. DEESE`` is Mr. Deese by surname). Display names: the press
+secretary's name from the title ("Jen Psaki"); others "First Surname" when the
+title or the briefing names them ("John Kirby", "Anthony Fauci"), else the
+surname as the briefing spells it ("Criswell", "McBath"). ``THE PRESIDENT`` is
+"The President" (the label is followed, though both corpus uses read like
+mislabelled press-secretary lines).
+
+Exchanges
+---------
+* A reporter turn opens a question; reporter paragraphs (labelled or not)
+  before the first official paragraph all belong to it. An unlabelled
+  paragraph after a question is the question continuing when an official label
+  follows before the next reporter turn; otherwise it is a reply without a
+  label by the last official who spoke (the ministry's rule).
+* Interjections: any reporter turn after the reply has begun ends that
+  exchange and opens a new one with that turn as its question - also a short
+  "Q But -" that the same official then keeps answering. Each reply stays one
+  contiguous run of the source, and nothing is attributed to the wrong
+  question; the price is some exchanges whose question is only an
+  interjection ("Okay.", "(Inaudible.)").
+* Greetings: a reporter turn that is only a pleasantry ("Good afternoon.",
+  "Happy New Year.", "Thank you, Jen.", "Hi, Karine.") and comes when no real
+  question is pending is not a question: it is skipped with a note and the
+  official's next paragraphs are statements. So greetings never end the
+  opening remarks, and the press secretary's "topper" after a co-briefer
+  leaves ("Q Thank you." / "MS. PSAKI: Okay. I have a couple of things at the
+  top.") is statements too. Before the first real exchange, noise-only turns
+  ("Q (Inaudible.)") are treated the same way.
+* Statements: official paragraphs with no question pending - opening remarks,
+  a co-briefer's remarks after being introduced (attributed to the
+  co-briefer), toppers. One statement per paragraph, as the ministry does; a
+  lead-in ending with a colon keeps the next paragraph with it. Statement
+  paragraphs that are only pleasantries or floor management ("Good afternoon,
+  everybody.", "Go ahead.", "Thanks, Jen.") are skipped with a note.
+* Floor management: once a reply has begun, an official's labelled paragraph
+  that is only moderation ("MS. PSAKI: Kaitlan.", "Go ahead, Mary.", "Thank
+  you so much, Admiral.", "We got to start wrapping up.") ends the exchange
+  and is skipped with a note; what that official says next, before a new
+  question, is a statement.
+* The press secretary speaking into a co-briefer's open reply is part of that
+  reply only when the co-briefer then carries on ("MS. PSAKI: We'll have a
+  whole briefing after this." / "SECRETARY GRANHOLM: Yeah, I mean, ...");
+  otherwise she is managing the floor or taking it back ("Go ahead, Mary.",
+  "Brian has got to go."), which ends the exchange: her paragraph is skipped
+  when it is only moderation, else a statement of hers. On the corpus nearly
+  every such paragraph is floor management, so this keeps the co-briefer's
+  replies clean.
+* Several officials in one reply otherwise: a substantive labelled paragraph
+  by another official while a reply is open (both mayors answering one
+  question, a co-briefer adding to the press secretary's answer, cross-talk)
+  stays in the same exchange. ``spokesperson`` is whoever spoke first,
+  ``speakers`` lists all of them in order of first speaking, and the paragraph
+  keeps its label ("MAYOR SUAREZ: I support it too.") - still verbatim, and
+  the quoted reply shows who said what. Only the first speaker's label is
+  removed.
+* A reporter turn starting with a dash ("Q - a reason why ...") after a reply
+  that is only short asides ("Yeah.", "Go ahead.", "You know -", each <= 40
+  characters) continues the question: the asides are dropped with a note and
+  the question keeps both reporter paragraphs.
+
+Known limits: a reporter paragraph that lacks its ``Q`` label in the source
+reads as the official's text (a statement or part of a reply); two corpus
+briefings label a press-secretary line ``THE PRESIDENT:``, and it is
+attributed as printed. Display names are per briefing: "Fauci" where the
+briefing only says "Dr. Fauci" (the ingest side may unify across briefings).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .records import Conference, Exchange, ParseError
+from .profiles import collapse_whitespace
+from .walker import stem_date
+from .whitehouse_labels import (FIXED_OFFICIALS, Q_RE, TITLE_RE, Turn, canonical_keys, classify,
+                                full_names, is_greeting, is_moderation, is_noise, parse_title)
+
+__all__ = ["WHITE_HOUSE", "WhiteHouseProfile", "detect", "parse", "PUBLISHER", "NAME"]
+
+PUBLISHER = "The White House"
+NAME = "whitehouse"
+
+
+class WhiteHouseProfile:
+    """The White House's press briefings (txt and scraped Markdown); a
+    :class:`rag.parse.profiles.BriefingProfile`."""
+
+    name = NAME
+    publisher = PUBLISHER
+    event_name = "White House press briefing"
+    unnamed_questioner = "a reporter"
+    outlet_aliases: dict[str, str] = {}     # reporters are never named ("Q")
+    html_title_selectors: tuple[str, ...] = ()
+    html_body_selector = ""
+
+    def parse_title(self, line: str) -> object | None:
+        """(date, press secretary) for a briefing title, else None."""
+        if re.search(r"\bForeign\s+Ministry\b", line, re.I) or not TITLE_RE.search(line):
+            return None
+        date, secretary = parse_title(line)
+        return (date, secretary) if date is not None else None
+
+    def conference(self, title: str, paras: list[str], source: str, sha256: str,
+                   url: str | None, notes: list[str], first_index: int) -> Conference:
+        conf = parse(title, paras, source, sha256, url)
+        return conf if not notes else Conference(**{**conf.__dict__,
+                                                     "skipped": tuple(notes) + conf.skipped})
+
+
+WHITE_HOUSE = WhiteHouseProfile()
+
+# ------------------------------------------------------------------ detect
+_WH_LABEL_RE = re.compile(r"^Q?(?:MS|MR|MRS|DR)\.?\s+[A-Z][A-Z'’\-]+(?:\s+[A-Z'’\-]+)?:\s")
+
+
+def detect(title: str, paragraphs: list[str]) -> bool:
+    """Is this a White House briefing?
+
+    Yes when the title is a "Press Briefing by Press Secretary ..." title with
+    a date, or when the first paragraphs have both an upper-case official
+    label ("MS. PSAKI:") and a bare "Q " reporter turn. Ministry files
+    ("Foreign Ministry Spokesperson ...", "Zhao Lijian:" labels) have neither.
+    """
+    if re.search(r"\bForeign\s+Ministry\b", title or "", re.I):
+        return False
+    if TITLE_RE.search(title or "") and parse_title(title)[0] is not None:
+        return True
+    head = paragraphs[:300]
+    officials = sum(1 for p in head if _WH_LABEL_RE.match(p))
+    reporters = sum(1 for p in head if Q_RE.match(p) and not p.startswith("Q:"))
+    return officials >= 2 and reporters >= 1
+
+
+
+# ------------------------------------------------------------------ walker
+@dataclass
+class _Pending:
+    kind: str                                  # answer | statement
+    question: list[str] = field(default_factory=list)
+    label: str | None = None
+    reply: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)   # display names
+    keys: list[str] = field(default_factory=list)       # their label keys
+    last_key: str | None = None                # key of the latest reply paragraph's speaker
+
+
+#: A reporter turn starting with a dash continues the question when the reply so
+#: far is only asides this short ("Yeah.", "Right.", "You know -").
+_DASHES = ("—", "–", "-", "…")
+_MAX_ACK_CHARS = 40
+
+#: A lead-in statement ("He also issued:") keeps at most this many paragraphs.
+_MAX_LIST_ITEMS = 12
+
+
+def parse(title: str, paragraphs: list[str], source: str, sha256: str = "",
+          url: str | None = None) -> Conference:
+    """Title + body paragraphs of a White House briefing -> Conference (rules: module docs)."""
+    title = collapse_whitespace(title)
+    date, secretary = parse_title(title)
+    if date is None:
+        raise ParseError(source, f"title {title[:120]!r} names no date ('Month D, YYYY'): "
+                                 "not a White House briefing transcript?")
+    notes: list[str] = []
+    stem = stem_date(source)
+    if stem is not None and stem != date:
+        notes.append(f"title date {date.isoformat()} differs from file name date "
+                     f"{stem.isoformat()}; using the title's")
+    paras = [p for p in (collapse_whitespace(p) for p in paragraphs) if p]
+    turns = [classify(p) for p in paras]
+    canon = canonical_keys(title, turns, notes)
+    keys = list(dict.fromkeys(canon[t.key] for t in turns if t.kind == "official"))
+    surnames = [k for k in keys if k not in FIXED_OFFICIALS]
+    names = full_names(title, paras, surnames)
+    names.update({k: v for k, v in FIXED_OFFICIALS.items()})
+    sec_key = None
+    if secretary:
+        for k in surnames:
+            if secretary.upper().endswith(k) or secretary.upper().split()[-1] == k.split()[-1]:
+                names[k] = secretary
+                sec_key = k
+                break
+    if secretary is None:
+        counts = Counter(canon[t.key] for t in turns if t.kind == "official")
+        if not counts:
+            raise ParseError(source, "no press secretary in the title and no official "
+                                     "speaks (not a briefing transcript?)")
+        sec_key = counts.most_common(1)[0][0]
+        secretary = names[sec_key]
+        notes.append(f"title names no press secretary; using the most frequent speaker {secretary}")
+
+    exchanges = _walk(turns, canon, names, sec_key, notes)
+    if not any(e.kind == "answer" for e in exchanges) and not exchanges:
+        raise ParseError(source, "no exchanges or statements after the title "
+                                 "(truncated or not a transcript)")
+    return Conference(date=date, spokesperson=secretary, title=title, source=source,
+                      sha256=sha256, exchanges=tuple(exchanges), url=url,
+                      skipped=tuple(notes), publisher=PUBLISHER, profile=NAME)
+
+
+def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
+          sec_key: str | None, notes: list[str]) -> list[Exchange]:
+    out: list[Exchange] = []
+    cur: _Pending | None = None
+    speaker: str | None = sec_key        # who is talking when a paragraph has no label
+    started = False                      # a first turn (any label) was seen
+    real_exchange = False                # a real question got a reply
+    greeting: Turn | None = None        # greeting turn just skipped (may turn into a question)
+
+    def where(i: int) -> str:
+        return f"paragraph {i + 1}"
+
+    def close() -> None:
+        nonlocal cur, real_exchange
+        if cur is None:
+            return
+        if cur.kind == "answer" and not cur.reply:
+            notes.append("question without a reply: " + " ".join(cur.question)[:80])
+        elif cur.reply:
+            if cur.kind == "answer":
+                real_exchange = True
+            out.append(Exchange(
+                ordinal=len(out), kind=cur.kind, text="\n\n".join(cur.reply),
+                question="\n\n".join(cur.question) if cur.kind == "answer" else None,
+                questioner=None, questioner_label=cur.label if cur.kind == "answer" else None,
+                spokesperson=cur.speakers[0] if cur.speakers else names.get(sec_key or "", None),
+                speakers=tuple(cur.speakers) if len(cur.speakers) > 1 else ()))
+        cur = None
+
+    def add_reply(body: str, para: str, key: str) -> None:
+        assert cur is not None
+        name = names[key]
+        if not cur.reply:
+            cur.reply.append(body)
+        elif key != cur.last_key:
+            cur.reply.append(para if para != body else body)   # keep the second speaker's label
+        else:
+            cur.reply.append(body)
+        if name not in cur.speakers:
+            cur.speakers.append(name)
+            cur.keys.append(key)
+        cur.last_key = key
+
+    def statement(body: str, key: str, i: int) -> None:
+        nonlocal cur
+        if is_moderation(body) or is_noise(body):
+            notes.append(f"{where(i)}: pleasantry/floor management {body[:60]!r}")
+            return
+        if cur is not None and cur.kind == "statement" and cur.reply and cur.last_key == key \
+                and cur.reply[0].endswith(":") and len(cur.reply) < _MAX_LIST_ITEMS \
+                and (len(cur.reply) == 1 or body[:1].islower()):
+            # "The President also signed:" + the next paragraph, and the list
+            # items after it that continue the sentence ("an executive order ...").
+            cur.reply.append(body)
+            return
+        close()
+        cur = _Pending("statement", reply=[body], speakers=[names[key]], keys=[key], last_key=key)
+        if not body.endswith(":"):
+            close()
+
+    for i, t in enumerate(turns):
+        if t.kind == "skip":
+            notes.append(f"{where(i)}: {t.why} {t.para[:40]!r}")
+            continue
+        if not started:
+            if t.kind == "text":
+                notes.append(f"{where(i)}: before the first turn {t.para[:60]!r}")
+                continue
+            started = True
+        prev_greeting, greeting = greeting, None
+
+        if t.kind == "reporter":
+            pending_question = cur is not None and cur.kind == "answer" and not cur.reply
+            if not pending_question and (is_greeting(t.body) or (not real_exchange and is_noise(t.body))):
+                close()
+                greeting = t
+                notes.append(f"{where(i)}: greeting, not a question {t.para[:60]!r}")
+                continue
+            if pending_question:
+                if t.body and not (is_greeting(t.body) and not cur.question):
+                    cur.question.append(t.body)
+                continue
+            if cur is not None and cur.kind == "answer" and t.body[:1] in _DASHES \
+                    and all(len(p) <= _MAX_ACK_CHARS for p in cur.reply):
+                # "Q ... the NATO Secretary-General said -" / "Yeah." / "Q - a reason
+                # why ...": the reporter goes on; the official's aside is dropped.
+                notes.append(f"{where(i)}: question continues after {' / '.join(cur.reply)[:60]!r}")
+                cur.reply, cur.speakers, cur.keys, cur.last_key = [], [], [], None
+                cur.question.append(t.body)
+                continue
+            close()
+            cur = _Pending("answer", [t.body] if t.body else [], label=t.label)
+        elif t.kind == "staff":
+            close()
+            notes.append(f"{where(i)}: staff {t.para[:60]!r}")
+        elif t.kind == "official":
+            key = canon[t.key]
+            speaker = key
+            if cur is not None and cur.kind == "answer":
+                first = cur.keys[0] if cur.keys else None
+                if not cur.reply or key == cur.last_key:
+                    add_reply(t.body, t.para, key)
+                elif key == sec_key and first != sec_key:
+                    # The press secretary speaks into a co-briefer's reply: part
+                    # of it if the co-briefer then carries on, else she is
+                    # managing the floor (or taking it back).
+                    nxt = _next_official(turns, i)
+                    if nxt is not None and canon[nxt.key] == first \
+                            and not (is_moderation(nxt.body) or is_noise(nxt.body)):
+                        add_reply(t.body, t.para, key)
+                    else:
+                        close()
+                        statement(t.body, key, i)
+                elif is_moderation(t.body) or is_noise(t.body):
+                    close()
+                    notes.append(f"{where(i)}: floor management {t.para[:60]!r}")
+                else:
+                    add_reply(t.body, t.para, key)
+            else:
+                statement(t.body, key, i)
+        else:  # unlabelled text
+            if cur is not None and cur.kind == "answer" and not cur.reply:
+                if not cur.question or _question_continues(turns, i):
+                    cur.question.append(t.body)
+                else:
+                    add_reply(t.body, t.body, speaker or sec_key)
+            elif cur is not None and cur.kind == "answer":
+                if cur.last_key != speaker and speaker is not None:
+                    add_reply(t.body, t.body, speaker)
+                else:
+                    cur.reply.append(t.body)
+            elif prev_greeting is not None and _question_continues(turns, i):
+                # "Q Thanks, Jen." + the question in the next paragraph.
+                notes.pop() if notes and notes[-1].startswith(f"{where(i - 1)}: greeting") else None
+                cur = _Pending("answer", [prev_greeting.body, t.body], label=prev_greeting.label)
+            else:
+                statement(t.body, speaker or sec_key, i)
+    close()
+    return out
+
+
+def _next_official(turns: list[Turn], i: int) -> Turn | None:
+    """The official's turn right after turn ``i`` (skips ignored); None when the
+    next turn is anything else (a reporter, unlabelled text, staff)."""
+    for t in turns[i + 1:]:
+        if t.kind == "skip":
+            continue
+        return t if t.kind == "official" else None
+    return None
+
+
+def _question_continues(turns: list[Turn], i: int) -> bool:
+    """Is unlabelled paragraph ``i`` still the reporter speaking?
+
+    Yes when an official label follows before the next reporter or staff turn.
+    """
+    for t in turns[i + 1:]:
+        if t.kind == "official":
+            return True
+        if t.kind in ("reporter", "staff"):
+            return False
+    return False

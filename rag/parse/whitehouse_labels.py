@@ -1,0 +1,288 @@
+"""White House briefings: the title line, turn labels, pleasantries and names.
+
+What a paragraph of a briefing *is* (a reporter's ``Q``, an official's
+``MS. PSAKI:``, staff, a time line, a stage direction), whether a short turn
+is only a greeting or floor management, and which display name a label
+stands for. The order of turns is rag/parse/whitehouse.py's business.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .profiles import MONTHS, collapse_whitespace
+
+__all__ = ["parse_title", "Turn", "classify", "is_greeting", "is_moderation", "is_noise",
+           "full_names", "canonical_keys", "FIXED_OFFICIALS", "Q_RE", "TITLE_RE"]
+
+# ------------------------------------------------------------------ title
+_TITLE_DATE_RE = re.compile(
+    r"\b(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*[,.]?\s*(?P<year>\d{4})\b")
+TITLE_RE = re.compile(r"\bPress\s+(?:Briefing|Gaggle|Conference)\b.*\bPress\s+Secretary\b", re.I)
+_PRESS_SEC_RE = re.compile(
+    r"\bPress\s+Secretary\s+(?P<name>[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3}?)"
+    r"(?=\s*,|\s+and\b|\s*$)")
+
+
+
+def parse_title(title: str) -> tuple[dt.date | None, str | None]:
+    """(date, press secretary) named by a briefing title; None for what is missing.
+
+    The date is the last "Month D, YYYY" in the title ("January 6. 2023,
+    January 6, 2023" and "March 7th, 2022" both occur).
+    """
+    date = None
+    for m in _TITLE_DATE_RE.finditer(title):
+        month = MONTHS.get(m.group("month").lower())
+        if month is None:
+            continue
+        try:
+            date = dt.date(int(m.group("year")), month, int(m.group("day")))
+        except ValueError:
+            continue
+    m = _PRESS_SEC_RE.search(title)
+    return date, (collapse_whitespace(m.group("name")) if m else None)
+
+
+# ----------------------------------------------------------------- labels
+#: Words that make an upper-case label an official's ("SECRETARY MAYORKAS").
+_TITLE_WORDS = frozenset({
+    "MR", "MS", "MRS", "MISS", "DR", "SECRETARY", "ADMINISTRATOR", "AMBASSADOR",
+    "DIRECTOR", "CHAIR", "CHAIRMAN", "CHAIRWOMAN", "MAYOR", "REPRESENTATIVE", "SENATOR",
+    "GOVERNOR", "VICE", "ADMIRAL", "REAR", "GENERAL", "COLONEL", "LIEUTENANT", "CAPTAIN",
+    "DEPUTY", "ATTORNEY", "SURGEON", "COMMISSIONER", "COORDINATOR", "ADVISOR", "ADVISER",
+    "SPEAKER", "LEADER", "CONGRESSMAN", "CONGRESSWOMAN", "SHERIFF", "CHIEF", "SERGEANT",
+    "COMMANDANT", "GENTLEMAN", "JUDGE"})
+#: Whole labels that are not a surname-bearing official.
+FIXED_OFFICIALS = {"THE PRESIDENT": "The President", "THE VICE PRESIDENT": "The Vice President",
+                    "THE FIRST LADY": "The First Lady", "PRESIDENT BIDEN": "The President"}
+_STAFF_LABELS = frozenset({"AIDE", "WHITE HOUSE AIDE", "STAFF", "STAFFER", "WHITE HOUSE STAFF",
+                           "WHITE HOUSE STAFFER", "MODERATOR"})
+_REPORTER_LABELS = frozenset({"PHOTOJOURNALIST", "REPORTER", "REPORTERS", "JOURNALIST",
+                              "AUDIENCE MEMBER", "PARTICIPANT", "QUESTION", "PRESS"})
+
+UP = "A-Z\u00C0-\u00DE"
+_LABEL_RE = re.compile(
+    rf"^(?P<glued>Q(?=(?:MR|MS|MRS|DR)\.?\s))?"
+    rf"(?P<label>[A-Za-z]{{2,3}}\.?(?:\s+[{UP}][{UP}'’.\-]*){{1,3}}"
+    rf"|[{UP}][{UP}'’.\-]+(?:\s+[{UP}][{UP}'’.\-]*){{0,3}})\s*:(?:\s+|$)")
+Q_RE = re.compile(r"^Q[`:]?(?:\s+|$)")
+
+_TIME_RE = re.compile(r"^(?:END\s+)?\d{1,2}:\d{2}\s*[AP]\.?\s?M\.?(?:\s+E[SD]T)?\.?$", re.I)
+_SEPARATOR_RE = re.compile(r"^[#*\-_=~\s]{3,}$")
+_STAGE_RE = re.compile(r"^(?:\([^()]*\)\s*)+$")
+
+
+def _title_word(word: str) -> bool:
+    w = word.rstrip(".").upper()
+    if w in _TITLE_WORDS:
+        return True
+    if len(w) >= 6:  # "ADMINSITRATOR"
+        from rapidfuzz import fuzz
+        return any(fuzz.ratio(w, t) >= 85 for t in _TITLE_WORDS if len(t) >= 6)
+    return False
+
+
+@dataclass(frozen=True)
+class Turn:
+    kind: str                 # reporter | official | staff | text | skip
+    body: str                 # paragraph without its label (verbatim)
+    para: str                 # the whole paragraph
+    label: str | None = None  # label as printed
+    key: str | None = None    # officials: surname key ("KIRBY") or fixed label
+    why: str = ""             # skip: reason
+
+
+def classify(para: str) -> Turn:
+    if Q_RE.match(para):
+        return Turn("reporter", Q_RE.sub("", para, count=1), para, "Q")
+    if _TIME_RE.match(para):
+        return Turn("skip", "", para, why="time line")
+    if _SEPARATOR_RE.match(para):
+        return Turn("skip", "", para, why="separator")
+    if _STAGE_RE.match(para):
+        return Turn("skip", "", para, why="stage direction")
+    m = _LABEL_RE.match(para)
+    if m:
+        label = collapse_whitespace(m.group("label"))
+        body = para[m.end():]
+        up = label.upper().replace(".", "")
+        up = re.sub(r"\s+", " ", up).strip()
+        if up in FIXED_OFFICIALS:
+            return Turn("official", body, para, label, up)
+        if up in _STAFF_LABELS:
+            return Turn("staff", body, para, label)
+        if up in _REPORTER_LABELS:
+            return Turn("reporter", body, para, label)
+        words = label.split()
+        # The name part must be upper case; the title may be "Mr." (one typo).
+        if len(words) >= 2 and all(w == w.upper() for w in words[1:]) and _title_word(words[0]):
+            i = 1
+            while i < len(words) - 1 and _title_word(words[i]):
+                i += 1
+            surname = " ".join(words[i:]).upper()
+            return Turn("official", body, para, label, surname)
+    return Turn("text", para, para)
+
+
+# ---------------------------------------------------- greetings, moderation
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w.'’\-]*|(?i:everyone|everybody|all|guys|y’all|y'all|folks|sir|"
+                         r"ma’am|ma'am|again|too|both|team|man))$")
+_GREETING_PHRASE = re.compile(
+    r"(?i:hi|hello|hey|howdy|good\s+(?:afternoon|morning|evening|day)|happy\s+[\w’'/\-]+"
+    r"|welcome(?:\s+back)?|congratulations|congrats|(?:nice|good|great)\s+to\s+see\s+you"
+    r"|thank\s+you(?:\s+(?:so|very)\s+much)?(?:\s+(?:for\s+(?:having|joining|coming|doing|being)"
+    r"(?:\s+(?:us|me|this|here))*))?"
+    r"|thanks(?:\s+(?:so|very)\s+much)?|(?:I\s+)?(?:really\s+)?appreciate\s+(?:it|you|that|you\s+all)"
+    r"|much\s+appreciated|appreciated)(?![\w’'])")
+#: Words that may go with a pleasantry ("Okay. Thank you.") but are not one.
+_FILLER_PHRASE = re.compile(r"(?i:and|oh|so|okay|ok|all\s+right|alright|yeah|yes|well|great|again)(?![\w’'])")
+_MODERATION_PHRASE = re.compile(
+    r"(?i:go\s+ahead|okay|ok|all\s+right|alright|sure|yes|yeah|yep|yup|sorry|great|please|right|um|uh"
+    r"|well|wait|let(?:'|’)s\s+see|last\s+(?:one|two|three|question)s?|final\s+question|one\s+more"
+    r"|(?:a\s+)?couple\s+(?:of\s+)?more|(?:way\s+)?(?:in|to)\s+the\s+(?:back|middle|front|side|corner)"
+    r"|you\s+have\s+the\s+last\s+(?:one|question)|you|here|there|then|now|just"
+    r"|(?:let(?:'|’)s|we(?:'|’)ll|we\s+will|we(?:'|’)re\s+going\s+to|we(?:'|’)ve\s+got\s+to|we\s+got\s+to"
+    r"|we\s+have\s+to|I\s+have\s+to|I(?:'|’)ve\s+got\s+to|need\s+to|got\s+to)\s+(?:start\s+)?"
+    r"(?:wrap(?:ping)?(?:\s+it)?\s+up|go|move\s+on|keep\s+going)|kick\s+us\s+off|take\s+it\s+away"
+    r"|(?:just,?\s+)?(?:like,?\s+)?(?:one|two|three|four|five|a\s+few|a\s+couple(?:\s+of)?|few|couple)"
+    r"(?:\s+more)?(?:\s+(?:questions?|people))?|more|we\s+can\s+do|we(?:'|’)ll\s+do|let\s+me\s+see|I\s+think"
+    r"|we\s+got\s+to|we(?:'|’)ve\s+got\s+to|I(?:'|’)ll\s+(?:go|come)\s+(?:to|back\s+to)|(?:and\s+)?then|right\s+here"
+    r"|you,?\s+sir|you,?\s+ma(?:'|’)am|last|next|first|after\s+that|(?:and\s+)?after|in\s+the\s+back|behind\s+you"
+    r"|start(?:ing)?|us|off|no|(?:I(?:'|’)m\s+)?sorry|my\s+apologies|again|too|of\s+course)"
+    r"(?![\w’'])")
+_SENTENCE_SPLIT = re.compile(r"[.!?;—–]+|\s-\s|\s-$")
+_ABBREV = re.compile(r"\b(Dr|Mr|Ms|Mrs|Jr|Sr|St|[A-Z])\.")
+_PAREN = re.compile(r"\([^()]*\)|\[[^\]]*\]")
+
+
+def _only_phrases(body: str, phrases: tuple[re.Pattern[str], ...], names: bool) -> bool:
+    """Is ``body`` a run of short stock phrases (and, if ``names``, name calls)?
+
+    Sentence by sentence: each must be stock phrases separated by spaces or
+    commas, optionally ending in up to three capitalized words (a name:
+    "Go ahead, Zeke.", "Thanks, Karine."); with ``names`` a sentence may be a
+    bare name call ("Kaitlan.", "Matt Viser."). A plain loop, no nested
+    regex quantifiers: linear in the length.
+    """
+    if not body or len(body) > 90:
+        return False
+    text = _ABBREV.sub(r"\1", _PAREN.sub(" ", body))
+    seen_phrase = False
+    for sent in _SENTENCE_SPLIT.split(text):
+        rest = sent.strip(" ,")
+        got = False        # a stock phrase in this sentence
+        n_names = 0
+        while rest:
+            for rx in phrases:
+                m = rx.match(rest)
+                if m:
+                    rest = rest[m.end():].lstrip(" ,")
+                    got = True
+                    seen_phrase = seen_phrase or rx is phrases[0]
+                    break
+            else:
+                word, _, tail = rest.partition(" ")
+                if not _NAME_TOKEN.match(word.rstrip(",")) or not (names or got):
+                    return False
+                n_names += 1
+                if n_names > 3:
+                    return False
+                rest = tail.lstrip(" ,")
+    return seen_phrase or names
+
+
+def is_greeting(body: str) -> bool:
+    """A pleasantry and nothing else ("Good afternoon.", "Thanks, Karine.", "Happy New Year.")."""
+    return _only_phrases(body, (_GREETING_PHRASE, _FILLER_PHRASE), names=False)
+
+
+def is_moderation(body: str) -> bool:
+    """Floor management or a pleasantry ("Go ahead, Mary.", "Kaitlan.", "Thank you, Admiral.")."""
+    return _only_phrases(body, (_GREETING_PHRASE, _MODERATION_PHRASE, _FILLER_PHRASE), names=True)
+
+
+_NOISE_RE = re.compile(r"^(?:\s*[\[(][^)\]]*[)\]]\s*[.—–-]*)*\s*[.—–-]*$")
+
+
+def is_noise(body: str) -> bool:
+    """Nothing but stage directions or dashes ("(Inaudible.)", "(Cross-talk.)", "")."""
+    return _NOISE_RE.match(body) is not None
+
+
+# -------------------------------------------------------------- names
+NOT_FIRST_NAMES = frozenset(w.lower() for w in """
+Mr Ms Mrs Miss Dr Secretary Administrator Ambassador Director Chair Chairman Chairwoman Mayor
+Representative Rep Senator Sen Governor Gov Vice Admiral Rear General Gen Colonel Lieutenant Captain
+Deputy Attorney Surgeon Commissioner Coordinator Advisor Adviser Speaker Leader Congressman
+Congresswoman Sheriff Chief Sergeant Commandant Judge President Member Council Communications
+Strategic Security National Economic Policy Energy Homeland Transportation Commerce Treasury
+Defense State Trade Office Management Budget Domestic Gender Climate Clean Innovation Senior
+Special Assistant Press White House Team The And So But Thank Thanks Welcome Today With For To
+From Of By At On In As Said Says Told Asked Ask Let Hi Hello Dear Professor Doctor Admin Agency
+Implementation Infrastructure Operations Coast Guard FEMA OMB CEA NSC NEC USTR DHS HHS CDC Cabinet
+Media Coalitions Director Principal Department Commissioner Executive Former Both Like Than Why
+What When Where Who How Our Your His Her Their Its Mayors Secretaries Ambassadors Council's
+""".split())
+NAME_WORD = r"[A-Z][a-z\u00E0-\u00FF'’\-]+"
+
+
+def full_names(title: str, paras: list[str], surnames: list[str]) -> dict[str, str]:
+    """Surname key -> display name, from the title first, then the briefing's text."""
+    out: dict[str, str] = {}
+    for s in surnames:
+        rx = re.compile(rf"(?<![\w.])(?P<first>{NAME_WORD}(?:\s+[A-Z]\.)?)\s+(?P<last>(?i:{re.escape(s)}))"
+                        rf"(?![\w’'])")
+        spelled = Counter()
+        found: Counter[str] = Counter()
+        for text, weight in [(title, 1000)] + [(p, 1) for p in paras]:
+            for m in rx.finditer(text):
+                last = m.group("last")
+                if last.isupper() and not s.isupper():
+                    continue
+                if last == last.upper() and len(last) > 2:
+                    continue                   # a label, not prose
+                spelled[last] += weight
+                first = m.group("first").split()[0]
+                if first.lower() in NOT_FIRST_NAMES:
+                    continue
+                found[f"{m.group('first')} {last}"] += weight
+        if found:
+            out[s] = found.most_common(1)[0][0]
+        elif spelled:
+            out[s] = spelled.most_common(1)[0][0]
+        else:
+            out[s] = " ".join("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-"))
+                              for w in s.split())
+    return out
+
+
+def canonical_keys(title: str, turns: list[Turn], notes: list[str]) -> dict[str, str]:
+    """Label surname -> canonical surname: typos join the briefing's common spelling."""
+    from rapidfuzz import fuzz
+
+    counts = Counter(t.key for t in turns if t.kind == "official" and t.key not in FIXED_OFFICIALS)
+    title_words = {w.upper() for w in re.findall(rf"[{UP}a-z\u00E0-\u00FF][\w'’\-]+", title)}
+    out: dict[str, str] = {}
+    for key, n in counts.items():
+        if all(w in title_words for w in key.split()):
+            out[key] = key
+            continue
+        best, score = key, 0.0
+        cands = [w for w in title_words if w[:1].isupper()] + [k for k, c in counts.items() if c > n]
+        for c in cands:
+            if c == key or len(c) < 4:
+                continue
+            r = fuzz.ratio(key, c)
+            if r > score:
+                best, score = c, r
+        if score >= 85 and len(key) >= 5:
+            out[key] = best
+            notes.append(f"label surname {key!r} read as {best!r} (typo)")
+        else:
+            out[key] = key
+    for k in FIXED_OFFICIALS:
+        out[k] = k
+    return out

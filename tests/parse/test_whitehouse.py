@@ -1,0 +1,470 @@
+"""The White House profile (rag/parse/whitehouse.py): synthetic briefings, then the
+100-briefing corpus in ../shared/corpus-wh (skipped when absent).
+
+Counts pinned on real files were checked by reading the file (2021-12-21 turn
+by turn; 2021-01-21's opening and Dr. Fauci's part). A change in them means
+the turn rules changed and must be looked at, not silently accepted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from rag.parse import ParseError, collapse_whitespace as collapse, parse_file, split_text_paragraphs
+from rag.parse import whitehouse as wh
+from rag.parse.markdown import read_markdown
+
+from conftest import SEED, SHARED  # noqa: E402
+
+WH = SHARED / "corpus-wh"
+MINISTRY = SHARED / "corpus" / "txt"
+QUESTIONS = SHARED / "eval" / "wh_dev_questions.jsonl"
+
+needs_wh = pytest.mark.skipif(not WH.is_dir(), reason=f"White House corpus not found at {WH}")
+
+TITLE = "Press Briefing by Press Secretary Jen Psaki, January 21, 2021"
+
+
+def read_text(text: str, source: str) -> tuple[str, list[str]]:
+    """A .txt briefing -> (title, paragraphs after it), as the txt reader splits it."""
+    paras = split_text_paragraphs(text)
+    return paras[0], paras[1:]
+
+
+def brief(body: str, title: str = TITLE, source: str = "2021-01-21.txt"):
+    text = title + "\n\n" + body.strip() + "\n"
+    t, paras = read_text(text, source)
+    return wh.parse(t, paras, source)
+
+
+def kinds(c):
+    return [(e.kind, e.spokesperson) for e in c.exchanges]
+
+
+# ------------------------------------------------------------ synthetic
+SMALL = """
+James S. Brady Press Briefing Room
+
+1:17 P.M. EST
+
+MS. PSAKI: Good afternoon.
+
+Q Good afternoon.
+
+MS. PSAKI: I have two items at the top.
+
+First, the President signed an order today.
+
+Second, I'm joined by National Security Council Coordinator for Strategic Communications John Kirby.
+
+MR. KIRBY: Thanks, Jen. A short update on Ukraine.
+
+Q John, is the President sending more aid?
+
+MR. KIRBY: We have nothing to announce today.
+
+But we are watching closely.
+
+Q Thank you.
+
+MS. PSAKI: Okay. One more thing at the top: the weather.
+
+Q Jen, on the budget —
+
+MS. PSAKI: Go ahead.
+
+Q — will the President sign it?
+
+MS. PSAKI: He will. (Laughter.)
+
+Q But —
+
+MS. PSAKI: And he said so yesterday.
+
+(Laughter.)
+
+2:13 P.M. EST
+"""
+
+
+def test_small_briefing_turns():
+    c = wh.parse(*read_text(TITLE + "\n\n" + SMALL, "2021-01-21.txt"), "2021-01-21.txt")
+    assert c.date == dt.date(2021, 1, 21)
+    assert c.spokesperson == "Jen Psaki"
+    assert (c.publisher, c.profile) == ("The White House", "whitehouse")
+    assert kinds(c) == [
+        ("statement", "Jen Psaki"),     # I have two items at the top:  (greetings skipped)
+        ("statement", "Jen Psaki"),
+        ("statement", "Jen Psaki"),
+        ("statement", "John Kirby"),    # the co-briefer's remarks after the introduction
+        ("answer", "John Kirby"),
+        ("statement", "Jen Psaki"),     # the topper after "Q Thank you."
+        ("answer", "Jen Psaki"),
+        ("answer", "Jen Psaki"),        # the interjection "Q But -" opens an exchange
+    ]
+    ex = c.exchanges
+    assert ex[0].text == "I have two items at the top."
+    assert ex[4].question == "John, is the President sending more aid?"
+    assert ex[4].text == "We have nothing to announce today.\n\nBut we are watching closely."
+    assert ex[4].questioner is None and ex[4].questioner_label == "Q"
+    # "Go ahead." before the reporter goes on with "- will he ..." is an aside
+    assert ex[6].question == "Jen, on the budget —\n\n— will the President sign it?"
+    assert ex[6].text == "He will. (Laughter.)"
+    assert ex[7].question == "But —"
+    assert ex[7].text == "And he said so yesterday."
+    assert ex[5].question is None
+    assert any("greeting" in n for n in c.skipped)
+    assert any("time line" in n for n in c.skipped)
+
+
+def test_greetings_never_end_the_opening():
+    c = brief("""
+MS. JEAN-PIERRE: Good afternoon, everybody.
+
+Q Good afternoon.
+
+Q Happy New Year.
+
+MS. JEAN-PIERRE: Happy New Year. So, today the President is announcing a new rule.
+
+Q (Inaudible.)
+
+MS. JEAN-PIERRE: And one more item: a trip next week.
+
+Q Karine, on the trip, where is he going?
+
+MS. JEAN-PIERRE: To Ohio.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre, January 3, 2025",
+             source="2025-01-03.txt")
+    assert kinds(c) == [("statement", "Karine Jean-Pierre")] * 2 + [("answer", "Karine Jean-Pierre")]
+    assert c.exchanges[-1].question == "Karine, on the trip, where is he going?"
+    assert all("Happy New Year" not in (e.question or "") for e in c.exchanges)
+
+
+def test_multi_speaker_reply_keeps_second_label():
+    c = brief("""
+MS. PSAKI: With that, the two mayors.
+
+Q Can both of you weigh in on the minimum wage?
+
+MAYOR DUGGAN: I certainly support it.
+
+MAYOR SUAREZ: I support it too.
+
+MS. PSAKI: And I'd just add that the President does as well.
+
+Q Thank you.
+""", title="Press Briefing by Press Secretary Jen Psaki, Detroit Mayor Mike Duggan, and "
+           "Miami Mayor Francis Suarez, February 12, 2021", source="2021-02-12.txt")
+    e = c.exchanges[1]
+    assert e.kind == "answer" and e.spokesperson == "Mike Duggan"
+    assert e.speakers == ("Mike Duggan", "Francis Suarez")
+    assert e.text.split("\n\n") == ["I certainly support it.", "MAYOR SUAREZ: I support it too."]
+    # The press secretary speaking into a co-briefer's reply without the
+    # co-briefer resuming is her taking the floor back: a statement of hers.
+    assert kinds(c)[2:] == [("statement", "Jen Psaki")]
+    assert c.exchanges[2].text == "And I'd just add that the President does as well."
+
+
+def test_press_secretary_moderating_ends_a_co_briefers_reply():
+    c = brief("""
+MS. PSAKI: Secretary Granholm is here.
+
+SECRETARY GRANHOLM: Thank you, Jen.
+
+Q Secretary, what about gas prices?
+
+SECRETARY GRANHOLM: They are coming down.
+
+MS. PSAKI: Kaitlan.
+
+Q And electric cars?
+
+SECRETARY GRANHOLM: Yes.
+
+MS. PSAKI: We'll have a whole briefing after this. (Laughs.)
+
+SECRETARY GRANHOLM: Well, more of them every day.
+
+MS. PSAKI: Thank you, Secretary Granholm.
+
+SECRETARY GRANHOLM: Thank you.
+
+MS. PSAKI: Okay. A couple of things at the top.
+""", title="Press Briefing by Press Secretary Jen Psaki and Secretary of Energy Jennifer "
+           "Granholm, April 8, 2021", source="2021-04-08.txt")
+    names = kinds(c)
+    assert names == [("statement", "Jen Psaki"), ("answer", "Jennifer Granholm"),
+                     ("answer", "Jennifer Granholm"), ("statement", "Jen Psaki")]
+    a = c.exchanges[1]
+    assert a.text == "They are coming down."            # "Kaitlan." is not part of it
+    b = c.exchanges[2]
+    assert b.speakers == ("Jennifer Granholm", "Jen Psaki")  # she carried on after the aside
+    assert b.text.endswith("SECRETARY GRANHOLM: Well, more of them every day.")
+
+
+def test_label_variants_and_typos():
+    c = brief("""
+MS. JEAN-PIERRE: Joining us is Secretary of Homeland Security Alejandro Mayorkas.
+
+SECRETARY MAYORKAS: Thank you. Let me start with the border.
+
+Q Mr. Secretary, a question?
+
+SECRETARY MAYORAKAS: So — the answer is no.
+
+Q And Title 42?
+
+QMS. JEAN-PIERRE: I'll take that one.
+
+Q` Last one?
+
+MR SULLIVAN: I'll add one thing.
+
+Q OK?
+
+ADMINSITRATOR CRISWELL: FEMA is ready.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre and Secretary of Homeland "
+           "Security Alejandro Mayorkas, May 11, 2023", source="2023-05-11.txt")
+    answers = [e for e in c.exchanges if e.kind == "answer"]
+    assert [e.spokesperson for e in answers] == ["Alejandro Mayorkas", "Karine Jean-Pierre",
+                                                  "Sullivan", "Criswell"]
+    assert answers[0].text == "So — the answer is no."
+    assert answers[1].text == "I'll take that one."
+    assert answers[2].question == "Last one?"
+    assert any("MAYORAKAS" in n and "typo" in n for n in c.skipped)
+
+
+def test_headline_quotes_are_not_labels():
+    c = brief("""
+MS. JEAN-PIERRE: Here is what outlets reported.
+
+CBS: "Republicans want to raise the age."
+
+Reuters: "GOP threatens cuts."
+
+Q Is that fair?
+
+MS. JEAN-PIERRE: It is what they said.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre, February 1, 2023",
+             source="2023-02-01.txt")
+    assert [e.text for e in c.exchanges[:3]] == [
+        "Here is what outlets reported.", 'CBS: "Republicans want to raise the age."',
+        'Reuters: "GOP threatens cuts."']
+    assert all(e.spokesperson == "Karine Jean-Pierre" for e in c.exchanges)
+
+
+def test_multi_paragraph_question_and_lead_in_list():
+    c = brief("""
+MS. PSAKI: The President also signed:
+
+a memorandum on the National Guard
+
+an executive order on testing
+
+Sorry, there's a lot here.
+
+Q Two questions.
+
+The first is on vaccines. How many?
+
+MS. PSAKI: A hundred million.
+""")
+    assert c.exchanges[0].text == ("The President also signed:\n\na memorandum on the National "
+                                   "Guard\n\nan executive order on testing")
+    assert c.exchanges[1].text == "Sorry, there's a lot here."
+    assert c.exchanges[2].question == "Two questions.\n\nThe first is on vaccines. How many?"
+
+
+def test_parse_errors():
+    with pytest.raises(ParseError, match="names no date"):
+        brief("MS. PSAKI: Hi.\n\nQ Hi?\n\nMS. PSAKI: Hello.",
+              title="Press Briefing by Press Secretary Jen Psaki")
+    with pytest.raises(ParseError, match="no exchanges"):
+        brief("James S. Brady Press Briefing Room\n\n1:17 P.M. EST\n\n2:13 P.M. EST")
+
+
+def test_detect():
+    assert wh.detect(TITLE, [])
+    assert wh.detect("Press Briefing by Press Secretary Karine Jean-Pierre and NSC Coordinator "
+                     "John Kirby, January 6. 2023, January 6, 2023", [])
+    assert wh.detect("Some briefing", ["MS. PSAKI: Hi.", "Q Hi, Jen.", "MS. PSAKI: Okay."])
+    assert not wh.detect("Foreign Ministry Spokesperson Zhao Lijian's Regular Press Conference "
+                         "on December 24, 2021", ["Zhao Lijian: Good afternoon.", "Q: Hello"])
+    assert not wh.detect("A note", ["Some text.", "More text."])
+
+
+def test_read_markdown_front_matter_and_markup():
+    md = ("---\ntitle: \"Press Briefing by Press Secretary Jen\\_Psaki, January 21,\\_2021\"\n"
+          "date: '2021-01-21'\nsource_url: https://example.gov/b/\n---\n\u00a0\n"
+          "James S. Brady Press Briefing Room\n\n"
+          "MS. PSAKI:\u00a0 Good afternoon.\u00a0 We have **news** and a\n"
+          "hard-wrapped line, a \\[sic\\] and <s>18 of 24</s> \\*\\[16 of 21\\].\n\u00a0 \n"
+          "Q\u00a0\u00a0 Thanks, Jen.\u00a0 A question?  \nsecond line after a break\n")
+    title, paras, meta = read_markdown(md, "x.md")
+    assert title == "Press Briefing by Press Secretary Jen Psaki, January 21, 2021"
+    assert meta["source_url"] == "https://example.gov/b/"
+    assert paras == [
+        "James S. Brady Press Briefing Room",
+        "MS. PSAKI: Good afternoon. We have news and a hard-wrapped line, a [sic] and "
+        "18 of 24 *[16 of 21].",
+        "Q Thanks, Jen. A question?", "second line after a break"]
+
+
+def test_read_markdown_title_without_date_gets_front_matter_date():
+    md = "---\ntitle: Press Briefing by Press Secretary Karine Jean-Pierre\ndate: '2022-07-19'\n---\n\nQ Hi?\n"
+    title, paras, _ = read_markdown(md, "x.md")
+    assert title == "Press Briefing by Press Secretary Karine Jean-Pierre, July 19, 2022"
+    with pytest.raises(ParseError, match="never ends"):
+        read_markdown("---\ntitle: x\n", "x.md")
+
+
+# ------------------------------------------------------------- the corpus
+def _txt(stem: str):
+    f = WH / f"{stem}.txt"
+    t, paras = read_text(f.read_text(encoding="utf-8"), str(f))
+    return wh.parse(t, paras, str(f)), paras
+
+
+def _md(stem: str):
+    f = WH / f"{stem}.md"
+    t, paras, meta = read_markdown(f.read_text(encoding="utf-8"), str(f))
+    return wh.parse(t, paras, str(f), url=meta.get("source_url")), paras
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    out = {}
+    for f in sorted(WH.glob("2*.txt")):
+        out[f.stem] = (_txt(f.stem), _md(f.stem))
+    return out
+
+
+@needs_wh
+def test_every_file_parses_and_quotes_verbatim(corpus):
+    assert len(corpus) == 100
+    for stem, ((ct, pt), (cm, pm)) in corpus.items():
+        assert ct.date == cm.date == dt.date.fromisoformat(stem), stem
+        assert ct.spokesperson in ("Jen Psaki", "Karine Jean-Pierre"), stem
+        assert cm.url and cm.url.startswith("https://"), stem
+        for c, paras in ((ct, pt), (cm, pm)):
+            source = "\n".join(paras)
+            assert sum(e.kind == "answer" for e in c.exchanges) > 10, stem
+            for e in c.exchanges:
+                assert e.text and e.spokesperson, (stem, e.ordinal)
+                assert (e.question is None) == (e.kind == "statement"), (stem, e.ordinal)
+                for part in e.text.split("\n\n") + (e.question or "").split("\n\n"):
+                    if part:
+                        assert part in source, (stem, e.ordinal, part[:80])
+                assert not re.match(r"Q\s", e.text), (stem, e.ordinal)
+
+
+# The .md keeps a line starting "2017. " inside its paragraph; the txt
+# rendering took it for a numbered-list item, split the paragraph there and
+# dropped the number. These are the only paragraph differences in the corpus.
+LIST_MARKER_SPLITS = {"2021-02-12", "2021-12-09", "2022-10-18", "2022-11-30", "2024-03-27"}
+
+
+@needs_wh
+def test_md_and_txt_paragraphs_agree(corpus):
+    differ = set()
+    for stem, ((ct, pt), (cm, pm)) in corpus.items():
+        if pt == pm:
+            assert ct.exchanges == cm.exchanges, stem
+            continue
+        differ.add(stem)
+        assert len(pt) == len(pm) + 1, stem
+        i = next(k for k, (a, b) in enumerate(zip(pt, pm)) if a != b)
+        assert re.fullmatch(re.escape(pt[i]) + r" \d{1,4}\. " + re.escape(pt[i + 1]), pm[i]), stem
+        assert pt[:i] == pm[:i] and pt[i + 2:] == pm[i + 1:], stem
+    assert differ == LIST_MARKER_SPLITS
+
+
+@needs_wh
+def test_exact_counts_on_read_files():
+    c, _ = _txt("2021-12-21")              # Psaki alone: 3 opening paragraphs, 34 questions
+    assert [e.kind for e in c.exchanges].count("statement") == 3
+    assert [e.kind for e in c.exchanges].count("answer") == 34
+    assert len(c.exchanges) == 37
+    assert c.exchanges[3].question.startswith("Okay. Thanks, Jen. So, first off, how is the President")
+    assert c.exchanges[35].question.startswith("All right. Okay.\n\nCan you clarify: He has not")
+
+    c, _ = _txt("2021-01-21")              # Dr. Fauci at the top, then Psaki
+    ex = c.exchanges
+    assert len(ex) == 101
+    assert [e.spokesperson for e in ex[:21]] == ["Jen Psaki"] * 3 + ["Fauci"] * 18
+    assert all(e.kind == "statement" for e in ex[:21])
+    assert ex[21].kind == "answer" and ex[21].spokesperson == "Fauci"
+    assert sum(e.kind == "answer" and e.spokesperson == "Fauci" for e in ex) == 20
+    assert sum(e.kind == "answer" and e.spokesperson == "Jen Psaki" for e in ex) == 48
+
+
+@needs_wh
+def test_co_briefers_are_attributed():
+    c, _ = _txt("2021-01-21")
+    strain = [e for e in c.exchanges if "South African strain is in the United States" in e.text]
+    assert len(strain) == 1 and strain[0].spokesperson == "Fauci" and strain[0].kind == "answer"
+    c, _ = _txt("2022-09-16")
+    kirby = [e for e in c.exchanges if e.spokesperson == "John Kirby"]
+    assert any("pay our respects" in e.text and e.kind == "answer" for e in kirby)
+    c, _ = _txt("2024-03-27")
+    assert {e.spokesperson for e in c.exchanges} == {"Karine Jean-Pierre", "Pete Buttigieg",
+                                                     "Peter Gautier"}
+
+
+@needs_wh
+def test_greeting_turns_are_not_questions(corpus):
+    greetings = re.compile(r"(?:Good afternoon|Happy New Year|Happy \w+day|Hi, \w+|Thank you, \w+)\.?")
+    for stem, ((c, _), _md) in corpus.items():
+        for e in c.exchanges:
+            if e.kind == "answer":
+                assert not greetings.fullmatch(e.question), (stem, e.ordinal, e.question)
+
+
+@needs_wh
+@pytest.mark.skipif(not QUESTIONS.is_file(), reason=f"{QUESTIONS} not found")
+def test_gold_snippets_found_with_the_right_speaker(corpus):
+    qs = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line]
+    found = speaker = 0
+    for q in qs:
+        (c, _), _md = corpus[q["date"]]
+        hits = [e for e in c.exchanges if any(g in e.text for g in q["gold"])]
+        found += bool(hits)
+        surname = q["speaker"].split()[-1].lower()
+        speaker += any(surname in (e.spokesperson or "").lower() for e in hits)
+    assert (found, speaker) == (len(qs), len(qs))
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="seed transcript missing")
+def test_seed_is_not_white_house():
+    paras = split_text_paragraphs(SEED.read_text(encoding="utf-8"))
+    assert not wh.detect(paras[1], paras[2:])
+    assert not wh.detect(paras[0], paras[1:])
+
+
+@pytest.mark.skipif(not MINISTRY.is_dir(), reason=f"ministry corpus not found at {MINISTRY}")
+def test_ministry_files_are_not_white_house():
+    files = sorted(MINISTRY.glob("*.txt"))
+    assert files
+    for f in files:
+        paras = split_text_paragraphs(f.read_text(encoding="utf-8"))
+        title = next(p for p in paras[:5] if "Spokesperson" in p or "Press Conference" in p)
+        assert not wh.detect(title, paras[paras.index(title) + 1:]), f.name
+
+
+@needs_wh
+def test_white_house_files_are_detected(corpus):
+    for stem, ((c, paras), _md) in corpus.items():
+        assert wh.detect(c.title, paras), stem
+        assert wh.detect("", paras), stem      # labels alone suffice
+
+
+def test_collapse_is_the_paragraph_normalization():
+    # Paragraphs from read_text are exactly rag.parse's collapse of the block.
+    t, paras = read_text(TITLE + "\n\nQ\u00a0 Hi,   Jen.\n\nMS. PSAKI:\u00a0 Hi.\n", "x.txt")
+    assert paras == [collapse("Q\u00a0 Hi,   Jen."), collapse("MS. PSAKI:\u00a0 Hi.")]

@@ -1,0 +1,82 @@
+"""One index, several publishers: detection per file, the publisher filter,
+per-reply speakers and citations worded for each publisher."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from embeddings.testing import FakeEncoder
+from rag import Retriever
+from rag.parse import parse_file
+
+from conftest import SEED
+from transcripts import WHITE_HOUSE_BRIEFING, white_house_briefing
+
+MFA = "Ministry of Foreign Affairs of China"
+WH = "The White House"
+
+
+@pytest.fixture
+def mixed(tmp_path):
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / SEED.name).write_bytes(SEED.read_bytes())
+    white_house_briefing(folder)
+    r = Retriever.open(tmp_path / "index", encoder=FakeEncoder())
+    report = r.ingest([folder])
+    assert report.ok, report.files
+    yield r, report
+    r.close()
+
+
+def test_each_file_is_read_by_the_profile_its_title_names(tmp_path):
+    md = parse_file(white_house_briefing(tmp_path / "a"))
+    txt = parse_file(white_house_briefing(tmp_path / "b", "2021-01-21.txt"))
+    seed = parse_file(SEED)
+    assert (md.profile, md.publisher, seed.profile, seed.publisher) == \
+        ("whitehouse", WH, "mfa", MFA)
+    assert md.url == "https://www.whitehouse.gov/briefing-room/2021/01/21/" and txt.url is None
+    # the Markdown page and its text rendering give the same exchanges
+    assert [(e.kind, e.question, e.text, e.spokesperson) for e in md.exchanges] == \
+        [(e.kind, e.question, e.text, e.spokesperson) for e in txt.exchanges]
+    answers = [e for e in md.exchanges if e.kind == "answer"]
+    assert [e.spokesperson for e in answers] == ["John Kirby", "Jen Psaki"]
+    assert all(e.questioner is None and e.questioner_label == "Q" for e in answers)
+    # the greeting is no exchange; every paragraph is verbatim
+    assert not any(e.question == "Good afternoon." for e in md.exchanges)
+    flat = re.sub(r"\s+", " ", WHITE_HOUSE_BRIEFING)
+    for e in md.exchanges:
+        for para in (e.text + "\n\n" + (e.question or "")).split("\n\n"):
+            assert para.strip() in flat
+
+
+def test_publisher_filter_and_citations(mixed):
+    r, _ = mixed
+    assert dict(r.publishers()) .keys() == {MFA, WH}
+    wh = r.search("diplomatic boycott of the Winter Olympics in Beijing", k=5, publisher=WH)
+    assert wh and all(h.publisher == WH for h in wh)
+    assert wh[0].citation == ("Jen Psaki, White House press briefing of 21 January 2021, "
+                              "answering a reporter")
+    assert wh[0].url == "https://www.whitehouse.gov/briefing-room/2021/01/21/"
+    mfa = r.search("diplomatic boycott of the Winter Olympics in Beijing", k=5, publisher=MFA)
+    assert mfa and all(h.publisher == MFA for h in mfa)
+    assert mfa[0].citation.startswith("Zhao Lijian, press conference of 24 December 2021")
+    both = r.search("diplomatic boycott of the Winter Olympics in Beijing", k=10)
+    assert {h.publisher for h in both} == {MFA, WH}
+    assert r.search("Olympics", publisher="Nobody") == []
+
+
+def test_a_co_briefers_reply_is_theirs_and_found_by_surname(mixed):
+    r, _ = mixed
+    assert "John Kirby" in dict(r.spokespersons())
+    answer = r.ask("What did Kirby say about air defense systems for Ukraine?", k=3)
+    assert answer.understood == ("spokesperson John Kirby",)
+    assert answer.hits and all(h.spokesperson == "John Kirby" for h in answer.hits)
+    assert any("air defense systems" in h.text for h in answer.hits)
+    assert r.search("air defense", spokesperson="John Kirby", publisher=MFA) == []
+
+
+def test_ingest_report_names_the_profile(mixed):
+    _, report = mixed
+    assert sorted(f.profile for f in report.files if f.status == "added") == ["mfa", "whitehouse"]
