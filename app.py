@@ -11,9 +11,11 @@ Programmatic use (``gradio_client``)::
 
     from gradio_client import Client
     c = Client("http://127.0.0.1:7860/")
-    # question, k, questioner, spokesperson, date_from, date_to[, literal]
+    # question, k, questioner, spokesperson, date_from, date_to[, literal[, publisher]]
     out = c.predict("Lithuania customs", 5, "", "", "", "", api_name="/ask")
     out["hits"][0]["citation"], out["hits"][0]["text"], out["understood"], out["html"]
+    # one publisher's conferences only ("" for any; see out["hits"][i]["publisher"])
+    c.predict("Olympics", 5, "", "", "", "", False, "The White House", api_name="/ask")
     # the same arguments: replies per month, earliest/latest reply, outlets, citations
     a = c.predict("Lithuania customs", 5, "", "", "", "", api_name="/analyse")
     a["timeline"], a["answer_change"], a["questioners"], a["citations_csv"]
@@ -63,13 +65,14 @@ log = logging.getLogger("presscon.app")
 
 # -- the two endpoints' shared core ---------------------------------------------
 def _search(retriever: "Retriever", question: str, k: Any, questioner: Any, spokesperson: Any,
-            date_from: Any, date_to: Any, literal: Any = False
+            date_from: Any, date_to: Any, literal: Any = False, publisher: Any = ""
             ) -> tuple[list, dict[str, Any], list[str], str]:
     """(hits, filters, notes, html); raises PressconError for a user error.
     Unless ``literal``, the retriever also reads a period, outlet or spokesperson
-    named in the question; ``notes`` say which."""
+    named in the question; ``notes`` say which. ``publisher`` ("" for any) keeps
+    one publisher's conferences."""
     from rag.present.chat import clean_filters, format_hits, public_hit
-    filters = clean_filters(questioner, spokesperson, date_from, date_to)
+    filters = clean_filters(questioner, spokesperson, date_from, date_to, publisher)
     try:
         k = int(k) if k not in (None, "") else DEFAULT_PASSAGES
     except (TypeError, ValueError):
@@ -87,7 +90,7 @@ ANALYSIS_LIMIT = 30          # results the analysis looks at (as Retriever.timel
 
 def analyse(retriever: "Retriever", question: str, k: Any = DEFAULT_PASSAGES,
             questioner: Any = "", spokesperson: Any = "", date_from: Any = "",
-            date_to: Any = "", literal: Any = False) -> dict[str, Any]:
+            date_to: Any = "", literal: Any = False, publisher: Any = "") -> dict[str, Any]:
     """The analysis of one question with its filters, JSON-ready:
     {"question", "filters", "timeline", "answer_change", "questioners", "citations",
     "citations_text", "citations_csv"}: replies per month, the earliest and latest
@@ -98,7 +101,8 @@ def analyse(retriever: "Retriever", question: str, k: Any = DEFAULT_PASSAGES,
     from rag.present.analysis import answer_change, questioner_counts, timeline
     from rag.present.export import citation_rows, export_hits
     hits, wide, filters, notes = _analysis_hits(retriever, question, k, questioner,
-                                                spokesperson, date_from, date_to, literal)
+                                                spokesperson, date_from, date_to, literal,
+                                                publisher)
     return {"question": question, "filters": filters, "understood": notes,
             "timeline": [m.to_dict() for m in timeline(wide)],
             "answer_change": answer_change(wide).to_dict(),
@@ -110,13 +114,13 @@ def analyse(retriever: "Retriever", question: str, k: Any = DEFAULT_PASSAGES,
 
 
 def _analysis_hits(retriever: "Retriever", question: str, k: Any, questioner: Any,
-                   spokesperson: Any, date_from: Any, date_to: Any, literal: Any = False
-                   ) -> tuple[list, list, dict[str, Any], list[str]]:
+                   spokesperson: Any, date_from: Any, date_to: Any, literal: Any = False,
+                   publisher: Any = "") -> tuple[list, list, dict[str, Any], list[str]]:
     """(the answer's hits, the matching hits analysed, filters, notes)."""
     from rag.present.analysis import RELATIVE, matching
     from rag.present.chat import public_hit
     hits, filters, notes, _ = _search(retriever, question, k, questioner, spokesperson,
-                                      date_from, date_to, literal)
+                                      date_from, date_to, literal, publisher)
     wide = matching([public_hit(h) for h in retriever.search(
         question, k=max(ANALYSIS_LIMIT, len(hits)), understand=not literal, **filters)],
         RELATIVE)
@@ -169,18 +173,28 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
 
     def choices():
         return (facet_choices(retriever.questioners(), "Any questioner"),
-                facet_choices(retriever.spokespersons(), "Any spokesperson"))
+                facet_choices(retriever.spokespersons(), "Any spokesperson"),
+                facet_choices(retriever.publishers(), "Any publisher"))
 
-    def chat(question, history, k, questioner, spokesperson, date_from, date_to, literal=False):
+    def several(p_choices) -> bool:
+        # The publisher dropdown is shown only when the index holds more than one
+        # publisher: with one it could only repeat "Any". It stays in the inputs either
+        # way (hidden, value "" = any), so the /chat API's arguments never change; a page
+        # load re-checks, so it appears once another publisher has been ingested.
+        return len(p_choices) > 2
+
+    def chat(question, history, k, questioner, spokesperson, date_from, date_to, literal=False,
+             publisher=""):
         # The 4th output, the question and its filters for the Analyse button, is session
         # state, which the /chat API leaves out: it still returns (history, "", hits).
+        # ``publisher`` comes last so the /chat API's positional arguments stay as they were.
         history = list(history or [])
         question = (question or "").strip()
         if not question:
             return history, "", [], gr.update()
         try:
             hits, _, _, answer = _search(retriever, question, k, questioner, spokesperson,
-                                         date_from, date_to, literal)
+                                         date_from, date_to, literal, publisher)
             data = [hit_to_dict(h) for h in hits]
         except PressconError as e:
             answer, data = format_error(str(e)), []
@@ -191,35 +205,39 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                     {"role": "assistant", "content": answer}]
         last = {"question": question, "k": k, "questioner": questioner,
                 "spokesperson": spokesperson, "date_from": date_from, "date_to": date_to,
-                "literal": literal}
+                "literal": literal, "publisher": publisher}
         return history[-2 * HISTORY_TURNS:], "", data, last
 
     def ask(question: str, k: int = DEFAULT_PASSAGES, questioner: str = "",
             spokesperson: str = "", date_from: str = "", date_to: str = "",
-            literal: bool = False) -> dict:
+            literal: bool = False, publisher: str = "") -> dict:
         """The top passages for a question, verbatim:
         {"question", "k", "filters", "understood", "hits", "html"}. Each hit has text, date
         (ISO), questioner, spokesperson, question, score, citation, passage_id, kind,
-        source, url, title, and citations (every occasion the reply was given).
-        "understood" lists the filters read from the question itself (none if literal).
+        source, url, title, publisher, speakers, and citations (every occasion the reply
+        was given). "understood" lists the filters read from the question itself (none if
+        literal). ``publisher`` (last, so older positional calls still work; "" for any)
+        keeps one publisher's conferences, e.g. "The White House" or "Ministry of Foreign
+        Affairs of China".
         A user error (empty question, bad date) is raised as an error with its message."""
         with _api_errors("search", question):
             hits, filters, notes, answer = _search(retriever, question, k, questioner,
-                                                   spokesperson, date_from, date_to, literal)
+                                                   spokesperson, date_from, date_to, literal,
+                                                   publisher)
         return {"question": question, "k": len(hits), "filters": filters, "understood": notes,
                 "hits": [hit_to_dict(h) for h in hits], "html": answer}
 
     def analyse_api(question: str, k: int = DEFAULT_PASSAGES, questioner: str = "",
                     spokesperson: str = "", date_from: str = "", date_to: str = "",
-                    literal: bool = False) -> dict:
-        """How a question's answer looks over time, same arguments as /ask:
+                    literal: bool = False, publisher: str = "") -> dict:
+        """How a question's answer looks over time, same arguments as /ask (publisher last):
         {"question", "filters", "understood", "timeline" [{month, replies, results,
         passage_ids}], "answer_change" {earliest, latest, same_reply}, "questioners"
         [{questioner, count}], "citations" (one row per occasion of the answer's k hits),
         "citations_text", "citations_csv"}."""
         with _api_errors("analysis", question):
             return analyse(retriever, question, k, questioner, spokesperson, date_from,
-                           date_to, literal)
+                           date_to, literal, publisher)
 
     exports = tempfile.TemporaryDirectory(prefix="presscon-export-")
 
@@ -262,7 +280,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                 write_export(export_hits(hits, "json"), "json"),
                 export_hits(hits, "text"))
 
-    q_choices, s_choices = choices()
+    q_choices, s_choices, p_choices = choices()
     with gr.Blocks(title="presscon", analytics_enabled=False) as demo:
         intro = gr.Markdown(header())
         with gr.Row(equal_height=False):
@@ -286,6 +304,9 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             with gr.Column(scale=1, min_width=240):
                 k = gr.Slider(1, MAX_PASSAGES, value=DEFAULT_PASSAGES, step=1,
                               label="Passages per answer")
+                publisher = gr.Dropdown(p_choices, value="", label="Publisher",
+                                        allow_custom_value=True, elem_id="pc-publisher",
+                                        visible=several(p_choices))
                 questioner = gr.Dropdown(q_choices, value="", label="Questioner (outlet)",
                                          allow_custom_value=True, elem_id="pc-questioner")
                 spokesperson = gr.Dropdown(s_choices, value="", label="Spokesperson",
@@ -329,7 +350,8 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                                        interactive=False, buttons=["copy"],
                                        elem_id="pc-cite-text")
 
-        inputs = [question, chatbot, k, questioner, spokesperson, date_from, date_to, literal]
+        inputs = [question, chatbot, k, questioner, spokesperson, date_from, date_to, literal,
+                  publisher]
         outputs = [chatbot, question, hits_json, last_asked]
         common = dict(fn=chat, inputs=inputs, outputs=outputs, concurrency_id="search",
                       concurrency_limit=concurrency_limit, show_progress="minimal")
@@ -346,8 +368,8 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         gr.api(analyse_api, api_name="analyse", concurrency_id="search",
                concurrency_limit=concurrency_limit)
 
-        reset.click(lambda: (DEFAULT_PASSAGES, "", "", "", "", False), None,
-                    [k, questioner, spokesperson, date_from, date_to, literal],
+        reset.click(lambda: (DEFAULT_PASSAGES, "", "", "", "", False, ""), None,
+                    [k, questioner, spokesperson, date_from, date_to, literal, publisher],
                     api_visibility="private", queue=False)
         new_chat.click(lambda: ([], [], None, "Ask a question, then click *Analyse*."), None,
                        [chatbot, hits_json, last_asked, analysis_note],
@@ -355,10 +377,11 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
 
         def refresh():
             # Another process may have ingested since start: fresh facets and counts.
-            qc, sc = choices()
-            return header(), gr.update(choices=qc), gr.update(choices=sc)
+            qc, sc, pc = choices()
+            return (header(), gr.update(choices=qc), gr.update(choices=sc),
+                    gr.update(choices=pc, visible=several(pc)))
 
-        demo.load(refresh, None, [intro, questioner, spokesperson],
+        demo.load(refresh, None, [intro, questioner, spokesperson, publisher],
                   api_visibility="private", queue=False)
 
     demo.queue(default_concurrency_limit=concurrency_limit, max_size=max_queue)
