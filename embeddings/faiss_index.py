@@ -35,7 +35,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import faiss
 import numpy as np
@@ -282,7 +282,10 @@ class VectorIndex:
         return scores[0][keep], found[pos[0][keep]]
 
     # -- files ------------------------------------------------------------------
-    def save(self, path: str | os.PathLike) -> None:
+    def save(self, path: str | os.PathLike, *,
+             before_replace: Callable[[], None] | None = None) -> None:
+        """Write to a temp file, fsync, rename into place; ``before_replace``
+        runs between the write and the rename (the crash tests' hook)."""
         path = Path(path)
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         os.close(fd)
@@ -293,6 +296,8 @@ class VectorIndex:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+            if before_replace is not None:
+                before_replace()
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):

@@ -17,6 +17,7 @@ import numpy as np
 from embeddings.base import Encoder
 from embeddings.faiss_index import VectorIndex
 
+from ..faults import crash_point
 from ..store import SCHEMA_VERSION, Store
 from .chunking import STRATEGY
 from .embed import encode_unvectored_chunks
@@ -98,7 +99,9 @@ class DenseIndex:
                 return
             name = f"vectors.{generation}.faiss"
             try:
-                self._index.save(self.index_dir / name)
+                self._index.save(self.index_dir / name,
+                                 before_replace=lambda: crash_point("faiss.write"))
+                crash_point("faiss.before_manifest")
                 write_manifest(self.index_dir, self._manifest(generation, name))
             except OSError:
                 return  # read-only index folder: serve from memory

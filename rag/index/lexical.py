@@ -31,6 +31,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from ..faults import crash_point
 from ..parse import normalize_outlet
 from .tokenize import query_tokens, tokens
 
@@ -155,11 +156,13 @@ class LexicalIndex:
                 self._bm25.save(str(tmp), show_progress=False)
             for name, array in zip(COLUMN_NAMES, self.columns.arrays()):
                 np.save(tmp / f"{name}.npy", array, allow_pickle=False)
+            crash_point("bm25.write")
             (tmp / SNAPSHOT_FILE).write_text(json.dumps({
                 "format": FORMAT, "generation": generation, "passages": self.snapshot_n,
                 "built_at": self.built_at,
                 "avgdl": self._avgdl, "names": self._names}), encoding="utf-8")
             os.chmod(tmp, 0o755)
+            crash_point("bm25.before_rename")
             if final.exists():   # a broken snapshot of this generation (load skipped it)
                 shutil.rmtree(final, ignore_errors=True)
             os.replace(tmp, final)

@@ -17,6 +17,7 @@ import numpy as np
 
 from embeddings.base import ENCODE_BATCH, Encoder
 
+from ..faults import crash_point
 from ..ids import stable_id, text_hash
 from ..index.chunking import chunk_rows
 from ..index.dense import DenseIndex
@@ -139,6 +140,7 @@ class Ingestor:
             self.store.put_conference(record, [p.record(conf) for p in prepared])
             self.store.put_chunks([(c[0], p.id, c[1], c[3]) for p in prepared for c in p.chunks])
             self.store.put_vectors(self.encoder.model_id, new_vectors.items())
+        crash_point("ingest.file_committed")
         # SQLite has committed; now mirror the change in the in-memory index.
         self.dense.remove(old_chunks)
         if prepared:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from embeddings.base import ENCODE_BATCH, Encoder
 
+from ..faults import crash_point
 from ..index.chunking import STRATEGY, chunk_rows
 from ..index.embed import missing_vectors
 from ..index.live import writer_lock
@@ -36,6 +37,7 @@ def reindex_store(index_dir: Path, store: Store, encoder: Encoder, *, progress: 
             vectors = missing_vectors(store, encoder, part, batch_size=ENCODE_BATCH)
             with store.write():
                 store.put_vectors(encoder.model_id, vectors.items())
+            crash_point("reindex.batch")
             if bar is not None:
                 bar.update(len(part))
         if bar is not None:
@@ -45,3 +47,4 @@ def reindex_store(index_dir: Path, store: Store, encoder: Encoder, *, progress: 
             store.set_meta("model_id", encoder.model_id)
             store.set_meta("chunking", STRATEGY)
             store.drop_unused_vectors(encoder.model_id)
+            crash_point("reindex.switch")
