@@ -241,7 +241,9 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         plan["questioner"] = names[name]
         spans.append(span)
         notes.append(f"questioner {names[name]} (from \"{question[span[0]:span[1]]}\")")
-    spokespersons = list(spokespersons)
+    # A title standing for a person ("The President") is a phrase every
+    # question may use ("meet the president"): only personal names are read.
+    spokespersons = [n for n in spokespersons if not n.lower().startswith("the ")]
     found = _find_name(question, spokespersons, cue=False) or _find_surname(question, spokespersons)
     if found:
         name, span = found

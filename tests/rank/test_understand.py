@@ -92,3 +92,21 @@ def test_retriever_applies_and_falls_back(retriever):
     assert retriever.search("What did they tell TASS about Putin?", questioner="Phoenix TV",
                             k=5, understand=True)[0].questioner == "Phoenix TV"
     assert retriever.understand("tell TASS in December 2021").filters["questioner"] == "TASS"
+
+
+def test_a_title_is_not_read_as_a_spokesperson():
+    plan = understand("Why did the singer meet the President at the White House?",
+                      spokespersons=["The President", "Jen Psaki"])
+    assert plan.spokesperson is None and plan.text.endswith("the White House?")
+    assert understand("What did Jen Psaki say?", spokespersons=["The President", "Jen Psaki"]
+                      ).spokesperson == "Jen Psaki"
+
+
+def test_a_co_briefer_by_surname_needs_a_cue():
+    names = ["John Kirby", "Anthony Fauci", "Hua Chunying"]
+    assert understand("What did Kirby say about Ukraine?", spokespersons=names
+                      ).spokesperson == "John Kirby"
+    assert understand("What did Dr. Fauci tell reporters?", spokespersons=names
+                      ).spokesperson == "Anthony Fauci"
+    # a surname without an honorific or a verb of saying is just a word
+    assert understand("Is the Kirby report out?", spokespersons=names).spokesperson is None
