@@ -4,6 +4,9 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 EVAL_INDEX ?= .presscon/eval-index
+EVAL_WH_INDEX ?= .presscon/eval-wh-index
+# the scraped Markdown of each White House briefing (its .txt twin is the same page)
+WH_PAGES = $(filter-out %/README.md,$(wildcard $(SHARED)/corpus-wh/*.md))
 SHARED ?= ../shared
 
 .PHONY: install chat test eval bench
@@ -25,6 +28,7 @@ test: install
 eval: install
 	$(BIN)/presscon eval $(SHARED)/eval/dev_questions.jsonl --index $(EVAL_INDEX) --corpus $(SHARED)/corpus/txt --corpus data --compare
 	$(BIN)/presscon eval $(SHARED)/eval/dev_hard.jsonl --index $(EVAL_INDEX) --corpus $(SHARED)/corpus/txt --corpus data --compare
+	$(BIN)/presscon eval $(SHARED)/eval/wh_dev_questions.jsonl --index $(EVAL_WH_INDEX) $(foreach f,$(WH_PAGES),--corpus $(f)) --compare
 
 bench: install
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
