@@ -52,8 +52,8 @@ class _PreparedPassage:
                              ex.speakers if len(ex.speakers) > 1 else ())
 
 
-def _prepare(conf: Conference) -> list[_PreparedPassage]:
-    stem = Path(conf.source).stem
+def _prepare(conf: Conference, source: str) -> list[_PreparedPassage]:
+    """The passages of a conference read from ``source`` (its resolved path)."""
     seen: dict[str, int] = {}
     out = []
     for ex in conf.exchanges:
@@ -61,8 +61,10 @@ def _prepare(conf: Conference) -> list[_PreparedPassage]:
         n = seen.get(content, 0)
         seen[content] = n + 1
         # Ids depend on content, not position: editing one reply keeps the
-        # others' ids (and their cached vectors) as they were.
-        pid = stable_id(stem, conf.date.isoformat(), content, n)
+        # others' ids (and their cached vectors) as they were. The file's
+        # resolved path is part of them: two files of one name in two folders
+        # (one reply edited) share most contents and would share ids.
+        pid = stable_id(source, conf.date.isoformat(), content, n)
         out.append(_PreparedPassage(pid, ex, chunk_rows(pid, ex.question, ex.text)))
     return out
 
@@ -90,7 +92,8 @@ class Ingestor:
         return report
 
     def ingest_file(self, path: Path) -> FileResult:
-        source = str(path)
+        """Add, update or skip one file; any failure is a failed result naming it."""
+        source = str(Path(path).resolve())
         try:
             raw = path.read_bytes()
         except OSError as e:
@@ -111,12 +114,18 @@ class Ingestor:
             with self.store.write():
                 self.store.set_parser_version(existing.id, PARSER_VERSION)
             return FileResult(source, "unchanged")
-        return self._apply(conf, sha, existing)
+        try:
+            return self._apply(conf, sha, existing)
+        except Exception as e:  # noqa: BLE001 - one file's failure must not stop the others
+            # The transaction rolled back (or, after the commit, the derived
+            # FAISS index is rebuilt from SQLite when next opened).
+            return FileResult(source, "failed", f"could not store ({type(e).__name__}: {e})")
 
     def _parsed_as_stored(self, conference_id: int, conf: Conference) -> bool:
+        source = str(Path(conf.source).resolve())
         return self.store.passage_fields(conference_id) == [
             (*p.record(conf)[:6], conf.publisher, p.record(conf).speakers)
-            for p in _prepare(conf)]
+            for p in _prepare(conf, source)]
 
     def _apply(self, conf: Conference, sha: str, existing: StoredConference | None
                ) -> FileResult:
@@ -125,7 +134,7 @@ class Ingestor:
         status = "updated" if existing else "added"
         original = self.store.original_by_fingerprint(fp, source)
         old_chunks = self.store.chunk_ids_of_conference(existing.id) if existing else []
-        prepared = [] if original else _prepare(conf)
+        prepared = [] if original else _prepare(conf, source)
         texts = {h: t for p in prepared for (_, _, t, h) in p.chunks}
         new_vectors = missing_vectors(self.store, self.encoder, texts, batch_size=self.batch_size)
         conf_id = stable_id("conference", source)

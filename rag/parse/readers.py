@@ -40,7 +40,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # Bump when a change to parsing (here, in the walker or in a profile) can read
 # an unchanged file differently: ingest then re-parses every stored file once
 # and rewrites only those whose passages come out different.
-PARSER_VERSION = 1
+# 2: passage ids include the file's resolved path (two files of one name in
+#    two folders collided), so every stored file is rewritten once, with its
+#    vectors reused.
+PARSER_VERSION = 2
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

@@ -1,0 +1,73 @@
+"""Ingest under faults: files that collide, change under it, or are not transcripts.
+
+Each test here reproduces a reported failure (the issue's item number is in
+its docstring) and checks the behaviour that replaced it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from embeddings.testing import FakeEncoder
+from rag import Retriever
+
+from transcripts import make_corpus
+
+
+def _by_name(report) -> dict[str, tuple[str, str]]:
+    return {Path(f.path).name: (f.status, f.reason) for f in report.files}
+
+
+@pytest.fixture
+def two(tmp_path) -> list[Path]:
+    """Two distinct conferences (2021-01-04 and 2021-01-05)."""
+    return make_corpus(tmp_path / "src", 2)
+
+
+# -- item 3: the same file name in two folders -------------------------------------
+def test_same_name_in_two_folders_with_an_edit_both_go_in(tmp_path, two):
+    """Item 3: x/2021-01-04.txt and y/2021-01-04.txt differing in one reply
+    collided on passage ids (IntegrityError) and aborted the whole ingest."""
+    x, y = tmp_path / "x", tmp_path / "y"
+    x.mkdir(), y.mkdir()
+    (x / two[0].name).write_bytes(two[0].read_bytes())
+    edited = two[0].read_text(encoding="utf-8").replace("(Note 0.)", "(Note edited.)", 1)
+    (y / two[0].name).write_text(edited, encoding="utf-8")
+    (y / "later.txt").write_bytes(two[1].read_bytes())     # a file after the collision
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    report = r.ingest([x, y])
+    assert report.ok, report.files
+    assert report.counts["added"] == 3
+    assert r.info()["conferences"] == 3
+    per_file = r.info()["passages"] // 3
+    assert r.info()["passages"] == 3 * per_file
+    assert r.info()["vectors_in_index"] == r.info()["chunks"]
+    # ids stay stable for an unchanged file: a second run rewrites nothing
+    again = r.ingest([x, y])
+    assert again.counts["unchanged"] == 3 and again.encoded == 0
+    ids = {p.id for p in r.store.all_passages()}
+    assert len(ids) == r.info()["passages"]
+
+
+def test_a_file_that_cannot_be_stored_does_not_stop_the_others(tmp_path, two, monkeypatch):
+    """Item 3: an unexpected error while storing one file becomes a failed
+    FileResult naming it; the files after it still go in."""
+    from rag.store import Store
+    real = Store.put_conference
+
+    def put_conference(self, conference, passages):
+        if conference.source.endswith(two[0].name):
+            raise RuntimeError("disk said no")
+        return real(self, conference, passages)
+
+    monkeypatch.setattr(Store, "put_conference", put_conference)
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    report = r.ingest([two[0].parent])
+    st = _by_name(report)
+    assert st[two[0].name][0] == "failed" and "disk said no" in st[two[0].name][1]
+    assert st[two[1].name][0] == "added"
+    assert r.info()["conferences"] == 1
+    assert r.info()["vectors_in_index"] == r.info()["chunks"]
