@@ -78,14 +78,23 @@ class Ingestor:
         self.dense = dense
         self.encoder = encoder
         self.batch_size = batch_size
+        # Duplicates released by the last write (their original now holds
+        # another conference): ingested again before the next file.
+        self._released: list[str] = []
 
     def ingest(self, paths: Sequence[str | os.PathLike], *, prune: bool = False,
                progress: Callable[[Iterable], Iterable] | None = None) -> IngestReport:
         files, failed = discover(paths)
         report = IngestReport(files=list(failed))
         iterator: Iterable[Path] = progress(files) if progress else files
+        promoted: set[str] = set()
         for path in iterator:
+            if str(path) in promoted:
+                continue   # already stored in full as a promoted duplicate, this run
             report.files.append(self.ingest_file(path))
+            for result in self._promote_released():
+                promoted.add(result.path)
+                report.files.append(result)
         if prune:
             report.files.extend(self._prune(paths, {str(f) for f in files}))
         update_groups(self.store)  # a backlog (index from before grouping) even if nothing changed
@@ -100,7 +109,12 @@ class Ingestor:
             return FileResult(source, "failed", f"cannot read: {e.strerror or e}")
         sha = hashlib.sha256(raw).hexdigest()
         existing = self.store.conference_by_source(source)
-        if existing and existing.sha256 == sha and existing.parser_version == PARSER_VERSION:
+        # a duplicate whose original now holds another conference (left so by
+        # an older presscon) must be stored in full, unchanged bytes or not
+        orphaned = (existing is not None and existing.duplicate_of is not None
+                    and self.store.is_stale_duplicate(existing.id))
+        if (existing and existing.sha256 == sha and existing.parser_version == PARSER_VERSION
+                and not orphaned):
             return FileResult(source, "unchanged")
         try:
             conf = parse_file(path)
@@ -108,8 +122,8 @@ class Ingestor:
             return FileResult(source, "failed", e.reason)
         except Exception as e:  # a parser bug must not stop the other files
             return FileResult(source, "failed", f"could not parse ({type(e).__name__}: {e})")
-        if existing and existing.sha256 == sha and (existing.duplicate_of is not None or
-                                                    self._parsed_as_stored(existing.id, conf)):
+        if existing and existing.sha256 == sha and not orphaned and (
+                existing.duplicate_of is not None or self._parsed_as_stored(existing.id, conf)):
             # an older parser read this file the same way: only record the version
             with self.store.write():
                 self.store.set_parser_version(existing.id, PARSER_VERSION)
@@ -149,6 +163,9 @@ class Ingestor:
             self.store.put_conference(record, [p.record(conf) for p in prepared])
             self.store.put_chunks([(c[0], p.id, c[1], c[3]) for p in prepared for c in p.chunks])
             self.store.put_vectors(self.encoder.model_id, new_vectors.items())
+            if existing:
+                # copies that stood in for what this file held before
+                self._released.extend(self.store.release_stale_duplicates(conf_id))
         crash_point("ingest.file_committed")
         # SQLite has committed; now mirror the change in the in-memory index.
         self.dense.remove(old_chunks)
@@ -187,9 +204,23 @@ class Ingestor:
             self.dense.remove(old_chunks)
             update_groups(self.store)  # its replies leave their groups of repeats
             results.append(FileResult(source, "removed", passages=n))
-            for orphan in orphans:
-                if Path(orphan).is_file():
-                    results.append(self.ingest_file(Path(orphan)))
+            self._released.extend(orphans)
+            results.extend(self._promote_released())
+        return results
+
+    def _promote_released(self) -> list[FileResult]:
+        """Store in full each released duplicate (its original changed or
+        went); one whose file is gone too is removed."""
+        results = []
+        while self._released:
+            orphan = self._released.pop(0)
+            if Path(orphan).is_file():
+                result = self.ingest_file(Path(orphan))
+                if result.status in ("added", "updated") and not result.reason:
+                    result.reason = "promoted: the file it duplicated changed or is gone"
+                results.append(result)
+            else:
+                results.extend(self.remove([orphan]))
         return results
 
     def _prune(self, paths: Sequence[str | os.PathLike], present: set[str]) -> list[FileResult]:

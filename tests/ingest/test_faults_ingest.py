@@ -71,3 +71,73 @@ def test_a_file_that_cannot_be_stored_does_not_stop_the_others(tmp_path, two, mo
     assert st[two[1].name][0] == "added"
     assert r.info()["conferences"] == 1
     assert r.info()["vectors_in_index"] == r.info()["chunks"]
+
+
+# -- item 1: a duplicate whose original changes -------------------------------------
+def _conference_dates(r) -> set[str]:
+    return {p.date.isoformat() for p in r.store.all_passages()}
+
+
+def test_duplicate_is_promoted_when_its_original_changes(tmp_path, two):
+    """Item 1: A.txt and B.txt identical (B a duplicate); A overwritten with
+    another conference: the conference B holds disappeared for good."""
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "A.txt").write_bytes(two[0].read_bytes())
+    (d / "B.txt").write_bytes(two[0].read_bytes())
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    first = r.ingest([d])
+    assert _by_name(first)["B.txt"][0] == "duplicate"
+    per_file = r.info()["passages"]
+    (d / "A.txt").write_bytes(two[1].read_bytes())
+    report = r.ingest([d])
+    assert report.ok, report.files
+    assert r.info()["conferences"] == 2 and r.info()["duplicates"] == 0
+    assert r.info()["passages"] == 2 * per_file
+    assert _conference_dates(r) == {"2021-01-04", "2021-01-05"}
+    assert r.search("Lithuania", k=1, date_from="2021-01-04", date_to="2021-01-04")
+    assert r.info()["vectors_in_index"] == r.info()["chunks"]
+    # and it stays so
+    again = r.ingest([d])
+    assert again.counts["unchanged"] == 2 and r.info()["passages"] == 2 * per_file
+
+
+def test_duplicate_is_promoted_when_its_original_is_pruned(tmp_path, two):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "A.txt").write_bytes(two[0].read_bytes())
+    (d / "B.txt").write_bytes(two[0].read_bytes())
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    r.ingest([d])
+    per_file = r.info()["passages"]
+    (d / "A.txt").unlink()
+    report = r.ingest([d], prune=True)
+    assert report.counts["removed"] == 1
+    assert r.info()["conferences"] == 1 and r.info()["passages"] == per_file
+    assert r.search("Lithuania", k=1)
+
+
+def test_duplicate_orphaned_by_an_older_presscon_is_repaired(tmp_path, two):
+    """An index already damaged by item 1 (B a duplicate of an original that no
+    longer holds its conference) heals on the next ingest."""
+    import sqlite3
+    from rag.retriever import DB_FILE
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "A.txt").write_bytes(two[0].read_bytes())
+    (d / "B.txt").write_bytes(two[0].read_bytes())
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    r.ingest([d])
+    per_file = r.info()["passages"]
+    r.close()
+    # what the old code left: A's row holding another conference (its
+    # fingerprint is what tells), B still pointing at it
+    db = sqlite3.connect(tmp_path / "idx" / DB_FILE)
+    with db:
+        db.execute("UPDATE conferences SET fingerprint = 'another conference' "
+                   "WHERE source LIKE '%A.txt'")
+    db.close()
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    report = r.ingest([d / "B.txt"])
+    assert _by_name(report)["B.txt"][0] == "updated", report.files
+    assert r.info()["duplicates"] == 0 and r.info()["passages"] == 2 * per_file
