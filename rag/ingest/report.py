@@ -5,14 +5,16 @@ from dataclasses import dataclass, field
 
 __all__ = ["STATUSES", "FileResult", "IngestReport"]
 
-STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "failed")
+#: "skipped": found in a folder but not a transcript to read (another file
+#: type, a broken link); named with its reason, and not a failure.
+STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "skipped", "failed")
 
 
 @dataclass
 class FileResult:
     path: str
     status: str                 # one of STATUSES
-    reason: str = ""            # why it failed, or what it duplicates
+    reason: str = ""            # why it failed or was skipped, or what it duplicates
     passages: int = 0
     encoded: int = 0            # chunk texts sent to the encoder for this file
     date: str | None = None

@@ -141,3 +141,58 @@ def test_duplicate_orphaned_by_an_older_presscon_is_repaired(tmp_path, two):
     report = r.ingest([d / "B.txt"])
     assert _by_name(report)["B.txt"][0] == "updated", report.files
     assert r.info()["duplicates"] == 0 and r.info()["passages"] == 2 * per_file
+
+
+# -- item 12: what a folder holds besides transcripts ----------------------------------
+def test_files_not_ingested_are_named_with_their_reason(tmp_path, two):
+    """Item 12: notes.docx, image.png, a broken link and a link loop were
+    skipped without a word; each is now a counted "skipped" result with its
+    reason (hidden files stay silent), and skipping is not a failure."""
+    d = tmp_path / "d"
+    (d / "sub").mkdir(parents=True)
+    (d / two[0].name).write_bytes(two[0].read_bytes())
+    (d / "notes.docx").write_bytes(b"PK\x03\x04")
+    (d / "sub" / "image.png").write_bytes(b"\x89PNG\r\n")
+    (d / "broken.txt").symlink_to(d / "nowhere.txt")
+    (d / "loop1.txt").symlink_to(d / "loop2.txt")
+    (d / "loop2.txt").symlink_to(d / "loop1.txt")
+    (d / ".DS_Store").write_bytes(b"\x00\x01")
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    report = r.ingest([d])
+    st = _by_name(report)
+    assert st[two[0].name][0] == "added"
+    assert st["notes.docx"] == ("skipped", "unsupported file type '.docx'; expected one of "
+                                           ".txt, .md, .html, .htm")
+    assert st["image.png"][0] == "skipped" and "'.png'" in st["image.png"][1]
+    assert st["broken.txt"][0] == "skipped" and "broken symbolic link" in st["broken.txt"][1]
+    for name in ("loop1.txt", "loop2.txt"):
+        assert st[name][0] == "skipped" and "symbolic link loop" in st[name][1], st[name]
+    assert ".DS_Store" not in st
+    assert report.counts["skipped"] == 5
+    assert "5 skipped" in report.summary()
+    assert report.ok            # a folder with notes in it is normal
+
+
+def test_cli_names_skipped_files_and_exits_zero(tmp_path, two):
+    from click.testing import CliRunner
+    from rag.cli import main
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / two[0].name).write_bytes(two[0].read_bytes())
+    (d / "notes.docx").write_bytes(b"PK\x03\x04")
+    (d / "broken.txt").symlink_to(d / "nowhere.txt")
+    res = CliRunner().invoke(main, ["ingest", str(d), "--index", str(tmp_path / "idx"),
+                                    "--model", "fake-bow-64"])
+    assert res.exit_code == 0, res.output
+    assert "notes.docx (unsupported file type '.docx'" in res.output
+    assert "broken.txt (broken symbolic link" in res.output
+    res = CliRunner().invoke(main, ["ingest", str(d), "--index", str(tmp_path / "idx"),
+                                    "--model", "fake-bow-64", "--json"])
+    data = json.loads(res.output)
+    assert data["counts"]["skipped"] == 2
+    # a file named explicitly that cannot be ingested still fails, as before
+    res = CliRunner().invoke(main, ["ingest", str(d / "notes.docx"), str(d / "broken.txt"),
+                                    "--index", str(tmp_path / "idx"), "--model", "fake-bow-64"])
+    assert res.exit_code == 1
+    assert "notes.docx: unsupported file type '.docx'" in res.output
+    assert "broken.txt: broken symbolic link" in res.output
