@@ -103,6 +103,7 @@ def _ingest_once(r, paths, prune, as_json, quiet) -> bool:
             elif not quiet and f.status != "unchanged":
                 extra = f" ({f.passages} passages, {f.encoded} chunks encoded)" if f.passages else ""
                 extra += f" [{f.profile}]" if f.profile else ""
+                extra += f" (read as {f.encoding})" if f.encoding not in ("", "utf-8") else ""
                 note = f" ({f.reason})" if f.reason else ""
                 click.echo(f"{f.status:<10} {f.path}{extra}{note}")
         click.echo(report.summary())

@@ -172,11 +172,12 @@ class Ingestor:
         if prepared:
             self.dense.add(*self._vectors_for(prepared, new_vectors))
         update_groups(self.store)  # repeated replies: group what this file added/removed
+        read = {"date": conf.date.isoformat(), "profile": conf.profile,
+                "encoding": conf.encoding}
         if original:
-            return FileResult(source, "duplicate", f"same conference as {original[1]}",
-                              date=conf.date.isoformat(), profile=conf.profile)
+            return FileResult(source, "duplicate", f"same conference as {original[1]}", **read)
         return FileResult(source, status, passages=len(prepared), encoded=len(new_vectors),
-                          date=conf.date.isoformat(), profile=conf.profile)
+                          **read)
 
     def _vectors_for(self, prepared: list[_PreparedPassage], fresh: dict[str, np.ndarray]
                      ) -> tuple[np.ndarray, np.ndarray]:

@@ -19,6 +19,9 @@ class FileResult:
     encoded: int = 0            # chunk texts sent to the encoder for this file
     date: str | None = None
     profile: str = ""           # the profile that read the file ("mfa", "whitehouse")
+    encoding: str = ""          # how its bytes were decoded ("utf-8", "cp1252", "utf-16")
+    #: stored, but worth a look ("dated 2099-01-01, in the future")
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -38,6 +38,7 @@ class Conference:
     skipped: tuple[str, ...] = ()      # human-readable notes on paragraphs not used
     publisher: str = ""                # "Ministry of Foreign Affairs of China", "The White House"
     profile: str = ""                  # name of the profile that read the file ("mfa", "whitehouse")
+    encoding: str = "utf-8"            # how the file's bytes were decoded ("cp1252", "utf-16")
 
 
 class ParseError(ValueError):
