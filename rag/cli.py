@@ -98,6 +98,8 @@ def _ingest_once(r, paths, prune, as_json, quiet) -> bool:
                                "seconds": round(report.seconds, 3)}, indent=2))
     else:
         for f in report.files:
+            for warning in f.warnings:
+                click.echo(f"warning    {f.path}: {warning}", err=True)
             if f.status == "failed":
                 click.echo(f"failed     {f.path}: {f.reason}", err=True)
             elif not quiet and f.status != "unchanged":

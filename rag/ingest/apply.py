@@ -24,6 +24,7 @@ from ..index.dense import DenseIndex
 from ..index.embed import missing_vectors
 from ..index.repeats import update_groups
 from ..parse import PARSER_VERSION, Conference, Exchange, ParseError, parse_file
+from ..parse.records import FUTURE_SLACK
 from ..store import ConferenceRecord, PassageRecord, Store, StoredConference
 from .discover import discover
 from .report import FileResult, IngestReport
@@ -66,6 +67,15 @@ def _prepare(conf: Conference, source: str) -> list[_PreparedPassage]:
         # (one reply edited) share most contents and would share ids.
         pid = stable_id(source, conf.date.isoformat(), content, n)
         out.append(_PreparedPassage(pid, ex, chunk_rows(pid, ex.question, ex.text)))
+    return out
+
+
+def _warnings(conf: Conference) -> list[str]:
+    """What is odd about a conference that is stored all the same."""
+    out = []
+    if conf.date > dt.date.today() + FUTURE_SLACK:
+        out.append(f"dated {conf.date.isoformat()}, in the future: check the title's date "
+                   "(\"last month\" in questions counts from the newest date that is not)")
     return out
 
 
@@ -173,7 +183,7 @@ class Ingestor:
             self.dense.add(*self._vectors_for(prepared, new_vectors))
         update_groups(self.store)  # repeated replies: group what this file added/removed
         read = {"date": conf.date.isoformat(), "profile": conf.profile,
-                "encoding": conf.encoding}
+                "encoding": conf.encoding, "warnings": _warnings(conf)}
         if original:
             return FileResult(source, "duplicate", f"same conference as {original[1]}", **read)
         return FileResult(source, status, passages=len(prepared), encoded=len(new_vectors),

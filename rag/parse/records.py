@@ -4,6 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+#: A conference dated up to a day ahead is not "in the future": the user's
+#: today may be the publisher's yesterday (Beijing is ahead of Washington).
+FUTURE_SLACK = dt.timedelta(days=1)
+
 
 @dataclass(frozen=True)
 class Exchange:

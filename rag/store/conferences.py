@@ -237,3 +237,8 @@ class ConferenceTables(Database):
             self.db.execute(f"UPDATE conferences AS d SET duplicate_of = NULL, sha256 = '' "
                             f"WHERE {where}", (original_id,))
         return stale
+
+    def newest_date(self, not_after: str) -> str | None:
+        """The newest conference date on or before an ISO date (None: none is)."""
+        return self.db.execute("SELECT max(date) FROM conferences WHERE date <= ?",
+                               (not_after,)).fetchone()[0]

@@ -196,3 +196,40 @@ def test_cli_names_skipped_files_and_exits_zero(tmp_path, two):
     assert res.exit_code == 1
     assert "notes.docx: unsupported file type '.docx'" in res.output
     assert "broken.txt: broken symbolic link" in res.output
+
+
+# -- item 8: a transcript dated in the future ------------------------------------------
+def test_future_date_is_warned_and_does_not_move_last_month(tmp_path, two):
+    """Item 8: a title dated 2099 went in without a word, and "last month"
+    then meant a month of 2099."""
+    from click.testing import CliRunner
+    from rag.cli import main
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / two[0].name).write_bytes(two[0].read_bytes())          # 2021-01-04
+    future = two[1].read_text(encoding="utf-8").replace("January 5, 2021", "March 3, 2099")
+    assert future != two[1].read_text(encoding="utf-8")
+    (d / "2099-03-03.txt").write_text(future, encoding="utf-8")
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    report = r.ingest([d])
+    st = {Path(f.path).name: f for f in report.files}
+    assert st["2099-03-03.txt"].status == "added"            # stored, but flagged
+    assert any("2099-03-03" in w and "future" in w for w in st["2099-03-03.txt"].warnings)
+    assert not st[two[0].name].warnings
+    plan = r.understand("What did they say about Lithuania last month?")
+    assert (plan.date_from, plan.date_to) == (dt.date(2020, 12, 1), dt.date(2020, 12, 31))
+    r.close()
+    res = CliRunner().invoke(main, ["ingest", str(d / "2099-03-03.txt"), "--index",
+                                    str(tmp_path / "idx2"), "--model", "fake-bow-64", "-q"])
+    assert res.exit_code == 0, res.output
+    assert "warning" in res.output and "2099-03-03" in res.output and "future" in res.output
+
+
+def test_only_future_dates_anchor_last_month_to_today(tmp_path, two):
+    future = two[1].read_text(encoding="utf-8").replace("January 5, 2021", "March 3, 2099")
+    f = tmp_path / "2099-03-03.txt"
+    f.write_text(future, encoding="utf-8")
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    r.ingest([f])
+    plan = r.understand("What did they say last year?")
+    assert plan.date_from == dt.date(dt.date.today().year - 1, 1, 1)
