@@ -44,6 +44,12 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (PressconError, ParseError) as e:
             _fail(str(e))
+        except ValueError as e:
+            # imported only now: at the top it would load numpy for `presscon --help`
+            from embeddings.registry import UnknownModelError
+            if not isinstance(e, UnknownModelError):
+                raise
+            _fail(str(e))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -434,6 +440,9 @@ def versions(passage_id, index_dir, as_json):
     """Every date a reply was given, with the words that differ from its most
     recent wording ([-removed-] {+added+})."""
     from .present.diff import format_diff
+    if not 0 <= passage_id < 2**63:   # ids are SQLite's 64-bit integers
+        _fail(f"no passage {passage_id} in the index (passage ids are whole numbers from 0 "
+              f"to {2**63 - 1}; `presscon search --json` shows them)")
     r = _open(index_dir)
     cites = r.versions(passage_id)
     if not cites:

@@ -50,12 +50,19 @@ class Searcher:
             date_to: dt.date | str | None = None, *, publisher: str | None = None,
             ranking: str = "hybrid", understand: bool = True,
             group_repeats: bool = True) -> Answer:
-        if not isinstance(question, str) or not question.strip():
+        if not isinstance(question, str):
+            raise PressconError(f"the question must be text, not {question!r}")
+        if not question.strip():
             raise PressconError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
             raise PressconError(f"the question is {len(question):,} characters long; "
                                 f"the limit is {MAX_QUESTION_CHARS:,}")
-        if not isinstance(k, int) or not 1 <= k <= MAX_K:
+        for name, value in (("questioner", questioner), ("spokesperson", spokesperson),
+                            ("publisher", publisher)):
+            if value is not None and not isinstance(value, str):
+                raise PressconError(f"{name} must be text (a name), not {value!r}")
+        # bool is an int to Python, not to a user: k=True is a mistake
+        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise PressconError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
         if ranking not in METHODS:
             raise PressconError(f"unknown ranking {ranking!r}; choose from {', '.join(METHODS)}")
