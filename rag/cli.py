@@ -77,27 +77,38 @@ def main() -> None:
               help="Keep running: ingest again whenever files appear or change under PATHS "
                    "(for a folder a scraper fills). Stop with Ctrl-C.")
 @click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.1),
-              help="With --watch: seconds to let a burst of file events settle.")
+              help="With --watch: seconds to let a burst of file events settle. A file "
+                   "still open for writing waits until it is closed (or renamed into place).")
 def ingest(paths, index_dir, model, prune, as_json, quiet, watch, interval):
     """Add transcripts (files or folders of .txt/.html) to the index.
 
     Unchanged files are skipped, changed files replace their passages, and only
     chunk texts never encoded before are sent to the model. A file that cannot
     be parsed is reported with the reason; the other files still go in, and the
-    exit code is 1.
+    exit code is 1. Other files found in a folder (notes.docx, a broken link)
+    are listed as skipped, and a file that changed while it was read as
+    deferred; neither changes the exit code.
     """
     r = _open(index_dir, model)
-    ok = _ingest_once(r, paths, prune, as_json, quiet)
     if not watch:
-        sys.exit(0 if ok else 1)
+        sys.exit(0 if _ingest_once(r, paths, prune, as_json, quiet).ok else 1)
     from .ingest.watch import watch_paths
+    rounds = []
+
+    def round_(defer):
+        # the first round reports as asked; later ones only failures and the summary
+        rounds.append(1)
+        return _ingest_once(r, paths, prune, as_json, quiet or len(rounds) > 1, defer)
+
     click.echo(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)", err=True)
-    watch_paths(list(paths), lambda: _ingest_once(r, paths, prune, as_json, True),
-                settle=interval)
+    watch_paths(list(paths), round_, settle=interval, initial=True,
+                on_error=lambda e: click.echo(f"Error: this round failed ({e}); still "
+                                              "watching", err=True))
 
 
-def _ingest_once(r, paths, prune, as_json, quiet) -> bool:
-    report = r.ingest(list(paths), prune=prune, progress=not (quiet or as_json))
+def _ingest_once(r, paths, prune, as_json, quiet, defer=None):
+    """One ingest, its report printed; the report."""
+    report = r.ingest(list(paths), prune=prune, progress=not (quiet or as_json), defer=defer)
     if as_json:
         click.echo(json.dumps({"files": [f.__dict__ for f in report.files],
                                "counts": report.counts, "encoded": report.encoded,
@@ -115,7 +126,7 @@ def _ingest_once(r, paths, prune, as_json, quiet) -> bool:
                 note = f" ({f.reason})" if f.reason else ""
                 click.echo(f"{f.status:<10} {f.path}{extra}{note}")
         click.echo(report.summary())
-    return report.ok
+    return report
 
 
 @main.command()

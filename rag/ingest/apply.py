@@ -70,6 +70,11 @@ def _prepare(conf: Conference, source: str) -> list[_PreparedPassage]:
     return out
 
 
+def _changed(before: os.stat_result, after: os.stat_result) -> bool:
+    return (before.st_size, before.st_mtime_ns, before.st_ino) != \
+        (after.st_size, after.st_mtime_ns, after.st_ino)
+
+
 def _warnings(conf: Conference) -> list[str]:
     """What is odd about a conference that is stored all the same."""
     out = []
@@ -93,7 +98,11 @@ class Ingestor:
         self._released: list[str] = []
 
     def ingest(self, paths: Sequence[str | os.PathLike], *, prune: bool = False,
-               progress: Callable[[Iterable], Iterable] | None = None) -> IngestReport:
+               progress: Callable[[Iterable], Iterable] | None = None,
+               defer: Callable[[Path], str | None] | None = None) -> IngestReport:
+        """Ingest every transcript under ``paths``. ``defer(path)`` may give a
+        reason to leave a file for a later run ("still open for writing", from
+        ``ingest --watch``); such a file is reported "deferred" and not read."""
         files, failed = discover(paths)
         report = IngestReport(files=list(failed))
         iterator: Iterable[Path] = progress(files) if progress else files
@@ -101,6 +110,10 @@ class Ingestor:
         for path in iterator:
             if str(path) in promoted:
                 continue   # already stored in full as a promoted duplicate, this run
+            reason = defer(path) if defer else None
+            if reason:
+                report.files.append(FileResult(str(path), "deferred", reason))
+                continue
             report.files.append(self.ingest_file(path))
             for result in self._promote_released():
                 promoted.add(result.path)
@@ -114,9 +127,15 @@ class Ingestor:
         """Add, update or skip one file; any failure is a failed result naming it."""
         source = str(Path(path).resolve())
         try:
-            raw = path.read_bytes()
+            before = os.stat(path)
+            raw = Path(path).read_bytes()
+            after = os.stat(path)
         except OSError as e:
             return FileResult(source, "failed", f"cannot read: {e.strerror or e}")
+        if _changed(before, after) or len(raw) != after.st_size:
+            # a writer is at work: storing these bytes would serve half a file
+            return FileResult(source, "deferred", "changed while reading, will retry "
+                                                  "(ingested on the next run once it is stable)")
         sha = hashlib.sha256(raw).hexdigest()
         existing = self.store.conference_by_source(source)
         # a duplicate whose original now holds another conference (left so by
@@ -127,7 +146,7 @@ class Ingestor:
                 and not orphaned):
             return FileResult(source, "unchanged")
         try:
-            conf = parse_file(path)
+            conf = parse_file(path, raw=raw)   # the bytes hashed, not a second read
         except ParseError as e:
             return FileResult(source, "failed", e.reason)
         except Exception as e:  # a parser bug must not stop the other files

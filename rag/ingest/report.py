@@ -7,7 +7,10 @@ __all__ = ["STATUSES", "FileResult", "IngestReport"]
 
 #: "skipped": found in a folder but not a transcript to read (another file
 #: type, a broken link); named with its reason, and not a failure.
-STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "skipped", "failed")
+#: "deferred": not read this time because it is still being written or
+#: changed while it was read; the next run (or watch round) takes it.
+STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "skipped", "deferred",
+            "failed")
 
 
 @dataclass

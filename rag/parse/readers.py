@@ -257,7 +257,8 @@ def decode_bytes(raw: bytes, source: str) -> tuple[str, str]:
     return text.lstrip("\ufeff"), best.encoding.replace("_", "-")
 
 
-def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None) -> Conference:
+def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None, *,
+               raw: bytes | None = None) -> Conference:
     """Read one transcript file (.txt or .html/.htm) into a Conference, with
     the registered profile its title matches (or ``profile``).
 
@@ -265,7 +266,9 @@ def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None) 
     .txt is parsed as HTML. ``sha256`` is of the raw bytes, so ingest can
     tell an unchanged file without parsing it. Only :class:`ParseError`
     escapes - an unexpected parser failure is reported as one, naming the
-    file, so one bad file never stops an ingest.
+    file, so one bad file never stops an ingest. ``raw``: the file's bytes,
+    already read (ingest hashes them first: parsing a second read could
+    parse other bytes than those hashed).
     """
     source = os.fspath(path)
     p = Path(source)
@@ -274,13 +277,14 @@ def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None) 
         raise ParseError(source, f"unsupported file type {suffix or '(none)'!r}; "
                                  f"expected one of {', '.join(SUPPORTED_SUFFIXES)}")
     try:
-        size = p.stat().st_size
+        size = p.stat().st_size if raw is None else len(raw)
         if not p.is_file():
             raise ParseError(source, "not a regular file")
         if size > MAX_FILE_BYTES:
             raise ParseError(source, f"file too large ({size / 1e6:.1f} MB > "
                                      f"{MAX_FILE_BYTES / 1e6:.0f} MB limit): not a transcript")
-        raw = p.read_bytes()
+        if raw is None:
+            raw = p.read_bytes()
     except OSError as e:
         raise ParseError(source, f"cannot read: {e.strerror or e}") from None
     if len(raw) > MAX_FILE_BYTES:      # grew between stat and read

@@ -233,3 +233,146 @@ def test_only_future_dates_anchor_last_month_to_today(tmp_path, two):
     r.ingest([f])
     plan = r.understand("What did they say last year?")
     assert plan.date_from == dt.date(dt.date.today().year - 1, 1, 1)
+
+
+# -- item 7: files still being written -------------------------------------------------
+def _index_counts(idx: Path) -> tuple[int, int]:
+    from rag.retriever import DB_FILE
+    if not (idx / DB_FILE).exists():
+        return 0, 0
+    with Retriever.open(idx, encoder=FakeEncoder()) as r:
+        info = r.info()
+    return info["conferences"], info["passages"]
+
+
+def _wait_for(check, timeout: float = 30.0) -> bool:
+    import time
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_watch_does_not_store_a_file_a_stalled_scraper_is_writing(tmp_path, two):
+    """Item 7: a scraper stalling mid-file for longer than --interval got its
+    half-written file stored and served (6 of 15 passages)."""
+    import subprocess
+    import sys
+    import time
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / two[0].name).write_bytes(two[0].read_bytes())
+    idx = tmp_path / "idx"
+    proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "ingest", str(d), "--index",
+                             str(idx), "--model", "fake-bow-64", "--watch", "--interval", "0.3"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert _wait_for(lambda: _index_counts(idx)[0] == 1), "the first round never finished"
+        per_file = _index_counts(idx)[1]
+        data = two[1].read_bytes()
+        half = data.index(b"\n\n", len(data) // 2) + 2   # whole paragraphs: it parses
+        with open(d / two[1].name, "wb") as f:
+            f.write(data[:half])
+            f.flush()
+            stall_until = time.monotonic() + 2.5        # > --interval, many times over
+            while time.monotonic() < stall_until:
+                assert _index_counts(idx) == (1, per_file), "a half-written file was stored"
+                time.sleep(0.2)
+            f.write(data[half:])
+        assert _wait_for(lambda: _index_counts(idx) == (2, 2 * per_file)), \
+            f"the completed file never went in: {_index_counts(idx)}"
+        assert proc.poll() is None, "the watch ended"
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert "Traceback" not in out, out
+
+
+def test_watch_stores_a_file_renamed_into_place_and_survives_a_bad_round(tmp_path, two):
+    import threading
+    from rag.ingest.watch import watch_paths
+    d = tmp_path / "d"
+    d.mkdir()
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    stop, reports, errors = threading.Event(), [], []
+
+    def round_(defer):
+        if len(reports) == 1 and not errors:
+            raise RuntimeError("a bad round")           # e.g. the index busy for a moment
+        reports.append(r.ingest([d], defer=defer))
+        return reports[-1]
+
+    t = threading.Thread(target=watch_paths, args=([d], round_),
+                         kwargs={"settle": 0.2, "stop": stop, "initial": True,
+                                 "on_error": errors.append})
+    t.start()
+    try:
+        assert _wait_for(lambda: len(reports) == 1)
+        tmp = d / ".incoming.tmp"
+        tmp.write_bytes(two[0].read_bytes())
+        tmp.rename(d / two[0].name)
+        assert _wait_for(lambda: len(errors) == 1)           # the bad round
+        (d / two[1].name).write_bytes(two[1].read_bytes())   # the next event: a good round
+        assert _wait_for(lambda: r.info()["conferences"] == 2), r.info()
+    finally:
+        stop.set()
+        t.join(10)
+    assert not t.is_alive()
+    assert "a bad round" in str(errors[0])
+
+
+def test_without_close_events_a_file_waits_until_it_is_stable(tmp_path):
+    import time
+    from rag.ingest.watch import WriteTracker
+    f = tmp_path / "a.txt"
+    f.write_text("half")
+    tracker = WriteTracker(settle=0.3, closes_reported=False)
+    assert not tracker.event("opened", str(f))           # our own reads are not changes
+    assert not tracker.event("closed_no_write", str(f))
+    assert tracker.defer(f) is None                      # no write seen: nothing to wait for
+    assert tracker.event("modified", str(f))
+    assert "will retry" in tracker.defer(f)
+    time.sleep(0.35)
+    assert tracker.defer(f) is None                      # unchanged for the settle period
+    tracker.event("modified", str(f))
+    tracker.defer(f)
+    f.write_text("half and more")
+    time.sleep(0.35)
+    assert "will retry" in tracker.defer(f)              # it changed: the wait starts again
+    closing = WriteTracker(settle=0.3, closes_reported=True)
+    closing.event("created", str(f))
+    assert "open for writing" in closing.defer(f)
+    closing.event("closed", str(f))
+    assert closing.defer(f) is None
+
+
+def test_a_file_that_changes_while_read_is_deferred_not_stored_truncated(tmp_path, two,
+                                                                         monkeypatch):
+    """Item 7: the bytes read are checked against the file after reading; a
+    file a writer is still appending to is left for the next run."""
+    target = tmp_path / "d" / two[0].name
+    target.parent.mkdir()
+    data = two[0].read_bytes()
+    half = data.index(b"\n\n", len(data) // 2) + 2
+    target.write_bytes(data[:half])
+    real = Path.read_bytes
+
+    def read_while_written(self):
+        out = real(self)
+        if self.name == target.name and len(out) == half:
+            with open(self, "ab") as f:      # the writer's next chunk lands mid-read
+                f.write(data[half:])
+        return out
+
+    monkeypatch.setattr(Path, "read_bytes", read_while_written)
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    report = r.ingest([target.parent])
+    (f,) = report.files
+    assert f.status == "deferred" and "changed while reading" in f.reason
+    assert r.info()["conferences"] == 0
+    assert report.ok                                    # not a failure: it is retried
+    again = r.ingest([target.parent])
+    assert again.files[0].status == "added"
+    assert r.info()["passages"] == again.files[0].passages
