@@ -76,7 +76,7 @@ def _search(retriever: "Retriever", question: str, k: Any, questioner: Any, spok
     try:
         k = int(k) if k not in (None, "") else DEFAULT_PASSAGES
     except (TypeError, ValueError):
-        k = 0  # the retriever names the valid range
+        pass  # left as typed: the retriever names the valid range and echoes it
     question = question or ""
     answer = retriever.ask(question, k=k, understand=not literal, **filters)
     notes = list(answer.understood)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from .base import DEFAULT_MODEL, Encoder
 
-__all__ = ["load_encoder"]
+__all__ = ["load_encoder", "UnknownModelError"]
+
+
+class UnknownModelError(ValueError):
+    """A model name no backend knows; the message lists the known ones."""
 
 
 def load_encoder(model: str | None = None) -> Encoder:
@@ -21,5 +25,5 @@ def load_encoder(model: str | None = None) -> Encoder:
     from .st_encoder import SentenceTransformerEncoder, known_models
     if name not in known_models():
         known = sorted([*known_models(), ONNX_MODEL])
-        raise ValueError(f"unknown model {name!r}; known: {', '.join(known)}")
+        raise UnknownModelError(f"unknown model {name!r}; known models: {', '.join(known)}")
     return SentenceTransformerEncoder(name)

@@ -44,6 +44,12 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (PressconError, ParseError) as e:
             _fail(str(e))
+        except ValueError as e:
+            # imported only now: at the top it would load numpy for `presscon --help`
+            from embeddings.registry import UnknownModelError
+            if not isinstance(e, UnknownModelError):
+                raise
+            _fail(str(e))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,42 +77,56 @@ def main() -> None:
               help="Keep running: ingest again whenever files appear or change under PATHS "
                    "(for a folder a scraper fills). Stop with Ctrl-C.")
 @click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.1),
-              help="With --watch: seconds to let a burst of file events settle.")
+              help="With --watch: seconds to let a burst of file events settle. A file "
+                   "still open for writing waits until it is closed (or renamed into place).")
 def ingest(paths, index_dir, model, prune, as_json, quiet, watch, interval):
     """Add transcripts (files or folders of .txt/.html) to the index.
 
     Unchanged files are skipped, changed files replace their passages, and only
     chunk texts never encoded before are sent to the model. A file that cannot
     be parsed is reported with the reason; the other files still go in, and the
-    exit code is 1.
+    exit code is 1. Other files found in a folder (notes.docx, a broken link)
+    are listed as skipped, and a file that changed while it was read as
+    deferred; neither changes the exit code.
     """
     r = _open(index_dir, model)
-    ok = _ingest_once(r, paths, prune, as_json, quiet)
     if not watch:
-        sys.exit(0 if ok else 1)
+        sys.exit(0 if _ingest_once(r, paths, prune, as_json, quiet).ok else 1)
     from .ingest.watch import watch_paths
+    rounds = []
+
+    def round_(defer):
+        # the first round reports as asked; later ones only failures and the summary
+        rounds.append(1)
+        return _ingest_once(r, paths, prune, as_json, quiet or len(rounds) > 1, defer)
+
     click.echo(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)", err=True)
-    watch_paths(list(paths), lambda: _ingest_once(r, paths, prune, as_json, True),
-                settle=interval)
+    watch_paths(list(paths), round_, settle=interval, initial=True,
+                on_error=lambda e: click.echo(f"Error: this round failed ({e}); still "
+                                              "watching", err=True))
 
 
-def _ingest_once(r, paths, prune, as_json, quiet) -> bool:
-    report = r.ingest(list(paths), prune=prune, progress=not (quiet or as_json))
+def _ingest_once(r, paths, prune, as_json, quiet, defer=None):
+    """One ingest, its report printed; the report."""
+    report = r.ingest(list(paths), prune=prune, progress=not (quiet or as_json), defer=defer)
     if as_json:
         click.echo(json.dumps({"files": [f.__dict__ for f in report.files],
                                "counts": report.counts, "encoded": report.encoded,
                                "seconds": round(report.seconds, 3)}, indent=2))
     else:
         for f in report.files:
+            for warning in f.warnings:
+                click.echo(f"warning    {f.path}: {warning}", err=True)
             if f.status == "failed":
                 click.echo(f"failed     {f.path}: {f.reason}", err=True)
             elif not quiet and f.status != "unchanged":
                 extra = f" ({f.passages} passages, {f.encoded} chunks encoded)" if f.passages else ""
                 extra += f" [{f.profile}]" if f.profile else ""
+                extra += f" (read as {f.encoding})" if f.encoding not in ("", "utf-8") else ""
                 note = f" ({f.reason})" if f.reason else ""
                 click.echo(f"{f.status:<10} {f.path}{extra}{note}")
         click.echo(report.summary())
-    return report.ok
+    return report
 
 
 @main.command()
@@ -431,6 +451,9 @@ def versions(passage_id, index_dir, as_json):
     """Every date a reply was given, with the words that differ from its most
     recent wording ([-removed-] {+added+})."""
     from .present.diff import format_diff
+    if not 0 <= passage_id < 2**63:   # ids are SQLite's 64-bit integers
+        _fail(f"no passage {passage_id} in the index (passage ids are whole numbers from 0 "
+              f"to {2**63 - 1}; `presscon search --json` shows them)")
     r = _open(index_dir)
     cites = r.versions(passage_id)
     if not cites:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from embeddings.base import DEFAULT_MODEL, Encoder
 from embeddings.registry import load_encoder
@@ -117,8 +117,10 @@ class Retriever:
 
     # -- writing --------------------------------------------------------------
     def ingest(self, paths: Sequence[str | os.PathLike] | str | os.PathLike, *,
-               prune: bool = False, progress: bool = False) -> IngestReport:
-        """Add, update or skip each transcript under ``paths`` (files or folders)."""
+               prune: bool = False, progress: bool = False,
+               defer: "Callable[[Path], str | None] | None" = None) -> IngestReport:
+        """Add, update or skip each transcript under ``paths`` (files or folders);
+        ``defer(path)``, a reason to leave a file for later (see Ingestor.ingest)."""
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         t0 = time.perf_counter()
@@ -129,7 +131,7 @@ class Retriever:
             def bar(it):
                 return tqdm(it, desc="ingest", unit="file")
         with self.live.writing():
-            report = self._ingestor().ingest(list(paths), prune=prune, progress=bar)
+            report = self._ingestor().ingest(list(paths), prune=prune, progress=bar, defer=defer)
         report.seconds = time.perf_counter() - t0
         return report
 

@@ -24,6 +24,7 @@ from ..index.dense import DenseIndex
 from ..index.embed import missing_vectors
 from ..index.repeats import update_groups
 from ..parse import PARSER_VERSION, Conference, Exchange, ParseError, parse_file
+from ..parse.records import FUTURE_SLACK
 from ..store import ConferenceRecord, PassageRecord, Store, StoredConference
 from .discover import discover
 from .report import FileResult, IngestReport
@@ -52,8 +53,8 @@ class _PreparedPassage:
                              ex.speakers if len(ex.speakers) > 1 else ())
 
 
-def _prepare(conf: Conference) -> list[_PreparedPassage]:
-    stem = Path(conf.source).stem
+def _prepare(conf: Conference, source: str) -> list[_PreparedPassage]:
+    """The passages of a conference read from ``source`` (its resolved path)."""
     seen: dict[str, int] = {}
     out = []
     for ex in conf.exchanges:
@@ -61,9 +62,25 @@ def _prepare(conf: Conference) -> list[_PreparedPassage]:
         n = seen.get(content, 0)
         seen[content] = n + 1
         # Ids depend on content, not position: editing one reply keeps the
-        # others' ids (and their cached vectors) as they were.
-        pid = stable_id(stem, conf.date.isoformat(), content, n)
+        # others' ids (and their cached vectors) as they were. The file's
+        # resolved path is part of them: two files of one name in two folders
+        # (one reply edited) share most contents and would share ids.
+        pid = stable_id(source, conf.date.isoformat(), content, n)
         out.append(_PreparedPassage(pid, ex, chunk_rows(pid, ex.question, ex.text)))
+    return out
+
+
+def _changed(before: os.stat_result, after: os.stat_result) -> bool:
+    return (before.st_size, before.st_mtime_ns, before.st_ino) != \
+        (after.st_size, after.st_mtime_ns, after.st_ino)
+
+
+def _warnings(conf: Conference) -> list[str]:
+    """What is odd about a conference that is stored all the same."""
+    out = []
+    if conf.date > dt.date.today() + FUTURE_SLACK:
+        out.append(f"dated {conf.date.isoformat()}, in the future: check the title's date "
+                   "(\"last month\" in questions counts from the newest date that is not)")
     return out
 
 
@@ -76,47 +93,82 @@ class Ingestor:
         self.dense = dense
         self.encoder = encoder
         self.batch_size = batch_size
+        # Duplicates released by the last write (their original now holds
+        # another conference): ingested again before the next file.
+        self._released: list[str] = []
 
     def ingest(self, paths: Sequence[str | os.PathLike], *, prune: bool = False,
-               progress: Callable[[Iterable], Iterable] | None = None) -> IngestReport:
+               progress: Callable[[Iterable], Iterable] | None = None,
+               defer: Callable[[Path], str | None] | None = None) -> IngestReport:
+        """Ingest every transcript under ``paths``. ``defer(path)`` may give a
+        reason to leave a file for a later run ("still open for writing", from
+        ``ingest --watch``); such a file is reported "deferred" and not read."""
         files, failed = discover(paths)
         report = IngestReport(files=list(failed))
         iterator: Iterable[Path] = progress(files) if progress else files
+        promoted: set[str] = set()
         for path in iterator:
+            if str(path) in promoted:
+                continue   # already stored in full as a promoted duplicate, this run
+            reason = defer(path) if defer else None
+            if reason:
+                report.files.append(FileResult(str(path), "deferred", reason))
+                continue
             report.files.append(self.ingest_file(path))
+            for result in self._promote_released():
+                promoted.add(result.path)
+                report.files.append(result)
         if prune:
             report.files.extend(self._prune(paths, {str(f) for f in files}))
         update_groups(self.store)  # a backlog (index from before grouping) even if nothing changed
         return report
 
     def ingest_file(self, path: Path) -> FileResult:
-        source = str(path)
+        """Add, update or skip one file; any failure is a failed result naming it."""
+        source = str(Path(path).resolve())
         try:
-            raw = path.read_bytes()
+            before = os.stat(path)
+            raw = Path(path).read_bytes()
+            after = os.stat(path)
         except OSError as e:
             return FileResult(source, "failed", f"cannot read: {e.strerror or e}")
+        if _changed(before, after) or len(raw) != after.st_size:
+            # a writer is at work: storing these bytes would serve half a file
+            return FileResult(source, "deferred", "changed while reading, will retry "
+                                                  "(ingested on the next run once it is stable)")
         sha = hashlib.sha256(raw).hexdigest()
         existing = self.store.conference_by_source(source)
-        if existing and existing.sha256 == sha and existing.parser_version == PARSER_VERSION:
+        # a duplicate whose original now holds another conference (left so by
+        # an older presscon) must be stored in full, unchanged bytes or not
+        orphaned = (existing is not None and existing.duplicate_of is not None
+                    and self.store.is_stale_duplicate(existing.id))
+        if (existing and existing.sha256 == sha and existing.parser_version == PARSER_VERSION
+                and not orphaned):
             return FileResult(source, "unchanged")
         try:
-            conf = parse_file(path)
+            conf = parse_file(path, raw=raw)   # the bytes hashed, not a second read
         except ParseError as e:
             return FileResult(source, "failed", e.reason)
         except Exception as e:  # a parser bug must not stop the other files
             return FileResult(source, "failed", f"could not parse ({type(e).__name__}: {e})")
-        if existing and existing.sha256 == sha and (existing.duplicate_of is not None or
-                                                    self._parsed_as_stored(existing.id, conf)):
+        if existing and existing.sha256 == sha and not orphaned and (
+                existing.duplicate_of is not None or self._parsed_as_stored(existing.id, conf)):
             # an older parser read this file the same way: only record the version
             with self.store.write():
                 self.store.set_parser_version(existing.id, PARSER_VERSION)
             return FileResult(source, "unchanged")
-        return self._apply(conf, sha, existing)
+        try:
+            return self._apply(conf, sha, existing)
+        except Exception as e:  # noqa: BLE001 - one file's failure must not stop the others
+            # The transaction rolled back (or, after the commit, the derived
+            # FAISS index is rebuilt from SQLite when next opened).
+            return FileResult(source, "failed", f"could not store ({type(e).__name__}: {e})")
 
     def _parsed_as_stored(self, conference_id: int, conf: Conference) -> bool:
+        source = str(Path(conf.source).resolve())
         return self.store.passage_fields(conference_id) == [
             (*p.record(conf)[:6], conf.publisher, p.record(conf).speakers)
-            for p in _prepare(conf)]
+            for p in _prepare(conf, source)]
 
     def _apply(self, conf: Conference, sha: str, existing: StoredConference | None
                ) -> FileResult:
@@ -125,7 +177,7 @@ class Ingestor:
         status = "updated" if existing else "added"
         original = self.store.original_by_fingerprint(fp, source)
         old_chunks = self.store.chunk_ids_of_conference(existing.id) if existing else []
-        prepared = [] if original else _prepare(conf)
+        prepared = [] if original else _prepare(conf, source)
         texts = {h: t for p in prepared for (_, _, t, h) in p.chunks}
         new_vectors = missing_vectors(self.store, self.encoder, texts, batch_size=self.batch_size)
         conf_id = stable_id("conference", source)
@@ -140,17 +192,21 @@ class Ingestor:
             self.store.put_conference(record, [p.record(conf) for p in prepared])
             self.store.put_chunks([(c[0], p.id, c[1], c[3]) for p in prepared for c in p.chunks])
             self.store.put_vectors(self.encoder.model_id, new_vectors.items())
+            if existing:
+                # copies that stood in for what this file held before
+                self._released.extend(self.store.release_stale_duplicates(conf_id))
         crash_point("ingest.file_committed")
         # SQLite has committed; now mirror the change in the in-memory index.
         self.dense.remove(old_chunks)
         if prepared:
             self.dense.add(*self._vectors_for(prepared, new_vectors))
         update_groups(self.store)  # repeated replies: group what this file added/removed
+        read = {"date": conf.date.isoformat(), "profile": conf.profile,
+                "encoding": conf.encoding, "warnings": _warnings(conf)}
         if original:
-            return FileResult(source, "duplicate", f"same conference as {original[1]}",
-                              date=conf.date.isoformat(), profile=conf.profile)
+            return FileResult(source, "duplicate", f"same conference as {original[1]}", **read)
         return FileResult(source, status, passages=len(prepared), encoded=len(new_vectors),
-                          date=conf.date.isoformat(), profile=conf.profile)
+                          **read)
 
     def _vectors_for(self, prepared: list[_PreparedPassage], fresh: dict[str, np.ndarray]
                      ) -> tuple[np.ndarray, np.ndarray]:
@@ -178,9 +234,23 @@ class Ingestor:
             self.dense.remove(old_chunks)
             update_groups(self.store)  # its replies leave their groups of repeats
             results.append(FileResult(source, "removed", passages=n))
-            for orphan in orphans:
-                if Path(orphan).is_file():
-                    results.append(self.ingest_file(Path(orphan)))
+            self._released.extend(orphans)
+            results.extend(self._promote_released())
+        return results
+
+    def _promote_released(self) -> list[FileResult]:
+        """Store in full each released duplicate (its original changed or
+        went); one whose file is gone too is removed."""
+        results = []
+        while self._released:
+            orphan = self._released.pop(0)
+            if Path(orphan).is_file():
+                result = self.ingest_file(Path(orphan))
+                if result.status in ("added", "updated") and not result.reason:
+                    result.reason = "promoted: the file it duplicated changed or is gone"
+                results.append(result)
+            else:
+                results.extend(self.remove([orphan]))
         return results
 
     def _prune(self, paths: Sequence[str | os.PathLike], present: set[str]) -> list[FileResult]:

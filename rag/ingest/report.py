@@ -5,18 +5,26 @@ from dataclasses import dataclass, field
 
 __all__ = ["STATUSES", "FileResult", "IngestReport"]
 
-STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "failed")
+#: "skipped": found in a folder but not a transcript to read (another file
+#: type, a broken link); named with its reason, and not a failure.
+#: "deferred": not read this time because it is still being written or
+#: changed while it was read; the next run (or watch round) takes it.
+STATUSES = ("added", "updated", "unchanged", "duplicate", "removed", "skipped", "deferred",
+            "failed")
 
 
 @dataclass
 class FileResult:
     path: str
     status: str                 # one of STATUSES
-    reason: str = ""            # why it failed, or what it duplicates
+    reason: str = ""            # why it failed or was skipped, or what it duplicates
     passages: int = 0
     encoded: int = 0            # chunk texts sent to the encoder for this file
     date: str | None = None
     profile: str = ""           # the profile that read the file ("mfa", "whitehouse")
+    encoding: str = ""          # how its bytes were decoded ("utf-8", "cp1252", "utf-16")
+    #: stored, but worth a look ("dated 2099-01-01, in the future")
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from .markdown import read_markdown
@@ -28,7 +29,7 @@ from .profiles import BriefingProfile, collapse_whitespace
 from .records import Conference, ParseError
 from .registry import PROFILES, profile_by_title
 
-__all__ = ["parse_file", "parse_text", "parse_html", "parse_markdown", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES",
+__all__ = ["parse_file", "decode_bytes", "parse_text", "parse_html", "parse_markdown", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES",
            "PARSER_VERSION", "split_text_paragraphs", "html_paragraphs", "collapse_whitespace"]
 
 #: Suffixes ingest hands to :func:`parse_file` (compared lower-cased).
@@ -40,7 +41,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # Bump when a change to parsing (here, in the walker or in a profile) can read
 # an unchanged file differently: ingest then re-parses every stored file once
 # and rewrites only those whose passages come out different.
-PARSER_VERSION = 1
+# 2: passage ids include the file's resolved path (two files of one name in
+#    two folders collided), so every stored file is rewritten once, with its
+#    vectors reused.
+PARSER_VERSION = 2
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5
@@ -203,26 +207,58 @@ def parse_markdown(text: str, source: str, sha256: str = "",
     return found.conference(title, paras, source, sha256, url, [], 1)
 
 
-def _decode(raw: bytes, source: str) -> str:
-    """Bytes -> str, or the precise reason why these bytes are not UTF-8 text."""
+#: Code pages charset-normalizer cannot tell apart on English text: an English
+#: transcript in cp1252 scores the same as cp1250 and cp1257, and its first
+#: pick, cp1250, turned "Très" into "Trčs". Among equally good matches that
+#: decode differently, the Windows Western code page wins: what an English
+#: transcript saved on Windows is in (and latin-1's printable characters too).
+_PREFERRED_ON_TIE = ("cp1252",)
+#: A decoding messier than this (charset-normalizer's 0..1 "chaos") is a guess.
+_MAX_CHAOS = 0.1
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def decode_bytes(raw: bytes, source: str) -> tuple[str, str]:
+    """Bytes -> (text, encoding), or the precise reason why they are not text.
+
+    UTF-8 (with or without a byte-order mark) is the fast path. Anything else
+    is handed to charset-normalizer and accepted only when it is sure: a
+    byte-order mark (UTF-16/32), or one decoding clearly best (ties between
+    code pages broken as :data:`_PREFERRED_ON_TIE` says). Binary files are
+    refused. The encoding is returned so the ingest report can say it.
+    """
     if not raw.strip():
         raise ParseError(source, "empty file")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ParseError(source, "not UTF-8 text (UTF-16 byte-order mark); save it as UTF-8")
-    if b"\x00" in raw:
-        head = raw[:4096]
-        if head.count(b"\x00") * 3 >= len(head) and (head[1::2].count(0) > len(head) // 3
-                                                      or head[0::2].count(0) > len(head) // 3):
-            raise ParseError(source, "not UTF-8 text (looks like UTF-16); save it as UTF-8")
-        raise ParseError(source, "binary file (contains NUL bytes), not a text transcript")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ParseError(source, f"not UTF-8 text (invalid byte 0x{raw[e.start]:02x} at offset "
-                                 f"{e.start}; latin-1/cp1252 file?)") from None
+    bad = "NUL bytes"   # valid UTF-8, but no text file has them: UTF-16/32 or binary
+    if b"\x00" not in raw:
+        try:
+            return raw.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError as e:
+            bad = f"invalid UTF-8 byte 0x{raw[e.start]:02x} at offset {e.start}"
+    from charset_normalizer import from_bytes  # local: only non-UTF-8 files pay for it
+    matches = from_bytes(raw)
+    best = matches.best()
+    if best is None or best.chaos > _MAX_CHAOS:
+        if b"\x00" in raw:
+            raise ParseError(source, "binary file (contains NUL bytes), not a text transcript")
+        raise ParseError(source, f"not UTF-8 text ({bad}) and no other encoding fits with "
+                                 "confidence; save it as UTF-8")
+    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    if len({str(m) for m in tied}) > 1:
+        best = next((m for m in tied if m.encoding in _PREFERRED_ON_TIE), None)
+        if best is None:
+            names = ", ".join(m.encoding for m in tied)
+            raise ParseError(source, f"not UTF-8 text ({bad}); its encoding is ambiguous "
+                                     f"({names}); save it as UTF-8")
+    text = str(best)
+    if _CONTROL_RE.search(text):
+        raise ParseError(source, f"binary file (control characters when read as "
+                                 f"{best.encoding}), not a text transcript")
+    return text.lstrip("\ufeff"), best.encoding.replace("_", "-")
 
 
-def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None) -> Conference:
+def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None, *,
+               raw: bytes | None = None) -> Conference:
     """Read one transcript file (.txt or .html/.htm) into a Conference, with
     the registered profile its title matches (or ``profile``).
 
@@ -230,7 +266,9 @@ def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None) 
     .txt is parsed as HTML. ``sha256`` is of the raw bytes, so ingest can
     tell an unchanged file without parsing it. Only :class:`ParseError`
     escapes - an unexpected parser failure is reported as one, naming the
-    file, so one bad file never stops an ingest.
+    file, so one bad file never stops an ingest. ``raw``: the file's bytes,
+    already read (ingest hashes them first: parsing a second read could
+    parse other bytes than those hashed).
     """
     source = os.fspath(path)
     p = Path(source)
@@ -239,27 +277,31 @@ def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None) 
         raise ParseError(source, f"unsupported file type {suffix or '(none)'!r}; "
                                  f"expected one of {', '.join(SUPPORTED_SUFFIXES)}")
     try:
-        size = p.stat().st_size
+        size = p.stat().st_size if raw is None else len(raw)
         if not p.is_file():
             raise ParseError(source, "not a regular file")
         if size > MAX_FILE_BYTES:
             raise ParseError(source, f"file too large ({size / 1e6:.1f} MB > "
                                      f"{MAX_FILE_BYTES / 1e6:.0f} MB limit): not a transcript")
-        raw = p.read_bytes()
+        if raw is None:
+            raw = p.read_bytes()
     except OSError as e:
         raise ParseError(source, f"cannot read: {e.strerror or e}") from None
     if len(raw) > MAX_FILE_BYTES:      # grew between stat and read
         raise ParseError(source, "file too large: not a transcript")
     sha = hashlib.sha256(raw).hexdigest()
     try:
-        text = _decode(raw, source)
-        head = raw[:4096].lstrip(b"\xef\xbb\xbf")
+        text, encoding = decode_bytes(raw, source)
+        # sniffed on the text: a UTF-16 page's bytes do not start with "<html"
+        head = text[:4096].lstrip("\ufeff").encode("utf-8", "replace")
         looks_html = _HTML_SNIFF_RE.match(head) is not None
         if suffix == ".md" and not looks_html:
-            return parse_markdown(text, source, sha, profile)
-        if looks_html or (suffix in (".html", ".htm") and b"<" in head):
-            return parse_html(text, source, sha, profile)
-        return parse_text(text, source, sha, profile)
+            conf = parse_markdown(text, source, sha, profile)
+        elif looks_html or (suffix in (".html", ".htm") and b"<" in head):
+            conf = parse_html(text, source, sha, profile)
+        else:
+            conf = parse_text(text, source, sha, profile)
+        return replace(conf, encoding=encoding)
     except ParseError:
         raise
     except Exception as e:  # pragma: no cover - a bug, reported not raised

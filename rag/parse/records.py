@@ -4,6 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+#: A conference dated up to a day ahead is not "in the future": the user's
+#: today may be the publisher's yesterday (Beijing is ahead of Washington).
+FUTURE_SLACK = dt.timedelta(days=1)
+
 
 @dataclass(frozen=True)
 class Exchange:
@@ -38,6 +42,7 @@ class Conference:
     skipped: tuple[str, ...] = ()      # human-readable notes on paragraphs not used
     publisher: str = ""                # "Ministry of Foreign Affairs of China", "The White House"
     profile: str = ""                  # name of the profile that read the file ("mfa", "whitehouse")
+    encoding: str = "utf-8"            # how the file's bytes were decoded ("cp1252", "utf-16")
 
 
 class ParseError(ValueError):

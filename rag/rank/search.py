@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import PressconError
 from ..index.lexical import LexicalIndex
 from ..index.live import LiveIndex
+from ..parse.records import FUTURE_SLACK
 from ..parse.registry import OUTLET_ALIASES
 from ..results import Answer, Hit
 from ..store import Store
@@ -49,12 +50,19 @@ class Searcher:
             date_to: dt.date | str | None = None, *, publisher: str | None = None,
             ranking: str = "hybrid", understand: bool = True,
             group_repeats: bool = True) -> Answer:
-        if not isinstance(question, str) or not question.strip():
+        if not isinstance(question, str):
+            raise PressconError(f"the question must be text, not {question!r}")
+        if not question.strip():
             raise PressconError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
             raise PressconError(f"the question is {len(question):,} characters long; "
                                 f"the limit is {MAX_QUESTION_CHARS:,}")
-        if not isinstance(k, int) or not 1 <= k <= MAX_K:
+        for name, value in (("questioner", questioner), ("spokesperson", spokesperson),
+                            ("publisher", publisher)):
+            if value is not None and not isinstance(value, str):
+                raise PressconError(f"{name} must be text (a name), not {value!r}")
+        # bool is an int to Python, not to a user: k=True is a mistake
+        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise PressconError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
         if ranking not in METHODS:
             raise PressconError(f"unknown ranking {ranking!r}; choose from {', '.join(METHODS)}")
@@ -107,18 +115,27 @@ class Searcher:
     def understand(self, question: str) -> QueryPlan:
         """The filters ``ask`` would infer from the question, with notes for the user."""
         cached = self._vocabulary
-        generation = self.store.generation()
-        if cached is None or cached[0] != generation:
+        today = dt.date.today()
+        key = (self.store.generation(), today)
+        if cached is None or cached[0] != key:
             # names the index knows, refreshed only when the index changes
-            _, last = self.store.date_range()
             cached = self._vocabulary = (
-                generation,
+                key,
                 [name for name, _ in self.store.facet("questioner")],
                 [name for name, _ in self.store.facet("spokesperson")],
-                dt.date.fromisoformat(last) if last else None)
+                self._reference_date(today))
         _, questioners, spokespersons, reference = cached
         return understand(question, questioners=questioners, spokespersons=spokespersons,
                           aliases=OUTLET_ALIASES, reference=reference)
+
+    def _reference_date(self, today: dt.date) -> dt.date | None:
+        """What "last month" counts from: the newest conference that is not in
+        the future (a title misdated 2099 must not make it a month of 2099),
+        else today; None for an empty index."""
+        newest = self.store.newest_date((today + FUTURE_SLACK).isoformat())
+        if newest:
+            return dt.date.fromisoformat(newest)
+        return today if self.store.date_range()[1] else None
 
     def candidate_scores(self, question: str, k: int = 10, ranking: str = "hybrid",
                          **filters: Any) -> tuple[dict[int, float], dict[int, float]]:

@@ -214,3 +214,31 @@ class ConferenceTables(Database):
         return [(r[0], r[1]) for r in self.db.execute(
             f"SELECT {column}, count(*) n FROM passages WHERE {column} IS NOT NULL AND {column} != '' "
             f"GROUP BY {column} ORDER BY n DESC, {column}")]
+
+    # -- duplicates whose original no longer holds their conference --------------
+    _STALE_DUPLICATE = """d.duplicate_of IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM conferences o WHERE o.id = d.duplicate_of
+        AND o.fingerprint = d.fingerprint AND o.duplicate_of IS NULL)"""
+
+    def is_stale_duplicate(self, conference_id: int) -> bool:
+        """Whether a duplicate's original is gone or now holds another conference."""
+        return self.db.execute(
+            f"SELECT 1 FROM conferences d WHERE d.id = ? AND {self._STALE_DUPLICATE}",
+            (conference_id,)).fetchone() is not None
+
+    def release_stale_duplicates(self, original_id: int) -> list[str]:
+        """Sources of the duplicates of ``original_id`` it no longer stands for
+        (its file now holds another conference), each made to look unread, as
+        :meth:`release_duplicates` does."""
+        where = f"d.duplicate_of = ? AND {self._STALE_DUPLICATE}"
+        stale = [r[0] for r in self.db.execute(
+            f"SELECT d.source FROM conferences d WHERE {where}", (original_id,))]
+        if stale:
+            self.db.execute(f"UPDATE conferences AS d SET duplicate_of = NULL, sha256 = '' "
+                            f"WHERE {where}", (original_id,))
+        return stale
+
+    def newest_date(self, not_after: str) -> str | None:
+        """The newest conference date on or before an ISO date (None: none is)."""
+        return self.db.execute("SELECT max(date) FROM conferences WHERE date <= ?",
+                               (not_after,)).fetchone()[0]

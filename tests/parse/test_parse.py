@@ -449,18 +449,7 @@ def test_binary_file(tmp_path):
     _raises(f, "binary")
 
 
-def test_utf16_file(tmp_path):
-    f = tmp_path / "2019-05-06.txt"
-    f.write_text(TITLE + "\n\nQ: q?\n\nA: a.\n", encoding="utf-16")
-    _raises(f, "not UTF-8")
-    f.write_bytes((TITLE + "\n\nQ: q?\n\nA: a.\n").encode("utf-16-le"))   # no BOM
-    _raises(f, "not UTF-8")
-
-
-def test_latin1_file(tmp_path):
-    f = tmp_path / "2019-05-06.txt"
-    f.write_bytes((TITLE + "\n\nQ: Où?\n\nA: Très bien.\n").encode("latin-1"))
-    _raises(f, "not UTF-8")
+# UTF-16 and latin-1/cp1252 files are read now: tests/parse/test_encodings.py
 
 
 def test_non_transcript_html_page(tmp_path):

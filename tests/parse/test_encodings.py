@@ -1,0 +1,89 @@
+"""Item 13: files in an unambiguous encoding other than UTF-8 are read (and the
+report says which encoding); binary files are still refused."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from embeddings.testing import FakeEncoder
+from rag import Retriever
+from rag.parse import ParseError, parse_file
+
+from conftest import SEED
+
+TITLE = "Foreign Ministry Spokesperson Geng Shuang's Regular Press Conference on May 6, 2019"
+BODY = ("\n\nQ: Où en est le dialogue?\n\n"
+        "Geng Shuang: Très bien. The “naïve” view of the café’s owner is not China’s.\n")
+
+
+def test_utf16_with_a_byte_order_mark(tmp_path):
+    f = tmp_path / "2019-05-06.txt"
+    f.write_text(TITLE + BODY, encoding="utf-16")
+    conf = parse_file(f)
+    assert conf.encoding == "utf-16"
+    assert conf.exchanges[0].text.startswith("Très bien. The “naïve” view")
+
+
+def test_utf16_without_a_byte_order_mark(tmp_path):
+    f = tmp_path / "2019-05-06.txt"
+    f.write_bytes((TITLE + BODY).encode("utf-16-le"))
+    conf = parse_file(f)
+    assert conf.encoding == "utf-16-le"
+    assert conf.exchanges[0].question == "Où en est le dialogue?"
+
+
+@pytest.mark.parametrize("codec", ["cp1252", "latin-1"])
+def test_western_single_byte_file(tmp_path, codec):
+    text = TITLE + (BODY if codec == "cp1252" else BODY.translate(
+        str.maketrans({"“": '"', "”": '"', "’": "'"})))
+    f = tmp_path / "2019-05-06.txt"
+    f.write_bytes(text.encode(codec))
+    conf = parse_file(f)
+    assert conf.encoding == "cp1252"        # latin-1's printable characters are cp1252's
+    assert conf.exchanges[0].question == "Où en est le dialogue?"
+    assert "Très bien" in conf.exchanges[0].text and "naïve" in conf.exchanges[0].text
+
+
+def test_utf16_html_page(tmp_path):
+    page = ("<!DOCTYPE html><html><head><meta charset='utf-16'><title>x</title></head><body>"
+            f"<h2 class='title'>{TITLE}</h2><div class='content'><p>Q: Où?</p>"
+            "<p>Geng Shuang: Très bien.</p></div></body></html>")
+    f = tmp_path / "page.html"
+    f.write_text(page, encoding="utf-16")
+    conf = parse_file(f)
+    assert conf.encoding == "utf-16" and conf.exchanges[0].text == "Très bien."
+
+
+@pytest.mark.parametrize("raw", [bytes(range(256)) * 20, bytes(range(1, 256)) * 20,
+                                 b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8])
+def test_binary_files_are_still_refused(tmp_path, raw):
+    f = tmp_path / "2019-05-06.txt"
+    f.write_bytes(raw)
+    with pytest.raises(ParseError) as info:
+        parse_file(f)
+    assert f.name in str(info.value)
+    assert "binary" in info.value.reason or "no other encoding fits" in info.value.reason
+
+
+def test_the_ingest_report_names_the_encoding(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "seed-utf16.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-16")
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    report = r.ingest([d])
+    assert report.ok, report.files
+    (f,) = report.files
+    assert (f.status, f.encoding) == ("added", "utf-16")
+    assert r.search("Lithuania customs", k=1)
+
+    from click.testing import CliRunner
+    from rag.cli import main
+    (d / "cp1252.txt").write_bytes((TITLE + BODY).encode("cp1252"))
+    res = CliRunner().invoke(main, ["ingest", str(d), "--index", str(tmp_path / "idx2"),
+                                    "--model", "fake-bow-64"])
+    assert res.exit_code == 0, res.output
+    assert "(read as cp1252)" in res.output and "(read as utf-16)" in res.output
+    res = CliRunner().invoke(main, ["ingest", str(d), "--index", str(tmp_path / "idx3"),
+                                    "--model", "fake-bow-64", "--json"])
+    assert {f["encoding"] for f in json.loads(res.output)["files"]} == {"utf-16", "cp1252"}
