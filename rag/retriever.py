@@ -237,7 +237,12 @@ class Retriever:
     # -- repeated replies, positions over time, questioners (rag/present/analysis.py) --
     def versions(self, passage_id: int) -> list[Citation]:
         """Every occasion of the reply ``passage_id`` belongs to, oldest first,
-        each with its own wording (compare them with ``present.diff.word_diff``)."""
+        each with its own wording (compare them with ``present.diff.word_diff``);
+        [] for an id no passage has."""
+        if isinstance(passage_id, bool) or not isinstance(passage_id, int):
+            raise PressconError(f"passage_id must be a whole number, not {passage_id!r}")
+        if not 0 <= passage_id < 2 ** 63:   # ids are SQLite's 64-bit integers
+            return []
         gid = self.store.group_of([passage_id])[passage_id]
         rows = self.store.group_members([gid]).get(gid) or list(
             self.store.passages([passage_id]).values())

@@ -46,3 +46,10 @@ def test_k_that_is_not_a_number_is_echoed(retriever):
         app.analyse(retriever, "Lithuania", "abc")
     with pytest.raises(PressconError, match="k must be a whole number"):
         retriever.search("Lithuania", k=True)
+
+
+def test_versions_of_an_id_out_of_range_is_empty_not_an_overflow(retriever):
+    from rag import PressconError
+    assert retriever.versions(99999999999999999999) == []
+    with pytest.raises(PressconError, match="whole number"):
+        retriever.versions("12")
