@@ -80,3 +80,20 @@ def test_a_co_briefers_reply_is_theirs_and_found_by_surname(mixed):
 def test_ingest_report_names_the_profile(mixed):
     _, report = mixed
     assert sorted(f.profile for f in report.files if f.status == "added") == ["mfa", "whitehouse"]
+
+
+def test_a_question_naming_one_publisher_ranks_its_replies_higher(mixed):
+    from rag.rank.fusion import PERIOD_BOOST
+    r, _ = mixed
+    question = "What did the White House say about a diplomatic boycott of the Olympics?"
+    plain = {h.passage_id: h.score for h in r.search(question, k=20, understand=False)}
+    answer = r.ask(question, k=20)
+    assert answer.understood == ('publisher The White House preferred (from "White House")',)
+    # preferred, not filtered: both publishers' replies come back, the named
+    # one's raised by the fixed preference, the other's as they were
+    assert {h.publisher for h in answer.hits} == {WH, MFA}
+    for h in answer.hits:
+        boost = PERIOD_BOOST if h.publisher == WH else 0.0
+        assert h.score == pytest.approx(plain[h.passage_id] + boost, abs=1e-5)
+    # a publisher the caller chose wins over the one the words name
+    assert all(h.publisher == MFA for h in r.search(question, k=5, publisher=MFA))

@@ -59,6 +59,7 @@ class BriefingProfile(Protocol):
     publisher: str                  # "Ministry of Foreign Affairs of China"
     event_name: str                 # "press conference": how citations name an event
     unnamed_questioner: str         # "an unnamed questioner", "a reporter"
+    self_names: tuple[str, ...]     # how questions name the publisher ("Beijing", "the White House")
     outlet_aliases: dict[str, str]  # outlet spellings -> canonical (lower-case keys)
     html_title_selectors: tuple[str, ...]   # () when the publisher has no HTML pages
     html_body_selector: str
@@ -157,6 +158,9 @@ class Profile:
     #: How citations name an event and a questioner the transcript does not name.
     event_name: str = "press conference"
     unnamed_questioner: str = "an unnamed questioner"
+    #: How questions refer to the publisher: with several in one index, a
+    #: question naming only one of them prefers its replies.
+    self_names: tuple[str, ...] = ()
     max_label_chars: int = 60
     max_label_words: int = 6
     #: Labels longer than this are never considered (speed; intros are ~80).

@@ -11,7 +11,7 @@ from .mfa import MFA_PROFILE
 from .whitehouse import WHITE_HOUSE
 from .profiles import BriefingProfile
 
-__all__ = ["PROFILES", "OUTLET_ALIASES", "profile_by_title", "normalize_outlet", "citation_style"]
+__all__ = ["PROFILES", "OUTLET_ALIASES", "profile_by_title", "normalize_outlet", "citation_style", "publisher_names"]
 
 #: Every registered profile, in the order detection tries them.
 PROFILES: tuple[BriefingProfile, ...] = (MFA_PROFILE, WHITE_HOUSE)
@@ -50,3 +50,10 @@ def citation_style(publisher: str) -> tuple[str, str]:
         if profile.publisher == publisher:
             return profile.event_name, profile.unnamed_questioner
     return PROFILES[0].event_name, PROFILES[0].unnamed_questioner
+
+
+def publisher_names(publishers: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """The names questions call each of these publishers by (its profile's
+    ``self_names``), for the publishers a profile claims."""
+    return {p.publisher: tuple(p.self_names) for p in PROFILES
+            if p.publisher in publishers and p.self_names}

@@ -136,6 +136,8 @@ class WhiteHouseProfile:
     publisher = PUBLISHER
     event_name = "White House press briefing"
     unnamed_questioner = "a reporter"
+    self_names = ("White House", "the administration", "the administration's",
+                  "press secretary", "Biden administration", "Biden-Harris administration")
     outlet_aliases: dict[str, str] = {}     # reporters are never named ("Q")
     html_title_selectors: tuple[str, ...] = ()
     html_body_selector = ""

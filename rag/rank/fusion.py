@@ -67,3 +67,11 @@ def prefer_period(scores: Mapping[int, float], dates: Mapping[int, "dt.date"],
     boost = PERIOD_BOOST if boost is None else boost
     return {pid: s + (boost if pid in dates and start <= dates[pid] <= end else 0.0)
             for pid, s in scores.items()}
+
+
+def prefer_passages(scores: Mapping[int, float], preferred: set[int],
+                    boost: float | None = None) -> dict[int, float]:
+    """Raise the preferred passages (a publisher the question names) by the
+    same fixed amount as a preferred period: it orders, never excludes."""
+    boost = PERIOD_BOOST if boost is None else boost
+    return {pid: s + (boost if pid in preferred else 0.0) for pid, s in scores.items()}

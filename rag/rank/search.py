@@ -9,12 +9,12 @@ from ..errors import PressconError
 from ..index.lexical import LexicalIndex
 from ..index.live import LiveIndex
 from ..parse.records import FUTURE_SLACK
-from ..parse.registry import OUTLET_ALIASES
+from ..parse.registry import OUTLET_ALIASES, publisher_names
 from ..results import Answer, Hit
 from ..store import Store
 from .candidates import Candidates, Query
 from .collapse import collapse_repeats, plain_hits
-from .fusion import METHODS, fuse, prefer_period
+from .fusion import METHODS, fuse, prefer_passages, prefer_period
 from .understand import QueryPlan, applied_notes, understand
 
 __all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date"]
@@ -72,7 +72,7 @@ class Searcher:
         self.live.refresh()
         given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
                  "date_from": d_from, "date_to": d_to, "publisher": publisher or None}
-        text, filters, prefer, notes = question, dict(given), None, ()
+        text, filters, prefer, publisher_boost, notes = question, dict(given), None, None, ()
         if understand:
             plan = self.understand(question)
             inferred = {key: v for key, v in plan.filters.items() if given.get(key) is None}
@@ -82,29 +82,34 @@ class Searcher:
                 inferred.pop("date_to", None)
             elif plan.prefer_from:
                 prefer = (plan.prefer_from, plan.prefer_to)
-            if inferred or prefer:
+            if plan.prefer_publisher and not given["publisher"]:
+                publisher_boost = plan.prefer_publisher
+            if inferred or prefer or publisher_boost:
                 text = plan.text
                 filters.update(inferred)
                 notes = tuple(applied_notes(plan.notes, given))
         lex = self.live.lexical   # one snapshot for the whole search
         hits = self._ranked(self.candidates.query(text, lex), lex, k, ranking, filters, prefer,
-                            group_repeats)
+                            group_repeats, publisher_boost)
         if not hits and filters != given:
             query = self.candidates.query(question, lex)
-            return Answer(self._ranked(query, lex, k, ranking, given, None, group_repeats),
+            return Answer(self._ranked(query, lex, k, ranking, given, None, group_repeats, None),
                           dropped=notes)
         return Answer(hits, understood=notes)
 
     def _ranked(self, query: Query, lex: LexicalIndex, k: int, ranking: str,
                 filters: dict[str, Any], prefer: tuple[dt.date, dt.date] | None,
-                group_repeats: bool) -> list[Hit]:
+                group_repeats: bool, publisher: str | None = None) -> list[Hit]:
         mask = lex.mask(**filters)
+        preferred = lex.mask(publisher=publisher) if publisher else None
 
         def scores(depth: int) -> dict[int, float]:
             dense, lexical = self.candidates.scores(query, lex, depth, ranking, mask)
             fused = fuse(dense, lexical, ranking)
             if prefer:
                 fused = prefer_period(fused, self.store.passage_dates(list(fused)), *prefer)
+            if preferred is not None:
+                fused = prefer_passages(fused, lex.allowed(preferred, list(fused)))
             return fused
 
         first = scores(k)
@@ -123,10 +128,12 @@ class Searcher:
                 key,
                 [name for name, _ in self.store.facet("questioner")],
                 [name for name, _ in self.store.facet("spokesperson")],
-                self._reference_date(today))
-        _, questioners, spokespersons, reference = cached
+                self._reference_date(today),
+                publisher_names([name for name, _ in self.store.facet("publisher")]))
+        _, questioners, spokespersons, reference, publishers = cached
         return understand(question, questioners=questioners, spokespersons=spokespersons,
-                          aliases=OUTLET_ALIASES, reference=reference)
+                          aliases=OUTLET_ALIASES, reference=reference,
+                          publishers=publishers if len(publishers) > 1 else None)
 
     def _reference_date(self, today: dt.date) -> dt.date | None:
         """What "last month" counts from: the newest conference that is not in

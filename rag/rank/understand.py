@@ -60,6 +60,9 @@ class QueryPlan:
     # nothing outside it is excluded.
     prefer_from: dt.date | None = None
     prefer_to: dt.date | None = None
+    # A publisher the question refers to by its own names ("Beijing", "the
+    # White House"): its replies rank higher when the index holds several.
+    prefer_publisher: str | None = None
 
     @property
     def filters(self) -> dict:
@@ -210,12 +213,15 @@ def _dates_the_reply(question: str, span: tuple[int, int]) -> bool:
 
 def understand(question: str, *, questioners: Iterable[str] = (),
                spokespersons: Iterable[str] = (), aliases: dict[str, str] | None = None,
-               reference: dt.date | None = None) -> QueryPlan:
-    """Recognize a period, an outlet and a spokesperson in ``question``.
+               reference: dt.date | None = None,
+               publishers: Mapping[str, Sequence[str]] | None = None) -> QueryPlan:
+    """Recognize a period, an outlet, a spokesperson and a publisher in ``question``.
 
     ``questioners``/``spokespersons`` are the names the index knows;
     ``aliases`` maps other spellings to them ("Kyodo News" -> "Kyodo");
-    ``reference`` anchors "last year" (the newest conference in the index).
+    ``reference`` anchors "last year" (the newest conference in the index);
+    ``publishers`` maps each publisher the index holds to the names questions
+    call it by (given only when there are several to choose from).
     """
     notes: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -250,6 +256,13 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         plan["spokesperson"] = name
         spans.append(span)
         notes.append(f"spokesperson {name}")
+    named = {pub: m for pub, words in (publishers or {}).items()
+             if (m := re.search(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", question,
+                                re.I))} if publishers else {}
+    if len(named) == 1:   # both named ("Beijing's reply to the White House"): no preference
+        (pub, m), = named.items()
+        plan["prefer_publisher"] = pub
+        notes.append(f"publisher {pub} preferred (from \"{m.group(0)}\")")
     text = question
     for a, b in sorted(spans, reverse=True):
         text = text[:a] + " " + text[b:]
@@ -264,7 +277,7 @@ def applied_notes(notes: Sequence[str], given: Mapping[str, Any]) -> list[str]:
     out = []
     for note in notes:
         kind = note.split(" ", 1)[0]
-        if (kind in ("questioner", "spokesperson") and given.get(kind)) or \
+        if (kind in ("questioner", "spokesperson", "publisher") and given.get(kind)) or \
                 (kind in ("dates", "preferring") and dates_set):
             continue
         out.append(note)

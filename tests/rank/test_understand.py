@@ -110,3 +110,16 @@ def test_a_co_briefer_by_surname_needs_a_cue():
                       ).spokesperson == "Anthony Fauci"
     # a surname without an honorific or a verb of saying is just a word
     assert understand("Is the Kirby report out?", spokespersons=names).spokesperson is None
+
+
+def test_a_publisher_named_alone_is_preferred_not_required():
+    pubs = {"Ministry of Foreign Affairs of China": ("China", "Beijing"),
+            "The White House": ("White House", "the administration")}
+    plan = understand("How did Beijing answer the boycott?", publishers=pubs)
+    assert plan.prefer_publisher == "Ministry of Foreign Affairs of China"
+    assert plan.notes == ('publisher Ministry of Foreign Affairs of China preferred (from "Beijing")',)
+    assert plan.filters == {} and plan.text == "How did Beijing answer the boycott?"
+    # both named, or none, or a single-publisher index (no table): no preference
+    assert understand("Did the White House answer Beijing?", publishers=pubs).prefer_publisher is None
+    assert understand("What about the weather?", publishers=pubs).prefer_publisher is None
+    assert understand("How did Beijing answer?").prefer_publisher is None
