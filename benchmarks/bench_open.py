@@ -13,6 +13,13 @@ For the real corpus and each scaled store bench_search.py left in --work
 
 "Cold" means a cold process; the OS page cache is whatever it is (usually warm
 after bench_search). Medians over --repeat runs; ratios against the real corpus.
+
+Checksums: ``Retriever.open`` verifies the size and SHA-256 of the FAISS file
+and of every BM25 snapshot file against the manifest before serving them
+(rag/index/manifest.py). Each store is also opened with that verification
+off (``PRESSCON_VERIFY=0``, for this measurement only) and the share of open
+time the checksums cost is printed. One warm-up open per store comes first:
+a store written by an older presscon has no checksums yet and is rebuilt once.
 """
 from __future__ import annotations
 
@@ -54,9 +61,10 @@ print(json.dumps({"import_s": t1 - t0, "open_s": t2 - t1, "first_query_s": t3 - 
 """
 
 
-def probe(index: Path) -> dict:
+def probe(index: Path, verify: bool = True) -> dict:
+    env = {**os.environ, "PRESSCON_VERIFY": "1" if verify else "0"}
     out = subprocess.run([PY, "-c", PROBE, str(index), QUESTION, SECOND], cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -88,18 +96,25 @@ def main() -> None:
           f"medians of {args.repeat} fresh processes", flush=True)
     rows = []
     for d in dirs:
+        probe(d)   # warm-up: writes checksums into a store from an older presscon
         runs = [probe(d) for _ in range(args.repeat)]
+        plain = [probe(d, verify=False) for _ in range(args.repeat)]
         med = {k: statistics.median(r[k] for r in runs)
                for k in runs[0] if isinstance(runs[0][k], (int, float))}
         med["kind"] = runs[0]["kind"]
         med["cli_s"] = statistics.median(cli(d) for _ in range(args.repeat))
         med["label"] = d.name
+        med["open_noverify_s"] = statistics.median(r["open_s"] for r in plain)
         rows.append(med)
         print(f"{d.name:<6} {med['passages']:>8,.0f} passages ({med['kind']}): import {med['import_s']:.2f} s, "
               f"open {med['open_s'] * 1000:.0f} ms, RSS after open {med['rss_open_mb']:.0f} MiB; "
               f"first query {med['first_query_s']:.2f} s (model load), second "
               f"{med['second_query_s'] * 1000:.0f} ms, peak RSS {med['rss_peak_mb']:.0f} MiB; "
               f"CLI search {med['cli_s']:.2f} s", flush=True)
+        cost = med["open_s"] - med["open_noverify_s"]
+        print(f"{'':<6} checksums: open {med['open_s'] * 1000:.0f} ms verified, "
+              f"{med['open_noverify_s'] * 1000:.0f} ms not; verification "
+              f"{cost * 1000:+.0f} ms = {cost / med['open_s']:.1%} of open time", flush=True)
     b = rows[0]
     print("\nratios against the real corpus")
     for row in rows[1:]:
