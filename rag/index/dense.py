@@ -85,7 +85,7 @@ class DenseIndex:
                 path = self.index_dir / m["faiss_file"]
                 # A file damaged since it was written (bytes overwritten) loads
                 # without complaint and answers with garbage scores: verify first.
-                if matches(path, {"size": m.get("faiss_size"), "sha256": m.get("faiss_sha256")}):
+                if matches(path, m.get("faiss_record")):
                     try:
                         index = VectorIndex.load(path)
                         if (len(index) == self.store.count("chunks")
@@ -137,7 +137,7 @@ class DenseIndex:
                 crash_point("faiss.before_manifest")
                 record = file_record(path)
                 update_manifest(self.index_dir, **self._manifest(generation, name),
-                                faiss_size=record["size"], faiss_sha256=record["sha256"])
+                                faiss_record=record)
                 release_others(self.index_dir, "vectors.", {name})
             except (OSError, RuntimeError):
                 # faiss reports a failed write (ENOSPC) as RuntimeError

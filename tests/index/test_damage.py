@@ -20,6 +20,7 @@ QUESTION = "Lithuania customs Olympics"
 
 
 def _overwrite_middle(path, n=4096) -> None:
+    time.sleep(0.02)    # past the file system's timestamp tick since the save
     size = path.stat().st_size
     start = max(0, size // 2 - n // 2)
     with open(path, "r+b") as f:
@@ -62,6 +63,34 @@ def test_damaged_faiss_file_is_rebuilt_not_served(index):
     assert r.live.dense.loaded_from is not None
     assert _hits(r, ranking="hybrid") == want["hybrid"]
     r.close()
+
+
+def test_damage_with_the_timestamp_put_back_is_still_detected(index):
+    """A program can set the mtime back, not the ctime: the stamps differ, the hash decides."""
+    idx, want = index
+    faiss_file = idx / _manifest(idx)["faiss_file"]
+    st = faiss_file.stat()
+    _overwrite_middle(faiss_file)
+    os.utime(faiss_file, ns=(st.st_atime_ns, st.st_mtime_ns))
+    r = Retriever.open(idx, encoder=FakeEncoder())
+    assert _hits(r, ranking="dense") == want["dense"]
+    r.close()
+
+
+def test_a_copied_index_verifies_by_hash_and_loads_its_files(index, tmp_path):
+    idx, want = index
+    copy = tmp_path / "copy"
+    import shutil
+    shutil.copytree(idx, copy)          # new inodes and ctimes: every file is hashed
+    os.chmod(copy, 0o555)               # and nothing may be rewritten (for non-root)
+    try:
+        r = Retriever.open(copy, encoder=FakeEncoder(), read_only=True)
+        assert r.live.dense.loaded_from == copy / _manifest(idx)["faiss_file"]
+        assert r.live.lexical.path == copy / _manifest(idx)["lexical"]["dir"]
+        assert _hits(r, ranking="hybrid") == want["hybrid"]
+        r.close()
+    finally:
+        os.chmod(copy, 0o755)
 
 
 @pytest.mark.parametrize("victim", ["ids.npy", "days.npy", "data.csc.index.npy",
