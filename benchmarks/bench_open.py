@@ -13,6 +13,15 @@ For the real corpus and each scaled store bench_search.py left in --work
 
 "Cold" means a cold process; the OS page cache is whatever it is (usually warm
 after bench_search). Medians over --repeat runs; ratios against the real corpus.
+
+Checksums: ``Retriever.open`` verifies the size and SHA-256 of the FAISS file
+and of every BM25 snapshot file against the manifest before serving them
+(rag/index/manifest.py), hashing only a file whose inode, mtime or ctime
+differ from those recorded at its save. Each store is also opened with
+verification off (``PRESSCON_VERIFY=0``) and with every file hashed
+(``PRESSCON_VERIFY=full``), both for this measurement only, and the share of
+open time each costs is printed. One warm-up open per store comes first:
+a store written by an older presscon has no checksums yet and is rebuilt once.
 """
 from __future__ import annotations
 
@@ -54,9 +63,10 @@ print(json.dumps({"import_s": t1 - t0, "open_s": t2 - t1, "first_query_s": t3 - 
 """
 
 
-def probe(index: Path) -> dict:
+def probe(index: Path, verify: str = "1") -> dict:
+    env = {**os.environ, "PRESSCON_VERIFY": verify}
     out = subprocess.run([PY, "-c", PROBE, str(index), QUESTION, SECOND], cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -88,18 +98,30 @@ def main() -> None:
           f"medians of {args.repeat} fresh processes", flush=True)
     rows = []
     for d in dirs:
+        probe(d)   # warm-up: writes checksums into a store from an older presscon
         runs = [probe(d) for _ in range(args.repeat)]
+        plain = [probe(d, verify="0") for _ in range(args.repeat)]
+        hashed = [probe(d, verify="full") for _ in range(args.repeat)]
         med = {k: statistics.median(r[k] for r in runs)
                for k in runs[0] if isinstance(runs[0][k], (int, float))}
         med["kind"] = runs[0]["kind"]
         med["cli_s"] = statistics.median(cli(d) for _ in range(args.repeat))
         med["label"] = d.name
+        med["open_noverify_s"] = statistics.median(r["open_s"] for r in plain)
+        med["open_fullhash_s"] = statistics.median(r["open_s"] for r in hashed)
         rows.append(med)
         print(f"{d.name:<6} {med['passages']:>8,.0f} passages ({med['kind']}): import {med['import_s']:.2f} s, "
               f"open {med['open_s'] * 1000:.0f} ms, RSS after open {med['rss_open_mb']:.0f} MiB; "
               f"first query {med['first_query_s']:.2f} s (model load), second "
               f"{med['second_query_s'] * 1000:.0f} ms, peak RSS {med['rss_peak_mb']:.0f} MiB; "
               f"CLI search {med['cli_s']:.2f} s", flush=True)
+        base = med["open_noverify_s"]
+        cost, full = med["open_s"] - base, med["open_fullhash_s"] - base
+        print(f"{'':<6} checksums: open {base * 1000:.0f} ms unverified; as shipped (stamps, "
+              f"hash when they differ) {med['open_s'] * 1000:.0f} ms, {cost * 1000:+.0f} ms = "
+              f"{cost / med['open_s']:.1%} of open; always hashing "
+              f"{med['open_fullhash_s'] * 1000:.0f} ms, {full * 1000:+.0f} ms = "
+              f"{full / med['open_fullhash_s']:.1%}", flush=True)
     b = rows[0]
     print("\nratios against the real corpus")
     for row in rows[1:]:

@@ -6,17 +6,19 @@ the work. Every collaborator is passed in to the part that uses it.
 """
 from __future__ import annotations
 
+import functools
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 
 from embeddings.base import DEFAULT_MODEL, Encoder
 from embeddings.registry import load_encoder
 
-from .errors import ModelMismatchError, PressconError
+from .errors import DatabaseDamagedError, ModelMismatchError, PressconError
 from .index.chunking import STRATEGY
 from .index.live import LiveIndex
+from .index.manifest import MANIFEST, read_manifest
 from .index.repeats import update_groups
 from .ingest import Ingestor, IngestReport
 from .ingest.reindex import reindex_store
@@ -35,6 +37,40 @@ __all__ = ["Retriever", "Hit", "Answer", "default_index_dir", "DB_FILE"]
 
 DB_FILE = "presscon.db"
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _store_errors(method: _F) -> _F:
+    """SQLite's errors about the database file (damaged, full, read-only) met
+    by this call are raised as presscon's, naming the file and what to do."""
+    @functools.wraps(method)
+    def wrapper(self: "Retriever", *args: Any, **kwargs: Any) -> Any:
+        with self.store.reporting_errors():
+            return method(self, *args, **kwargs)
+    return wrapper  # type: ignore[return-value]
+
+
+def _writable(folder: Path, db: Path) -> bool:
+    return os.access(folder, os.W_OK) and os.access(db, os.W_OK)
+
+
+def _refuse_lost_database(folder: Path, db: Path) -> None:
+    """A database that is missing or of zero length beside a manifest that
+    says it held conferences was lost, not new: opening it would answer every
+    question with "No passage found"."""
+    m = read_manifest(folder)
+    n = (m or {}).get("conferences")
+    if not (isinstance(n, int) and n > 0 and "model_id" in (m or {})):
+        return
+    if db.exists() and db.stat().st_size > 0:
+        return
+    state = "empty (0 bytes)" if db.exists() else "missing"
+    raise DatabaseDamagedError(
+        f"{db} is {state}, but {folder / MANIFEST} says this index held {n} conferences: the "
+        f"database was lost or truncated. Restore {DB_FILE} from a backup, or start the "
+        f"index again: move {DB_FILE} and {MANIFEST} out of {folder} and run "
+        f"`presscon ingest PATH... --index {folder}`")
+
 
 def default_index_dir() -> Path:
     """$PRESSCON_INDEX, else the user's data folder (e.g. ~/.local/share/presscon/index)."""
@@ -46,51 +82,70 @@ def default_index_dir() -> Path:
 
 
 class Retriever:
-    def __init__(self, index_dir: Path, store: Store, encoder: Encoder):
+    def __init__(self, index_dir: Path, store: Store, encoder: Encoder, *,
+                 read_only: bool = False):
         self.index_dir = index_dir
         self.store = store
         self.encoder = encoder
-        self.live = LiveIndex(index_dir, store, encoder)
+        self.read_only = read_only
+        with store.reporting_errors():
+            self.live = LiveIndex(index_dir, store, encoder, read_only=read_only)
         self.searcher = Searcher(store, self.live, Candidates(store, self.live.dense, encoder))
 
     # -- opening ------------------------------------------------------------
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, *, encoder: Encoder | None = None,
-             model: str | None = None) -> "Retriever":
+             model: str | None = None, read_only: bool | None = None) -> "Retriever":
         """Open (or create) the index in ``index_dir``.
 
         The model is the one the index was built with; asking for another is
         an error that names ``presscon reindex`` rather than mixing vectors.
+        ``read_only``: open without writing anything (SQLite read-only, the
+        derived files rebuilt in memory if stale); None (the default) does so
+        when the folder or its database is not writable (a shared drive).
         """
         path = Path(index_dir) if index_dir is not None else default_index_dir()
+        db_path = path / DB_FILE
+        if read_only is None:
+            read_only = db_path.exists() and not _writable(path, db_path)
+        if read_only:
+            if not db_path.exists():
+                raise PressconError(f"no index in {path} ({DB_FILE} not found)")
+        else:
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise PressconError(
+                    f"cannot create index folder {path}: {e.strerror or e}") from None
+        _refuse_lost_database(path, db_path)
+        if db_path.exists() and not os.access(db_path, os.R_OK):
+            raise PressconError(f"cannot read {db_path}")
+        store = Store(db_path, read_only=read_only)
         try:
-            path.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise PressconError(f"cannot create index folder {path}: {e.strerror or e}") from None
-        if path.joinpath(DB_FILE).exists() and not os.access(path / DB_FILE, os.R_OK):
-            raise PressconError(f"cannot read {path / DB_FILE}")
-        store = Store(path / DB_FILE)
-        stored = store.get_meta("model_id")
-        wanted = encoder.model_id if encoder is not None else (model or stored or DEFAULT_MODEL)
-        if stored is not None and stored != wanted:
+            with store.reporting_errors():
+                stored = store.get_meta("model_id")
+                wanted = encoder.model_id if encoder is not None else (
+                    model or stored or DEFAULT_MODEL)
+                if stored is not None and stored != wanted:
+                    raise ModelMismatchError(
+                        f"the index in {path} was built with model {stored!r}, not {wanted!r}; "
+                        f"open it without a model, or run `presscon reindex --index {path} "
+                        f"--model {wanted}` to re-encode it")
+                chunking = store.get_meta("chunking")
+                if chunking is not None and chunking != STRATEGY:
+                    raise PressconError(
+                        f"the index in {path} was chunked as {chunking!r}; this presscon "
+                        f"chunks as {STRATEGY!r}: run `presscon reindex --index {path}` once")
+                if encoder is None:
+                    encoder = load_encoder(wanted)
+                if stored is None and not read_only:
+                    with store.write():
+                        store.set_meta("model_id", encoder.model_id)
+                        store.set_meta("chunking", STRATEGY)
+            return cls(path, store, encoder, read_only=read_only)
+        except BaseException:
             store.close()
-            raise ModelMismatchError(
-                f"the index in {path} was built with model {stored!r}, not {wanted!r}; "
-                f"open it without a model, or run `presscon reindex --index {path} "
-                f"--model {wanted}` to re-encode it")
-        chunking = store.get_meta("chunking")
-        if chunking is not None and chunking != STRATEGY:
-            store.close()
-            raise PressconError(
-                f"the index in {path} was chunked as {chunking!r}; this presscon chunks as "
-                f"{STRATEGY!r}: run `presscon reindex --index {path}` once")
-        if encoder is None:
-            encoder = load_encoder(wanted)
-        if stored is None:
-            with store.write():
-                store.set_meta("model_id", encoder.model_id)
-                store.set_meta("chunking", STRATEGY)
-        return cls(path, store, encoder)
+            raise
 
     @classmethod
     def reindex(cls, index_dir: str | os.PathLike | None = None, *, model: str | None = None,
@@ -101,10 +156,16 @@ class Retriever:
         path = Path(index_dir) if index_dir is not None else default_index_dir()
         if not (path / DB_FILE).exists():
             raise PressconError(f"no index in {path}")
+        _refuse_lost_database(path, path / DB_FILE)
         store = Store(path / DB_FILE)
-        enc = encoder or load_encoder(model or store.get_meta("model_id") or DEFAULT_MODEL)
-        reindex_store(path, store, enc, progress=progress, batch=batch)
-        return cls(path, store, enc)
+        try:
+            with store.reporting_errors():
+                enc = encoder or load_encoder(model or store.get_meta("model_id") or DEFAULT_MODEL)
+                reindex_store(path, store, enc, progress=progress, batch=batch)
+            return cls(path, store, enc)
+        except BaseException:
+            store.close()
+            raise
 
     def close(self) -> None:
         self.store.close()
@@ -116,6 +177,7 @@ class Retriever:
         self.close()
 
     # -- writing --------------------------------------------------------------
+    @_store_errors
     def ingest(self, paths: Sequence[str | os.PathLike] | str | os.PathLike, *,
                prune: bool = False, progress: bool = False,
                defer: "Callable[[Path], str | None] | None" = None) -> IngestReport:
@@ -135,6 +197,7 @@ class Retriever:
         report.seconds = time.perf_counter() - t0
         return report
 
+    @_store_errors
     def remove(self, paths: Sequence[str | os.PathLike] | str | os.PathLike) -> IngestReport:
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
@@ -144,6 +207,7 @@ class Retriever:
     def _ingestor(self) -> Ingestor:
         return Ingestor(self.store, self.live.dense, self.encoder)
 
+    @_store_errors
     def update_groups(self) -> dict[str, int]:
         """Group passages still queued (an index built before grouping existed);
         ingest does this by itself, this is for an index that is only read."""
@@ -151,6 +215,7 @@ class Retriever:
             done = update_groups(self.store)
         return {"grouped": done.grouped, "joined": done.joined, "regrouped": done.regrouped}
 
+    @_store_errors
     def rebuild_groups(self) -> dict[str, int]:
         """Forget every group of repeated replies and group all passages again."""
         from .index.repeats import rebuild_groups
@@ -177,6 +242,7 @@ class Retriever:
                         publisher=publisher, ranking=ranking, understand=understand,
                         group_repeats=group_repeats).hits
 
+    @_store_errors
     def ask(self, question: str, k: int = 5, questioner: str | None = None,
             spokesperson: str | None = None, date_from: "dt.date | str | None" = None,
             date_to: "dt.date | str | None" = None, *, publisher: str | None = None,
@@ -188,10 +254,12 @@ class Retriever:
                                  publisher=publisher, ranking=ranking, understand=understand,
                                  group_repeats=group_repeats)
 
+    @_store_errors
     def understand(self, question: str) -> "QueryPlan":
         """The filters ``search`` would infer from the question, with notes for the user."""
         return self.searcher.understand(question)
 
+    @_store_errors
     def candidates(self, question: str, k: int = 10, ranking: str = "hybrid", *,
                    questioner: str | None = None, spokesperson: str | None = None,
                    date_from: "dt.date | None" = None, date_to: "dt.date | None" = None
@@ -211,6 +279,7 @@ class Retriever:
     def publishers(self) -> list[tuple[str, int]]:
         return self.store.facet("publisher")
 
+    @_store_errors
     def info(self) -> dict[str, Any]:
         first, last = self.store.date_range()
         size = sum(f.stat().st_size for f in self.index_dir.rglob("*") if f.is_file())
@@ -232,9 +301,11 @@ class Retriever:
             "size_bytes": size,
             "generation": self.store.generation(),
             "groups_pending": self.store.pending_count(),
+            "read_only": self.read_only,
         }
 
     # -- repeated replies, positions over time, questioners (rag/present/analysis.py) --
+    @_store_errors
     def versions(self, passage_id: int) -> list[Citation]:
         """Every occasion of the reply ``passage_id`` belongs to, oldest first,
         each with its own wording (compare them with ``present.diff.word_diff``);
@@ -248,6 +319,7 @@ class Retriever:
             self.store.passages([passage_id]).values())
         return [citation_from_row(m) for m in rows]
 
+    @_store_errors
     def repeats(self, min_size: int = 2, limit: int | None = 20) -> list[dict[str, Any]]:
         """The largest groups of repeated replies: size, first/last date, newest wording."""
         self.live.refresh()

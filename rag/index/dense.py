@@ -1,8 +1,8 @@
 """The FAISS file beside the database, with the manifest that vouches for it.
 
 Derived data: loaded when the manifest says it matches the database (same
-model, generation and chunking, as many vectors as chunks), else rebuilt from
-the vectors SQLite holds. Files are named by generation and the manifest is
+model, generation and chunking, as many vectors as chunks, the file's size and
+SHA-256 as written), else rebuilt from the vectors SQLite holds. Files are named by generation and the manifest is
 written after its FAISS file, so a reader never pairs a manifest with a FAISS
 file of another state.
 """
@@ -17,11 +17,13 @@ import numpy as np
 from embeddings.base import Encoder
 from embeddings.faiss_index import VectorIndex
 
+from ..errors import DiskFullError, ReadOnlyIndexError
 from ..faults import crash_point
 from ..store import SCHEMA_VERSION, Store
 from .chunking import STRATEGY
 from .embed import encode_unvectored_chunks
-from .manifest import read_manifest, write_manifest
+from .manifest import (claim, clear_stale_temp_files, file_record, fresh_name, matches, owned,
+                       read_manifest, release_others, update_manifest)
 
 __all__ = ["DenseIndex"]
 
@@ -36,6 +38,8 @@ class DenseIndex:
         self.encoder = encoder
         self._lock = threading.RLock()
         self._index = VectorIndex(encoder.dim)
+        #: the FAISS file the index was read from (None: rebuilt from SQLite)
+        self.loaded_from: Path | None = None
 
     # -- the index in memory ----------------------------------------------------
     def __len__(self) -> int:
@@ -67,50 +71,78 @@ class DenseIndex:
 
     # -- the files ---------------------------------------------------------------
     def load(self, generation: int) -> None:
-        """The saved FAISS file if the manifest vouches for it, else a rebuild
-        from SQLite (encoding only chunks that have no vector)."""
+        """The saved FAISS file if the manifest vouches for it (model,
+        generation, chunking, count, and the size and SHA-256 it was written
+        with), else a rebuild in memory from the vectors SQLite holds for this
+        model: nothing is encoded or written (``repair`` does that, under the
+        writer lock). ``loaded_from`` says which it was."""
         with self._lock:
             m = read_manifest(self.index_dir)
             if (m and m.get("model_id") == self.encoder.model_id
-                    and m.get("generation") == generation and m.get("chunking") == STRATEGY):
-                try:
-                    index = VectorIndex.load(self.index_dir / m["faiss_file"])
-                    if len(index) == self.store.count("chunks") and index.dim == self.encoder.dim:
-                        self._index = index
-                        return
-                except (RuntimeError, OSError, KeyError):
-                    pass  # unreadable or missing: rebuild below
-            self.rebuild(generation)
+                    and m.get("generation") == generation and m.get("chunking") == STRATEGY
+                    and isinstance(m.get("faiss_file"), str)
+                    and m["faiss_file"] in owned(m)):
+                path = self.index_dir / m["faiss_file"]
+                # A file damaged since it was written (bytes overwritten) loads
+                # without complaint and answers with garbage scores: verify first.
+                if matches(path, m.get("faiss_record")):
+                    try:
+                        index = VectorIndex.load(path)
+                        if (len(index) == self.store.count("chunks")
+                                and index.dim == self.encoder.dim):
+                            self._index = index
+                            self.loaded_from = path
+                            return
+                    except (RuntimeError, OSError, KeyError, ValueError):
+                        pass  # unreadable: rebuild below
+            self.rebuild()
 
-    def rebuild(self, generation: int) -> None:
-        encode_unvectored_chunks(self.store, self.encoder)
+    def rebuild(self) -> None:
+        """The index in memory from SQLite's vectors of this model."""
         index = VectorIndex(self.encoder.dim)
         for ids, vecs in self.store.iter_chunk_vectors(self.encoder.model_id):
             index.add(ids, vecs)
         with self._lock:
             self._index = index
-        self.save(generation)
+            self.loaded_from = None
 
-    def save(self, generation: int) -> None:
+    def repair(self, generation: int) -> int:
+        """Under the writer lock, after a load that had to rebuild: encode the
+        chunks a crash left without a vector (then rebuild with them) and save
+        the FAISS file. Returns the generation the index is now at."""
+        try:
+            if encode_unvectored_chunks(self.store, self.encoder):
+                generation = self.store.generation()   # that was a commit
+                self.rebuild()
+        except (DiskFullError, ReadOnlyIndexError):
+            pass  # serve what is stored; the next ingest encodes the rest
+        self.save(generation)
+        return generation
+
+    def save(self, generation: int) -> bool:
         """Write ``vectors.<generation>.faiss``, then the manifest naming it,
-        unless the database moved on meanwhile (the next open rebuilds)."""
+        unless the database moved on meanwhile (the next open rebuilds). Only
+        under the writer lock. False when it could not be written (a read-only
+        folder, a full disk): the index is served from memory meanwhile, and
+        the files already there are kept."""
         with self._lock:
             if self.store.generation() != generation:
-                return
-            name = f"vectors.{generation}.faiss"
+                return False
+            clear_stale_temp_files(self.index_dir)
             try:
-                self._index.save(self.index_dir / name,
-                                 before_replace=lambda: crash_point("faiss.write"))
+                name = fresh_name(self.index_dir, f"vectors.{generation}", ".faiss")
+                claim(self.index_dir, name)
+                path = self.index_dir / name
+                self._index.save(path, before_replace=lambda: crash_point("faiss.write"))
                 crash_point("faiss.before_manifest")
-                write_manifest(self.index_dir, self._manifest(generation, name))
-            except OSError:
-                return  # read-only index folder: serve from memory
-            for old in self.index_dir.glob("vectors.*.faiss"):
-                if old.name != name:
-                    try:
-                        old.unlink()
-                    except OSError:
-                        pass
+                record = file_record(path)
+                update_manifest(self.index_dir, **self._manifest(generation, name),
+                                faiss_record=record)
+                release_others(self.index_dir, "vectors.", {name})
+            except (OSError, RuntimeError):
+                # faiss reports a failed write (ENOSPC) as RuntimeError
+                return False
+            return True
 
     def _manifest(self, generation: int, faiss_file: str) -> dict[str, Any]:
         return {

@@ -3,7 +3,8 @@
 SQLite holds the passages; this is derived from them, like the FAISS file. A
 bm25s snapshot of all passages is saved beside the index (``lexical.<gen>/``:
 bm25s's own .npy + JSON, plus the passage ids and filter columns as .npy and a
-``snapshot.json`` written last) and memory-mapped when opened. Passages added
+``snapshot.json`` written last), recorded with each file's size and SHA-256
+in the manifest, and memory-mapped when opened if they still match. Passages added
 since the snapshot (the "tail") are tokenized in memory and scored with the
 snapshot's statistics; removed ones are masked out. The snapshot is rebuilt
 only when the tail or the removals outgrow REBUILD_SHARE of it, so one new
@@ -21,9 +22,9 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
-import time
 from collections import Counter
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -33,6 +34,8 @@ import numpy as np
 
 from ..faults import crash_point
 from ..parse import normalize_outlet
+from .manifest import (claim, clear_stale_temp_files, file_record, fresh_name, matches, owned,
+                       read_manifest, release_others, update_manifest)
 from .tokenize import query_tokens, tokens
 
 K1, B = 1.2, 0.75
@@ -146,76 +149,101 @@ class LexicalIndex:
 
     def save(self, index_dir: Path, generation: int) -> Path:
         """Write ``lexical.<generation>/`` beside the index (temp folder, then
-        rename, so a reader sees a whole snapshot or none)."""
+        rename, so a reader sees a whole snapshot or none), and record it with
+        each file's size and SHA-256 in the manifest, which is what ``load``
+        trusts. Only under the writer lock. A folder of that name that is not
+        presscon's is left alone (the snapshot takes ``lexical.<gen>-1``)."""
         if self._tail.n or not self._alive.all():
             raise ValueError("only a freshly built snapshot is saved")
-        final = index_dir / f"lexical.{generation}"
+        clear_stale_temp_files(index_dir)
+        name = fresh_name(index_dir, f"lexical.{generation}", "")
+        final = index_dir / name
         tmp = Path(tempfile.mkdtemp(prefix=final.name + ".", suffix=".tmp", dir=index_dir))
         try:
             if self._bm25 is not None:
                 self._bm25.save(str(tmp), show_progress=False)
-            for name, array in zip(COLUMN_NAMES, self.columns.arrays()):
-                np.save(tmp / f"{name}.npy", array, allow_pickle=False)
+            for col, array in zip(COLUMN_NAMES, self.columns.arrays()):
+                np.save(tmp / f"{col}.npy", array, allow_pickle=False)
             crash_point("bm25.write")
             (tmp / SNAPSHOT_FILE).write_text(json.dumps({
                 "format": FORMAT, "generation": generation, "passages": self.snapshot_n,
-                "built_at": self.built_at,
+                "built_at": self.built_at, "written_by": "presscon",
                 "avgdl": self._avgdl, "names": self._names}), encoding="utf-8")
+            files = {f.name: file_record(f) for f in sorted(tmp.iterdir()) if f.is_file()}
             os.chmod(tmp, 0o755)
             crash_point("bm25.before_rename")
-            if final.exists():   # a broken snapshot of this generation (load skipped it)
-                shutil.rmtree(final, ignore_errors=True)
+            claim(index_dir, name)
+            if final.exists():   # presscon's own (fresh_name): a broken snapshot load skipped
+                shutil.rmtree(final)
             os.replace(tmp, final)
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
-            if not (final / SNAPSHOT_FILE).exists():
-                raise
-        for tmp_left in index_dir.glob("lexical.*.tmp"):
-            # a save killed half-way; an hour old, it is nobody's save in progress
-            if time.time() - tmp_left.stat().st_mtime > 3600:
-                shutil.rmtree(tmp_left, ignore_errors=True)
-        for old in self.snapshots(index_dir):
-            # older ones only: a newer snapshot another process saved meanwhile stays
-            if int(old.name.split(".")[1]) < generation:
-                shutil.rmtree(old, ignore_errors=True)
+            raise
+        current = (read_manifest(index_dir) or {}).get("lexical")
+        if not (isinstance(current, dict) and isinstance(current.get("generation"), int)
+                and current["generation"] > generation
+                and (index_dir / str(current.get("dir"))).is_dir()):
+            # (a newer snapshot recorded meanwhile stays the one served)
+            update_manifest(index_dir, lexical={"dir": name, "generation": generation,
+                                                "files": files})
+            release_others(index_dir, "lexical.", {name})
         self.path = final
         return final
 
     @staticmethod
     def snapshots(index_dir: Path) -> list[Path]:
-        """Saved snapshot folders, newest first (temp folders of an
-        interrupted save have no generation of their own and are skipped)."""
+        """Snapshot folders presscon saved here and still has, newest first
+        (folders of other programs and temp folders are not snapshots)."""
         found = []
-        for d in index_dir.glob("lexical.*"):
-            gen = d.name.split(".")[1]
-            if gen.isdigit() and len(d.name.split(".")) == 2:
-                found.append((int(gen), d))
-        return [d for _, d in sorted(found, reverse=True)]
+        for name in owned(read_manifest(index_dir)):
+            m = re.fullmatch(r"lexical\.(\d+)(?:-(\d+))?", name)
+            if m and (index_dir / name).is_dir():
+                found.append((int(m[1]), int(m[2] or 0), index_dir / name))
+        return [d for *_, d in sorted(found, reverse=True)]
 
     @classmethod
     def newest(cls, index_dir: Path) -> Path | None:
-        found = cls.snapshots(index_dir)
-        return found[0] if found else None
+        """The snapshot the manifest names as current, if it is there."""
+        m = read_manifest(index_dir)
+        lex = (m or {}).get("lexical")
+        if not isinstance(lex, dict) or lex.get("dir") not in owned(m):
+            return None
+        path = index_dir / lex["dir"]
+        return path if path.is_dir() else None
 
     @classmethod
     def load(cls, index_dir: Path) -> "LexicalIndex | None":
-        """The newest whole snapshot in ``index_dir``, memory-mapped; None if there is none."""
+        """The snapshot the manifest names, memory-mapped, if every file has
+        the size and SHA-256 it was written with; None otherwise (missing,
+        damaged, of another version: the caller rebuilds from SQLite). A
+        damaged .npy would otherwise change scores silently or raise
+        IndexError mid-search."""
         import bm25s
-        for d in cls.snapshots(index_dir):
-            try:
-                meta = json.loads((d / SNAPSHOT_FILE).read_text(encoding="utf-8"))
-                if meta.get("format") != FORMAT:
-                    continue
-                cols = Columns(*(np.load(d / f"{n}.npy", mmap_mode="r", allow_pickle=False)
-                                 for n in COLUMN_NAMES))
-                bm25 = (bm25s.BM25.load(str(d), mmap=True, show_progress=False)
-                        if meta["passages"] else None)
-                n = meta["passages"]
-                return cls(bm25, cols, meta["names"], meta["avgdl"], n, np.ones(n, bool),
-                           _Tail([]), d, meta["built_at"])
-            except (OSError, ValueError, KeyError, TypeError):
-                continue  # unreadable or of another version: the caller rebuilds
-        return None
+        d = cls.newest(index_dir)
+        if d is None:
+            return None
+        files = (read_manifest(index_dir) or {}).get("lexical", {}).get("files")
+        wanted = {SNAPSHOT_FILE, *(f"{n}.npy" for n in COLUMN_NAMES)}
+        if not isinstance(files, dict) or not wanted <= set(files):
+            return None
+        for rel, record in files.items():
+            if not isinstance(rel, str) or "/" in rel or rel in (".", "..") \
+                    or not matches(d / rel, record):
+                return None
+        try:
+            meta = json.loads((d / SNAPSHOT_FILE).read_text(encoding="utf-8"))
+            if meta.get("format") != FORMAT:
+                return None
+            cols = Columns(*(np.load(d / f"{n}.npy", mmap_mode="r", allow_pickle=False)
+                             for n in COLUMN_NAMES))
+            n = int(meta["passages"])
+            if any(len(a) != n for a in cols.arrays()):
+                return None
+            bm25 = bm25s.BM25.load(str(d), mmap=True, show_progress=False) if n else None
+            return cls(bm25, cols, meta["names"], float(meta["avgdl"]), n, np.ones(n, bool),
+                       _Tail([]), d, meta["built_at"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            return None  # unreadable or of another version: the caller rebuilds
 
     def synced(self, current_ids: np.ndarray, fetch: Callable[[list[int]], Iterable[tuple]],
                fetch_since: Callable[[str], Iterable[tuple]]) -> "LexicalIndex":

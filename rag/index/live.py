@@ -14,8 +14,9 @@ from typing import Iterator
 
 from embeddings.base import Encoder
 
-from ..errors import IngestBusyError
+from ..errors import IngestBusyError, ModelMismatchError, ReadOnlyIndexError
 from ..store import Store
+from .chunking import STRATEGY
 from .dense import DenseIndex
 from .lexical import LexicalIndex
 
@@ -41,17 +42,29 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
 
 
 class LiveIndex:
-    """Dense (FAISS) and lexical (BM25) indexes over one store, as of a generation."""
+    """Dense (FAISS) and lexical (BM25) indexes over one store, as of a generation.
 
-    def __init__(self, index_dir: Path, store: Store, encoder: Encoder):
+    Only a process holding the writer lock writes anything: an ingest, a
+    reindex, or an open that got the lock at once (it then repairs what it
+    finds stale or damaged: encodes chunks a crash left without a vector and
+    saves the derived files). Otherwise, and always on ``refresh``, the
+    derived halves are rebuilt in memory from what SQLite holds for this
+    process's model, with nothing encoded or written: a chat must not race
+    an ingest or a reindex for the database or the manifest.
+    """
+
+    def __init__(self, index_dir: Path, store: Store, encoder: Encoder, *,
+                 read_only: bool = False):
         self.index_dir = index_dir
         self.store = store
+        self.read_only = read_only
+        self.encoder = encoder
         self.dense = DenseIndex(index_dir, store, encoder)
         self._lexical: LexicalIndex | None = None
         self._lock = threading.RLock()
         self._writing = False
         self.generation = -1
-        self.load()
+        self.load(repair=not read_only)
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -59,22 +72,77 @@ class LiveIndex:
         assert self._lexical is not None
         return self._lexical
 
-    def load(self) -> None:
+    def load(self, *, repair: bool = False) -> None:
+        """(Re)load both halves from their files, or rebuild them in memory.
+        ``repair``: if something had to be rebuilt and the writer lock is free
+        at once, take it and write the rebuilt files back (a writer that
+        starts meanwhile is refused, so only when there is something to do)."""
         with self._lock:
-            generation = self.store.generation()
-            self._sync_lexical()
-            self.dense.load(generation)
-            self.generation = generation
+            self._check_model()
+            self._load(save=self._writing)
+            if repair and not self._writing and (self.dense.loaded_from is None
+                                                 or self.lexical.path is None):
+                try:
+                    with writer_lock(self.index_dir):
+                        self._repair()
+                except (IngestBusyError, OSError):
+                    pass  # another writer, or a folder we may not write: read only
+
+    def _load(self, *, save: bool) -> None:
+        generation = self.store.generation()
+        self._sync_lexical(save=save)
+        self.dense.load(generation)
+        if save and self.dense.loaded_from is None:
+            generation = self.dense.repair(generation)
+        self.generation = generation
+
+    def _repair(self) -> None:
+        """Under the writer lock: save what ``_load`` rebuilt in memory."""
+        if self.store.generation() != self.generation:   # a commit came between
+            self._load(save=True)
+            return
+        if self.lexical.path is None:
+            # built again under the lock: a reader's build dates itself 5 s
+            # early (see LexicalIndex.build), which would re-read recent files
+            lexical = LexicalIndex.build(self.store.lexical_rows(), writer=True)
+            try:
+                lexical.save(self.index_dir, self.generation)
+            except OSError:
+                pass  # a full disk: serve from memory
+            self._lexical = lexical
+        if self.dense.loaded_from is None:
+            self.generation = self.dense.repair(self.generation)
+
+    def _check_model(self) -> None:
+        """A reindex in another process switched model or chunking: this
+        process's encoder cannot search the new vectors, and must not mix
+        them with the old ones. It says so; serving the new model takes a
+        restart (loading a model inside a user's request would stall it)."""
+        stored = self.store.get_meta("model_id")
+        if stored is not None and stored != self.encoder.model_id:
+            raise ModelMismatchError(
+                f"the index in {self.index_dir} was re-encoded with model {stored!r} while "
+                f"this process was serving {self.encoder.model_id!r}; restart it (e.g. "
+                f"`presscon serve --index {self.index_dir}`) to serve the new model")
+        chunking = self.store.get_meta("chunking")
+        if chunking is not None and chunking != STRATEGY:
+            raise ModelMismatchError(
+                f"the index in {self.index_dir} was re-chunked as {chunking!r} while this "
+                f"process was serving {STRATEGY!r}; restart it with a presscon that "
+                f"chunks as {chunking!r}")
 
     def refresh(self) -> None:
-        """Pick up what another process committed (not while this one writes)."""
+        """Pick up what another process committed (not while this one writes);
+        never writes."""
         if not self._writing and self.store.generation() != self.generation:
             self.load()
 
-    def _sync_lexical(self, rebuild_if_stale: bool = False) -> None:
-        """Catch the BM25 index up with SQLite: the newest snapshot on disk (or
-        a new one if there is none, or, after an ingest, if the passages added
-        and removed since outgrew it), plus the passages added since."""
+    def _sync_lexical(self, rebuild_if_stale: bool = False, save: bool = False) -> None:
+        """Catch the BM25 index up with SQLite: the snapshot the manifest names
+        (or a new one if there is none or it is damaged, or, after an ingest,
+        if the passages added and removed since outgrew it), plus the passages
+        added since. ``save``: the caller holds the writer lock, so a new
+        snapshot is written too."""
         ids = self.store.passage_ids()
         lex = self._lexical
         newest = LexicalIndex.load(self.index_dir) if (
@@ -83,24 +151,34 @@ class LiveIndex:
             newest = newest.synced(ids, self.store.lexical_rows, self.store.lexical_rows_since)
         if newest is None or (rebuild_if_stale and newest.stale):
             generation = self.store.generation()
-            newest = LexicalIndex.build(self.store.lexical_rows(), writer=rebuild_if_stale)
-            try:
-                newest.save(self.index_dir, generation)
-            except OSError:
-                pass  # read-only index folder: serve from memory
+            newest = LexicalIndex.build(self.store.lexical_rows(), writer=save)
+            if save:
+                try:
+                    newest.save(self.index_dir, generation)
+                except OSError:
+                    pass  # read-only folder or a full disk: serve from memory
         self._lexical = newest
 
     @contextmanager
     def writing(self) -> Iterator[None]:
         """Hold the writer lock; afterwards save the FAISS file and catch BM25 up."""
+        if self.read_only:
+            raise ReadOnlyIndexError(
+                f"the index in {self.index_dir} was opened read-only; this command writes "
+                "to it: run it as a user who may write to that folder")
         with writer_lock(self.index_dir):
-            self.refresh()
             self._writing = True
             try:
+                with self._lock:
+                    self._check_model()
+                    if self.store.generation() != self.generation:
+                        self._load(save=True)
                 yield
             finally:
-                self.generation = self.store.generation()
-                self._writing = False
-                self.dense.save(self.generation)
-                with self._lock:
-                    self._sync_lexical(rebuild_if_stale=True)
+                try:
+                    self.generation = self.store.generation()
+                    self.dense.save(self.generation)
+                    with self._lock:
+                        self._sync_lexical(rebuild_if_stale=True, save=True)
+                finally:
+                    self._writing = False

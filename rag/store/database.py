@@ -14,48 +14,144 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from ..errors import (DatabaseDamagedError, DiskFullError, NotAnIndexError, ReadOnlyIndexError,
+                      StoreError)
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["Database", "StoreError"]
+__all__ = ["Database", "StoreError", "translate_error"]
 
 # SQLite caps the number of ``?`` in one statement; IN lists go in slices.
 IN_BATCH = 500
 
+# SQLite's primary result codes (the low byte of an extended code).
+SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 8, 10, 11, 13, 26
 
-class StoreError(RuntimeError):
-    pass
+
+def translate_error(path: Path, error: sqlite3.DatabaseError) -> StoreError | None:
+    """The user's view of an SQLite error about the database file itself
+    (damaged, disk full, read-only), or None for any other error."""
+    code = getattr(error, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(error)
+    if primary in (SQLITE_CORRUPT, SQLITE_NOTADB) or "malformed" in text \
+            or "not a database" in text:
+        return DatabaseDamagedError(
+            f"{path} is damaged (SQLite: {text}); presscon will not serve from it. Restore "
+            f"it from a backup, or start the index again: move {path.name} and manifest.json "
+            f"out of {path.parent} and run `presscon ingest PATH... --index {path.parent}`")
+    if primary == SQLITE_FULL or "disk is full" in text:
+        return DiskFullError(
+            f"the disk holding {path} is full (SQLite: {text}); nothing of the interrupted "
+            "file was stored, what was stored before is kept and still searchable: free "
+            "some space and run the same command again")
+    if primary == SQLITE_READONLY or "readonly database" in text:
+        return ReadOnlyIndexError(
+            f"{path} is read-only (SQLite: {text}); searching works, but this command "
+            "writes: run it as a user who may write to that folder")
+    if primary == SQLITE_IOERR:
+        return DatabaseDamagedError(
+            f"cannot read or write {path} (SQLite: {text}); check the disk, then retry")
+    return None
 
 
 class Database:
-    """A connection per thread, writes serialized, migrated on open."""
+    """A connection per thread, writes serialized, migrated on open.
 
-    def __init__(self, path: str | Path):
+    ``read_only``: opened with SQLite's read-only mode (or as immutable when
+    even that needs a write, a WAL database in a folder without write rights),
+    never migrated, and any write raises :class:`ReadOnlyIndexError`.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
         self.path = Path(path)
+        self.read_only = read_only
         self._local = threading.local()
         self._write_lock = threading.RLock()
-        # Only a store that needs migrating is written to on open, and without
-        # moving the generation: a migration changes no chunk or vector, so the
-        # FAISS file stays valid (rebuilding it takes minutes at 300k passages).
-        if self._stored_version() != SCHEMA_VERSION:
-            with self.write(bump=False) as db:
-                self._migrate(db)
+        # WAL mode is set only once the file is known to be presscon's (or
+        # new): switching another program's database to WAL rewrites its header.
+        self._ours = False
+        try:
+            version = self._stored_version()
+            if read_only:
+                if version is None:
+                    raise NotAnIndexError(f"{self.path} holds no presscon index")
+                if version != SCHEMA_VERSION:
+                    raise ReadOnlyIndexError(
+                        f"{self.path} has schema version {version}, this presscon reads "
+                        f"{SCHEMA_VERSION}; open it once with write access to upgrade it")
+                return
+            if version is None:
+                self._refuse_foreign()
+            self._ours = True
+            self._set_pragmas(self.db)
+            # Only a store that needs migrating is written to on open, and without
+            # moving the generation: a migration changes no chunk or vector, so the
+            # FAISS file stays valid (rebuilding it takes minutes at 300k passages).
+            if version != SCHEMA_VERSION:
+                with self.write(bump=False) as db:
+                    self._migrate(db)
+        except sqlite3.DatabaseError as e:
+            self.close()
+            raise translate_error(self.path, e) or e
+        except BaseException:
+            self.close()
+            raise
 
     def _stored_version(self) -> int | None:
         try:
             row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        except sqlite3.OperationalError:  # a new database: no meta table yet
+        except sqlite3.OperationalError as e:  # a new database: no meta table yet
+            if "no such table" not in str(e):
+                raise
             return None
         return int(row[0]) if row else None
 
+    def _refuse_foreign(self) -> None:
+        """A database without presscon's schema version is new (no tables) or
+        another program's: that one is left as it is, not added to."""
+        tables = [r[0] for r in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        if tables:
+            shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+            raise NotAnIndexError(
+                f"{self.path} is not a presscon index: it holds tables of another program "
+                f"({shown}) and no presscon schema version. presscon leaves it as it is; "
+                f"pass another --index folder")
+
     # -- connections -------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            return self._connect_read_only()
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None,
                              check_same_thread=False)
+        if self._ours:
+            self._set_pragmas(db)
+        return db
+
+    @staticmethod
+    def _set_pragmas(db: sqlite3.Connection) -> None:
         # WAL: a chat keeps reading a consistent snapshot while an ingest writes.
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
-        return db
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        uri = self.path.resolve().as_uri()
+        if not self.path.exists():
+            raise DatabaseDamagedError(f"{self.path} does not exist")
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30, isolation_level=None,
+                             check_same_thread=False)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            # A WAL database needs its -shm file, which a folder without write
+            # rights cannot get: read it as immutable (no locks, no WAL). Its
+            # writers, if any, are elsewhere; this process reads what is there.
+            db.close()
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None,
+                               check_same_thread=False)
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -68,20 +164,45 @@ class Database:
     def write(self, *, bump: bool = True) -> Iterator[sqlite3.Connection]:
         """One transaction; the generation counter moves with every commit
         (``bump=False`` only for migrations, which change no searched data).
-        Store methods called inside it, on this thread, are part of it."""
+        Store methods called inside it, on this thread, are part of it. A
+        full disk, a damaged or a read-only file raise presscon's errors
+        saying so, after the rollback."""
+        if self.read_only:
+            raise ReadOnlyIndexError(
+                f"the index in {self.path.parent} was opened read-only; this command "
+                "writes to it: run it as a user who may write to that folder")
         with self._write_lock:
             db = self.db
-            db.execute("BEGIN IMMEDIATE")
             try:
-                yield db
-                if bump:
-                    db.execute(
-                        "INSERT INTO meta(key, value) VALUES('generation', '1') "
-                        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                    if bump:
+                        db.execute(
+                            "INSERT INTO meta(key, value) VALUES('generation', '1') "
+                            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:  # SQLite may have rolled back already (disk full)
+                        db.execute("ROLLBACK")
+                    raise
+            except sqlite3.DatabaseError as e:
+                translated = translate_error(self.path, e)
+                if translated is None:
+                    raise
+                raise translated from e
+
+    @contextmanager
+    def reporting_errors(self) -> Iterator[None]:
+        """Turn SQLite's errors about the file itself (damaged, full, read-only)
+        met anywhere inside into presscon's, which say what to do."""
+        try:
+            yield
+        except sqlite3.DatabaseError as e:
+            translated = translate_error(self.path, e)
+            if translated is None:
                 raise
+            raise translated from e
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
