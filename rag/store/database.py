@@ -171,26 +171,20 @@ class Database:
             raise ReadOnlyIndexError(
                 f"the index in {self.path.parent} was opened read-only; this command "
                 "writes to it: run it as a user who may write to that folder")
-        with self._write_lock:
+        with self._write_lock, self.reporting_errors():
             db = self.db
+            db.execute("BEGIN IMMEDIATE")
             try:
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield db
-                    if bump:
-                        db.execute(
-                            "INSERT INTO meta(key, value) VALUES('generation', '1') "
-                            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
-                    db.execute("COMMIT")
-                except BaseException:
-                    if db.in_transaction:  # SQLite may have rolled back already (disk full)
-                        db.execute("ROLLBACK")
-                    raise
-            except sqlite3.DatabaseError as e:
-                translated = translate_error(self.path, e)
-                if translated is None:
-                    raise
-                raise translated from e
+                yield db
+                if bump:
+                    db.execute(
+                        "INSERT INTO meta(key, value) VALUES('generation', '1') "
+                        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:  # SQLite may have rolled back already (disk full)
+                    db.execute("ROLLBACK")
+                raise
 
     @contextmanager
     def reporting_errors(self) -> Iterator[None]:

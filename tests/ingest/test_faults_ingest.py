@@ -78,14 +78,19 @@ def _conference_dates(r) -> set[str]:
     return {p.date.isoformat() for p in r.store.all_passages()}
 
 
-def test_duplicate_is_promoted_when_its_original_changes(tmp_path, two):
-    """Item 1: A.txt and B.txt identical (B a duplicate); A overwritten with
-    another conference: the conference B holds disappeared for good."""
+def _a_file_and_its_copy(tmp_path, two):
+    """A folder holding A.txt and B.txt, the same conference, and an index."""
     d = tmp_path / "d"
     d.mkdir()
     (d / "A.txt").write_bytes(two[0].read_bytes())
     (d / "B.txt").write_bytes(two[0].read_bytes())
-    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    return d, Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+
+
+def test_duplicate_is_promoted_when_its_original_changes(tmp_path, two):
+    """Item 1: A.txt and B.txt identical (B a duplicate); A overwritten with
+    another conference: the conference B holds disappeared for good."""
+    d, r = _a_file_and_its_copy(tmp_path, two)
     first = r.ingest([d])
     assert _by_name(first)["B.txt"][0] == "duplicate"
     per_file = r.info()["passages"]
@@ -103,11 +108,7 @@ def test_duplicate_is_promoted_when_its_original_changes(tmp_path, two):
 
 
 def test_duplicate_is_promoted_when_its_original_is_pruned(tmp_path, two):
-    d = tmp_path / "d"
-    d.mkdir()
-    (d / "A.txt").write_bytes(two[0].read_bytes())
-    (d / "B.txt").write_bytes(two[0].read_bytes())
-    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    d, r = _a_file_and_its_copy(tmp_path, two)
     r.ingest([d])
     per_file = r.info()["passages"]
     (d / "A.txt").unlink()
@@ -122,11 +123,7 @@ def test_duplicate_orphaned_by_an_older_presscon_is_repaired(tmp_path, two):
     longer holds its conference) heals on the next ingest."""
     import sqlite3
     from rag.retriever import DB_FILE
-    d = tmp_path / "d"
-    d.mkdir()
-    (d / "A.txt").write_bytes(two[0].read_bytes())
-    (d / "B.txt").write_bytes(two[0].read_bytes())
-    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    d, r = _a_file_and_its_copy(tmp_path, two)
     r.ingest([d])
     per_file = r.info()["passages"]
     r.close()
