@@ -71,12 +71,16 @@ class DefaultMiniLMEncoder:
         return self._onnx or self.st
 
     def prepare(self, log=None) -> None:
-        """Make the ONNX export if missing (imports torch), then use it."""
+        """Use the ONNX export for queries, making it first if it is missing
+        or damaged (that imports torch, ~20 s once)."""
+        if os.environ.get(TORCH_QUERIES_ENV) == "1":
+            return
         from .minilm_export import ensure_export
-        ensure_export(log=log)
+        from .onnx_encoder import OnnxMiniLMEncoder
+        path = ensure_export(log=log)
         with self._lock:
-            if self._onnx is False:
-                self._onnx = None
+            self._onnx = OnnxMiniLMEncoder(model_path=path, model_id=DEFAULT_MODEL)
+            self.query_backend = "onnx"
 
     def encode(self, texts: Sequence[str], *, batch_size: int = ENCODE_BATCH,
                show_progress: bool = False) -> np.ndarray:
