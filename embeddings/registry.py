@@ -18,6 +18,11 @@ def load_encoder(model: str | None = None) -> Encoder:
         from .testing import FakeEncoder
         dim = int(name.rsplit("-", 1)[-1]) if name[-1].isdigit() else 64
         return FakeEncoder(dim=dim, model_id=name)
+    if name == DEFAULT_MODEL:
+        # queries through the model's ONNX export (no torch), ingest through
+        # sentence-transformers: embeddings/default_encoder.py
+        from .default_encoder import DefaultMiniLMEncoder
+        return DefaultMiniLMEncoder()
     from .onnx_encoder import MODEL_ID as ONNX_MODEL
     if name == ONNX_MODEL:
         from .onnx_encoder import OnnxMiniLMEncoder

@@ -471,6 +471,23 @@ def versions(passage_id, index_dir, as_json):
             click.echo("  " + format_diff(newest.text, c.text))
 
 
+@main.command("prepare-model")
+def prepare_model():
+    """Export the default model to ONNX once, so queries load without torch.
+
+    Ingest and `presscon serve` do this by themselves when the export is
+    missing; this command does it now (imports torch, ~20 s). The export is
+    kept in the user cache folder, named by the weights' SHA-256, and checked
+    against its recorded SHA-256 whenever it is loaded.
+    """
+    from embeddings.minilm_export import ExportError, ensure_export
+    try:
+        path = ensure_export(log=lambda m: click.echo(m, err=True))
+    except ExportError as e:
+        _fail(str(e))
+    click.echo(f"ready: {path}")
+
+
 @main.command()
 @_index_option
 @click.option("--rebuild", is_flag=True,

@@ -91,3 +91,80 @@ def test_onnx_index_answers_without_torch(tmp_path):
     from rag import ModelMismatchError, Retriever
     with pytest.raises(ModelMismatchError, match="reindex"):
         Retriever.open(tmp_path / "idx", model="all-MiniLM-L6-v2")
+
+
+# -- the default model's own float32 ONNX export: queries without torch ------------
+def _data_chunks(n: int) -> list[str]:
+    from conftest import ROOT
+    from rag.index.chunking import chunk_passage
+    from rag.parse import parse_file
+    files = sorted((ROOT / "data").glob("*.txt")) + sorted(
+        (ROOT.parent / "shared" / "corpus" / "txt").glob("*.txt"))   # the dev corpus, if here
+    texts: list[str] = []
+    for f in files:
+        for e in parse_file(f).exchanges:
+            for c in chunk_passage(e.question, e.text):
+                # each chunk, and its sentences: short texts pad differently
+                texts.append(c.text)
+                texts.extend(s for s in re.split(r"(?<=[.?!])\s+", c.text) if len(s) > 20)
+        if len(texts) >= n:
+            break
+    return texts[:n]
+
+
+@pytest.fixture(scope="module")
+def export(real):
+    pytest.importorskip("onnxruntime")
+    from embeddings.minilm_export import ensure_export
+    try:
+        return ensure_export()       # the ingest in `real` has normally made it already
+    except Exception as e:  # noqa: BLE001 - no onnx package, no torch.onnx: nothing to test
+        pytest.skip(f"cannot export the model to ONNX here: {e}")
+
+
+def test_export_vectors_equal_sentence_transformers(real, export):
+    """Same weights, same vectors: existing indexes stay valid under one model id."""
+    import numpy as np
+    from embeddings.onnx_encoder import OnnxMiniLMEncoder
+    texts = _data_chunks(200) + ["Lithuania " * 400, "I'm not aware of that."]
+    assert len(texts) >= 200
+    onnx = OnnxMiniLMEncoder(model_path=export, model_id="all-MiniLM-L6-v2")
+    st = real.encoder.st.encode(texts)
+    cos = (onnx.encode(texts) * st).sum(axis=1)
+    assert cos.min() >= 0.9999, cos.min()
+    q = "What did China say about the diplomatic boycott of the Beijing Winter Olympics?"
+    assert float(onnx.encode_query(q) @ real.encoder.st.encode_query(q)) >= 0.9999
+
+
+def test_default_model_search_imports_no_torch(real, export):
+    """A fresh process opens the index built with sentence-transformers and
+    answers through the export, never importing torch."""
+    import json
+    import subprocess
+    import sys
+    code = (
+        "import json, sys\n"
+        "from rag import Retriever\n"
+        f"r = Retriever.open({str(real.index_dir)!r}, read_only=True)\n"
+        "h = r.search('What did China say about the diplomatic boycott of the Beijing "
+        "Winter Olympics?', k=3)\n"
+        "print(json.dumps({'torch': 'torch' in sys.modules, 'model': r.encoder.model_id,"
+        " 'backend': r.encoder.query_backend, 'date': h[0].date.isoformat()}))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = json.loads(run.stdout)
+    assert out == {"torch": False, "model": "all-MiniLM-L6-v2", "backend": "onnx",
+                   "date": "2021-12-24"}, run.stderr
+    assert "not prepared" not in run.stderr
+
+
+def test_without_export_queries_fall_back_to_sentence_transformers(real, tmp_path,
+                                                                     monkeypatch, capsys):
+    import numpy as np
+    from embeddings.registry import load_encoder
+    monkeypatch.setenv("PRESSCON_MODEL_CACHE", str(tmp_path / "empty-cache"))
+    enc = load_encoder("all-MiniLM-L6-v2")
+    v = enc.encode_query("Lithuania")
+    assert enc.query_backend == "sentence-transformers"
+    assert "presscon prepare-model" in capsys.readouterr().err
+    assert float(v @ real.encoder.encode_query("Lithuania")) >= 0.9999
+    assert not (tmp_path / "empty-cache").exists()     # a query never exports
