@@ -8,32 +8,10 @@ from pathlib import Path
 
 import click
 
-from .errors import PressconError
-from .parse import ParseError
+from ..errors import PressconError
+from ..parse import ParseError
+from .common import fail, index_option, model_option, open_index, repeat_line
 
-INDEX_HELP = ("Index folder (created if absent). Default: $PRESSCON_INDEX, else the "
-              "user data folder, e.g. ~/.local/share/presscon/index.")
-
-
-def _index_option(f):
-    return click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
-                        default=None, help=INDEX_HELP)(f)
-
-
-def _model_option(f):
-    return click.option("--model", default=None,
-                        help="Embedding model id. Default: the index's own model "
-                             "(all-MiniLM-L6-v2 for a new index).")(f)
-
-
-def _open(index_dir, model=None):
-    from .retriever import Retriever
-    return Retriever.open(index_dir, model=model)
-
-
-def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
 
 
 class _Group(click.Group):
@@ -43,13 +21,13 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except (PressconError, ParseError) as e:
-            _fail(str(e))
+            fail(str(e))
         except ValueError as e:
             # imported only now: at the top it would load numpy for `presscon --help`
             from embeddings.registry import UnknownModelError
             if not isinstance(e, UnknownModelError):
                 raise
-            _fail(str(e))
+            fail(str(e))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,7 +37,7 @@ def main() -> None:
 
     \b
     Typical use:
-      presscon ingest data/                 # index transcripts (.txt, .html)
+      presscon ingest data/                 # index transcripts (.txt, .md, .html)
       presscon search "What did China say about the Winter Olympics boycott?"
       presscon serve                        # web chat on http://127.0.0.1:7860
     """
@@ -67,8 +45,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_index_option
-@_model_option
+@index_option
+@model_option
 @click.option("--prune", is_flag=True,
               help="Also remove stored conferences whose files are gone from the given folders.")
 @click.option("--json", "as_json", is_flag=True, help="Print the per-file report as JSON.")
@@ -80,7 +58,7 @@ def main() -> None:
               help="With --watch: seconds to let a burst of file events settle. A file "
                    "still open for writing waits until it is closed (or renamed into place).")
 def ingest(paths, index_dir, model, prune, as_json, quiet, watch, interval):
-    """Add transcripts (files or folders of .txt/.html) to the index.
+    """Add transcripts (files or folders of .txt, .md, .html) to the index.
 
     Unchanged files are skipped, changed files replace their passages, and only
     chunk texts never encoded before are sent to the model. A file that cannot
@@ -89,10 +67,10 @@ def ingest(paths, index_dir, model, prune, as_json, quiet, watch, interval):
     are listed as skipped, and a file that changed while it was read as
     deferred; neither changes the exit code.
     """
-    r = _open(index_dir, model)
+    r = open_index(index_dir, model)
     if not watch:
         sys.exit(0 if _ingest_once(r, paths, prune, as_json, quiet).ok else 1)
-    from .ingest.watch import watch_paths
+    from ..ingest.watch import watch_paths
     rounds = []
 
     def round_(defer):
@@ -130,8 +108,8 @@ def _ingest_once(r, paths, prune, as_json, quiet, defer=None):
 
 
 @main.command()
-@_index_option
-@_model_option
+@index_option
+@model_option
 def reindex(index_dir, model):
     """Re-encode every passage (with --model, switching the index to that model).
 
@@ -139,7 +117,7 @@ def reindex(index_dir, model):
     transaction: a chat reading the index sees the old model or the new one,
     never a mix. Interrupted, it resumes where it stopped when run again.
     """
-    from .retriever import Retriever
+    from ..retriever import Retriever
     r = Retriever.reindex(index_dir, model=model, progress=True)
     info = r.info()
     click.echo(f"reindexed {info['passages']} passages ({info['chunks']} chunks) "
@@ -148,10 +126,10 @@ def reindex(index_dir, model):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_index_option
+@index_option
 def remove(paths, index_dir):
     """Remove conferences (by the path they were ingested from) from the index."""
-    r = _open(index_dir)
+    r = open_index(index_dir)
     report = r.remove(list(paths))
     for f in report.files:
         if f.status == "failed":
@@ -163,7 +141,7 @@ def remove(paths, index_dir):
 
 @main.command()
 @click.argument("question")
-@_index_option
+@index_option
 @click.option("--k", "-k", default=5, show_default=True, type=click.IntRange(1, 100),
               help="How many replies to return.")
 @click.option("--questioner", help="Only replies to this outlet (e.g. Bloomberg, AFP).")
@@ -192,7 +170,7 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
     spokesperson named in QUESTION becomes a filter, unless you set that filter
     yourself or pass --literal; what was applied is printed to stderr.
     """
-    r = _open(index_dir)
+    r = open_index(index_dir)
     answer = r.ask(question, k=k, questioner=questioner, spokesperson=spokesperson,
                    date_from=date_from, date_to=date_to, publisher=publisher, ranking=ranking,
                    understand=not literal)
@@ -207,7 +185,7 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
         click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return
     if fmt:
-        from .present.export import export_hits
+        from ..present.export import export_hits
         click.echo(export_hits(hits, fmt), nl=False)
         return
     if not hits:
@@ -222,16 +200,16 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
         click.echo(h.text)
         click.echo(f"-- {h.url or h.source}")
         if h.count > 1:
-            click.secho(_repeat_line(h), dim=True)
+            click.secho(repeat_line(h), dim=True)
         click.echo()
 
 
 @main.command()
-@_index_option
+@index_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def info(index_dir, as_json):
     """Counts, model, size on disk and date range of an index."""
-    r = _open(index_dir)
+    r = open_index(index_dir)
     data = r.info()
     if as_json:
         click.echo(json.dumps(data, indent=2))
@@ -245,7 +223,7 @@ def info(index_dir, as_json):
 
 @main.command("eval")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_index_option
+@index_option
 @click.option("--corpus", type=click.Path(exists=True, path_type=Path), multiple=True,
               help="Ingest this file or folder first (repeatable; incremental: only new or "
                    "changed files cost time).")
@@ -266,9 +244,9 @@ def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, li
     A returned reply counts as correct when its text contains a gold snippet
     (whitespace collapsed). Filters in a question's "filters" field are applied.
     """
-    from .evaluate import evaluate, format_misses, format_table, load_questions
+    from ..evaluate import evaluate, format_misses, format_table, load_questions
     qs = load_questions(questions)
-    r = _open(index_dir)
+    r = open_index(index_dir)
     if corpus:
         report = r.ingest(list(corpus), progress=not as_json)
         if not as_json and report.encoded:
@@ -289,7 +267,7 @@ def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, li
 
 
 @main.command()
-@_index_option
+@index_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; the chat is private to this machine unless you change it.")
 @click.option("--port", default=7860, show_default=True, type=int)
@@ -297,180 +275,6 @@ def serve(index_dir, host, port):
     """Start the web chat (builds the index from the bundled data/ on first run)."""
     from app import main as app_main
     app_main(index_dir=index_dir, host=host, port=port)
-
-
-# -- repeated replies, positions over time, questioners -------------------------------
-def _repeat_line(h) -> str:
-    """'Given 4 times, 2019-04-02 .. 2020-02-14: 2019-04-02 AFP; ...' for a grouped hit."""
-    dates = "; ".join(f"{c.date} {c.questioner or '-'}" for c in h.citations)
-    return f"Given {h.count} times, {h.first_date} .. {h.last_date} " \
-           f"(presscon versions {h.passage_id}): {dates}"
-
-
-def _filter_options(f):
-    """The search filters, for the commands that run a search underneath."""
-    for opt in reversed([
-        click.option("--questioner", help="Only replies to this outlet."),
-        click.option("--spokesperson", help="Only replies by this spokesperson."),
-        click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Earliest conference date."),
-        click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest conference date."),
-        click.option("--literal", is_flag=True,
-                     help="Do not turn a period, outlet or spokesperson named in the "
-                          "question into filters."),
-    ]):
-        f = opt(f)
-    return f
-
-
-def _relative_option(f):
-    """The matching cut shared by the analysis commands (timeline, changes, questioners)."""
-    return click.option("--relative", default=0.8, show_default=True,
-                        type=click.FloatRange(0, 1),
-                        help="Only results scoring at least this share of the best one count "
-                             "as matching (0: all of --limit).")(f)
-
-
-def _search_args(questioner, spokesperson, date_from, date_to, literal) -> dict:
-    return {"questioner": questioner, "spokesperson": spokesperson, "date_from": date_from,
-            "date_to": date_to, "understand": not literal}
-
-
-@main.command()
-@click.argument("question")
-@_index_option
-@_filter_options
-@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100),
-              help="How many results (groups of repeated replies) count as matching.")
-@_relative_option
-@click.option("--json", "as_json", is_flag=True, help="Print the months as JSON.")
-def timeline(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
-             limit, relative, as_json):
-    """Replies matching QUESTION per month: how often the position was stated.
-
-    Every date a repeated reply was given counts; months without one are shown
-    as zero between the first and the last.
-    """
-    r = _open(index_dir)
-    months = r.timeline(question, limit=limit, relative=relative,
-                        **_search_args(questioner, spokesperson, date_from, date_to, literal))
-    if as_json:
-        click.echo(json.dumps([m.to_dict() for m in months], indent=2))
-        return
-    if not months:
-        click.echo("No passage found.")
-        return
-    top = max(m.replies for m in months)
-    for m in months:
-        bar = "#" * max(1 if m.replies else 0, round(40 * m.replies / top))
-        click.echo(f"{m.month}  {m.replies:>3}  {bar}")
-
-
-@main.command()
-@click.argument("question")
-@_index_option
-@_filter_options
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100),
-              help="How many results count as matching.")
-@_relative_option
-@click.option("-n", "n", default=1, show_default=True, type=click.IntRange(1, 20),
-              help="How many earliest and latest replies to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def changes(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
-            limit, relative, n, as_json):
-    """How has the answer to QUESTION changed: the earliest and the latest
-    matching replies, verbatim, with their dates."""
-    r = _open(index_dir)
-    change = r.answer_change(question, limit=limit, relative=relative, n=n,
-                             **_search_args(questioner, spokesperson, date_from, date_to, literal))
-    if as_json:
-        click.echo(json.dumps(change.to_dict(), indent=2, ensure_ascii=False))
-        return
-    if not change.earliest:
-        click.echo("No passage found.")
-        return
-    if change.same_reply:
-        click.secho("The earliest and the latest are the same reply, repeated.", dim=True)
-    for title, side in (("EARLIEST", change.earliest), ("LATEST", change.latest)):
-        for c in side:
-            click.secho(f"{title}  {c.citation}", bold=True)
-            if c.question:
-                click.secho(f"Q: {c.question}", dim=True)
-            click.echo(f"\n{c.text}\n-- {c.source}\n")
-
-
-@main.command()
-@click.argument("question", required=False)
-@_index_option
-@_filter_options
-@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100),
-              help="With QUESTION: how many results count as matching.")
-@_relative_option
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def questioners(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
-                limit, relative, as_json):
-    """Outlets by how often they asked: about QUESTION's topic, or (without
-    QUESTION) over the whole index, most first."""
-    r = _open(index_dir)
-    if question:
-        pairs = r.topic_questioners(question, limit=limit, relative=relative, **_search_args(
-            questioner, spokesperson, date_from, date_to, literal))
-    else:
-        pairs = r.questioners()
-    if as_json:
-        click.echo(json.dumps([{"questioner": q, "count": c} for q, c in pairs], indent=2))
-        return
-    for q, c in pairs:
-        click.echo(f"{c:>5}  {q or '(not named)'}")
-
-
-@main.command()
-@_index_option
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1),
-              help="How many groups to list.")
-@click.option("--min-size", default=2, show_default=True, type=click.IntRange(2),
-              help="Only groups of at least this many replies.")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def repeats(index_dir, limit, min_size, as_json):
-    """The replies given most often (near-identical wordings grouped), largest first."""
-    r = _open(index_dir)
-    groups = r.repeats(min_size=min_size, limit=limit)
-    if as_json:
-        click.echo(json.dumps(groups, indent=2, ensure_ascii=False))
-        return
-    for g in groups:
-        words = " ".join(g["text"].split())
-        click.echo(f"{g['size']:>4}x  {g['first_date']} .. {g['last_date']}  "
-                   f"[{g['passage_id']}]  {words[:90]}{'...' if len(words) > 90 else ''}")
-
-
-@main.command()
-@click.argument("passage_id", type=int)
-@_index_option
-@click.option("--json", "as_json", is_flag=True, help="Print every version as JSON.")
-def versions(passage_id, index_dir, as_json):
-    """Every date a reply was given, with the words that differ from its most
-    recent wording ([-removed-] {+added+})."""
-    from .present.diff import format_diff
-    if not 0 <= passage_id < 2**63:   # ids are SQLite's 64-bit integers
-        _fail(f"no passage {passage_id} in the index (passage ids are whole numbers from 0 "
-              f"to {2**63 - 1}; `presscon search --json` shows them)")
-    r = _open(index_dir)
-    cites = r.versions(passage_id)
-    if not cites:
-        _fail(f"no passage {passage_id} in the index")
-    if as_json:
-        click.echo(json.dumps([c.to_dict() for c in cites], indent=2, ensure_ascii=False))
-        return
-    newest = max(cites, key=lambda c: c.date)
-    click.secho(f"Most recent wording ({newest.citation}):", bold=True)
-    click.echo(f"\n{newest.text}\n")
-    for c in cites:
-        same = c.text == newest.text
-        click.secho(f"{c.date}  {c.citation}", bold=not same)
-        if not same:
-            click.echo("  " + format_diff(newest.text, c.text))
-
-
 @main.command("prepare-model")
 def prepare_model():
     """Export the default model to ONNX once, so queries load without torch.
@@ -484,22 +288,15 @@ def prepare_model():
     try:
         path = ensure_export(log=lambda m: click.echo(m, err=True))
     except ExportError as e:
-        _fail(str(e))
+        fail(str(e))
     click.echo(f"ready: {path}")
 
 
-@main.command()
-@_index_option
-@click.option("--rebuild", is_flag=True,
-              help="Forget all groups and group every passage again.")
-def regroup(index_dir, rebuild):
-    """Group repeated replies still waiting (an index from an older presscon);
-    ingest keeps groups up to date by itself."""
-    r = _open(index_dir)
-    stats = r.rebuild_groups() if rebuild else r.update_groups()
-    if rebuild:
-        stats.pop("regrouped", None)
-    click.echo(", ".join(f"{v} {k}" for k, v in stats.items()))
+
+from .analysis import COMMANDS  # noqa: E402  (the group above must exist first)
+
+for _command in COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":

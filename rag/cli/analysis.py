@@ -1,0 +1,192 @@
+"""The commands that look at answers over time: repeated replies and their
+wordings, a topic by month, earliest against latest, who asked."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from .common import fail, index_option, open_index
+
+
+
+def _filter_options(f):
+    """The search filters, for the commands that run a search underneath."""
+    for opt in reversed([
+        click.option("--questioner", help="Only replies to this outlet."),
+        click.option("--spokesperson", help="Only replies by this spokesperson."),
+        click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Earliest conference date."),
+        click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest conference date."),
+        click.option("--literal", is_flag=True,
+                     help="Do not turn a period, outlet or spokesperson named in the "
+                          "question into filters."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def _relative_option(f):
+    """The matching cut shared by the analysis commands (timeline, changes, questioners)."""
+    return click.option("--relative", default=0.8, show_default=True,
+                        type=click.FloatRange(0, 1),
+                        help="Only results scoring at least this share of the best one count "
+                             "as matching (0: all of --limit).")(f)
+
+
+def _search_args(questioner, spokesperson, date_from, date_to, literal) -> dict:
+    return {"questioner": questioner, "spokesperson": spokesperson, "date_from": date_from,
+            "date_to": date_to, "understand": not literal}
+
+
+@click.command()
+@click.argument("question")
+@index_option
+@_filter_options
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100),
+              help="How many results (groups of repeated replies) count as matching.")
+@_relative_option
+@click.option("--json", "as_json", is_flag=True, help="Print the months as JSON.")
+def timeline(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
+             limit, relative, as_json):
+    """Replies matching QUESTION per month: how often the position was stated.
+
+    Every date a repeated reply was given counts; months without one are shown
+    as zero between the first and the last.
+    """
+    r = open_index(index_dir)
+    months = r.timeline(question, limit=limit, relative=relative,
+                        **_search_args(questioner, spokesperson, date_from, date_to, literal))
+    if as_json:
+        click.echo(json.dumps([m.to_dict() for m in months], indent=2))
+        return
+    if not months:
+        click.echo("No passage found.")
+        return
+    top = max(m.replies for m in months)
+    for m in months:
+        bar = "#" * max(1 if m.replies else 0, round(40 * m.replies / top))
+        click.echo(f"{m.month}  {m.replies:>3}  {bar}")
+
+
+@click.command()
+@click.argument("question")
+@index_option
+@_filter_options
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="How many results count as matching.")
+@_relative_option
+@click.option("-n", "n", default=1, show_default=True, type=click.IntRange(1, 20),
+              help="How many earliest and latest replies to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def changes(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
+            limit, relative, n, as_json):
+    """How has the answer to QUESTION changed: the earliest and the latest
+    matching replies, verbatim, with their dates."""
+    r = open_index(index_dir)
+    change = r.answer_change(question, limit=limit, relative=relative, n=n,
+                             **_search_args(questioner, spokesperson, date_from, date_to, literal))
+    if as_json:
+        click.echo(json.dumps(change.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if not change.earliest:
+        click.echo("No passage found.")
+        return
+    if change.same_reply:
+        click.secho("The earliest and the latest are the same reply, repeated.", dim=True)
+    for title, side in (("EARLIEST", change.earliest), ("LATEST", change.latest)):
+        for c in side:
+            click.secho(f"{title}  {c.citation}", bold=True)
+            if c.question:
+                click.secho(f"Q: {c.question}", dim=True)
+            click.echo(f"\n{c.text}\n-- {c.source}\n")
+
+
+@click.command()
+@click.argument("question", required=False)
+@index_option
+@_filter_options
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(1, 100),
+              help="With QUESTION: how many results count as matching.")
+@_relative_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def questioners(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
+                limit, relative, as_json):
+    """Outlets by how often they asked: about QUESTION's topic, or (without
+    QUESTION) over the whole index, most first."""
+    r = open_index(index_dir)
+    if question:
+        pairs = r.topic_questioners(question, limit=limit, relative=relative, **_search_args(
+            questioner, spokesperson, date_from, date_to, literal))
+    else:
+        pairs = r.questioners()
+    if as_json:
+        click.echo(json.dumps([{"questioner": q, "count": c} for q, c in pairs], indent=2))
+        return
+    for q, c in pairs:
+        click.echo(f"{c:>5}  {q or '(not named)'}")
+
+
+@click.command()
+@index_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1),
+              help="How many groups to list.")
+@click.option("--min-size", default=2, show_default=True, type=click.IntRange(2),
+              help="Only groups of at least this many replies.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def repeats(index_dir, limit, min_size, as_json):
+    """The replies given most often (near-identical wordings grouped), largest first."""
+    r = open_index(index_dir)
+    groups = r.repeats(min_size=min_size, limit=limit)
+    if as_json:
+        click.echo(json.dumps(groups, indent=2, ensure_ascii=False))
+        return
+    for g in groups:
+        words = " ".join(g["text"].split())
+        click.echo(f"{g['size']:>4}x  {g['first_date']} .. {g['last_date']}  "
+                   f"[{g['passage_id']}]  {words[:90]}{'...' if len(words) > 90 else ''}")
+
+
+@click.command()
+@click.argument("passage_id", type=int)
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print every version as JSON.")
+def versions(passage_id, index_dir, as_json):
+    """Every date a reply was given, with the words that differ from its most
+    recent wording ([-removed-] {+added+})."""
+    from ..present.diff import format_diff
+    if not 0 <= passage_id < 2**63:   # ids are SQLite's 64-bit integers
+        fail(f"no passage {passage_id} in the index (passage ids are whole numbers from 0 "
+              f"to {2**63 - 1}; `presscon search --json` shows them)")
+    r = open_index(index_dir)
+    cites = r.versions(passage_id)
+    if not cites:
+        fail(f"no passage {passage_id} in the index")
+    if as_json:
+        click.echo(json.dumps([c.to_dict() for c in cites], indent=2, ensure_ascii=False))
+        return
+    newest = max(cites, key=lambda c: c.date)
+    click.secho(f"Most recent wording ({newest.citation}):", bold=True)
+    click.echo(f"\n{newest.text}\n")
+    for c in cites:
+        same = c.text == newest.text
+        click.secho(f"{c.date}  {c.citation}", bold=not same)
+        if not same:
+            click.echo("  " + format_diff(newest.text, c.text))
+
+
+@click.command()
+@index_option
+@click.option("--rebuild", is_flag=True,
+              help="Forget all groups and group every passage again.")
+def regroup(index_dir, rebuild):
+    """Group repeated replies still waiting (an index from an older presscon);
+    ingest keeps groups up to date by itself."""
+    r = open_index(index_dir)
+    stats = r.rebuild_groups() if rebuild else r.update_groups()
+    if rebuild:
+        stats.pop("regrouped", None)
+    click.echo(", ".join(f"{v} {k}" for k, v in stats.items()))
+
+
+#: Registered on the `presscon` group by rag/cli/__init__.py.
+COMMANDS = (timeline, changes, questioners, repeats, versions, regroup)

@@ -1,0 +1,39 @@
+"""What every presscon command shares: the --index and --model options,
+opening an index, and failing with one line on stderr (exit 1)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+INDEX_HELP = ("Index folder (created if absent). Default: $PRESSCON_INDEX, else the "
+              "user data folder, e.g. ~/.local/share/presscon/index.")
+
+
+def index_option(f):
+    return click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=None, help=INDEX_HELP)(f)
+
+
+def model_option(f):
+    return click.option("--model", default=None,
+                        help="Embedding model id. Default: the index's own model "
+                             "(all-MiniLM-L6-v2 for a new index).")(f)
+
+
+def open_index(index_dir, model=None):
+    from ..retriever import Retriever
+    return Retriever.open(index_dir, model=model)
+
+
+def fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def repeat_line(h) -> str:
+    """'Given 4 times, 2019-04-02 .. 2020-02-14: 2019-04-02 AFP; ...' for a grouped hit."""
+    dates = "; ".join(f"{c.date} {c.questioner or '-'}" for c in h.citations)
+    return f"Given {h.count} times, {h.first_date} .. {h.last_date} " \
+           f"(presscon versions {h.passage_id}): {dates}"
