@@ -43,6 +43,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import rag.ingest.apply as apply  # noqa: E402
 from embeddings.base import ENCODE_BATCH  # noqa: E402
+from embeddings import st_encoder  # noqa: E402
 from embeddings.registry import load_encoder  # noqa: E402
 from rag import Retriever  # noqa: E402
 from rag.index import live as live_mod  # noqa: E402
@@ -117,7 +118,9 @@ def install(encoder) -> None:
             setattr(model, name, _timed("tokenize", getattr(model, name)))
 
 
-def run(files: list[Path], encoder, *, window: int, batch: int) -> tuple[dict, float, int]:
+def run(files: list[Path], encoder, *, window: int, batch: int, threads: int
+        ) -> tuple[dict, float, int]:
+    st_encoder._BATCH_THREADS = threads
     work = Path(tempfile.mkdtemp(prefix="presscon-bench-ingest-"))
     try:
         r = Retriever.open(work / "idx", encoder=encoder)
@@ -143,6 +146,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--before-batch", type=int, default=8)
     ap.add_argument("--after-batch", type=int, default=ENCODE_BATCH)
+    ap.add_argument("--before-threads", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--after-threads", type=int, default=st_encoder._BATCH_THREADS)
     args = ap.parse_args()
     files = sorted(Path(args.corpus).glob("*.txt"))[:args.files]
     if not files:
@@ -150,8 +155,10 @@ def main() -> None:
     encoder = load_encoder("all-MiniLM-L6-v2")
     encoder.encode(["warm up the model"])
     install(encoder)
-    paths = {"before (file by file)": dict(window=1, batch=args.before_batch),
-             "after (windowed)": dict(window=apply.WINDOW_CHUNKS, batch=args.after_batch)}
+    paths = {"before (file by file)": dict(window=1, batch=args.before_batch,
+                                           threads=args.before_threads),
+             "after (windowed)": dict(window=apply.WINDOW_CHUNKS, batch=args.after_batch,
+                                      threads=args.after_threads)}
     runs: dict[str, list[tuple[dict, float, int]]] = {k: [] for k in paths}
     for _ in range(args.repeat):
         for name, opts in paths.items():
@@ -163,8 +170,9 @@ def main() -> None:
         med[name] = ({s: statistics.median(r[0][s] for r in rs) for s in STAGES},
                      statistics.median(r[1] for r in rs), rs[0][2])
     print(f"{len(files)} files of {args.corpus}, {med[next(iter(med))][2]} chunks encoded, "
-          f"median of {args.repeat} runs, {os.cpu_count()} cores; batch before "
-          f"{args.before_batch}, after {args.after_batch}, window {apply.WINDOW_CHUNKS} chunks")
+          f"median of {args.repeat} runs, {os.cpu_count()} cores; batch/threads before "
+          f"{args.before_batch}/{args.before_threads}, after {args.after_batch}/"
+          f"{args.after_threads}, window {apply.WINDOW_CHUNKS} chunks")
     names = list(med)
     print(f"{'stage':<10}" + "".join(f"{n:>30}" for n in names) + f"{'after/before':>14}")
     for s in STAGES:
@@ -188,14 +196,15 @@ def main() -> None:
                 texts[h] = t
     order = sorted(texts.values(), key=len, reverse=True)
     alone = []
+    st_encoder._BATCH_THREADS = args.after_threads
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        encoder.model.encode(order, batch_size=args.after_batch, normalize_embeddings=True,
-                             convert_to_numpy=True)
+        encoder.encode(order, batch_size=args.after_batch)
         alone.append(time.perf_counter() - t0)
     rate = len(order) / statistics.median(alone)
     got = med[names[1]][2] / med[names[1]][1]
-    print(f"encoder alone, {len(order)} texts in one call at batch {args.after_batch}: "
+    print(f"encoder alone, {len(order)} texts in one call at batch {args.after_batch}, "
+          f"{args.after_threads} thread(s): "
           f"{rate:.1f} chunks/s; ingest after reaches {got / rate:.0%} of it")
 
 

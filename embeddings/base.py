@@ -6,10 +6,11 @@ from typing import Protocol, Sequence, runtime_checkable
 import numpy as np
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-# Small batches: a batch is padded to its longest text, and on 2 CPU cores
-# MiniLM encoded our ~130-word chunks at 35/s in batches of 8 but 17/s in
-# batches of 32 and 11/s in batches of 64.
-ENCODE_BATCH = 8
+# Texts per forward pass. Ingest sorts a window's texts by length first, so a
+# batch carries little padding; measured with benchmarks/bench_encode.py (320
+# corpus chunks, 2 shared cores): batch 32 encoded 1.7x (1 thread) and 1.2x
+# (2 threads) the chunks/s of batch 8; 64 was level, 128 slower.
+ENCODE_BATCH = 32
 
 
 @runtime_checkable
