@@ -6,11 +6,14 @@ from typing import Protocol, Sequence, runtime_checkable
 import numpy as np
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-# Texts per forward pass. Ingest sorts a window's texts by length first, so a
-# batch carries little padding; measured with benchmarks/bench_encode.py (320
-# corpus chunks, 2 shared cores): batch 32 encoded 1.7x (1 thread) and 1.2x
-# (2 threads) the chunks/s of batch 8; 64 was level, 128 slower.
-ENCODE_BATCH = 32
+# Texts per forward pass, on all cores (embeddings/st_encoder.py). Ingest sorts
+# a window's texts by length first, so a batch carries little padding.
+# benchmarks/bench_encode.py on 2 cores, 160 corpus chunks, machine quiet:
+# batch 8 / 2 threads 41 chunks/s, batch 32 / 2 threads 34, batch 8 / 1 thread
+# 22, batch 32 / 1 thread 18. With the machine loaded by other work (load 4-5)
+# one thread and batch 32 won (17 vs 7 chunks/s): two threads spin-wait on a
+# busy core. The quiet figures decide.
+ENCODE_BATCH = 8
 
 
 @runtime_checkable

@@ -31,11 +31,7 @@ def known_models() -> list[str]:
     return list(_MODELS)
 
 
-# Torch threads for batch encoding (ingest, reindex). On this 2-core machine,
-# shared with other work, one thread encoded 1.4-2.3x the chunks/s of two
-# (benchmarks/bench_encode.py: two threads spin-wait on each other when the
-# other core is busy); PRESSCON_ENCODE_THREADS overrides it on a quiet machine.
-_BATCH_THREADS = max(1, int(os.environ.get("PRESSCON_ENCODE_THREADS") or 1))
+_BATCH_THREADS = max(1, os.cpu_count() or 1)
 
 
 def _set_threads(n: int) -> None:
