@@ -296,7 +296,9 @@ def report(rows: dict[str, dict], n_files: int) -> None:
         sys.exit("nothing ran")
     names = list(rows)
     any_row = next(iter(rows.values()))
-    print(f"{n_files} transcripts, {any_row['passages']} passages; 2-core figures from one run")
+    counts = ", ".join(f"{q['n']} of {name}" for name, q in any_row["quality"].items())
+    print(f"{n_files} transcripts, {any_row['passages']} passages, questions: {counts}; "
+          "figures from one run")
     cols = [("build s", lambda r: r["build_s"], "{:.1f}"),
             ("texts embedded", lambda r: r["embedded"], "{:d}"),
             ("disk MiB", lambda r: r["disk"] / 2**20, "{:.1f}"),
