@@ -6,9 +6,13 @@ from typing import Protocol, Sequence, runtime_checkable
 import numpy as np
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-# Small batches: a batch is padded to its longest text, and on 2 CPU cores
-# MiniLM encoded our ~130-word chunks at 35/s in batches of 8 but 17/s in
-# batches of 32 and 11/s in batches of 64.
+# Texts per forward pass, on all cores (embeddings/st_encoder.py). Ingest sorts
+# a window's texts by length first, so a batch carries little padding.
+# benchmarks/bench_encode.py on 2 cores, 160 corpus chunks, machine quiet:
+# batch 8 / 2 threads 41 chunks/s, batch 32 / 2 threads 34, batch 8 / 1 thread
+# 22, batch 32 / 1 thread 18. With the machine loaded by other work (load 4-5)
+# one thread and batch 32 won (17 vs 7 chunks/s): two threads spin-wait on a
+# busy core. The quiet figures decide.
 ENCODE_BATCH = 8
 
 

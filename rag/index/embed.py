@@ -21,8 +21,10 @@ if TYPE_CHECKING:  # pragma: no cover
 def missing_vectors(store: "Store", encoder: Encoder, texts: Mapping[str, str], *,
                     batch_size: int = ENCODE_BATCH) -> dict[str, np.ndarray]:
     """Vectors of the texts (by text hash) this model has not stored yet,
-    encoded in hash order (so a rerun encodes the same batches)."""
-    order = sorted(store.missing_hashes(encoder.model_id, texts))
+    longest first (a batch is padded to its longest text, so batches of like
+    lengths waste little), ties in hash order (a rerun encodes the same batches)."""
+    order = sorted(store.missing_hashes(encoder.model_id, texts),
+                   key=lambda h: (-len(texts[h]), h))
     if not order:
         return {}
     return dict(zip(order, encoder.encode([texts[h] for h in order], batch_size=batch_size)))

@@ -3,6 +3,13 @@
 Each file is one SQLite transaction, so a crash loses at most the file in
 flight; the FAISS file is derived and rebuilt from SQLite when stale.
 Only chunk texts whose (model, text hash) has no stored vector are encoded.
+
+Files go through in windows: a window's files are read, parsed and chunked,
+their missing chunk texts encoded in one call (sorted by length, so batches
+carry little padding), then each file is written in its own transaction, in
+order. A crash loses the vectors of the window in flight, never a file's
+consistency (benchmarks/bench_ingest.py: per-file encoding spent most of the
+non-model time in tiny, padded batches).
 """
 from __future__ import annotations
 
@@ -29,7 +36,12 @@ from ..store import ConferenceRecord, PassageRecord, Store, StoredConference
 from .discover import discover
 from .report import FileResult, IngestReport
 
-__all__ = ["Ingestor", "fingerprint"]
+__all__ = ["Ingestor", "fingerprint", "WINDOW_CHUNKS"]
+
+# Chunk texts (about 12 files) read ahead and encoded in one call. Bigger
+# calls let the length sort pack batches tightly; past a few hundred texts it
+# gains nothing, and a crash re-encodes at most one window.
+WINDOW_CHUNKS = 256
 
 
 def fingerprint(conf: Conference) -> str:
@@ -70,6 +82,15 @@ def _prepare(conf: Conference, source: str) -> list[_PreparedPassage]:
     return out
 
 
+@dataclass
+class _Read:
+    """A file read, parsed and chunked, not yet stored."""
+    source: str
+    sha: str
+    conf: Conference
+    prepared: list[_PreparedPassage]
+
+
 def _changed(before: os.stat_result, after: os.stat_result) -> bool:
     return (before.st_size, before.st_mtime_ns, before.st_ino) != \
         (after.st_size, after.st_mtime_ns, after.st_ino)
@@ -88,11 +109,13 @@ class Ingestor:
     """Applies files to a store and its dense index with one encoder."""
 
     def __init__(self, store: Store, dense: DenseIndex, encoder: Encoder,
-                 batch_size: int = ENCODE_BATCH):
+                 batch_size: int = ENCODE_BATCH, window: int = WINDOW_CHUNKS):
         self.store = store
         self.dense = dense
         self.encoder = encoder
         self.batch_size = batch_size
+        # chunk texts read ahead before one encode call; <= 1: file by file
+        self.window = window
         # Duplicates released by the last write (their original now holds
         # another conference): ingested again before the next file.
         self._released: list[str] = []
@@ -107,17 +130,33 @@ class Ingestor:
         report = IngestReport(files=list(failed))
         iterator: Iterable[Path] = progress(files) if progress else files
         promoted: set[str] = set()
+        window: list[tuple[Path, "FileResult | _Read"]] = []
+        pending = 0
+
+        def flush() -> None:
+            pool = self._encode_window([r for _, r in window if isinstance(r, _Read)])
+            for path, item in window:
+                if str(path) in promoted:
+                    continue   # already stored in full as a promoted duplicate, this run
+                report.files.append(item if isinstance(item, FileResult)
+                                    else self._finish(item, pool))
+                for result in self._promote_released():
+                    promoted.add(result.path)
+                    report.files.append(result)
+            window.clear()
+
         for path in iterator:
             if str(path) in promoted:
                 continue   # already stored in full as a promoted duplicate, this run
             reason = defer(path) if defer else None
-            if reason:
-                report.files.append(FileResult(str(path), "deferred", reason))
-                continue
-            report.files.append(self.ingest_file(path))
-            for result in self._promote_released():
-                promoted.add(result.path)
-                report.files.append(result)
+            item = FileResult(str(path), "deferred", reason) if reason else self._read(path)
+            window.append((path, item))
+            if isinstance(item, _Read):
+                pending += sum(len(p.chunks) for p in item.prepared)
+            if pending >= self.window:
+                flush()
+                pending = 0
+        flush()
         if prune:
             report.files.extend(self._prune(paths, {str(f) for f in files}))
         update_groups(self.store)  # a backlog (index from before grouping) even if nothing changed
@@ -125,6 +164,14 @@ class Ingestor:
 
     def ingest_file(self, path: Path) -> FileResult:
         """Add, update or skip one file; any failure is a failed result naming it."""
+        item = self._read(path)
+        if isinstance(item, FileResult):
+            return item
+        return self._finish(item, self._encode_window([item]))
+
+    def _read(self, path: Path) -> "FileResult | _Read":
+        """Read, hash, parse and chunk one file (nothing written): a result
+        when there is nothing to store (unchanged, deferred, failed)."""
         source = str(Path(path).resolve())
         try:
             before = os.stat(path)
@@ -137,13 +184,7 @@ class Ingestor:
             return FileResult(source, "deferred", "changed while reading, will retry "
                                                   "(ingested on the next run once it is stable)")
         sha = hashlib.sha256(raw).hexdigest()
-        existing = self.store.conference_by_source(source)
-        # a duplicate whose original now holds another conference (left so by
-        # an older presscon) must be stored in full, unchanged bytes or not
-        orphaned = (existing is not None and existing.duplicate_of is not None
-                    and self.store.is_stale_duplicate(existing.id))
-        if (existing and existing.sha256 == sha and existing.parser_version == PARSER_VERSION
-                and not orphaned):
+        if self._unchanged(source, sha)[0]:
             return FileResult(source, "unchanged")
         try:
             conf = parse_file(path, raw=raw)   # the bytes hashed, not a second read
@@ -151,35 +192,79 @@ class Ingestor:
             return FileResult(source, "failed", e.reason)
         except Exception as e:  # a parser bug must not stop the other files
             return FileResult(source, "failed", f"could not parse ({type(e).__name__}: {e})")
-        if existing and existing.sha256 == sha and not orphaned and (
-                existing.duplicate_of is not None or self._parsed_as_stored(existing.id, conf)):
-            # an older parser read this file the same way: only record the version
-            with self.store.write():
-                self.store.set_parser_version(existing.id, PARSER_VERSION)
-            return FileResult(source, "unchanged")
         try:
-            return self._apply(conf, sha, existing)
+            prepared = _prepare(conf, str(Path(conf.source).resolve()))
+        except Exception as e:  # noqa: BLE001
+            return FileResult(source, "failed", f"could not store ({type(e).__name__}: {e})")
+        return _Read(source, sha, conf, prepared)
+
+    def _unchanged(self, source: str, sha: str) -> tuple[bool, StoredConference | None, bool]:
+        """(stored as these bytes by this parser, the stored conference, orphaned)."""
+        existing = self.store.conference_by_source(source)
+        # a duplicate whose original now holds another conference (left so by
+        # an older presscon) must be stored in full, unchanged bytes or not
+        orphaned = (existing is not None and existing.duplicate_of is not None
+                    and self.store.is_stale_duplicate(existing.id))
+        same = bool(existing and existing.sha256 == sha
+                    and existing.parser_version == PARSER_VERSION and not orphaned)
+        return same, existing, orphaned
+
+    def _encode_window(self, reads: Sequence["_Read"]) -> dict[str, np.ndarray]:
+        """Vectors of every chunk text of ``reads`` this model has not stored,
+        in one encode call. A failure here is left to each file's own write
+        (which encodes what it still lacks and reports its own failure)."""
+        texts = {h: t for r in reads for p in r.prepared for (_, _, t, h) in p.chunks}
+        try:
+            return missing_vectors(self.store, self.encoder, texts, batch_size=self.batch_size)
+        except Exception:  # noqa: BLE001
+            return {}
+
+    def _finish(self, item: "_Read", pool: dict[str, np.ndarray]) -> FileResult:
+        """Store one read file (its own transaction), with vectors from ``pool``.
+        What is stored is looked up again: a file earlier in the window may
+        have changed it (released a duplicate)."""
+        same, existing, orphaned = self._unchanged(item.source, item.sha)
+        if same:
+            return FileResult(item.source, "unchanged")
+        conf = item.conf
+        try:
+            if existing and existing.sha256 == item.sha and not orphaned and (
+                    existing.duplicate_of is not None
+                    or self._parsed_as_stored(existing.id, conf, item.prepared)):
+                # an older parser read this file the same way: only record the version
+                with self.store.write():
+                    self.store.set_parser_version(existing.id, PARSER_VERSION)
+                return FileResult(item.source, "unchanged")
+            return self._apply(conf, item.sha, existing, item.prepared, pool)
         except Exception as e:  # noqa: BLE001 - one file's failure must not stop the others
             # The transaction rolled back (or, after the commit, the derived
             # FAISS index is rebuilt from SQLite when next opened).
-            return FileResult(source, "failed", f"could not store ({type(e).__name__}: {e})")
+            return FileResult(item.source, "failed",
+                              f"could not store ({type(e).__name__}: {e})")
 
-    def _parsed_as_stored(self, conference_id: int, conf: Conference) -> bool:
-        source = str(Path(conf.source).resolve())
+    def _parsed_as_stored(self, conference_id: int, conf: Conference,
+                          prepared: list[_PreparedPassage]) -> bool:
         return self.store.passage_fields(conference_id) == [
-            (*p.record(conf)[:6], conf.publisher, p.record(conf).speakers)
-            for p in _prepare(conf, source)]
+            (*p.record(conf)[:6], conf.publisher, p.record(conf).speakers) for p in prepared]
 
-    def _apply(self, conf: Conference, sha: str, existing: StoredConference | None
-               ) -> FileResult:
+    def _apply(self, conf: Conference, sha: str, existing: StoredConference | None,
+               prepared: list[_PreparedPassage], pool: dict[str, np.ndarray]) -> FileResult:
         source = str(Path(conf.source).resolve())
         fp = fingerprint(conf)
         status = "updated" if existing else "added"
         original = self.store.original_by_fingerprint(fp, source)
         old_chunks = self.store.chunk_ids_of_conference(existing.id) if existing else []
-        prepared = [] if original else _prepare(conf, source)
+        if original:
+            prepared = []
         texts = {h: t for p in prepared for (_, _, t, h) in p.chunks}
-        new_vectors = missing_vectors(self.store, self.encoder, texts, batch_size=self.batch_size)
+        # this file's texts still without a vector: from the window's encode
+        # call, or (not in it: a failed window) encoded now
+        missing = self.store.missing_hashes(self.encoder.model_id, texts)
+        new_vectors = {h: pool[h] for h in missing if h in pool}
+        lacking = {h: texts[h] for h in missing if h not in pool}
+        if lacking:
+            new_vectors.update(missing_vectors(self.store, self.encoder, lacking,
+                                               batch_size=self.batch_size))
         conf_id = stable_id("conference", source)
         # microseconds: the BM25 snapshot compares it with its own build time
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
