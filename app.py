@@ -45,7 +45,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DATA_DIR = Path(__file__).parent / "data"
 MAX_PASSAGES = 20            # the slider's top; the API takes up to the retriever's limit
-DEFAULT_PASSAGES = 5
 # Searches running at once, shared by the chat and /ask. A search is CPU-bound (the
 # query's embedding), so more than one per core only adds waiting: measured on 2 cores,
 # 20 clients, a limit of 2 gave a lower p95 than 8 at the same throughput.
@@ -62,69 +61,10 @@ EXAMPLES = [
 
 log = logging.getLogger("presscon.app")
 
-
-# -- the two endpoints' shared core ---------------------------------------------
-def _search(retriever: "Retriever", question: str, k: Any, questioner: Any, spokesperson: Any,
-            date_from: Any, date_to: Any, literal: Any = False, publisher: Any = ""
-            ) -> tuple[list, dict[str, Any], list[str], str]:
-    """(hits, filters, notes, html); raises PressconError for a user error.
-    Unless ``literal``, the retriever also reads a period, outlet or spokesperson
-    named in the question; ``notes`` say which. ``publisher`` ("" for any) keeps
-    one publisher's conferences."""
-    from rag.present.chat import clean_filters, format_hits, public_hit
-    filters = clean_filters(questioner, spokesperson, date_from, date_to, publisher)
-    try:
-        k = int(k) if k not in (None, "") else DEFAULT_PASSAGES
-    except (TypeError, ValueError):
-        pass  # left as typed: the retriever names the valid range and echoes it
-    question = question or ""
-    answer = retriever.ask(question, k=k, understand=not literal, **filters)
-    notes = list(answer.understood)
-    hits = [public_hit(h) for h in answer.hits]   # no server paths in what users get
-    return hits, filters, notes, format_hits(hits, question, filters=filters,
-                                             notes=notes, dropped=answer.dropped)
-
-
-ANALYSIS_LIMIT = 30          # results the analysis looks at (as Retriever.timeline)
-
-
-def analyse(retriever: "Retriever", question: str, k: Any = DEFAULT_PASSAGES,
-            questioner: Any = "", spokesperson: Any = "", date_from: Any = "",
-            date_to: Any = "", literal: Any = False, publisher: Any = "") -> dict[str, Any]:
-    """The analysis of one question with its filters, JSON-ready:
-    {"question", "filters", "timeline", "answer_change", "questioners", "citations",
-    "citations_text", "citations_csv"}: replies per month, the earliest and latest
-    matching replies verbatim, which outlets asked and how often (over the top
-    ``ANALYSIS_LIMIT`` results scoring at least ``RELATIVE`` x the best, as
-    ``Retriever.timeline`` does), and the citations of the answer's own ``k`` hits as
-    ``rag.present.export`` writes them. Raises PressconError for a user error."""
-    from rag.present.analysis import answer_change, questioner_counts, timeline
-    from rag.present.export import citation_rows, export_hits
-    hits, wide, filters, notes = _analysis_hits(retriever, question, k, questioner,
-                                                spokesperson, date_from, date_to, literal,
-                                                publisher)
-    return {"question": question, "filters": filters, "understood": notes,
-            "timeline": [m.to_dict() for m in timeline(wide)],
-            "answer_change": answer_change(wide).to_dict(),
-            "questioners": [{"questioner": name, "count": n}
-                            for name, n in questioner_counts(wide)],
-            "citations": citation_rows(hits),
-            "citations_text": export_hits(hits, "text"),
-            "citations_csv": export_hits(hits, "csv")}
-
-
-def _analysis_hits(retriever: "Retriever", question: str, k: Any, questioner: Any,
-                   spokesperson: Any, date_from: Any, date_to: Any, literal: Any = False,
-                   publisher: Any = "") -> tuple[list, list, dict[str, Any], list[str]]:
-    """(the answer's hits, the matching hits analysed, filters, notes)."""
-    from rag.present.analysis import RELATIVE, matching
-    from rag.present.chat import public_hit
-    hits, filters, notes, _ = _search(retriever, question, k, questioner, spokesperson,
-                                      date_from, date_to, literal, publisher)
-    wide = matching([public_hit(h) for h in retriever.search(
-        question, k=max(ANALYSIS_LIMIT, len(hits)), understand=not literal, **filters)],
-        RELATIVE)
-    return hits, wide, filters, notes
+# The endpoints' shared core (no gradio) is rag/present/answers.py; ``analyse``
+# is part of this module's Python interface too.
+from rag.present.answers import (DEFAULT_PASSAGES, analyse, analysis_hits,  # noqa: E402,F401
+                                 search_answer)
 
 
 @contextlib.contextmanager
@@ -193,7 +133,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         if not question:
             return history, "", [], gr.update()
         try:
-            hits, _, _, answer = _search(retriever, question, k, questioner, spokesperson,
+            hits, _, _, answer = search_answer(retriever, question, k, questioner, spokesperson,
                                          date_from, date_to, literal, publisher)
             data = [hit_to_dict(h) for h in hits]
         except PressconError as e:
@@ -221,7 +161,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         Affairs of China".
         A user error (empty question, bad date) is raised as an error with its message."""
         with _api_errors("search", question):
-            hits, filters, notes, answer = _search(retriever, question, k, questioner,
+            hits, filters, notes, answer = search_answer(retriever, question, k, questioner,
                                                    spokesperson, date_from, date_to, literal,
                                                    publisher)
         return {"question": question, "k": len(hits), "filters": filters, "understood": notes,
@@ -259,7 +199,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         if not last:
             return ("Ask a question first.", empty, "", "", None, None, "")
         try:
-            hits, wide, _, _ = _analysis_hits(retriever, **last)
+            hits, wide, _, _ = analysis_hits(retriever, **last)
             months = timeline(wide)
         except PressconError as e:
             return (f"Cannot analyse: {escape_text(str(e))}", empty, "", "", None, None, "")
