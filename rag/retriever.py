@@ -180,9 +180,12 @@ class Retriever:
     @_store_errors
     def ingest(self, paths: Sequence[str | os.PathLike] | str | os.PathLike, *,
                prune: bool = False, progress: bool = False,
-               defer: "Callable[[Path], str | None] | None" = None) -> IngestReport:
+               defer: "Callable[[Path], str | None] | None" = None,
+               window: int | None = None) -> IngestReport:
         """Add, update or skip each transcript under ``paths`` (files or folders);
-        ``defer(path)``, a reason to leave a file for later (see Ingestor.ingest)."""
+        ``defer(path)``, a reason to leave a file for later (see Ingestor.ingest);
+        ``window``, how many chunks' worth of files are encoded in one call
+        (default rag.ingest.apply.WINDOW_CHUNKS; 1 = file by file)."""
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         t0 = time.perf_counter()
@@ -193,7 +196,8 @@ class Retriever:
             def bar(it):
                 return tqdm(it, desc="ingest", unit="file")
         with self.live.writing():
-            report = self._ingestor().ingest(list(paths), prune=prune, progress=bar, defer=defer)
+            report = self._ingestor(window).ingest(list(paths), prune=prune, progress=bar,
+                                                   defer=defer)
         report.seconds = time.perf_counter() - t0
         return report
 
@@ -204,8 +208,10 @@ class Retriever:
         with self.live.writing():
             return IngestReport(files=self._ingestor().remove(list(paths)))
 
-    def _ingestor(self) -> Ingestor:
-        return Ingestor(self.store, self.live.dense, self.encoder)
+    def _ingestor(self, window: int | None = None) -> Ingestor:
+        if window is None:
+            return Ingestor(self.store, self.live.dense, self.encoder)
+        return Ingestor(self.store, self.live.dense, self.encoder, window=window)
 
     @_store_errors
     def update_groups(self) -> dict[str, int]:

@@ -9,7 +9,6 @@ import numpy as np
 
 from embeddings.testing import FakeEncoder
 from rag import Retriever
-from rag.ingest import apply
 
 from transcripts import make_corpus
 
@@ -29,8 +28,7 @@ class RecordingEncoder(FakeEncoder):
 
 def _ingest(root, files, enc, window):
     r = Retriever.open(root, encoder=enc)
-    r._ingestor = lambda: apply.Ingestor(r.store, r.live.dense, enc, window=window)
-    report = r.ingest(files)
+    report = r.ingest(files, window=window)
     return r, report
 
 
