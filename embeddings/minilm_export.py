@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_json_atomic
+
 __all__ = ["cache_dir", "find_export", "ensure_export", "source_folder", "ExportError"]
 
 MODEL_ID = "all-MiniLM-L6-v2"
@@ -125,19 +127,6 @@ def find_export(folder: Path | None = None) -> Path | None:
     return onnx_path
 
 
-def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, sort_keys=True)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def ensure_export(folder: Path | None = None, *, log=None) -> Path:
@@ -175,7 +164,7 @@ def ensure_export(folder: Path | None = None, *, log=None) -> Path:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         import torch
-        _write_json_atomic(rec_path, {
+        write_json_atomic(rec_path, {
             "format": FORMAT, "model_id": MODEL_ID, "file": onnx_path.name,
             "sha256": digest, "size": size, "source_sha256": sha,
             "source_stamp": _stamp(_weights(folder)), "check_min_cosine": cosine,

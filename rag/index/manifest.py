@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from embeddings.atomic import write_json_atomic
+
 MANIFEST = "manifest.json"
 WRITER = "presscon"      # the ``written_by`` marker of a manifest presscon wrote
 #: "full": always hash; "0": sizes only. For benchmarks/bench_open.py, which
@@ -44,19 +46,6 @@ _TEMP = re.compile(r"^(vectors\.\d+(-\d+)?\.faiss|lexical\.\d+(-\d+)?|manifest\.
                    r"\.[a-z0-9_]+\.tmp$")
 
 
-def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, sort_keys=True)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the index may be read by others
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
