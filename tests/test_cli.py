@@ -96,3 +96,21 @@ def test_console_script_exit_code(tmp_path):
     out = subprocess.run([*exe, "search", "", "--index", str(tmp_path / "i"), *[]],
                          capture_output=True, text=True)
     assert out.returncode != 0
+
+
+def test_reading_a_folder_without_an_index_creates_nothing(tmp_path):
+    empty = tmp_path / "nothing-here"
+    for args in (["search", "Olympics"], ["info"], ["timeline", "Olympics"], ["repeats"]):
+        result = CliRunner().invoke(main, [*args, "--index", str(empty)])
+        assert result.exit_code == 1, (args, result.output)
+        assert f"no index in {empty}" in result.output and "presscon ingest" in result.output
+    assert not empty.exists()
+
+
+def test_search_names_the_file_not_the_server_path(tmp_path):
+    index = tmp_path / "idx"
+    assert CliRunner().invoke(main, ["ingest", str(SEED), "--index", str(index),
+                                     "--model", "fake-bow-64"]).exit_code == 0
+    out = CliRunner().invoke(main, ["search", "Lithuania customs", "--index", str(index), "-k", "1"])
+    assert out.exit_code == 0, out.output
+    assert f"-- {SEED.name}" in out.output and str(SEED.parent) not in out.output

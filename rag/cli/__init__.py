@@ -67,7 +67,7 @@ def ingest(paths, index_dir, model, prune, as_json, quiet, watch, interval):
     are listed as skipped, and a file that changed while it was read as
     deferred; neither changes the exit code.
     """
-    r = open_index(index_dir, model)
+    r = open_index(index_dir, model, create=True)
     if not watch:
         sys.exit(0 if _ingest_once(r, paths, prune, as_json, quiet).ok else 1)
     from ..ingest.watch import watch_paths
@@ -198,7 +198,7 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
             click.secho(f"Q: {h.question}", dim=True)
         click.echo()
         click.echo(h.text)
-        click.echo(f"-- {h.url or h.source}")
+        click.echo(f"-- {h.url or Path(h.source).name}")
         if h.count > 1:
             click.secho(repeat_line(h), dim=True)
         click.echo()
@@ -246,7 +246,7 @@ def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, li
     """
     from ..evaluate import evaluate, format_misses, format_table, load_questions
     qs = load_questions(questions)
-    r = open_index(index_dir)
+    r = open_index(index_dir, create=bool(corpus))
     if corpus:
         report = r.ingest(list(corpus), progress=not as_json)
         if not as_json and report.encoded:

@@ -3,6 +3,7 @@ wordings, a topic by month, earliest against latest, who asked."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -98,7 +99,7 @@ def changes(question, index_dir, questioner, spokesperson, date_from, date_to, l
             click.secho(f"{title}  {c.citation}", bold=True)
             if c.question:
                 click.secho(f"Q: {c.question}", dim=True)
-            click.echo(f"\n{c.text}\n-- {c.source}\n")
+            click.echo(f"\n{c.text}\n-- {c.url or Path(c.source).name}\n")
 
 
 @click.command()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-INDEX_HELP = ("Index folder (created if absent). Default: $PRESSCON_INDEX, else the "
-              "user data folder, e.g. ~/.local/share/presscon/index.")
+INDEX_HELP = ("Index folder (ingest creates it if absent). Default: $PRESSCON_INDEX, else "
+              "the user data folder, e.g. ~/.local/share/presscon/index.")
 
 
 def index_option(f):
@@ -22,9 +22,17 @@ def model_option(f):
                              "(all-MiniLM-L6-v2 for a new index).")(f)
 
 
-def open_index(index_dir, model=None):
-    from ..retriever import Retriever
-    return Retriever.open(index_dir, model=model)
+def open_index(index_dir, model=None, *, create: bool = False):
+    """The index in ``index_dir`` (default: $PRESSCON_INDEX or the user data
+    folder). Only commands that add transcripts create one: reading a folder
+    that holds no index is an error naming it, not a new empty index."""
+    from ..index.manifest import MANIFEST
+    from ..retriever import DB_FILE, Retriever, default_index_dir
+    folder = Path(index_dir) if index_dir is not None else default_index_dir()
+    # a manifest without its database is a damaged index: Retriever.open says so
+    if not create and not (folder / DB_FILE).is_file() and not (folder / MANIFEST).is_file():
+        fail(f"no index in {folder}; run `presscon ingest PATH --index {folder}` first")
+    return Retriever.open(folder, model=model)
 
 
 def fail(message: str) -> None:
