@@ -82,6 +82,22 @@ def ask(c, question: str) -> dict:
     return c.predict(question, 5, "", "", "", "", api_name="/ask")
 
 
+def wait_listening(proc: subprocess.Popen, log, port: int, t0: float, timeout: float,
+                   poll: float = 0.05) -> float:
+    """Seconds from ``t0`` until the server's log says it listens on ``port``;
+    exits with the log if the server dies, and kills it after ``timeout``."""
+    while time.perf_counter() - t0 < timeout:
+        if proc.poll() is not None:
+            log.seek(0)
+            raise SystemExit(f"server exited {proc.returncode}:\n{log.read()}")
+        log.seek(0)
+        if f"127.0.0.1:{port}" in log.read():
+            return time.perf_counter() - t0
+        time.sleep(poll)
+    proc.kill()
+    raise SystemExit(f"server not up after {timeout:.0f} s")
+
+
 def start_server(index: Path, port: int, log_path: Path, timeout: float = 600):
     """(process, url, seconds to 'listening', seconds to the first answer)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
@@ -91,19 +107,7 @@ def start_server(index: Path, port: int, log_path: Path, timeout: float = 600):
                              "--port", str(port)], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    listening = None
-    while time.perf_counter() - t0 < timeout:
-        if proc.poll() is not None:
-            log.seek(0)
-            raise SystemExit(f"server exited {proc.returncode}:\n{log.read()}")
-        log.seek(0)
-        if f"127.0.0.1:{port}" in log.read():
-            listening = time.perf_counter() - t0
-            break
-        time.sleep(0.05)
-    if listening is None:
-        proc.kill()
-        raise SystemExit(f"server not up after {timeout:.0f}s; see {log_path}")
+    listening = wait_listening(proc, log, port, t0, timeout)
     c = client(url)
     out = ask(c, "What did China say about the Winter Olympics?")
     first = time.perf_counter() - t0

@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_chat import ask, client, free_port  # noqa: E402
+from bench_chat import ask, client, free_port, wait_listening  # noqa: E402
 
 PY = sys.executable
 QUESTION = "What did the spokesperson say about the Winter Olympics boycott?"
@@ -72,17 +72,7 @@ def serve(index: Path, mode: str) -> tuple[float, float]:
                                  "--port", str(port)], cwd=ROOT, env=env(mode), stdout=log,
                                 stderr=subprocess.STDOUT)
         try:
-            while True:
-                if proc.poll() is not None:
-                    log.seek(0)
-                    raise SystemExit(f"server exited {proc.returncode}:\n{log.read()}")
-                log.seek(0)
-                if f"127.0.0.1:{port}" in log.read():
-                    listening = time.perf_counter() - t0
-                    break
-                if time.perf_counter() - t0 > 300:
-                    raise SystemExit("server not up after 300 s")
-                time.sleep(0.02)
+            listening = wait_listening(proc, log, port, t0, 300, poll=0.02)
             t1 = time.perf_counter()
             c = client(f"http://127.0.0.1:{port}/")
             out = ask(c, "What did China say about the Winter Olympics?")
