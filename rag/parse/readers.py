@@ -29,8 +29,9 @@ from .profiles import BriefingProfile, collapse_whitespace
 from .records import Conference, ParseError
 from .registry import PROFILES, profile_by_title
 
-__all__ = ["parse_file", "decode_bytes", "parse_text", "parse_html", "parse_markdown", "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES",
-           "PARSER_VERSION", "split_text_paragraphs", "html_paragraphs", "collapse_whitespace"]
+__all__ = ["parse_file", "decode_bytes", "parse_text", "parse_html", "parse_markdown",
+           "SUPPORTED_SUFFIXES", "MAX_FILE_BYTES", "PARSER_VERSION", "split_text_paragraphs",
+           "html_paragraphs", "collapse_whitespace"]
 
 #: Suffixes ingest hands to :func:`parse_file` (compared lower-cased).
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
