@@ -72,6 +72,7 @@ class Hit:
     title: str = ""
     publisher: str = ""        # "Ministry of Foreign Affairs of China", "The White House"
     speakers: tuple[str, ...] = ()   # every official who spoke in the reply, when more than one
+    close: bool = True         # this hit addresses the question closely (False: only nearest)
     # Every occasion this reply (or a near-identical wording of it) was given,
     # oldest first, this hit's own included; see rag/index/repeats.py.
     citations: tuple[Citation, ...] = ()
@@ -105,6 +106,11 @@ class Answer:
     hits: list[Hit]
     understood: tuple[str, ...] = ()   # applied: filters or a preferred period from the words
     dropped: tuple[str, ...] = ()      # read, but matched nothing: the hits are without them
+    # False when no returned reply addresses the question closely: the hits
+    # are only the nearest replies (see rag/rank/ for the evidence used)
+    close_match: bool = True
+    searched_for: str | None = None    # the question as searched, when words were corrected
+    not_found: tuple[str, ...] = ()    # words of the question the index never uses
 
 
 def citation_from_row(p: "PassageRow") -> Citation:
