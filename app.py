@@ -445,6 +445,16 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             ask_in_month, [month_box, last_asked], [date_from, date_to, question],
             api_visibility="private", queue=False).then(api_visibility="private", **common))
 
+        def explicit_note(questioner, spokesperson, state):
+            # A questioner or spokesperson chosen by hand: warn at once if it sees little.
+            shown = state or {}
+            current = {"questioner": questioner, "spokesperson": spokesperson}
+            return filter_note(shown, facets_warnings(shown, current))
+
+        for control in (questioner, spokesperson):
+            control.input(explicit_note, [questioner, spokesperson, inferred_shown], filters_note,
+                          api_visibility="private", queue=False)
+
         reset.click(lambda: (DEFAULT_PASSAGES, "", "", "", "", False, "", "auto", {}, ""), None,
                     [k, questioner, spokesperson, date_from, date_to, literal, publisher, order,
                      inferred_shown, filters_note], api_visibility="private", queue=False)

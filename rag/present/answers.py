@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from ..errors import PressconError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..rank.understand import QueryPlan
     from ..results import Answer
     from ..retriever import Retriever
 
@@ -67,8 +68,12 @@ def answer_question(retriever: "Retriever", question: str, k: Any, questioner: A
     answer = retriever.ask(question, k=k, understand=not literal, **filters)
     notes = list(answer.understood)
     inferred: dict[str, str] = {}
+    mark_text = answer.searched_for or question
     if notes and not answer.dropped and not literal:
-        inferred = inferred_filters(retriever, question, filters)
+        plan = retriever.understand(question)
+        inferred = inferred_filters(plan, filters)
+        # "in May 2020", "AFP" became filters: not words to mark in the replies
+        mark_text = plan.text if answer.searched_for is None else answer.searched_for
     warnings: list[str] = []
     if facets is not None:
         total, q_counts, s_counts = facets()
@@ -78,15 +83,14 @@ def answer_question(retriever: "Retriever", question: str, k: Any, questioner: A
     html = format_hits(shown, question, filters=filters, notes=notes, dropped=answer.dropped,
                        close_match=answer.close_match, not_found=answer.not_found,
                        searched_for=answer.searched_for, order=order, start=start,
-                       warnings=warnings)
+                       warnings=warnings, mark_text=mark_text)
     return ChatAnswer(shown, filters, notes, html, answer, inferred, warnings, order)
 
 
-def inferred_filters(retriever: "Retriever", question: str,
-                     given: Mapping[str, Any]) -> dict[str, str]:
-    """The filters the search took from the question's words (those the caller
-    left empty; a period only when no date was given), as the controls show them."""
-    plan = retriever.understand(question)
+def inferred_filters(plan: "QueryPlan", given: Mapping[str, Any]) -> dict[str, str]:
+    """The filters the search took from the question's words (``plan``, as
+    ``Retriever.understand`` read them; those the caller left empty, a period only
+    when no date was given), as the controls show them."""
     out = {key: (v.isoformat() if hasattr(v, "isoformat") else str(v))
            for key, v in plan.filters.items() if not given.get(key)}
     if given.get("date_from") or given.get("date_to"):

@@ -386,19 +386,21 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
                 dropped: Sequence[str] = (), collapse_chars: int = COLLAPSE_CHARS,
                 close_match: bool = True, not_found: Sequence[str] = (),
                 searched_for: str | None = None, order: str = "relevance",
-                start: int = 1, warnings: Sequence[str] = ()) -> str:
+                start: int = 1, warnings: Sequence[str] = (),
+                mark_text: str | None = None) -> str:
     """The chat's answer: each hit verbatim with its citation, best first (or oldest
     first, ``order="date"``), hits of one exchange in one card, close matches above
     weaker ones. ``notes`` say which filters were read from the question itself,
     ``dropped`` which were read but matched nothing (``Answer.understood`` /
     ``.dropped``); ``close_match=False`` (``Answer.close_match``) puts the "No close
     match" notice first; ``start`` numbers the first card (more results);
-    ``warnings`` (escaped here) follow the notes."""
+    ``warnings`` (escaped here) follow the notes; ``mark_text`` (default: the
+    question as searched) gives the words to mark."""
     extra = "".join(f'<div class="pc-warn">{escape_text(w)}</div>' for w in warnings)
     if not hits:
         return format_no_hits(filters) + format_notes(notes, dropped) + extra
     active = describe_filters(filters)
-    marks = marks_for(searched_for or question)
+    marks = marks_for(mark_text if mark_text is not None else (searched_for or question))
     n = len(hits)
     weak_only = not close_match or not any(getattr(h, "close", True) for h in hits)
     head = (f'<div class="pc-summary">{n} {"reply" if n == 1 else "replies"}, quoted verbatim'
