@@ -101,7 +101,18 @@ SETUP_JS = """() => {
 # Links inside answers, transcripts and the chart talk to the app through two hidden
 # fields: a.pc-open (href #passage-ID) opens a transcript, a.pc-month (#month-YYYY-MM)
 # asks in a month. (The ids ride in href: the chat's sanitizer drops data-* attributes.)
-HEAD = """<script>
+HEAD = """<style>
+/* Outside the style sheet gradio scopes under its content: the page margins and the
+   chat bubbles' widths, so a phone's 390 px go to the text. */
+@media (max-width: 700px) {
+  .gradio-container .main.app { padding-left: 6px !important; padding-right: 6px !important; }
+  #pc-chat .message-row.bubble { width: 100% !important; max-width: 100% !important;
+                                 margin-left: 0 !important; margin-right: 0 !important; }
+  #pc-chat .message.bot, #pc-chat .message-row.bot-row .flex-wrap { max-width: 100% !important;
+                                                                   width: 100% !important; }
+}
+</style>
+<script>
 document.addEventListener('click', (e) => {
   const a = e.target.closest && e.target.closest('a.pc-open, a.pc-month');
   if (!a) return;
@@ -180,9 +191,7 @@ a.pc-month:hover .pc-bar { filter: brightness(1.2); outline: 2px solid var(--col
 /* The transcript panel's toggle only while it is open: closed, it would sit on the text. */
 #pc-transcript-panel:not(.open) .toggle-button { display: none; }
 @media (max-width: 700px) {
-  .gradio-container .main { padding-left: 8px !important; padding-right: 8px !important; }
-  #pc-chat .message-row { margin-left: 0 !important; margin-right: 0 !important; }
-  #pc-chat .message { max-width: 100% !important; padding: 4px 6px !important; }
+  #pc-chat .message { padding: 4px 6px !important; }
   #pc-chat .bubble-wrap { padding-left: 4px; padding-right: 4px; }
   #pc-header h3 { font-size: 1.05em; margin: 0; }
   #pc-header p { font-size: 0.85em; margin: 0.2em 0; }
