@@ -223,3 +223,30 @@ def test_phone_width_nothing_overflows_and_the_question_box_is_on_screen(served,
     # no inner scroll box: the chat grows with its answers, the page scrolls
     chat = page.locator("#pc-chat")
     assert chat.evaluate("e => e.scrollHeight - e.clientHeight") <= 2
+
+
+def test_analysis_follows_the_current_question_and_more_results_append(served, page):
+    page.goto(served)
+    page.wait_for_selector("#pc-question textarea")
+    _ask(page, "Lithuania customs WTO")
+    page.locator("#pc-analysis .label-wrap").first.click()
+    note = page.locator("#pc-analysis-note")
+    page.wait_for_function("() => document.querySelector('#pc-analysis-note')"
+                           ".innerText.includes('Lithuania customs WTO')")
+    page.locator("a.pc-month").first.wait_for()
+    _ask(page, "Olympics Japan boycott")
+    page.wait_for_function("() => document.querySelector('#pc-analysis-note')"
+                           ".innerText.includes('Olympics Japan boycott')")
+    assert "Lithuania" not in note.inner_text()
+    # a month bar asks the question again within that month
+    before = page.locator(".pc-answer, .pc-empty").count()
+    page.locator("a.pc-month").first.click()
+    page.wait_for_function("n => document.querySelectorAll('.pc-answer, .pc-empty').length > n",
+                           arg=before)
+    assert page.input_value("#pc-from textarea, #pc-from input") == "2021-12-01"
+    assert page.input_value("#pc-to textarea, #pc-to input") == "2021-12-31"
+    # more results: the next replies, numbered on
+    before = page.locator(".pc-answer").count()
+    page.click("#pc-more")
+    page.wait_for_function("n => document.querySelectorAll('.pc-answer').length > n", arg=before)
+    assert page.locator(".pc-answer").last.locator(".pc-rank").first.inner_text() == "6"
