@@ -51,13 +51,6 @@ MAX_PASSAGES = 20            # the slider's top; the API takes up to the retriev
 CONCURRENCY_LIMIT = min(8, max(2, os.cpu_count() or 2))
 QUEUE_MAX_SIZE = 256         # waiting requests beyond this are refused, not piled up
 HISTORY_TURNS = 20           # question/answer pairs kept in a chat
-EXAMPLES = [
-    "What did China say about Japan and the Beijing Winter Olympics?",
-    "Is China blocking imports containing parts from Lithuania?",
-    "How did China respond to the Uyghur Forced Labor Prevention Act?",
-    "What does China think of American democracy?",
-    "Will China attend the JCPOA talks in Vienna?",
-]
 
 log = logging.getLogger("presscon.app")
 
@@ -92,10 +85,16 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
     import tempfile
 
     from rag.present.analysis import answer_change, questioner_counts, timeline
+    from rag.present.answers import analysed_hits, answer_question, export_text
+    from rag.present.charts import format_timeline
     from rag.present.chat import (escape_text, facet_choices, format_answer_change,
                                  format_error, format_question, format_questioner_counts,
                                  hit_to_dict)
     from rag.present.export import export_hits
+    from rag.present.filters import month_range
+    from rag.present.page import (ORDER_CHOICES, ORDER_INFO, filter_note, index_examples, MORE_JS,
+                                  SCROLL_JS, SETUP_JS, TRANSCRIPT_JS)
+    from rag.present.transcript import transcript_html
     from rag.errors import PressconError
 
     def header() -> str:
@@ -106,15 +105,22 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             span = (f" from {info['first_date']}" if info["first_date"] == info["last_date"]
                     else f" from {info['first_date']} to {info['last_date']}")
         return (f"### presscon: the spokesperson's own words\n"
-                f"Ask a question; get the replies **verbatim** with their citation "
-                f"(date, questioner, spokesperson). Nothing is generated or paraphrased. "
-                f"Searching {n} press conference{'s' if n != 1 else ''}{span}, "
+                f"Replies **verbatim** with their citation; nothing is generated or "
+                f"paraphrased. Searching {n} press conference{'s' if n != 1 else ''}{span}, "
                 f"{info.get('passages', 0):,} passages.")
 
+    # Facet counts for the dropdowns and the "few passages" warning: read at start and on
+    # each page load (another process may have ingested), not on every question.
+    facet_cache: dict[str, Any] = {}
+
     def choices():
-        return (facet_choices(retriever.questioners(), "Any questioner"),
-                facet_choices(retriever.spokespersons(), "Any spokesperson"),
-                facet_choices(retriever.publishers(), "Any publisher"))
+        q, s, p = retriever.questioners(), retriever.spokespersons(), retriever.publishers()
+        facet_cache.update(total=retriever.info().get("passages", 0), q=dict(q), s=dict(s))
+        return (facet_choices(q, "Any questioner"), facet_choices(s, "Any spokesperson"),
+                facet_choices(p, "Any publisher"))
+
+    def facets():
+        return facet_cache["total"], facet_cache["q"], facet_cache["s"]
 
     def several(p_choices) -> bool:
         # The publisher dropdown is shown only when the index holds more than one
@@ -123,19 +129,30 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         # load re-checks, so it appears once another publisher has been ingested.
         return len(p_choices) > 2
 
+    def unset_inferred(values: dict, inferred: dict | None) -> dict:
+        # A control still holding what the previous question's words set is not the
+        # user's filter: the new question may read its own (or none).
+        inferred = inferred or {}
+        return {key: ("" if inferred.get(key) and v == inferred[key] else v)
+                for key, v in values.items()}
+
     def chat(question, history, k, questioner, spokesperson, date_from, date_to, literal=False,
-             publisher=""):
-        # The 4th output, the question and its filters for the Analyse button, is session
-        # state, which the /chat API leaves out: it still returns (history, "", hits).
-        # ``publisher`` comes last so the /chat API's positional arguments stay as they were.
+             publisher="", order="auto", inferred=None):
+        # Outputs 4-6 (the question and its filters for Analyse and More, the filters read
+        # from the words) are session state, which the /chat API leaves out: it still
+        # returns (history, "", hits). New inputs come last so the /chat API's positional
+        # arguments stay as they were.
         history = list(history or [])
         question = (question or "").strip()
         if not question:
-            return history, "", [], gr.update()
+            return history, "", [], gr.update(), gr.update(), gr.update()
+        given = unset_inferred({"questioner": questioner, "spokesperson": spokesperson,
+                                "date_from": date_from, "date_to": date_to}, inferred)
+        new_inferred: dict = {}
         try:
-            hits, _, _, answer = search_answer(retriever, question, k, questioner, spokesperson,
-                                         date_from, date_to, literal, publisher)
-            data = [hit_to_dict(h) for h in hits]
+            a = answer_question(retriever, question, k, publisher=publisher, literal=literal,
+                                order=order, facets=facets, **given)
+            answer, data, new_inferred = a.html, [hit_to_dict(h) for h in a.hits], a.inferred
         except PressconError as e:
             answer, data = format_error(str(e)), []
         except Exception:  # noqa: BLE001 - the chat stays usable; the log has the traceback
@@ -143,29 +160,79 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             answer, data = format_error("an internal error occurred; see the server log"), []
         history += [{"role": "user", "content": format_question(question)},
                     {"role": "assistant", "content": answer}]
-        last = {"question": question, "k": k, "questioner": questioner,
-                "spokesperson": spokesperson, "date_from": date_from, "date_to": date_to,
-                "literal": literal, "publisher": publisher}
-        return history[-2 * HISTORY_TURNS:], "", data, last
+        last = {"question": question, "k": k, **given, "literal": literal,
+                "publisher": publisher, "order": order, "shown": len(data)}
+        return (history[-2 * HISTORY_TURNS:], "", data, last,
+                {"values": new_inferred, "previous": inferred or {}}, last)
+
+    def show_inferred(state, questioner, spokesperson, date_from, date_to):
+        """The filters the question's words set, shown in the controls themselves;
+        controls the previous question's words had set are cleared."""
+        state = state or {}
+        now, before = state.get("values") or {}, state.get("previous") or {}
+        current = {"questioner": questioner, "spokesperson": spokesperson,
+                   "date_from": date_from, "date_to": date_to}
+        updates = []
+        for key, value in current.items():
+            if key in now:
+                updates.append(now[key])
+            elif before.get(key) and value == before[key]:
+                updates.append("")
+            else:
+                updates.append(gr.update())
+        warn = facets_warnings(now, current)
+        return (*updates, now, filter_note(now, warn))
+
+    def facets_warnings(now, current):
+        from rag.present.filters import coverage_warnings
+        merged = {**{k: v for k, v in current.items() if v}, **now}
+        return coverage_warnings(merged, *facets())
+
+    def more(history, last):
+        history = list(history or [])
+        if not last or not last.get("question"):
+            return history, last
+        shown = int(last.get("shown") or 0)
+        try:
+            step = int(last.get("k") or DEFAULT_PASSAGES)
+        except (TypeError, ValueError):
+            step = DEFAULT_PASSAGES
+        try:
+            a = answer_question(
+                retriever, last["question"], min(shown + step, 100),
+                last.get("questioner"), last.get("spokesperson"), last.get("date_from"),
+                last.get("date_to"), last.get("literal"), last.get("publisher"),
+                order=last.get("order"), start=shown + 1, facets=facets)
+            body = a.html if a.hits else ('<div class="pc-empty pc-answer">No further replies '
+                                          'match this question.</div>')
+            last = {**last, "shown": shown + len(a.hits)}
+        except PressconError as e:
+            body = format_error(str(e))
+        history.append({"role": "assistant", "content": body})
+        return history[-2 * HISTORY_TURNS:], last
 
     def ask(question: str, k: int = DEFAULT_PASSAGES, questioner: str = "",
             spokesperson: str = "", date_from: str = "", date_to: str = "",
             literal: bool = False, publisher: str = "") -> dict:
         """The top passages for a question, verbatim:
-        {"question", "k", "filters", "understood", "hits", "html"}. Each hit has text, date
-        (ISO), questioner, spokesperson, question, score, citation, passage_id, kind,
-        source, url, title, publisher, speakers, and citations (every occasion the reply
-        was given). "understood" lists the filters read from the question itself (none if
-        literal). ``publisher`` (last, so older positional calls still work; "" for any)
-        keeps one publisher's conferences, e.g. "The White House" or "Ministry of Foreign
-        Affairs of China".
+        {"question", "k", "filters", "understood", "close_match", "not_found", "hits",
+        "html"}. Each hit has text, date (ISO), questioner, spokesperson, question, score
+        (for ordering only: not a probability, it may pass 1), close (False: only a
+        nearest reply), citation, passage_id, kind, source, url, title, publisher,
+        speakers, and citations (every occasion the reply was given). "understood" lists
+        the filters read from the question itself (none if literal); "close_match" is
+        False when no reply addresses the question closely. ``publisher`` (last, so older
+        positional calls still work; "" for any) keeps one publisher's conferences, e.g.
+        "The White House" or "Ministry of Foreign Affairs of China". Dates take
+        2020-05-06, 2020-05, May 2020 or 2020.
         A user error (empty question, bad date) is raised as an error with its message."""
         with _api_errors("search", question):
-            hits, filters, notes, answer = search_answer(retriever, question, k, questioner,
-                                                   spokesperson, date_from, date_to, literal,
-                                                   publisher)
-        return {"question": question, "k": len(hits), "filters": filters, "understood": notes,
-                "hits": [hit_to_dict(h) for h in hits], "html": answer}
+            a = answer_question(retriever, question, k, questioner, spokesperson, date_from,
+                                date_to, literal, publisher)
+        return {"question": question, "k": len(a.hits), "filters": a.filters,
+                "understood": a.notes, "close_match": a.answer.close_match,
+                "not_found": list(a.answer.not_found),
+                "hits": [hit_to_dict(h) for h in a.hits], "html": a.html}
 
     def analyse_api(question: str, k: int = DEFAULT_PASSAGES, questioner: str = "",
                     spokesperson: str = "", date_from: str = "", date_to: str = "",
@@ -173,8 +240,9 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         """How a question's answer looks over time, same arguments as /ask (publisher last):
         {"question", "filters", "understood", "timeline" [{month, replies, results,
         passage_ids}], "answer_change" {earliest, latest, same_reply}, "questioners"
-        [{questioner, count}], "citations" (one row per occasion of the answer's k hits),
-        "citations_text", "citations_csv"}."""
+        [{questioner, count}], "citations" (one row per occasion of every reply analysed:
+        the answer's k hits, then the other matching replies), "citations_text" (headed by
+        the question), "citations_csv"}."""
         with _api_errors("analysis", question):
             return analyse(retriever, question, k, questioner, spokesperson, date_from,
                            date_to, literal, publisher)
@@ -189,95 +257,111 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
 
     def last_note(last):
         if not last:
-            return "Ask a question, then click *Analyse*."
-        return (f"Last question: **{escape_text(last['question'])}**. Click *Analyse* to see "
-                f"it over time.")
+            return "Ask a question; its analysis shows here."
+        return f"Analysis of the last question: **{escape_text(last['question'])}**."
+
+    NOT_YET = ("Ask a question first.", "", "", "", None, None, "")
 
     def analyse_ui(last):
-        import pandas as pd
-        empty = pd.DataFrame({"month": [], "replies": []})
         if not last:
-            return ("Ask a question first.", empty, "", "", None, None, "")
+            return NOT_YET
         try:
-            hits, wide, _, _ = analysis_hits(retriever, **last)
+            hits, wide, filters, notes = analysis_hits(retriever, **{
+                key: last.get(key) for key in ("question", "k", "questioner", "spokesperson",
+                                               "date_from", "date_to", "literal",
+                                               "publisher")})
             months = timeline(wide)
         except PressconError as e:
-            return (f"Cannot analyse: {escape_text(str(e))}", empty, "", "", None, None, "")
+            return (f"Cannot analyse: {escape_text(str(e))}", "", "", "", None, None, "")
         except Exception:  # noqa: BLE001
             log.exception("analysis failed for %r", last.get("question"))
             return ("Cannot analyse: an internal error occurred; see the server log",
-                    empty, "", "", None, None, "")
-        frame = pd.DataFrame({"month": [m.month for m in months],
-                              "replies": [m.replies for m in months]})
+                    "", "", "", None, None, "")
+        everything = analysed_hits(hits, wide)
         n = sum(m.replies for m in months)
+        active = sum(1 for m in months if m.replies)
         summary = (f"Analysis of **{escape_text(last['question'])}**: {n} matching "
-                   f"{'reply' if n == 1 else 'replies'} over {len(months)} "
-                   f"month{'s' if len(months) != 1 else ''}; export: the answer's "
-                   f"{len(hits)} {'reply' if len(hits) == 1 else 'replies'}.")
-        return (summary, frame, format_answer_change(answer_change(wide)),
+                   f"{'reply' if n == 1 else 'replies'} in {active} "
+                   f"month{'s' if active != 1 else ''}; the export holds all "
+                   f"{len(everything)} {'reply' if len(everything) == 1 else 'replies'} "
+                   f"analysed, the answer's first.")
+        return (summary, format_timeline(months, last["question"]),
+                format_answer_change(answer_change(wide)),
                 format_questioner_counts(questioner_counts(wide)),
-                write_export(export_hits(hits, "csv"), "csv"),
-                write_export(export_hits(hits, "json"), "json"),
-                export_hits(hits, "text"))
+                write_export(export_hits(everything, "csv"), "csv"),
+                write_export(export_hits(everything, "json"), "json"),
+                export_text(everything, last["question"], filters, notes))
+
+    def analyse_if_open(last, is_open):
+        # The analysis always describes the current question: recomputed when its panel
+        # is open, otherwise emptied (and computed when it is opened).
+        if is_open:
+            return analyse_ui(last)
+        return (last_note(last), "", "", "", None, None, "")
+
+    def open_transcript(pid, last):
+        question = (last or {}).get("question", "")
+        return transcript_html(retriever, pid, question), gr.Sidebar(open=True)
 
     q_choices, s_choices, p_choices = choices()
+    examples = index_examples(retriever)
     with gr.Blocks(title="presscon", analytics_enabled=False) as demo:
-        intro = gr.Markdown(header())
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
+        intro = gr.Markdown(header(), elem_id="pc-header")
+        with gr.Row(equal_height=False, elem_id="pc-layout"):
+            with gr.Column(scale=3, min_width=300, elem_id="pc-main"):
                 chatbot = gr.Chatbot(
-                    label="Replies, verbatim and cited", height=620, elem_id="pc-chat",
+                    label="Replies, verbatim and cited", height="auto", min_height=120,
+                    elem_id="pc-chat", autoscroll=False, show_label=False,
                     latex_delimiters=[], sanitize_html=True, buttons=[],
                     feedback_options=None, group_consecutive_messages=False,
-                    placeholder="Ask about anything the spokesperson was asked. "
-                                "Each reply comes back whole, with who asked and when.")
-                with gr.Row():
+                    placeholder="Each reply comes back whole, with who asked and when.")
+                with gr.Row(elem_id="pc-ask-row"):
                     question = gr.Textbox(
                         label="Question", show_label=False, scale=6, max_lines=4,
-                        placeholder="Ask a question, e.g. What did China say about the "
-                                    "Winter Olympics?",
+                        placeholder="Ask about anything the spokesperson was asked",
                         elem_id="pc-question", autofocus=True, submit_btn=False)
                     ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80,
                                         elem_id="pc-ask")
-                gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question],
-                            label="Example questions")
-            with gr.Column(scale=1, min_width=240):
-                k = gr.Slider(1, MAX_PASSAGES, value=DEFAULT_PASSAGES, step=1,
-                              label="Passages per answer")
-                publisher = gr.Dropdown(p_choices, value="", label="Publisher",
-                                        allow_custom_value=True, elem_id="pc-publisher",
-                                        visible=several(p_choices))
-                questioner = gr.Dropdown(q_choices, value="", label="Questioner (outlet)",
-                                         allow_custom_value=True, elem_id="pc-questioner")
-                spokesperson = gr.Dropdown(s_choices, value="", label="Spokesperson",
-                                           allow_custom_value=True, elem_id="pc-spokesperson")
-                date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD",
-                                       max_lines=1, elem_id="pc-from")
-                date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD",
-                                     max_lines=1, elem_id="pc-to")
-                literal = gr.Checkbox(
-                    value=False, label="Literal",
-                    info="Don't read a period, outlet or spokesperson from the question's "
-                         "words (\"tell AFP in May 2020\")", elem_id="pc-literal")
-                gr.Markdown("Filters apply to every question until changed, "
-                            "follow-ups included.")
-                with gr.Row():
-                    reset = gr.Button("Clear filters", size="sm")
-                    new_chat = gr.Button("New chat", size="sm")
-        with gr.Accordion("Hits as JSON (also at the /ask API endpoint)", open=False):
-            hits_json = gr.JSON(label="hits", elem_id="pc-json")
-        last_asked = gr.State(None)
-        with gr.Accordion("Analysis: the last question over time, who asked, citations",
-                          open=False, elem_id="pc-analysis"):
-            with gr.Row():
-                analysis_note = gr.Markdown("Ask a question, then click *Analyse*.")
-                analyse_btn = gr.Button("Analyse", size="sm", scale=0, min_width=100,
-                                        elem_id="pc-analyse")
+                more_btn = gr.Button("More results", size="sm", elem_id="pc-more",
+                                     visible=False)
+                gr.Examples(examples=[[q] for q in examples], inputs=[question],
+                            label="Example questions from this index")
+            with gr.Column(scale=1, min_width=240, elem_id="pc-side"):
+                with gr.Accordion("Filters and order", open=True, elem_id="pc-filters"):
+                    filters_note = gr.Markdown("", elem_id="pc-filter-note")
+                    publisher = gr.Dropdown(p_choices, value="", label="Publisher",
+                                            allow_custom_value=True, elem_id="pc-publisher",
+                                            visible=several(p_choices))
+                    questioner = gr.Dropdown(q_choices, value="", label="Questioner (outlet)",
+                                             allow_custom_value=True, elem_id="pc-questioner")
+                    spokesperson = gr.Dropdown(s_choices, value="", label="Spokesperson",
+                                               allow_custom_value=True,
+                                               elem_id="pc-spokesperson")
+                    with gr.Row(elem_id="pc-dates"):
+                        date_from = gr.Textbox(label="From date",
+                                               placeholder="e.g. May 2020",
+                                               max_lines=1, elem_id="pc-from", min_width=100)
+                        date_to = gr.Textbox(label="To date", placeholder="e.g. 2020-06-30",
+                                             max_lines=1, elem_id="pc-to", min_width=100)
+                    order = gr.Radio(ORDER_CHOICES, value="auto", label="Order", info=ORDER_INFO,
+                                     elem_id="pc-order")
+                    k = gr.Slider(1, MAX_PASSAGES, value=DEFAULT_PASSAGES, step=1,
+                                  label="Replies per answer", elem_id="pc-k")
+                    literal = gr.Checkbox(
+                        value=False, label="Literal",
+                        info="Don't read a period, outlet or spokesperson from the question's "
+                             "words (\"tell AFP in May 2020\")", elem_id="pc-literal")
+                    gr.Markdown("Filters you set apply to follow-ups too; those read from a "
+                                "question apply to that question.", elem_classes="pc-small")
+                    with gr.Row():
+                        reset = gr.Button("Clear filters", size="sm")
+                        new_chat = gr.Button("New chat", size="sm")
+        with gr.Accordion("Analysis: the question over time, who asked, export",
+                          open=False, elem_id="pc-analysis") as analysis_panel:
+            analysis_note = gr.Markdown("Ask a question; its analysis shows here.",
+                                        elem_id="pc-analysis-note")
             with gr.Tab("Over time"):
-                plot = gr.BarPlot(None, x="month", y="replies", title="Matching replies by month",
-                                  x_title="Month", y_title="Replies", height=260, y_lim=[0, None],
-                                  y_axis_format="d",
-                                  elem_id="pc-timeline")
+                plot = gr.HTML(elem_id="pc-timeline")
             with gr.Tab("How the answer changed"):
                 change_html = gr.HTML(elem_id="pc-change")
             with gr.Tab("Who asked"):
@@ -289,30 +373,93 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                 cite_text = gr.Textbox(label="Citations (plain text)", lines=8, max_lines=20,
                                        interactive=False, buttons=["copy"],
                                        elem_id="pc-cite-text")
+        with gr.Sidebar(label="Transcript", open=False, position="right",
+                        width="min(600px, 94vw)", elem_id="pc-transcript-panel") as side:
+            transcript = gr.HTML('<div class="pc-note">Click a citation\'s transcript link '
+                                 'to read the whole conference here.</div>',
+                                 elem_id="pc-transcript")
+        # Developer output: the hits as JSON come from the /chat and /ask APIs (the page's
+        # "Use via API" link); the component stays, hidden, so /chat returns them.
+        hits_json = gr.JSON(label="hits", elem_id="pc-json", visible=False)
+        # What the page's links send back (a passage to open, a month to filter on).
+        open_pid = gr.Textbox(visible="hidden", elem_id="pc-open-id")
+        open_btn = gr.Button(visible="hidden", elem_id="pc-open-btn")
+        month_box = gr.Textbox(visible="hidden", elem_id="pc-month-id")
+        month_btn = gr.Button(visible="hidden", elem_id="pc-month-btn")
+        last_asked = gr.State(None)
+        view = gr.State(None)                 # the last answer's question, for More results
+        inferred = gr.State(None)             # filters the last question's words set
+        inferred_shown = gr.State({})         # ... as shown in the controls
+        analysis_open = gr.State(False)
 
         inputs = [question, chatbot, k, questioner, spokesperson, date_from, date_to, literal,
-                  publisher]
-        outputs = [chatbot, question, hits_json, last_asked]
+                  publisher, order, inferred_shown]
+        outputs = [chatbot, question, hits_json, last_asked, inferred, view]
         common = dict(fn=chat, inputs=inputs, outputs=outputs, concurrency_id="search",
                       concurrency_limit=concurrency_limit, show_progress="minimal")
-        # The analysis is computed only on a click, so an answer is no slower.
-        for event in (question.submit(api_name="chat", **common),
-                      ask_btn.click(api_visibility="private", **common)):
-            event.then(last_note, last_asked, analysis_note, api_visibility="private",
-                       queue=False)
+        analysis_outputs = [analysis_note, plot, change_html, outlets_html, csv_file,
+                            json_file, cite_text]
+
+        def after_answer(event):
+            # Scroll first (the answer is on screen now), then the controls, then the
+            # analysis, which costs a second search and so never delays the answer.
+            event = event.then(None, None, None, js=SCROLL_JS, queue=False)
+            event = event.then(show_inferred, [inferred, questioner, spokesperson, date_from,
+                                               date_to],
+                               [questioner, spokesperson, date_from, date_to, inferred_shown,
+                                filters_note], api_visibility="private", queue=False)
+            event = event.then(lambda v: gr.update(visible=bool(v and v.get("shown"))), view,
+                               more_btn, api_visibility="private", queue=False)
+            event.then(analyse_if_open, [last_asked, analysis_open], analysis_outputs,
+                       api_visibility="private", concurrency_id="search",
+                       concurrency_limit=concurrency_limit, show_progress="hidden")
+
+        after_answer(question.submit(api_name="chat", **common))
+        after_answer(ask_btn.click(api_visibility="private", **common))
+        more_btn.click(more, [chatbot, view], [chatbot, view], api_visibility="private",
+                       concurrency_id="search", concurrency_limit=concurrency_limit,
+                       show_progress="minimal").then(None, None, None, js=MORE_JS, queue=False)
         gr.api(ask, api_name="ask", concurrency_id="search", concurrency_limit=concurrency_limit)
-        analyse_btn.click(analyse_ui, last_asked,
-                          [analysis_note, plot, change_html, outlets_html, csv_file, json_file,
-                           cite_text], api_visibility="private", concurrency_id="search",
-                          concurrency_limit=concurrency_limit, show_progress="minimal")
         gr.api(analyse_api, api_name="analyse", concurrency_id="search",
                concurrency_limit=concurrency_limit)
 
-        reset.click(lambda: (DEFAULT_PASSAGES, "", "", "", "", False, ""), None,
-                    [k, questioner, spokesperson, date_from, date_to, literal, publisher],
-                    api_visibility="private", queue=False)
-        new_chat.click(lambda: ([], [], None, "Ask a question, then click *Analyse*."), None,
-                       [chatbot, hits_json, last_asked, analysis_note],
+        analysis_panel.expand(lambda: True, None, analysis_open, queue=False,
+                              api_visibility="private").then(
+            analyse_ui, last_asked, analysis_outputs, api_visibility="private",
+            concurrency_id="search", concurrency_limit=concurrency_limit,
+            show_progress="minimal")
+        analysis_panel.collapse(lambda: False, None, analysis_open, queue=False,
+                                api_visibility="private")
+
+        open_btn.click(open_transcript, [open_pid, last_asked], [transcript, side],
+                       api_visibility="private", queue=False).then(
+            None, None, None, js=TRANSCRIPT_JS, queue=False)
+
+        def ask_in_month(month, last):
+            if not last or not month:
+                return gr.update(), gr.update(), gr.update()
+            d_from, d_to = month_range(month)
+            return d_from, d_to, last["question"]
+
+        after_answer(month_btn.click(
+            ask_in_month, [month_box, last_asked], [date_from, date_to, question],
+            api_visibility="private", queue=False).then(api_visibility="private", **common))
+
+        def explicit_note(questioner, spokesperson, state):
+            # A questioner or spokesperson chosen by hand: warn at once if it sees little.
+            shown = state or {}
+            current = {"questioner": questioner, "spokesperson": spokesperson}
+            return filter_note(shown, facets_warnings(shown, current))
+
+        for control in (questioner, spokesperson):
+            control.input(explicit_note, [questioner, spokesperson, inferred_shown], filters_note,
+                          api_visibility="private", queue=False)
+
+        reset.click(lambda: (DEFAULT_PASSAGES, "", "", "", "", False, "", "auto", {}, ""), None,
+                    [k, questioner, spokesperson, date_from, date_to, literal, publisher, order,
+                     inferred_shown, filters_note], api_visibility="private", queue=False)
+        new_chat.click(lambda: ([], [], None, None, *NOT_YET, gr.update(visible=False)), None,
+                       [chatbot, hits_json, last_asked, view, *analysis_outputs, more_btn],
                        api_visibility="private", queue=False)
 
         def refresh():
@@ -322,7 +469,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                     gr.update(choices=pc, visible=several(pc)))
 
         demo.load(refresh, None, [intro, questioner, spokesperson, publisher],
-                  api_visibility="private", queue=False)
+                  api_visibility="private", queue=False, js=SETUP_JS)
 
     demo.queue(default_concurrency_limit=concurrency_limit, max_size=max_queue)
     return demo
@@ -332,14 +479,14 @@ def launch(demo: "gr.Blocks", host: str = "127.0.0.1", port: int = 7860, *,
            block: bool = True, quiet: bool = True):
     """Serve ``demo``: no share link, no SSR node server, no MCP, no monitoring.
     Returns gradio's (app, local_url, share_url); with block=True only after Ctrl+C."""
-    from rag.present.chat import CSS
+    from rag.present.page import CSS, HEAD
     from rag.errors import PressconError
     try:
         return demo.launch(
             server_name=host, server_port=int(port), share=False, inbrowser=False,
             prevent_thread_lock=not block, quiet=quiet, show_error=False,
             ssr_mode=False, mcp_server=False, pwa=False, enable_monitoring=False,
-            max_file_size="1mb", footer_links=["api"], css=CSS)
+            max_file_size="1mb", footer_links=["api"], css=CSS, head=HEAD)
     except OSError as e:
         raise PressconError(f"cannot serve on {host}:{port}: {e}; is another server using "
                             f"the port? Pass --port to choose another") from None

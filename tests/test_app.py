@@ -35,6 +35,8 @@ if str(ROOT) not in sys.path:
 
 def visible(markup: str) -> str:
     """What a browser shows of ``markup``, roughly: tags dropped, references decoded."""
+    # a highlight (<mark>) is inline: dropped in place; other tags stand for a space
+    markup = re.sub(r"</?mark[^>]*>", "", markup)
     return html.unescape(re.sub(r"<[^>]+>", " ", markup))
 
 
@@ -61,7 +63,8 @@ NASTY = ('<script>alert("x")</script> <img src=x onerror="alert(1)"> &amp; AT&T 
 def test_markup_in_a_transcript_is_shown_as_text_never_executed():
     out = format_hits([make_hit(text=NASTY, question=NASTY, questioner="<b>Outlet</b>")], "x")
     assert "<script" not in out and "<img" not in out and "<b>Outlet" not in out
-    assert "<a " not in out and "href" not in out      # a Markdown link stays text
+    # a Markdown link stays text: the only link is the app's own, to the transcript
+    assert re.findall(r'<a [^>]*href="([^"]*)"', out) == ["#passage-42"]
     # no Markdown/LaTeX marker survives as a raw character
     for ch in "*_`$[]|~#\\":
         assert ch not in re.sub(r"<[^>]+>|&#?\w+;", "", out), ch
@@ -120,7 +123,9 @@ def test_statement_and_unknown_questioner():
 def test_only_http_links(url, ok):
     assert (safe_url(url) is not None) == ok
     out = format_hit(make_hit(url=url), 1)
-    assert ("<a " in out) == ok
+    # the only other link is the app's own, opening the transcript inside the page
+    outside = [h for h in re.findall(r'<a [^>]*href="([^"]*)"', out) if h != "#passage-42"]
+    assert bool(outside) == ok and all(h.startswith("http") for h in outside)
 
 
 def test_long_reply_collapsed_with_best_paragraph_first():
@@ -556,13 +561,17 @@ def test_analyse_button_in_the_ui(retriever):
     import app
     demo = app.build_app(retriever)
     try:
-        fns = {fn.fn.__name__: fn.fn for fn in demo.fns.values()}
-        history, _, hits, last = fns["chat"]("Olympics", [], 5, "", "", "", "", False)
+        fns = {fn.fn.__name__: fn.fn for fn in demo.fns.values() if fn.fn}
+        history, _, hits, last = fns["chat"]("Olympics", [], 5, "", "", "", "", False)[:4]
         assert hits and last["question"] == "Olympics" and last["k"] == 5
-        assert "Olympics" in fns["last_note"](last)
+        # a closed analysis panel is emptied for the new question, never left on the old one
+        closed = fns["analyse_if_open"](last, False)
+        assert "Olympics" in closed[0] and closed[1:4] == ("", "", "")
+        assert 'href="#month-' in fns["analyse_if_open"](last, True)[1]
         assert "question" not in fns["chat"]("  ", history, 5, "", "", "", "", False)[3]
-        summary, frame, change, outlets, csv_path, json_path, text = fns["analyse_ui"](last)
-        assert list(frame.columns) == ["month", "replies"] and len(frame) >= 1
+        summary, chart, change, outlets, csv_path, json_path, text = fns["analyse_ui"](last)
+        assert 'href="#month-2021-12"' in chart and "Olympics" in visible(summary)
+        assert text.startswith("Question: Olympics\n")
         assert "Earliest" in visible(change) and "Latest" in visible(change)
         assert "Questioner" in visible(outlets)
         with open(csv_path, newline="", encoding="utf-8") as f:

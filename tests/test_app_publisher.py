@@ -52,6 +52,8 @@ QUESTION = "Winter Olympics in Beijing diplomatic boycott"
 
 
 def visible(markup: str) -> str:
+    # a highlight (<mark>) is inline: dropped in place; other tags stand for a space
+    markup = re.sub(r"</?mark[^>]*>", "", markup)
     return html.unescape(re.sub(r"<[^>]+>", " ", markup))
 
 
@@ -80,7 +82,7 @@ def mixed(tmp_path, encoder):
 
 
 def ui_fns(demo) -> dict:
-    return {fn.fn.__name__: fn.fn for fn in demo.fns.values()}
+    return {fn.fn.__name__: fn.fn for fn in demo.fns.values() if fn.fn}
 
 
 def component(demo, elem_id: str):
@@ -130,7 +132,7 @@ def test_a_hit_with_a_web_page_links_its_citation_and_source():
     # only http(s) is ever linked; the citation stays plain, escaped text
     for bad in ("javascript:alert(1)", "data:text/html,x", None, ""):
         plain = format_hit(wh_hit(url=bad, citation='<b>"x"</b> & y'), 1)
-        assert "<a " not in plain and "<b>" not in plain
+        assert "href=\"http" not in plain and "<b>" not in plain
         assert 'Citation: <b>"x"</b> & y' in visible(plain)
     # a quote in a URL cannot break out of the attribute
     quoted = format_hit(wh_hit(url='https://x.y/a"onmouseover="alert(1)'), 1)
@@ -140,7 +142,7 @@ def test_a_hit_with_a_web_page_links_its_citation_and_source():
     mfa = format_hit(wh_hit(url=None, publisher=MFA, questioner="AFP",
                             citation="Zhao Lijian, press conference of 24 December 2021, "
                                      "answering AFP"), 1)
-    assert "press conference of" in visible(mfa) and "<a " not in mfa
+    assert "press conference of" in visible(mfa) and "href=\"http" not in mfa
 
 
 def test_several_speakers_are_named_in_the_head():
@@ -186,20 +188,20 @@ def test_chat_and_analyse_button_filter_by_publisher(mixed):
     demo = app.build_app(mixed)
     try:
         fns = ui_fns(demo)
-        _, _, both, _ = fns["chat"](QUESTION, [], 20, "", "", "", "", False)
+        _, _, both, _ = fns["chat"](QUESTION, [], 20, "", "", "", "", False)[:4]
         assert {h["publisher"] for h in both} == {WH, MFA}        # the filter matters
-        _, _, old, _ = fns["chat"](QUESTION, [], 20, "", "", "", "")   # old arity
+        _, _, old, _ = fns["chat"](QUESTION, [], 20, "", "", "", "")[:4]   # old arity
         assert [h["passage_id"] for h in old] == [h["passage_id"] for h in both]
-        history, _, white, last = fns["chat"](QUESTION, [], 20, "", "", "", "", False, WH)
+        history, _, white, last = fns["chat"](QUESTION, [], 20, "", "", "", "", False, WH)[:4]
         assert white and {h["publisher"] for h in white} == {WH}
         assert all(h["date"] == "2021-01-21" for h in white)
         assert f"filters: publisher {WH}" in visible(history[-1]["content"])
         assert last["publisher"] == WH
-        _, _, ministry, _ = fns["chat"](QUESTION, [], 20, "", "", "", "", False, MFA)
+        _, _, ministry, _ = fns["chat"](QUESTION, [], 20, "", "", "", "", False, MFA)[:4]
         assert ministry and {h["publisher"] for h in ministry} == {MFA}
         # the Analyse button analyses the same publisher only
-        summary, frame, change, outlets, csv_path, json_path, text = fns["analyse_ui"](last)
-        assert list(frame["month"]) == ["2021-01"]
+        summary, chart, change, outlets, csv_path, json_path, text = fns["analyse_ui"](last)
+        assert re.findall(r'href="#month-([\d-]+)"', chart) == ["2021-01"]
         assert "White House press briefing" in text and "press conference of" not in text
         assert "24 December 2021" not in visible(change)
     finally:

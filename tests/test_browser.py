@@ -122,3 +122,131 @@ def test_long_reply_expands_and_filters_hold_for_follow_ups(url, page):
     _ask(page, "Olympics Japan")
     assert "Phoenix TV" in page.locator(".pc-answer").last.inner_text() or \
         "The Paper" in page.locator(".pc-answer").last.inner_text()
+
+
+def _in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    height = page.evaluate("window.innerHeight")
+    return box is not None and -2 <= box["y"] < height and box["height"] > 0
+
+
+class NoCloseMatch:
+    """The retriever as served, except that a question holding a word the index never
+    uses gets an answer marked as the ranking marks one without a close match
+    (``Answer.close_match=False``, ``not_found``): the page must say so."""
+
+    def __init__(self, retriever, word: str):
+        self._r, self._word = retriever, word
+
+    def __getattr__(self, name):
+        return getattr(self._r, name)
+
+    def ask(self, question, *args, **kwargs):
+        from dataclasses import replace
+        answer = self._r.ask(question, *args, **kwargs)
+        if self._word in question.lower():
+            return replace(answer, close_match=False, not_found=(self._word,))
+        return answer
+
+
+@pytest.fixture
+def served(tmp_path, encoder, seed_copy):
+    """The chat over the seed, with a ranking that finds no close match for 'zzyzx'."""
+    import app
+    from rag import Retriever
+    r = Retriever.open(tmp_path / "index", encoder=encoder)
+    assert r.ingest([seed_copy]).ok
+    demo = app.build_app(NoCloseMatch(r, "zzyzx"))
+    _, local_url, _ = app.launch(demo, "127.0.0.1", free_port(), block=False)
+    try:
+        yield local_url
+    finally:
+        demo.close()
+        r.close()
+
+
+def test_each_answer_opens_at_its_question_and_first_hit(served, page):
+    page.goto(served)
+    page.wait_for_selector("#pc-question textarea")
+    for q in ("Uyghur Forced Labor Prevention Act Xinjiang genocide",
+              "Is China blocking imports with parts from Lithuania? WTO customs",
+              "Olympics Japan boycott"):
+        _ask(page, q)
+        page.wait_for_timeout(400)          # the scroll runs once the answer is drawn
+        answer = page.locator(".pc-answer").last
+        first = answer.locator(".pc-hit").first
+        assert _in_view(page, first), (q, first.bounding_box())
+        asked = page.locator("#pc-chat .pc-user").last
+        assert q in asked.inner_text() and _in_view(page, asked)
+    # the question's words are marked in the reply and the reporter's question
+    marks = [m.lower() for m in page.locator(".pc-answer").last.locator("mark").all_inner_texts()]
+    assert "olympics" in marks
+
+    # a citation opens the whole transcript beside the chat, at that passage
+    page.locator(".pc-answer").last.locator("a.pc-open").first.click()
+    target = page.locator("#pc-transcript #pc-t-target")
+    target.wait_for()
+    page.wait_for_timeout(400)
+    assert _in_view(page, target), (target.bounding_box(), page.evaluate("window.innerHeight"))
+    assert "Olympics" in target.inner_text()
+
+
+def test_a_question_the_index_does_not_cover_says_no_close_match(served, page):
+    page.goto(served)
+    page.wait_for_selector("#pc-question textarea")
+    _ask(page, "zzyzx dirigible regatta")
+    answer = page.locator(".pc-answer").last
+    notice = answer.locator(".pc-noclose")
+    assert "No close match" in notice.inner_text() and "zzyzx" in notice.inner_text()
+    # above the nearest replies, which are still shown
+    assert notice.bounding_box()["y"] < answer.locator(".pc-hit").first.bounding_box()["y"]
+    _ask(page, "Lithuania customs WTO")
+    assert page.locator(".pc-answer").last.locator(".pc-noclose").count() == 0
+
+
+def test_phone_width_nothing_overflows_and_the_question_box_is_on_screen(served, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(served)
+    page.wait_for_selector("#pc-question textarea")
+    page.wait_for_timeout(500)
+
+    def overflow() -> int:
+        return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+    box = page.locator("#pc-question textarea").bounding_box()
+    assert box["y"] + box["height"] <= 844, box             # on the first screen
+    assert overflow() <= 0
+    _ask(page, "Uyghur Forced Labor Prevention Act Xinjiang genocide")
+    page.wait_for_timeout(400)
+    assert overflow() <= 0
+    assert _in_view(page, page.locator(".pc-answer").last.locator(".pc-hit").first)
+    # no inner scroll box: the chat grows with its answers, the page scrolls
+    chat = page.locator("#pc-chat")
+    assert chat.evaluate("e => e.scrollHeight - e.clientHeight") <= 2
+
+
+def test_analysis_follows_the_current_question_and_more_results_append(served, page):
+    page.goto(served)
+    page.wait_for_selector("#pc-question textarea")
+    _ask(page, "Lithuania customs WTO")
+    page.locator("#pc-analysis .label-wrap").first.click()
+    note = page.locator("#pc-analysis-note")
+    page.wait_for_function("() => document.querySelector('#pc-analysis-note')"
+                           ".innerText.includes('Lithuania customs WTO')")
+    page.locator("a.pc-month").first.wait_for()
+    _ask(page, "Olympics Japan boycott")
+    page.wait_for_function("() => document.querySelector('#pc-analysis-note')"
+                           ".innerText.includes('Olympics Japan boycott')")
+    assert "Lithuania" not in note.inner_text()
+    # a month bar asks the question again within that month
+    before = page.locator(".pc-answer, .pc-empty").count()
+    page.locator("a.pc-month").first.click()
+    page.wait_for_function("n => document.querySelectorAll('.pc-answer, .pc-empty').length > n",
+                           arg=before)
+    assert page.input_value("#pc-from textarea, #pc-from input") == "2021-12-01"
+    assert page.input_value("#pc-to textarea, #pc-to input") == "2021-12-31"
+    # more results: the next replies, numbered on
+    before = page.locator(".pc-answer").count()
+    page.click("#pc-more")
+    page.wait_for_function("n => document.querySelectorAll('.pc-answer').length > n", arg=before)
+    assert page.locator(".pc-answer").last.locator(".pc-rank").first.inner_text() == "6"

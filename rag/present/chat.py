@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from ..index.tokenize import STOPWORDS
+from .highlight import Marks, highlight, marks_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..results import Hit
@@ -44,9 +45,10 @@ def escape_text(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
-def _paragraph_html(paragraph: str) -> str:
-    # Paragraphs are separated by a blank line; a lone newline inside one is a line break.
-    return "<br>".join(escape_text(line) for line in paragraph.split("\n"))
+def _paragraph_html(paragraph: str, marks: "Marks | None" = None) -> str:
+    # Paragraphs are separated by a blank line; a lone newline inside one is a line break;
+    # the question's words are wrapped in <mark>, every character still escaped.
+    return highlight(paragraph, marks)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -138,14 +140,28 @@ def _source_html(hit: "Hit") -> str:
     if url:
         parts.append(_link(url, escape_text(title or url)))
     if source:
-        name = file_name(source)
-        parts.append(f'<span class="pc-file">{escape_text(name)}</span>')  # not the server path
+        name = file_name(source)   # not the server path
+        parts.append(transcript_link(hit.passage_id, f'{escape_text(name)}, whole transcript'))
     return " · ".join(parts)
 
 
-def format_hit(hit: "Hit", rank: int, question: str = "", *,
-               collapse_chars: int = COLLAPSE_CHARS) -> str:
-    """One cited passage: citation line, the question asked, the whole reply."""
+def transcript_link(passage_id: Any, label_html: str) -> str:
+    """A link that opens the whole transcript inside the app, scrolled to this
+    passage (the page's script catches clicks on ``a.pc-open``)."""
+    pid = escape_text(str(passage_id))
+    # The id travels in the href: the chat's HTML sanitizer drops data-* attributes.
+    return (f'<a class="pc-open" href="#passage-{pid}" '
+            f'title="Open the whole transcript at this passage">{label_html}</a>')
+
+
+def format_hit(hit: "Hit", rank: int | str, question: str = "", *,
+               collapse_chars: int = COLLAPSE_CHARS, marks: Marks | None = None,
+               follow_up: bool = False) -> str:
+    """One cited passage: citation line, the question asked, the whole reply, the
+    question's words marked (``marks``, by default those of ``question``).
+    ``follow_up``: a further reply of the exchange the card above it belongs to."""
+    if marks is None:
+        marks = marks_for(question)
     from ..parse.registry import citation_style   # lazily, as results.format_citation
     date_iso = hit.date.isoformat() if hasattr(hit.date, "isoformat") else str(hit.date)
     kind = getattr(hit, "kind", "answer") or "answer"
@@ -162,15 +178,22 @@ def format_hit(hit: "Hit", rank: int, question: str = "", *,
         asked_by = (f'<span class="pc-b">{escape_text(hit.questioner)}</span>'
                     if hit.questioner else escape_text(unnamed))
         role = f"answering {asked_by}"
-    head = (f'<div class="pc-cite"><span class="pc-rank">{rank}</span> '
-            f'<span class="pc-b">{who}</span>, {escape_text(event)} of '
-            f'<time datetime="{escape_text(date_iso)}">{when}</time>, {role}</div>')
+    weak = not getattr(hit, "close", True)
+    strength = ('<span class="pc-strength pc-weak-tag">weaker match</span>' if weak else "")
+    if follow_up:
+        head = (f'<div class="pc-cite pc-follow"><span class="pc-b">Same conference</span>, '
+                f'{role}{strength}</div>')
+    else:
+        head = (f'<div class="pc-cite"><span class="pc-rank">{rank}</span> '
+                f'<span class="pc-b">{who}</span>, {escape_text(event)} of '
+                f'<time datetime="{escape_text(date_iso)}">{when}</time>, {role}{strength}</div>')
 
-    parts = [f'<div class="pc-hit" data-passage-id="{escape_text(str(hit.passage_id))}">', head]
+    cls = "pc-hit" + (" pc-weak" if weak else "") + (" pc-part" if follow_up else "")
+    parts = [f'<div class="{cls}" data-passage-id="{escape_text(str(hit.passage_id))}">', head]
     if hit.question:
         asker = escape_text(hit.questioner) if hit.questioner else "Question"
         parts.append(f'<div class="pc-question"><span class="pc-b">{asker}:</span> '
-                     f'{escape_text(hit.question)}</div>')
+                     f'{_paragraph_html(hit.question, marks)}</div>')
 
     paras = paragraphs(hit.text)
     best = best_paragraph(paras, question)
@@ -178,17 +201,17 @@ def format_hit(hit: "Hit", rank: int, question: str = "", *,
     speaker = f'<span class="pc-b">{who}:</span> '
     if collapse:
         parts.append(f'<div class="pc-reply pc-best"><p class="pc-mark">{speaker}'
-                     f'{_paragraph_html(paras[best])}</p>'
+                     f'{_paragraph_html(paras[best], marks)}</p>'
                      f'<p class="pc-note">Best-matching paragraph ({best + 1} of {len(paras)}) '
                      f'of the reply, quoted whole.</p></div>')
         mark = ' class="pc-mark"'
-        body = "".join(f'<p{mark if i == best else ""}>{_paragraph_html(p)}</p>'
+        body = "".join(f'<p{mark if i == best else ""}>{_paragraph_html(p, marks)}</p>'
                        for i, p in enumerate(paras))
         parts.append(f'<details class="pc-full"><summary>Show the whole reply '
                      f'({len(paras)} paragraphs, {_word_count(hit.text):,} words)</summary>'
                      f'<div class="pc-reply">{body}</div></details>')
     else:
-        body = "".join(f"<p>{speaker if i == 0 else ''}{_paragraph_html(p)}</p>"
+        body = "".join(f"<p>{speaker if i == 0 else ''}{_paragraph_html(p, marks)}</p>"
                        for i, p in enumerate(paras))
         parts.append(f'<div class="pc-reply">{body}</div>')
 
@@ -204,10 +227,8 @@ def format_hit(hit: "Hit", rank: int, question: str = "", *,
     source = _source_html(hit)
     if source:
         meta.append(f"Source: {source}")
-    try:
-        meta.append(f"score {float(hit.score):.3f}")
-    except (TypeError, ValueError):
-        pass
+    elif getattr(hit, "passage_id", None) is not None:
+        meta.append(transcript_link(hit.passage_id, "whole transcript"))
     parts.append(f'<div class="pc-meta">{" · ".join(meta)}</div>')
     parts.append("</div>")
     return "".join(parts)
@@ -298,22 +319,120 @@ def format_notes(notes: Sequence[str], dropped: Sequence[str] = ()) -> str:
     return out
 
 
+def exchange_key(hit: "Hit") -> tuple | None:
+    """What makes two hits parts of one exchange: the same conference and the same
+    named outlet asking (a reporter's follow-ups), or the same question text."""
+    conf = (getattr(hit, "source", "") or "", hit.date)
+    if hit.questioner:
+        return (*conf, "outlet", hit.questioner)
+    if hit.question:
+        return (*conf, "question", hit.question)
+    return None
+
+
+def group_exchanges(hits: Sequence["Hit"]) -> list[list["Hit"]]:
+    """Hits grouped by exchange (:func:`exchange_key`), each group where its best
+    member ranked, its members in rank order: one card instead of the same
+    exchange repeated as #1 and #3. Display only; the API keeps every hit."""
+    groups: list[list["Hit"]] = []
+    where: dict[tuple, int] = {}
+    for h in hits:
+        key = exchange_key(h)
+        if key is not None and key in where:
+            groups[where[key]].append(h)
+            continue
+        if key is not None:
+            where[key] = len(groups)
+        groups.append([h])
+    return groups
+
+
+ORDERS = ("relevance", "date")
+# "How has X changed", "how did ... evolve": the reader wants the replies in time order.
+_CHANGE = re.compile(r"\bhow\b.{0,80}\b(chang|evolv|shift|develop|differ)\w*", re.I | re.S)
+
+
+def wants_date_order(question: str) -> bool:
+    """True for a question about change over time ("How has ... changed?")."""
+    return bool(_CHANGE.search(question or ""))
+
+
+def order_hits(hits: Sequence["Hit"], order: str = "relevance") -> list["Hit"]:
+    """Best first ("relevance") or oldest first ("date"; rank breaks ties)."""
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order!r}; choose from {', '.join(ORDERS)}")
+    if order == "date":
+        return [h for _, h in sorted(enumerate(hits), key=lambda p: (p[1].date, p[0]))]
+    return list(hits)
+
+
+def format_no_close_match(question: str, not_found: Sequence[str] = (),
+                          searched_for: str | None = None) -> str:
+    """The notice above replies that are only the nearest ones."""
+    words = ""
+    if not_found:
+        words = (" The index never uses: " + ", ".join(
+            f"<q>{escape_text(w)}</q>" for w in not_found) + ".")
+    corrected = ""
+    if searched_for and searched_for != question:
+        corrected = f" Searched for: <q>{escape_text(searched_for)}</q>."
+    return (f'<div class="pc-noclose" role="status"><span class="pc-b">No close match</span> '
+            f'for your question in this index.{words}{corrected} The nearest replies follow; '
+            f'none of them may answer it.</div>')
+
+
 def format_hits(hits: Sequence["Hit"], question: str = "", *,
                 filters: Mapping[str, Any] | None = None, notes: Sequence[str] = (),
-                dropped: Sequence[str] = (), collapse_chars: int = COLLAPSE_CHARS) -> str:
-    """The chat's answer: each hit verbatim with its citation, best first.
-    ``notes`` say which filters were read from the question itself, ``dropped``
-    which were read but matched nothing (``Answer.understood`` / ``.dropped``)."""
+                dropped: Sequence[str] = (), collapse_chars: int = COLLAPSE_CHARS,
+                close_match: bool = True, not_found: Sequence[str] = (),
+                searched_for: str | None = None, order: str = "relevance",
+                start: int = 1, warnings: Sequence[str] = (),
+                mark_text: str | None = None) -> str:
+    """The chat's answer: each hit verbatim with its citation, best first (or oldest
+    first, ``order="date"``), hits of one exchange in one card, close matches above
+    weaker ones. ``notes`` say which filters were read from the question itself,
+    ``dropped`` which were read but matched nothing (``Answer.understood`` /
+    ``.dropped``); ``close_match=False`` (``Answer.close_match``) puts the "No close
+    match" notice first; ``start`` numbers the first card (more results);
+    ``warnings`` (escaped here) follow the notes; ``mark_text`` (default: the
+    question as searched) gives the words to mark."""
+    extra = "".join(f'<div class="pc-warn">{escape_text(w)}</div>' for w in warnings)
     if not hits:
-        return format_no_hits(filters) + format_notes(notes, dropped)
+        return format_no_hits(filters) + format_notes(notes, dropped) + extra
     active = describe_filters(filters)
+    marks = marks_for(mark_text if mark_text is not None else (searched_for or question))
     n = len(hits)
+    weak_only = not close_match or not any(getattr(h, "close", True) for h in hits)
     head = (f'<div class="pc-summary">{n} {"reply" if n == 1 else "replies"}, quoted verbatim'
+            + (f", from {start}" if start > 1 else "")
+            + (", oldest first" if order == "date" else "")
             + (f" · filters: {escape_text(active)}" if active else "") + "</div>")
-    return ('<div class="pc-answer">' + head + format_notes(notes, dropped)
-            + "".join(format_hit(h, i, question, collapse_chars=collapse_chars)
-                      for i, h in enumerate(hits, 1))
-            + "</div>")
+    parts = ['<div class="pc-answer">']
+    if weak_only:
+        parts.append(format_no_close_match(question, not_found, searched_for))
+    parts += [head, format_notes(notes, dropped), extra]
+    ordered = order_hits(hits, order)
+    # Close matches first, then a visible line, then the weaker ones (each in its order).
+    strong = [h for h in ordered if getattr(h, "close", True)]
+    weak = [h for h in ordered if not getattr(h, "close", True)]
+    rank = start
+    for section, label in ((strong, ""), (weak, "Weaker matches: they share less of your "
+                                               "question's words or meaning")):
+        if not section:
+            continue
+        if label and strong:
+            parts.append(f'<div class="pc-divider">{escape_text(label)}</div>')
+        for group in group_exchanges(section):
+            parts.append(f'<div class="pc-card" data-rank="{rank}">')
+            parts.append(format_hit(group[0], rank, question, collapse_chars=collapse_chars,
+                                    marks=marks))
+            for more in group[1:]:
+                parts.append(format_hit(more, rank, question, collapse_chars=collapse_chars,
+                                        marks=marks, follow_up=True))
+            parts.append("</div>")
+            rank += 1
+    parts.append("</div>")
+    return "".join(parts)
 
 
 def format_error(message: str) -> str:
@@ -379,34 +498,3 @@ def format_questioner_counts(counts: Sequence[tuple[str | None, int]]) -> str:
                    f"<td>{n}</td></tr>" for name, n in counts)
     return (f'<table class="pc-outlets"><thead><tr><th>Questioner (outlet)</th>'
             f'<th>Questions</th></tr></thead><tbody>{rows}</tbody></table>')
-
-
-CSS = """
-/* Some gradio wheels ship a truncated SourceSansPro-SemiBold.woff2 (a few glyphs), so
-   semibold text mixes fonts letter by letter; the complete Bold face stands in for it. */
-@font-face { font-family: "Source Sans Pro"; font-style: normal; font-weight: 600;
-             src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
-.pc-answer { display: flex; flex-direction: column; gap: 0.9em; }
-.pc-b { font-weight: 600; }
-.pc-summary { font-size: 0.85em; color: var(--body-text-color-subdued); }
-.pc-hit { border-left: 3px solid var(--color-accent); padding: 0.2em 0 0.2em 0.8em; }
-.pc-cite { font-size: 0.95em; margin-bottom: 0.3em; }
-.pc-rank { display: inline-block; min-width: 1.5em; padding: 0 0.35em; border-radius: 0.6em;
-           text-align: center; font-size: 0.8em; font-weight: 600;
-           background: var(--color-accent); color: white; }
-.pc-question { font-size: 0.9em; opacity: 0.8; margin-bottom: 0.4em; }
-.pc-reply p { margin: 0 0 0.55em 0; }
-.pc-mark { background: var(--color-accent-soft); border-radius: 4px; padding: 0.15em 0.35em; }
-.pc-note { font-size: 0.8em; color: var(--body-text-color-subdued); }
-.pc-full summary { cursor: pointer; font-size: 0.9em; color: var(--color-accent); margin: 0.2em 0; }
-.pc-meta { font-size: 0.8em; color: var(--body-text-color-subdued); margin-top: 0.3em; }
-.pc-notes { font-size: 0.85em; color: var(--body-text-color-subdued); font-style: italic; }
-.pc-repeats { font-size: 0.85em; margin: 0.2em 0; }
-.pc-repeats summary { cursor: pointer; color: var(--color-accent); }
-.pc-repeats ul { margin: 0.3em 0 0.3em 1.2em; padding: 0; }
-.pc-empty, .pc-error { padding: 0.3em 0; }
-.pc-error { color: var(--error-text-color, #b91c1c); }
-.pc-change { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
-.pc-side { border-left: 3px solid var(--color-accent); padding: 0.2em 0 0.2em 0.8em; }
-.pc-outlets td:last-child, .pc-outlets th:last-child { text-align: right; }
-"""

@@ -68,7 +68,8 @@ def to_text(hits: Sequence["Hit"]) -> str:
             lines.append("Source:")
         for c in occ:
             mark = "" if c.text == hit.text else " (other wording)"
-            lines.append(f"- {c.citation}{mark} [{c.source or c.url or c.passage_id}]")
+            where = " ".join(str(x) for x in (c.source, c.url) if x) or c.passage_id
+            lines.append(f"- {c.citation}{mark} [{where}]")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
