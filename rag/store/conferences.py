@@ -156,6 +156,17 @@ class ConferenceTables(Database):
                                    "ORDER BY p.date, p.conference_id, p.ordinal"):
             yield passage_row(row)
 
+    def sample_passages(self, limit: int) -> Iterator[PassageRow]:
+        """About ``limit`` passages spread over the whole index (all of a
+        smaller one), oldest first, the same ones every time: passage ids are
+        hashes, so those in one residue class are an even, stable spread. What
+        the chat draws its example questions from without reading every reply
+        of a 300k-passage index at start-up."""
+        step = max(1, -(-self.count("passages") // max(1, limit)))
+        for row in self.db.execute(f"SELECT {PASSAGE_COLUMNS} {PASSAGE_FROM} WHERE p.id % ? = 0 "
+                                   "ORDER BY p.date, p.conference_id, p.ordinal", (step,)):
+            yield passage_row(row)
+
     def passage_texts(self) -> list[tuple[int, str]]:
         """(id, reply) of every passage, by id."""
         return self.db.execute("SELECT id, text FROM passages ORDER BY id").fetchall()
