@@ -37,12 +37,12 @@ __all__ = ["AdapterSettings", "train_matrix", "fold_trainer", "build_adapter", "
 class AdapterSettings:
     """Training settings; the defaults are the ones cross-validation chose
     (README "Query adapter")."""
-    epochs: int = 10
+    epochs: int = 5
     lr: float = 1e-3
     weight_decay: float = 1e-2     # on A = W - I, per step
     scale: float = 20.0            # MNRL's default similarity scale
     batch: int = 64
-    dropped_share: float = 0.5     # share of steps' questions with the reply's words dropped
+    dropped_share: float = 0.0     # share of steps' questions with the reply's words dropped
     seed: int = 0
 
 
