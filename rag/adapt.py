@@ -30,7 +30,8 @@ from .crossval import (Pair, QueryMap, VectorCache, drop_reply_words, labelled_p
 from .index.chunking import chunk_passage
 from .store import Store
 
-__all__ = ["AdapterSettings", "train_matrix", "fold_trainer", "build_adapter", "pairs_hash"]
+__all__ = ["AdapterSettings", "train_matrix", "fold_trainer", "build_adapter", "pairs_hash",
+           "pair_vectors"]
 
 
 @dataclass(frozen=True)
@@ -108,15 +109,16 @@ def pairs_hash(pairs: Sequence[Pair]) -> str:
     return h.hexdigest()
 
 
-def pair_vectors(pairs: Sequence[Pair], cache: VectorCache, progress: bool = False
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(question, reply's first reply-only chunk, dropped question) vectors."""
+def pair_vectors(pairs: Sequence[Pair], cache: VectorCache, progress: bool = False,
+                 dropped: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(question, reply's first reply-only chunk, dropped question or None) vectors."""
     questions = cache.encode([p.question for p in pairs], progress=progress)
     replies = cache.encode([chunk_passage(None, p.reply)[0].text for p in pairs],
                            progress=progress)
-    dropped = cache.encode([drop_reply_words(p.question, p.reply) or p.question
-                            for p in pairs], progress=progress)
-    return questions, replies, dropped
+    if not dropped:
+        return questions, replies, None
+    return questions, replies, cache.encode(
+        [drop_reply_words(p.question, p.reply) or p.question for p in pairs], progress=progress)
 
 
 def build_adapter(store: Store, encoder: Encoder, folder: Path, *,
@@ -130,7 +132,8 @@ def build_adapter(store: Store, encoder: Encoder, folder: Path, *,
     if len(pairs) < 2 * settings.batch:
         raise ValueError(f"the index holds {len(pairs)} answered questions; an adapter "
                          f"needs at least {2 * settings.batch}")
-    q, r, d = pair_vectors(pairs, cache or VectorCache(None, encoder), progress)
+    q, r, d = pair_vectors(pairs, cache or VectorCache(None, encoder), progress,
+                           dropped=settings.dropped_share > 0)
     w = train_matrix(q, r, d, settings)
     data = pairs_hash(pairs)
     adapter_id = f"{encoder.model_id}+qa-{hashlib.sha256(w.tobytes()).hexdigest()[:12]}"

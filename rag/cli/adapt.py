@@ -94,6 +94,10 @@ def adapt(index_dir, folds, check, force, remove, cache_dir):
     query_adapter.npy + .json with the training data's hash and the fold
     figures. Searches then use it (`presscon info` names it). Same index,
     same adapter: the seed is fixed. Needs torch (training only).
+
+    Experimental: on the ministry corpus the folds favour it but the dev
+    questions do not (README "Cross-validation"); no index has one unless
+    this command is run.
     """
     from embeddings.adapter import ADAPTER_JSON, ADAPTER_NPY
     r = open_index(index_dir)
