@@ -10,7 +10,10 @@ SHA-256). Trained by ``presscon adapt`` (rag/adapt.py).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -34,8 +37,6 @@ def _sha256(data: bytes) -> str:
 
 
 def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    import os
-    import tempfile
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -83,7 +84,6 @@ class QueryAdapter:
     def save(self, folder: Path) -> None:
         """The .npy first, then the JSON naming its SHA-256: a reader never
         pairs new metadata with an old matrix."""
-        import io
         buf = io.BytesIO()
         np.save(buf, self.matrix)
         data = buf.getvalue()
@@ -109,7 +109,6 @@ class QueryAdapter:
             raise AdapterError(f"{npy} does not match {meta_path} (changed or damaged since it "
                                f"was written); run `presscon adapt --index {folder}` again, or "
                                f"`presscon adapt --remove --index {folder}`")
-        import io
         return cls(np.load(io.BytesIO(data), allow_pickle=False), meta)
 
 

@@ -172,7 +172,6 @@ class _Sparse:
     """Term frequencies of documents, rows by passage, for BM25."""
 
     def __init__(self, docs: Sequence[list[str]], vocab: dict[str, int]):
-        from scipy.sparse import csr_matrix
         rows, cols, vals = [], [], []
         for r, doc in enumerate(docs):
             counts: dict[int, int] = {}
@@ -185,7 +184,6 @@ class _Sparse:
         self.lengths = np.fromiter((len(d) for d in docs), np.float32, len(docs))
         self.rows, self.cols, self.vals = (np.asarray(rows, np.int64), np.asarray(cols, np.int64),
                                            np.asarray(vals, np.float32))
-        self._csr = csr_matrix
 
 
 class CorpusView:
@@ -247,7 +245,8 @@ class CorpusView:
         c = np.concatenate([full.cols[take_full], reply.cols[take_reply]])
         v = np.concatenate([full.vals[take_full], reply.vals[take_reply]])
         lengths = np.where(out, reply.lengths, full.lengths)
-        tf = full._csr((v, (r, c)), shape=(len(self.ids), len(self.vocab))).tocsc()
+        from scipy.sparse import csr_matrix
+        tf = csr_matrix((v, (r, c)), shape=(len(self.ids), len(self.vocab))).tocsc()
         return FoldIndex(vectors, rows, len(self.ids), tf, lengths, self.vocab, self.groups)
 
 
