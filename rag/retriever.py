@@ -72,6 +72,14 @@ def _refuse_lost_database(folder: Path, db: Path) -> None:
         f"`presscon ingest PATH... --index {folder}`")
 
 
+def _query_adapted(path: Path, encoder: Encoder) -> Encoder:
+    from embeddings.adapter import AdapterError, with_query_adapter
+    try:
+        return with_query_adapter(path, encoder)
+    except AdapterError as e:
+        raise PressconError(str(e)) from None
+
+
 def default_index_dir() -> Path:
     """$PRESSCON_INDEX, else the user's data folder (e.g. ~/.local/share/presscon/index)."""
     env = os.environ.get("PRESSCON_INDEX")
@@ -142,7 +150,8 @@ class Retriever:
                     with store.write():
                         store.set_meta("model_id", encoder.model_id)
                         store.set_meta("chunking", STRATEGY)
-            return cls(path, store, encoder, read_only=read_only)
+            # a query adapter trained for this model (presscon adapt) maps the questions
+            return cls(path, store, _query_adapted(path, encoder), read_only=read_only)
         except BaseException:
             store.close()
             raise
@@ -293,6 +302,7 @@ class Retriever:
         return {
             "index_dir": str(self.index_dir),
             "model_id": self.encoder.model_id,
+            "query_adapter": getattr(self.encoder, "adapter_id", None),
             "dim": self.encoder.dim,
             "chunking": STRATEGY,
             **self.store.counts(),

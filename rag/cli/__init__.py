@@ -294,8 +294,9 @@ def prepare_model():
 
 
 from .analysis import COMMANDS  # noqa: E402  (the group above must exist first)
+from .adapt import COMMANDS as ADAPT_COMMANDS  # noqa: E402
 
-for _command in COMMANDS:
+for _command in (*COMMANDS, *ADAPT_COMMANDS):
     main.add_command(_command)
 
 
