@@ -1,0 +1,48 @@
+"""Does any returned reply address the question closely?
+
+Every question gets its nearest replies; for a question the transcripts do
+not answer ("What did China say about the AUKUS pact?" on an index that ends
+in 2020) those are only the nearest, and the user must be told. The evidence,
+all measured on the search just made:
+
+* a name in the question (a capitalized word after the first) that no
+  passage uses, even after spelling correction: the corpus never mentions
+  what is asked about;
+* the fused score of each hit (hybrid: best-chunk cosine plus the confident
+  share of BM25): a hit scoring below CLOSE_SCORE is only near;
+* a pasted phrase found verbatim: the replies holding it are close whatever
+  their scores.
+
+CLOSE_SCORE was chosen by cross-validation on date folds of the corpus
+(benchmarks/cv_query.py; README "Questions the transcripts do not answer").
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+from ..results import Hit
+
+__all__ = ["CLOSE_SCORE", "judge"]
+
+CLOSE_SCORE = 0.45        # hybrid/dense score from which a hit addresses the question
+SCORED = ("hybrid", "dense")   # rankings whose scores are on that scale
+
+
+def judge(hits: Sequence[Hit], ranking: str, names_not_found: Sequence[str] = (),
+          phrase_ids: Sequence[int] = (), threshold: float | None = None
+          ) -> tuple[list[Hit], bool]:
+    """The hits with ``close`` set, and whether any of them is close."""
+    threshold = CLOSE_SCORE if threshold is None else threshold
+    phrase = set(phrase_ids)
+    out = []
+    for h in hits:
+        ids = {h.passage_id, *(c.passage_id for c in h.citations)}
+        if ids & phrase:
+            close = True
+        elif names_not_found:
+            close = False
+        else:
+            close = h.score >= threshold if ranking in SCORED else True
+        out.append(h if h.close == close else replace(h, close=close))
+    return out, any(h.close for h in out)
