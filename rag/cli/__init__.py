@@ -148,8 +148,12 @@ def remove(paths, index_dir):
 @click.option("--spokesperson", help="Only replies by this spokesperson (e.g. 'Hua Chunying').")
 @click.option("--publisher", help="Only conferences of this publisher (e.g. 'The White House'; "
                                   "`presscon info` lists them).")
-@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Earliest conference date.")
-@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest conference date.")
+@click.option("--from", "date_from", metavar="DATE",
+              help="Earliest conference date: 2020-05-14, or a period such as 'May 2020' "
+                   "(from its start).")
+@click.option("--to", "date_to", metavar="DATE",
+              help="Latest conference date: 2020-05-14, or a period such as 'May 2020' "
+                   "(to its end).")
 @click.option("--ranking", type=click.Choice(["hybrid", "dense", "lexical", "rrf"]),
               default="hybrid", show_default=True, help="Ranking method.")
 @click.option("--literal", is_flag=True,
@@ -170,11 +174,26 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
     spokesperson named in QUESTION becomes a filter, unless you set that filter
     yourself or pass --literal; what was applied is printed to stderr.
     """
+    date_from, date_to = _date_option(date_from, "--from", 0), _date_option(date_to, "--to", 1)
     r = open_index(index_dir)
     answer = r.ask(question, k=k, questioner=questioner, spokesperson=spokesperson,
                    date_from=date_from, date_to=date_to, publisher=publisher, ranking=ranking,
                    understand=not literal)
     hits = answer.hits
+    from ..rank.closeness import notice
+    from ..rank.speakers import unknown_spokesperson
+    if answer.searched_for:
+        click.echo(f"Searched for: {answer.searched_for}  (put a word in double quotes to "
+                   "search it as typed)", err=True)
+    if not spokesperson:
+        unknown = unknown_spokesperson(question, [n for n, _ in r.spokespersons()])
+        if unknown:
+            click.echo(f"Note: no spokesperson called {unknown} in this index; the replies "
+                       "are from any spokesperson (`presscon info` and --spokesperson).",
+                       err=True)
+    line = notice(answer.close_match, answer.not_found, r.store.date_range())
+    if line and hits:
+        click.echo(line, err=True)
     if answer.understood:
         click.echo("Understood: " + "; ".join(answer.understood) + "  (--literal to ignore)",
                    err=True)
@@ -202,6 +221,24 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
         if h.count > 1:
             click.secho(repeat_line(h), dim=True)
         click.echo()
+
+
+def _date_option(value: str | None, option: str, end: int) -> str | None:
+    """An ISO date as given, or a period ("May 2020") as its first (``end``
+    0) or last day (1): --to "May 2020" means up to 31 May 2020."""
+    if not value or not value.strip():
+        return None
+    import datetime as dt
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        pass
+    from ..rank.understand import period_of
+    period = period_of(value)
+    if period is None:
+        fail(f"{option} must be a date like 2020-05-14 or a period like 'May 2020', "
+             f"not {value!r}")
+    return period[end].isoformat()
 
 
 @main.command()

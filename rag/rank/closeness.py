@@ -23,7 +23,7 @@ from typing import Sequence
 
 from ..results import Hit
 
-__all__ = ["CLOSE_SCORE", "judge"]
+__all__ = ["CLOSE_SCORE", "judge", "notice"]
 
 CLOSE_SCORE = 0.45        # hybrid/dense score from which a hit addresses the question
 SCORED = ("hybrid", "dense")   # rankings whose scores are on that scale
@@ -46,3 +46,20 @@ def judge(hits: Sequence[Hit], ranking: str, names_not_found: Sequence[str] = ()
             close = h.score >= threshold if ranking in SCORED else True
         out.append(h if h.close == close else replace(h, close=close))
     return out, any(h.close for h in out)
+
+
+def notice(close_match: bool, not_found: Sequence[str],
+           date_range: tuple[str | None, str | None]) -> str | None:
+    """The line shown above the nearest replies when none is close
+    ("No close match: ..."), naming what was not found and the index's span;
+    None when a reply is close."""
+    if close_match:
+        return None
+    first, last = date_range
+    span = f" ({first} to {last})" if first and last else ""
+    if not_found:
+        missing = ", ".join(f'"{w}"' for w in not_found)
+        return (f"No close match: the transcripts{span} never mention {missing}; "
+                "the nearest replies follow.")
+    return (f"No close match: no reply in the transcripts{span} addresses this closely; "
+            "the nearest replies follow.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Mapping, Sequence
 
-__all__ = ["quoted_spans", "pasted_phrases", "outside_quotes", "prefer_phrases",
+__all__ = ["quoted_spans", "pasted_phrases", "outside_quotes", "prefer_phrases", "verbatim",
            "PASTE_MIN_WORDS", "PASTE_MAX_WORDS", "QUOTE_MIN_WORDS", "PHRASE_BOOST"]
 
 PASTE_MIN_WORDS = 6    # an unquoted question this long may be a pasted sentence
@@ -23,6 +23,8 @@ PHRASE_BOOST = 1.0     # above any fused score (cosine <= 1 plus at most 0.3 + b
 
 _QUOTE = re.compile(r'"([^"]+)"|“([^”]+)”')
 _WORD = re.compile(r"[^\W_]+")
+_SPACE = re.compile(r"\s+")
+EXACT_BOOST = 0.5      # a verbatim container above one matching word for word only
 
 
 def quoted_spans(question: str) -> list[tuple[int, int]]:
@@ -35,27 +37,43 @@ def phrase_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def pasted_phrases(question: str) -> list[list[str]]:
-    """The word runs to look up: each quoted part of QUOTE_MIN_WORDS or more
-    words; else the whole question when it is PASTE_MIN_WORDS..PASTE_MAX_WORDS words."""
-    quoted = [phrase_words(m.group(1) or m.group(2)) for m in _QUOTE.finditer(question)]
-    quoted = [w for w in quoted if len(w) >= QUOTE_MIN_WORDS]
-    if quoted:
-        return quoted
+def pasted_phrases(question: str) -> list[tuple[str, list[str]]]:
+    """The phrases to look up, as typed and as words: each quoted part of
+    QUOTE_MIN_WORDS or more words; else the whole question when it is
+    PASTE_MIN_WORDS..PASTE_MAX_WORDS words."""
+    quoted = [(m.group(1) or m.group(2)).strip() for m in _QUOTE.finditer(question)]
+    found = [(q, phrase_words(q)) for q in quoted if len(phrase_words(q)) >= QUOTE_MIN_WORDS]
+    if found or quoted:
+        return found
     words = phrase_words(question)
-    return [words] if PASTE_MIN_WORDS <= len(words) <= PASTE_MAX_WORDS else []
+    return [(question.strip(), words)] if PASTE_MIN_WORDS <= len(words) <= PASTE_MAX_WORDS \
+        else []
+
+
+def verbatim(phrases: Sequence[str], texts: Mapping[int, str]) -> list[int]:
+    """Passages whose text holds one of ``phrases`` character for character
+    (whitespace collapsed): above those FTS5 matched only word for word
+    ("opening-up" for "opening up", a sentence's final full stop)."""
+    wanted = [_SPACE.sub(" ", p).strip() for p in phrases]
+    return [pid for pid, text in texts.items()
+            if any(w and w in _SPACE.sub(" ", text) for w in wanted)]
 
 
 def outside_quotes(question: str) -> str:
-    """The question without its quoted parts (what query understanding may read)."""
+    """The question without its quoted parts (what query understanding may
+    read); "" for a question with no quotes, all of it a pasted sentence."""
+    if not _QUOTE.search(question):
+        return ""
     return re.sub(r"\s+", " ", _QUOTE.sub(" ", question)).strip()
 
 
 def prefer_phrases(scores: Mapping[int, float], containers: Sequence[int],
-                   boost: float = PHRASE_BOOST) -> dict[int, float]:
-    """Replies that contain the pasted phrase first: raised by ``boost``
-    (added with that alone when no side found them)."""
+                   exact: Sequence[int] = (), boost: float = PHRASE_BOOST) -> dict[int, float]:
+    """Replies that contain the pasted phrase first, verbatim ones (``exact``)
+    before those: raised by ``boost`` (added with that alone when no side
+    found them), and by EXACT_BOOST more."""
     out = dict(scores)
+    exact = set(exact)
     for pid in containers:
-        out[pid] = out.get(pid, 0.0) + boost
+        out[pid] = out.get(pid, 0.0) + boost + (EXACT_BOOST if pid in exact else 0.0)
     return out

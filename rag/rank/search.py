@@ -16,7 +16,7 @@ from .candidates import Candidates, Query
 from .closeness import judge
 from .collapse import collapse_repeats, plain_hits
 from .fusion import METHODS, fuse, prefer_passages, prefer_period
-from .phrases import outside_quotes, pasted_phrases, prefer_phrases
+from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
 from .spelling import Correction, Vocabulary, unknown_words
 from .understand import QueryPlan, applied_notes, understand
 
@@ -77,14 +77,19 @@ class Searcher:
         lex = self.live.lexical   # one snapshot for the whole search
         fixed = self.correct(question, lex)
         question = fixed.text
-        phrase_ids = sorted({p for words in pasted_phrases(question)
+        pasted = pasted_phrases(question)
+        phrase_ids = sorted({p for _, words in pasted
                              for p in self.store.passages_with_phrase(words)})
+        exact = verbatim([raw for raw, _ in pasted], {
+            pid: row.text for pid, row in self.store.passages(phrase_ids).items()}) \
+            if phrase_ids else []
         given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
                  "date_from": d_from, "date_to": d_to, "publisher": publisher or None}
         text, filters, prefer, publisher_boost, notes = question, dict(given), None, None, ()
-        if understand:
-            # a pasted quote's own words ("In May 2020, ...") are not the user's cues
-            plan = self.understand(outside_quotes(question) if phrase_ids else question)
+        # a pasted quote's own words ("In May 2020, ...", "to AFP") are not the user's cues
+        cues = outside_quotes(question) if phrase_ids else question
+        if understand and cues:
+            plan = self.understand(cues)
             inferred = {key: v for key, v in plan.filters.items() if given.get(key) is None}
             # a period is taken whole or not at all: half of one would be a new filter
             if given["date_from"] or given["date_to"]:
@@ -99,12 +104,12 @@ class Searcher:
                 filters.update(inferred)
                 notes = tuple(applied_notes(plan.notes, given))
         hits = self._ranked(self.candidates.query(text, lex), lex, k, ranking, filters, prefer,
-                            group_repeats, publisher_boost, phrase_ids)
+                            group_repeats, publisher_boost, phrase_ids, exact)
         dropped = ()
         if not hits and filters != given:
             query = self.candidates.query(question, lex)
             hits = self._ranked(query, lex, k, ranking, given, None, group_repeats, None,
-                                phrase_ids)
+                                phrase_ids, exact)
             notes, dropped = (), notes
         hits, close = judge(hits, ranking, fixed.names_not_found, phrase_ids)
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
@@ -127,7 +132,8 @@ class Searcher:
     def _ranked(self, query: Query, lex: LexicalIndex, k: int, ranking: str,
                 filters: dict[str, Any], prefer: tuple[dt.date, dt.date] | None,
                 group_repeats: bool, publisher: str | None = None,
-                phrase_ids: list[int] | None = None) -> list[Hit]:
+                phrase_ids: list[int] | None = None, exact: list[int] | None = None
+                ) -> list[Hit]:
         mask = lex.mask(**filters)
         preferred = lex.mask(publisher=publisher) if publisher else None
         phrase = phrase_ids or []
@@ -138,7 +144,7 @@ class Searcher:
             dense, lexical = self.candidates.scores(query, lex, depth, ranking, mask, phrase)
             fused = fuse(dense, lexical, ranking)
             if phrase:
-                fused = prefer_phrases(fused, phrase)
+                fused = prefer_phrases(fused, phrase, exact or ())
             if prefer:
                 fused = prefer_period(fused, self.store.passage_dates(list(fused)), *prefer)
             if preferred is not None:
