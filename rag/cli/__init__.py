@@ -286,11 +286,15 @@ def info(index_dir, as_json):
                    "replies are the answers), one table row per fold.")
 @click.option("--per-fold", type=click.IntRange(1), default=60, show_default=True,
               help="With --folds: questions sampled from each fold.")
+@click.option("--folds-from", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With --folds: read the questions and replies from this index instead "
+                   "(e.g. the original transcripts, when --index holds them with the "
+                   "reporters' questions left out, so that no question is indexed text).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of --typos, --quotes and --folds sampling.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, literal, typos,
-          quotes, folds, per_fold, seed, as_json):
+          quotes, folds, per_fold, folds_from, seed, as_json):
     """Recall@1/5/10 and MRR@10 on QUESTIONS (JSON lines with verbatim gold snippets).
 
     A returned reply counts as correct when its text contains a gold snippet
@@ -316,10 +320,11 @@ def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, li
         sets.append((f"quotes in quotes (seed {seed})",
                      quote_questions(r.store, quotes, seed, quoted=True)))
     if folds:
+        source = open_index(folds_from).store if folds_from else r.store
         days = sorted({p.date for p in r.store.all_passages()})
         for i, fold in enumerate(date_folds(days, folds), 1):
             sets.append((f"fold {i} ({fold[0]}..{fold[1]})",
-                         fold_questions(r.store, fold, per_fold, seed)))
+                         fold_questions(source, fold, per_fold, seed)))
     if typos:
         sets = [(f"{name}, typos", with_typos(qs, seed)) for name, qs in sets]
     rankings = ["lexical", "dense", "hybrid"] if compare else [ranking]

@@ -27,8 +27,8 @@ from .phrases import quoted_spans
 __all__ = ["Vocabulary", "Correction", "MIN_COUNT", "MIN_LENGTH", "max_edits", "unknown_words"]
 
 MIN_COUNT = 2     # passages a word must occur in to be offered as a correction
-MIN_LENGTH = 4    # shorter words are left as typed: one edit away from too many others
-LONG_WORD = 8     # from this length two edits are allowed, below it one
+MIN_LENGTH = 5    # shorter words are left as typed: one edit away from too many others
+LONG_WORD = 10    # from this length two edits are allowed, below it one
 
 _WORD = re.compile(r"[^\W\d_]+")
 
