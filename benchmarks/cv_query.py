@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rag.evaluate import date_folds, fold_questions, with_typos  # noqa: E402
-from rag.rank.spelling import Vocabulary  # noqa: E402
+from rag.rank.spelling import Vocabulary, english_words  # noqa: E402
 from rag.retriever import Retriever  # noqa: E402
 
 FEATURES: list[dict] = []   # every query's evidence, written with --dump
@@ -44,14 +44,17 @@ THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]
 
 def spelling_cv(store, folds, per_fold: int) -> None:
     rows = list(store.all_passages())
-    grid = list(itertools.product((1, 2, 3, 5), (4, 5), (6, 8, 10)))
+    english = english_words()
+    grid = list(itertools.product((1, 2, 3, 5), (4, 5), (6, 8, 10), (False, True)))
     table: dict[tuple, list[tuple[float, float]]] = {g: [] for g in grid}
     for fold in folds:
         train = [f"{p.question or ''} {p.text}" for p in rows if not fold[0] <= p.date <= fold[1]]
         qs = fold_questions(store, fold, per_fold, seed=1)
         typed = with_typos(qs, seed=1)
+        base = Vocabulary(train)
         for g in grid:
-            v = Vocabulary(train, min_count=g[0], min_length=g[1], long_word=g[2])
+            v = base.tuned(min_count=g[0], min_length=g[1], long_word=g[2],
+                           english=english if g[3] else frozenset())
             restored = total = changed = 0
             for q, t in zip(qs, typed):
                 orig = q.question.split()
@@ -65,7 +68,7 @@ def spelling_cv(store, folds, per_fold: int) -> None:
                         restored += i < len(fixed) and fixed[i] == orig[i]
                 changed += v.correct(q.question).text != q.question
             table[g].append((restored / max(1, total), changed / max(1, len(qs))))
-    print("spelling: min_count min_length long_word | restored changed (mean over folds)"
+    print("spelling: min_count min_length long_word english | restored changed (mean over folds)"
           " | held-out choice")
     for g, vals in table.items():
         print(f"  {g} | {statistics.mean(v[0] for v in vals):.3f} "

@@ -17,7 +17,7 @@ from .closeness import judge
 from .collapse import collapse_repeats, plain_hits
 from .fusion import METHODS, fuse, prefer_passages, prefer_period
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
-from .spelling import Correction, Vocabulary, unknown_words
+from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .understand import QueryPlan, applied_notes, understand
 
 __all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date"]
@@ -126,7 +126,8 @@ class Searcher:
         if self._words is None or self._words[0] != generation:
             # read once per index generation, and only when a word is unknown
             self._words = (generation, Vocabulary(
-                f"{r[4] or ''} {r[5]}" for r in self.store.lexical_rows()))
+                (f"{r[4] or ''} {r[5]}" for r in self.store.lexical_rows()),
+                english=english_words()))
         return self._words[1].correct(question)
 
     def _ranked(self, query: Query, lex: LexicalIndex, k: int, ranking: str,

@@ -2,8 +2,9 @@
 index's own vocabulary.
 
 Only a word absent from the index (neither the word nor its stem occurs in
-any passage) and not a stopword is a candidate; a word the index knows is
-never changed. Its correction is the nearest frequent-enough index word by
+any passage), not a stopword and not an English word (pyspellchecker's word
+list: "lenders" is not a typo of "leaders" because the transcripts never
+speak of lenders) is a candidate; a word the index knows is never changed. Its correction is the nearest frequent-enough index word by
 optimal string alignment (a swap of two neighbouring letters is one edit),
 a name (a word the transcripts mostly capitalize) first when the typed word
 is capitalized, then the most frequent. A word still absent after that is
@@ -16,21 +17,36 @@ reporters' questions with two letters swapped in their two longest words.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Container, Iterable
 
 from ..index.tokenize import STOPWORDS, tokens
 from .phrases import quoted_spans
 
-__all__ = ["Vocabulary", "Correction", "MIN_COUNT", "MIN_LENGTH", "max_edits", "unknown_words"]
+__all__ = ["Vocabulary", "Correction", "MIN_COUNT", "MIN_LENGTH", "max_edits", "unknown_words",
+           "english_words"]
 
-MIN_COUNT = 2     # passages a word must occur in to be offered as a correction
+MIN_COUNT = 1     # passages a word must occur in to be offered as a correction
 MIN_LENGTH = 5    # shorter words are left as typed: one edit away from too many others
 LONG_WORD = 10    # from this length two edits are allowed, below it one
 
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+@functools.lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Lower-case English words (pyspellchecker's frequency list, ~160k
+    words, read once: 0.7 s); empty when that package is missing, so that
+    then only the index's own vocabulary decides."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:  # pragma: no cover - it is a declared dependency
+        return frozenset()
+    return frozenset(SpellChecker(distance=1).word_frequency.dictionary)
 
 
 def max_edits(word: str, long_word: int | None = None) -> int:
@@ -60,7 +76,8 @@ class Vocabulary:
     case), how it is usually written, and their stems."""
 
     def __init__(self, texts: Iterable[str], *, min_count: int = MIN_COUNT,
-                 min_length: int = MIN_LENGTH, long_word: int = LONG_WORD):
+                 min_length: int = MIN_LENGTH, long_word: int = LONG_WORD,
+                 english: Container[str] = frozenset()):
         counts: Counter[str] = Counter()
         forms: Counter[str] = Counter()
         for text in texts:
@@ -84,9 +101,18 @@ class Vocabulary:
         # a name: mostly written with a capital (sentence starts make up the rest)
         self.names = {w for w, n in capital.items() if n >= 0.6 * total[w]}
         self.stems = {t for w in counts for t in tokens(w)}
+        self.english = english    # real words the index lacks: not found, never "corrected"
         self.min_length = min_length
         self.long_word = long_word
         self._choices = [w for w, n in counts.items() if n >= min_count and len(w) >= 3]
+
+    def tuned(self, *, min_count: int, min_length: int, long_word: int,
+              english: Container[str]) -> "Vocabulary":
+        """The same words under other settings (cross-validation tries many)."""
+        other = copy.copy(self)
+        other.min_length, other.long_word, other.english = min_length, long_word, english
+        other._choices = [w for w, n in self.counts.items() if n >= min_count and len(w) >= 3]
+        return other
 
     def __len__(self) -> int:
         return len(self.counts)
@@ -127,7 +153,8 @@ class Vocabulary:
             low = word.lower()
             if len(word) < 3 or low in STOPWORDS or self.known(word):
                 continue
-            new = self.nearest(word) if len(word) >= self.min_length else None
+            new = self.nearest(word) if len(word) >= self.min_length \
+                and low not in self.english else None
             if new is None:
                 missing.append(word)
                 # a capital inside the question (not its first word) marks a name
