@@ -29,6 +29,7 @@ import datetime as dt
 import itertools
 import random
 import statistics
+from dataclasses import replace
 import sys
 from pathlib import Path
 
@@ -38,7 +39,18 @@ from rag.evaluate import date_folds, fold_questions, with_typos  # noqa: E402
 from rag.rank.spelling import Vocabulary, english_words  # noqa: E402
 from rag.retriever import Retriever  # noqa: E402
 
+def plain(question: str) -> str:
+    """The question without names and numbers (capitalized words after the
+    first, digits): closer to how someone who never read the transcript
+    asks (dev_hard's style), made from the corpus alone."""
+    words = question.split()
+    kept = [w for i, w in enumerate(words)
+            if not (i and w[:1].isupper()) and not any(c.isdigit() for c in w)]
+    return " ".join(kept)
+
+
 FEATURES: list[dict] = []   # every query's evidence, written with --dump
+PLAIN = False   # --plain: the questions without names and numbers
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]
 
 
@@ -105,6 +117,8 @@ def close_cv(r: Retriever, source, folds, per_fold: int, wh_questions: list[str]
         before = fold[0] - dt.timedelta(days=1)
         vocab = Vocabulary(f"{p.question or ''} {p.text}" for p in rows if p.date <= before)
         qs = fold_questions(source, fold, per_fold, seed=2)
+        if PLAIN:
+            qs = [replace(q, question=plain(q.question)) for q in qs]
         pos = []
         for q in qs:
             pos.append(features(r, q.question, full))
@@ -156,8 +170,12 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--per-fold", type=int, default=150)
     ap.add_argument("--skip-spelling", action="store_true")
+    ap.add_argument("--plain", action="store_true",
+                    help="ask the fold questions without their names and numbers")
     ap.add_argument("--dump", help="write every query's evidence to this JSON file")
     a = ap.parse_args()
+    global PLAIN
+    PLAIN = a.plain
     r = Retriever.open(a.index, read_only=True)
     source = Retriever.open(a.questions_from, read_only=True).store
     days = sorted({p.date for p in r.store.all_passages()})

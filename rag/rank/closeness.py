@@ -5,16 +5,18 @@ not answer ("What did China say about the AUKUS pact?" on an index that ends
 in 2020) those are only the nearest, and the user must be told. The evidence,
 all measured on the search just made:
 
-* a name in the question (a capitalized word after the first) that no
-  passage uses, even after spelling correction: the corpus never mentions
-  what is asked about;
 * the fused score of each hit (hybrid: best-chunk cosine plus the confident
   share of BM25): a hit scoring below CLOSE_SCORE is only near;
+* a name in the question (a capitalized word after the first) that no
+  passage uses, even after spelling correction: the corpus may never mention
+  what is asked about, so a hit must then score NAMED_SCORE (a name alone is
+  no proof: a reply often calls a place or person otherwise than the asker);
 * a pasted phrase found verbatim: the replies holding it are close whatever
   their scores.
 
-CLOSE_SCORE was chosen by cross-validation on date folds of the corpus
-(benchmarks/cv_query.py; README "Questions the transcripts do not answer").
+Both thresholds were chosen by cross-validation on date folds of the corpus
+(benchmarks/cv_query.py, benchmarks/cv_close.py; README "Questions the
+transcripts do not answer").
 """
 from __future__ import annotations
 
@@ -23,27 +25,30 @@ from typing import Sequence
 
 from ..results import Hit
 
-__all__ = ["CLOSE_SCORE", "judge", "notice"]
+__all__ = ["CLOSE_SCORE", "NAMED_SCORE", "judge", "notice"]
 
-CLOSE_SCORE = 0.45        # hybrid/dense score from which a hit addresses the question
+CLOSE_SCORE = 0.52        # hybrid/dense score from which a hit addresses the question
+NAMED_SCORE = 0.94        # the same when a name of the question is not found
 SCORED = ("hybrid", "dense")   # rankings whose scores are on that scale
 
 
 def judge(hits: Sequence[Hit], ranking: str, names_not_found: Sequence[str] = (),
-          phrase_ids: Sequence[int] = (), threshold: float | None = None
-          ) -> tuple[list[Hit], bool]:
+          phrase_ids: Sequence[int] = (), threshold: float | None = None,
+          named: float | None = None) -> tuple[list[Hit], bool]:
     """The hits with ``close`` set, and whether any of them is close."""
     threshold = CLOSE_SCORE if threshold is None else threshold
+    if names_not_found:
+        threshold = max(threshold, NAMED_SCORE if named is None else named)
     phrase = set(phrase_ids)
     out = []
     for h in hits:
         ids = {h.passage_id, *(c.passage_id for c in h.citations)}
         if ids & phrase:
             close = True
-        elif names_not_found:
-            close = False
-        else:
-            close = h.score >= threshold if ranking in SCORED else True
+        elif ranking in SCORED:
+            close = h.score >= threshold
+        else:   # no score scale to judge by: only a name not found counts
+            close = not names_not_found
         out.append(h if h.close == close else replace(h, close=close))
     return out, any(h.close for h in out)
 
