@@ -11,6 +11,9 @@ all measured on the search just made:
   passage uses, even after spelling correction: the corpus may never mention
   what is asked about, so a hit must then score NAMED_SCORE (a name alone is
   no proof: a reply often calls a place or person otherwise than the asker);
+* a period the question names ("in August 2022") in which the index holds
+  no conference: counted as a name not found (the period may date the event
+  rather than the reply, so it raises the bar instead of deciding);
 * a pasted phrase found verbatim: the replies holding it are close whatever
   their scores.
 
@@ -20,12 +23,15 @@ transcripts do not answer").
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Sequence
 
+from ..index.lexical import LexicalIndex
 from ..results import Hit
+from .understand import QueryPlan
 
-__all__ = ["CLOSE_SCORE", "NAMED_SCORE", "judge", "notice"]
+__all__ = ["CLOSE_SCORE", "NAMED_SCORE", "judge", "notice", "uncovered_period"]
 
 CLOSE_SCORE = 0.52        # hybrid/dense score from which a hit addresses the question
 NAMED_SCORE = 0.94        # the same when a name of the question is not found
@@ -53,6 +59,24 @@ def judge(hits: Sequence[Hit], ranking: str, names_not_found: Sequence[str] = ()
     return out, any(h.close for h in out)
 
 
+_SAID = re.compile(r'\(from "([^"]+)"\)')
+
+
+def uncovered_period(plan: QueryPlan, lex: LexicalIndex) -> tuple[str, ...]:
+    """The words of the period ``plan`` read ("August 2022") when no passage
+    of ``lex`` is dated within it; () otherwise."""
+    start, end = (plan.date_from, plan.date_to) if plan.date_from or plan.date_to \
+        else (plan.prefer_from, plan.prefer_to)
+    if not (start or end):
+        return ()
+    mask = lex.mask(date_from=start, date_to=end)
+    if mask is None or mask.any():
+        return ()
+    said = next((m.group(1) for n in plan.notes if n.startswith(("dates", "preferring"))
+                 for m in [_SAID.search(n)] if m), None)
+    return (said or f"{start} to {end}",)
+
+
 def notice(close_match: bool, not_found: Sequence[str],
            date_range: tuple[str | None, str | None]) -> str | None:
     """The line shown above the nearest replies when none is close
@@ -64,7 +88,7 @@ def notice(close_match: bool, not_found: Sequence[str],
     span = f" ({first} to {last})" if first and last else ""
     if not_found:
         missing = ", ".join(f'"{w}"' for w in not_found)
-        return (f"No close match: the transcripts{span} never mention {missing}; "
+        return (f"No close match: nothing in the transcripts{span} for {missing}; "
                 "the nearest replies follow.")
     return (f"No close match: no reply in the transcripts{span} addresses this closely; "
             "the nearest replies follow.")

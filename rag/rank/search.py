@@ -13,7 +13,7 @@ from ..parse.registry import OUTLET_ALIASES, publisher_names
 from ..results import Answer, Hit
 from ..store import Store
 from .candidates import Candidates, Query
-from .closeness import judge
+from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
 from .fusion import METHODS, fuse, prefer_passages, prefer_period
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
@@ -86,10 +86,14 @@ class Searcher:
         given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
                  "date_from": d_from, "date_to": d_to, "publisher": publisher or None}
         text, filters, prefer, publisher_boost, notes = question, dict(given), None, None, ()
+        missing = fixed.names_not_found
         # a pasted quote's own words ("In May 2020, ...", "to AFP") are not the user's cues
         cues = outside_quotes(question) if phrase_ids else question
         if understand and cues:
             plan = self.understand(cues)
+            if not (given["date_from"] or given["date_to"]):
+                # a period no conference of the index falls in is evidence like a name not found
+                missing += uncovered_period(plan, lex)
             inferred = {key: v for key, v in plan.filters.items() if given.get(key) is None}
             # a period is taken whole or not at all: half of one would be a new filter
             if given["date_from"] or given["date_to"]:
@@ -111,10 +115,10 @@ class Searcher:
             hits = self._ranked(query, lex, k, ranking, given, None, group_repeats, None,
                                 phrase_ids, exact)
             notes, dropped = (), notes
-        hits, close = judge(hits, ranking, fixed.names_not_found, phrase_ids)
+        hits, close = judge(hits, ranking, missing, phrase_ids)
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
                       searched_for=fixed.text if fixed.changes else None,
-                      not_found=fixed.not_found)
+                      not_found=tuple(dict.fromkeys(fixed.not_found + missing)))
 
     def correct(self, question: str, lex: LexicalIndex | None = None) -> Correction:
         """``question`` with the words the index never uses corrected against

@@ -42,3 +42,10 @@ def test_a_question_about_what_the_index_never_mentions_is_no_close_match(retrie
     assert answer.close_match is False
     assert "AUKUS" in answer.not_found
     assert answer.hits and not any(h.close for h in answer.hits)   # still the nearest replies
+
+
+def test_a_period_the_index_holds_no_conference_in_is_no_close_match(retriever):
+    answer = retriever.ask("What did China say about the Winter Olympics in August 2022?", k=3)
+    assert answer.close_match is False
+    assert "August 2022" in " ".join(answer.not_found)
+    assert answer.hits                      # the nearest replies are still shown
