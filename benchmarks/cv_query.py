@@ -50,6 +50,8 @@ def plain(question: str) -> str:
 
 
 FEATURES: list[dict] = []   # every query's evidence, written with --dump
+# min_count, min_length, long_word, English word list, guarded (first letter kept, names stay names)
+GRID = [(1, 2, 3, 5), (4, 5), (6, 8, 10), (False, True), (False, True)]
 PLAIN = False   # --plain: the questions without names and numbers
 THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]
 
@@ -57,7 +59,7 @@ THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(41)]
 def spelling_cv(store, folds, per_fold: int) -> None:
     rows = list(store.all_passages())
     english = english_words()
-    grid = list(itertools.product((1, 2, 3, 5), (4, 5), (6, 8, 10), (False, True)))
+    grid = list(itertools.product(*GRID))
     table: dict[tuple, list[tuple[float, float]]] = {g: [] for g in grid}
     for fold in folds:
         train = [f"{p.question or ''} {p.text}" for p in rows if not fold[0] <= p.date <= fold[1]]
@@ -66,7 +68,7 @@ def spelling_cv(store, folds, per_fold: int) -> None:
         base = Vocabulary(train)
         for g in grid:
             v = base.tuned(min_count=g[0], min_length=g[1], long_word=g[2],
-                           english=english if g[3] else frozenset())
+                           english=english if g[3] else frozenset(), guarded=g[4])
             restored = total = changed = 0
             for q, t in zip(qs, typed):
                 orig = q.question.split()
@@ -80,7 +82,8 @@ def spelling_cv(store, folds, per_fold: int) -> None:
                         restored += i < len(fixed) and fixed[i] == orig[i]
                 changed += v.correct(q.question).text != q.question
             table[g].append((restored / max(1, total), changed / max(1, len(qs))))
-    print("spelling: min_count min_length long_word english | restored changed (mean over folds)"
+    print("spelling: min_count min_length long_word english guarded | restored changed "
+          "(mean over folds)"
           " | held-out choice")
     for g, vals in table.items():
         print(f"  {g} | {statistics.mean(v[0] for v in vals):.3f} "

@@ -77,7 +77,7 @@ class Vocabulary:
 
     def __init__(self, texts: Iterable[str], *, min_count: int = MIN_COUNT,
                  min_length: int = MIN_LENGTH, long_word: int = LONG_WORD,
-                 english: Container[str] = frozenset()):
+                 english: Container[str] = frozenset(), guarded: bool = False):
         counts: Counter[str] = Counter()
         forms: Counter[str] = Counter()
         for text in texts:
@@ -102,15 +102,17 @@ class Vocabulary:
         self.names = {w for w, n in capital.items() if n >= 0.6 * total[w]}
         self.stems = {t for w in counts for t in tokens(w)}
         self.english = english    # real words the index lacks: not found, never "corrected"
+        self.guarded = guarded
         self.min_length = min_length
         self.long_word = long_word
         self._choices = [w for w, n in counts.items() if n >= min_count and len(w) >= 3]
 
     def tuned(self, *, min_count: int, min_length: int, long_word: int,
-              english: Container[str]) -> "Vocabulary":
+              english: Container[str], guarded: bool = False) -> "Vocabulary":
         """The same words under other settings (cross-validation tries many)."""
         other = copy.copy(self)
         other.min_length, other.long_word, other.english = min_length, long_word, english
+        other.guarded = guarded
         other._choices = [w for w, n in self.counts.items() if n >= min_count and len(w) >= 3]
         return other
 
@@ -132,6 +134,13 @@ class Vocabulary:
         if not found:
             return None
         capitalized = word[:1].isupper()
+        if self.guarded:
+            # typists rarely miss the first letter, and a name stays a name
+            # ("Tinto" is not "tint", "Razak" not "Kazak")
+            found = [c for c in found if c[0][:1] == low[:1]
+                     and (not capitalized or c[0] in self.names)]
+            if not found:
+                return None
         best = min(found, key=lambda c: (c[1], (c[0] in self.names) != capitalized,
                                          -self.counts[c[0]], c[0]))
         return best[0]
