@@ -77,7 +77,7 @@ class Vocabulary:
 
     def __init__(self, texts: Iterable[str], *, min_count: int = MIN_COUNT,
                  min_length: int = MIN_LENGTH, long_word: int = LONG_WORD,
-                 english: Container[str] = frozenset(), guarded: bool = False):
+                 english: Container[str] = frozenset(), guarded: bool | str = False):
         counts: Counter[str] = Counter()
         forms: Counter[str] = Counter()
         for text in texts:
@@ -108,7 +108,7 @@ class Vocabulary:
         self._choices = [w for w, n in counts.items() if n >= min_count and len(w) >= 3]
 
     def tuned(self, *, min_count: int, min_length: int, long_word: int,
-              english: Container[str], guarded: bool = False) -> "Vocabulary":
+              english: Container[str], guarded: bool | str = False) -> "Vocabulary":
         """The same words under other settings (cross-validation tries many)."""
         other = copy.copy(self)
         other.min_length, other.long_word, other.english = min_length, long_word, english
@@ -137,7 +137,7 @@ class Vocabulary:
         if self.guarded:
             # typists rarely miss the first letter, and a name stays a name
             # ("Tinto" is not "tint", "Razak" not "Kazak")
-            found = [c for c in found if c[0][:1] == low[:1]
+            found = [c for c in found if (self.guarded == "names" or c[0][:1] == low[:1])
                      and (not capitalized or c[0] in self.names)]
             if not found:
                 return None
