@@ -5,20 +5,29 @@ The question file format is ../shared/eval's: one JSON object a line with
 one, whitespace collapsed) and optional ``filters``. Records that name the
 official who replied (``speaker``, e.g. "MR. KIRBY": the White House file)
 also require the hit's date to be ``date`` or one of ``also_dates``, and the
-share of correct hits given by that official is reported.
+share of correct hits given by that official is reported. Records without
+``gold`` (``unanswerable_dev.jsonl``) are questions no conference answers:
+for them the share flagged "No close match" is what counts.
+
+Built-in question sets, none read from the dev files: ``quote_questions``
+(sentences of the index's own replies, as pasted), ``fold_questions`` (the
+reporters' questions of one date fold, their replies the answers), and
+``with_typos`` (two neighbouring letters swapped in the two longest words).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+import random
 import re
 import statistics
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .errors import PressconError
-from .results import Hit
+from .results import Answer, Hit
 from .retriever import Retriever
 
 KS = (1, 5, 10)
@@ -50,14 +59,87 @@ def load_questions(path: str | Path) -> list[Question]:
             dated = "speaker" in d or "also_dates" in d
             dates = tuple([d["date"], *d.get("also_dates", [])]) if dated and d.get("date") else ()
             out.append(Question(str(d.get("id", n)), d["question"],
-                                tuple(collapse(g) for g in d["gold"]),
-                                d.get("kind", ""), dict(d.get("filters") or {}),
+                                tuple(collapse(g) for g in d["gold"]) if "gold" in d or "why"
+                                not in d else (),
+                                d.get("kind", d.get("style", "")), dict(d.get("filters") or {}),
                                 d.get("speaker"), dates))
         except (ValueError, KeyError, TypeError) as e:
             raise PressconError(f"{path}: line {n} is not a question record ({e})") from None
     if not out:
         raise PressconError(f"{path}: no questions")
     return out
+
+
+def answerable(questions: Sequence[Question]) -> bool:
+    """False for a file of questions no conference answers (no gold at all)."""
+    return any(q.gold for q in questions)
+
+
+def with_typos(questions: Sequence[Question], seed: int = 0) -> list[Question]:
+    """Each question with two neighbouring letters swapped inside its two
+    longest words (hurried typing), the same swaps for the same seed."""
+    out = []
+    for q in questions:
+        rng = random.Random(f"{seed}:{q.id}")
+        spans = sorted((m for m in re.finditer(r"[^\W\d_]{4,}", q.question)),
+                       key=lambda m: (-len(m.group(0)), m.start()))[:2]
+        text = q.question
+        for m in sorted(spans, key=lambda m: -m.start()):
+            w = m.group(0)
+            i = rng.randrange(1, len(w) - 2)   # inner letters: the first stays, as typists keep it
+            w = w[:i] + w[i + 1] + w[i] + w[i + 2:]
+            text = text[:m.start()] + w + text[m.end():]
+        out.append(replace(q, question=text))
+    return out
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“A-Z])")
+
+
+def quote_questions(store, n: int = 200, seed: int = 0, quoted: bool = False,
+                    min_words: int = 6, max_words: int = 25) -> list[Question]:
+    """``n`` sentences of ``min_words``..``max_words`` words, one each from
+    replies sampled with ``seed``, as a user pastes them (in double quotes
+    when ``quoted``). A hit is correct when its text (or a wording it cites)
+    holds the sentence: the source reply, its repeats, any reply quoting it."""
+    rows = [p for p in store.all_passages() if p.kind == "answer"]
+    rng = random.Random(seed)
+    rng.shuffle(rows)
+    out = []
+    for p in rows:
+        sentences = [s for s in _SENTENCE.split(collapse(p.text))
+                     if min_words <= len(s.split()) <= max_words and '"' not in s]
+        if not sentences:
+            continue
+        s = rng.choice(sentences)
+        out.append(Question(f"quote-{p.id}", f'"{s}"' if quoted else s, (s,), "quote"))
+        if len(out) == n:
+            break
+    return out
+
+
+def date_folds(dates: Iterable[dt.date], folds: int) -> list[tuple[dt.date, dt.date]]:
+    """``folds`` runs of conference dates, oldest first, as equal in number
+    of dates as may be: a fold is a stretch of time, never a scatter."""
+    days = sorted(set(dates))
+    if not days:
+        return []
+    size = len(days) / folds
+    return [(days[int(i * size)], days[min(len(days), int((i + 1) * size)) - 1])
+            for i in range(folds) if int(i * size) < int((i + 1) * size)]
+
+
+def fold_questions(store, fold: tuple[dt.date, dt.date], n: int = 100, seed: int = 0,
+                   min_words: int = 6) -> list[Question]:
+    """Up to ``n`` reporters' questions of conferences dated within ``fold``,
+    sampled with ``seed``; the reply each got is its answer (its whole text)."""
+    rows = [p for p in store.all_passages()
+            if p.kind == "answer" and p.question and fold[0] <= p.date <= fold[1]
+            and len(p.question.split()) >= min_words]
+    rng = random.Random(seed)
+    rng.shuffle(rows)
+    return [Question(f"fold-{p.id}", p.question, (collapse(p.text),), "reporter")
+            for p in rows[:n]]
 
 
 def first_correct(hits: Sequence[Hit], gold: Iterable[str],
@@ -89,6 +171,12 @@ class Result:
     questions: list[Question]
     hits: list[list[Hit]]
     latencies_ms: list[float]
+    close: list[bool] = field(default_factory=list)   # Answer.close_match of each
+
+    @property
+    def no_close_share(self) -> float:
+        """Share of questions answered "No close match" (close_match False)."""
+        return sum(not c for c in self.close) / len(self.close) if self.close else 0.0
 
     def recall(self, k: int) -> float:
         return sum(1 for r in self.ranks if r is not None and r <= k) / len(self.ranks)
@@ -110,11 +198,14 @@ class Result:
     def row(self) -> dict[str, float]:
         lat = sorted(self.latencies_ms)
         speaker = self.speaker_share
+        timing = {"median_ms": round(statistics.median(lat), 1),
+                  "p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1)}
+        if not answerable(self.questions):
+            return {"no_close": round(self.no_close_share, 3), **timing}
         return {**{f"R@{k}": round(self.recall(k), 3) for k in KS},
                 "MRR@10": round(self.mrr10, 3),
                 **({"speaker": round(speaker, 3)} if speaker is not None else {}),
-                "median_ms": round(statistics.median(lat), 1),
-                "p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1)}
+                "no_close": round(self.no_close_share, 3), **timing}
 
 
 def evaluate(retriever: Retriever, questions: Sequence[Question], ranking: str = "hybrid",
@@ -122,15 +213,16 @@ def evaluate(retriever: Retriever, questions: Sequence[Question], ranking: str =
     """Search each question; ``use_filters`` applies the filters its record
     names (what a user would set in the chat), ``understand`` lets search
     infer filters from the question's own words."""
-    ranks, hits_all, lat = [], [], []
+    ranks, hits_all, lat, close = [], [], [], []
     for q in questions:
         t0 = time.perf_counter()
-        hits = retriever.search(q.question, k=k, ranking=ranking, understand=understand,
-                                **(q.filters if use_filters else {}))
+        answer: Answer = retriever.ask(q.question, k=k, ranking=ranking, understand=understand,
+                                       **(q.filters if use_filters else {}))
         lat.append((time.perf_counter() - t0) * 1000)
-        ranks.append(first_correct(hits, q.gold, q.dates))
-        hits_all.append(hits)
-    return Result(ranking, ranks, list(questions), hits_all, lat)
+        ranks.append(first_correct(answer.hits, q.gold, q.dates))
+        hits_all.append(answer.hits)
+        close.append(answer.close_match)
+    return Result(ranking, ranks, list(questions), hits_all, lat, close)
 
 
 def format_table(results: Sequence[Result]) -> str:
@@ -143,7 +235,16 @@ def format_table(results: Sequence[Result]) -> str:
 
 def format_misses(result: Result, limit: int = 3) -> str:
     out = []
-    for q, rank, hits in zip(result.questions, result.ranks, result.hits):
+    unanswerable = not answerable(result.questions)
+    for q, rank, hits, close in zip(result.questions, result.ranks, result.hits,
+                                    result.close or [True] * len(result.ranks)):
+        if unanswerable:
+            if not close:
+                continue
+            out.append(f"- {q.id} ({q.kind}, not flagged): {q.question}")
+            for i, h in enumerate(hits[:limit], 1):
+                out.append(f"    {i}. {h.date} {h.score:.3f}: {collapse(h.text)[:100]}")
+            continue
         if rank == 1:
             continue
         where = f"rank {rank}" if rank else "not in top 10"

@@ -27,7 +27,7 @@ def test_search_json_shape(index):
     result = CliRunner().invoke(main, ["search", "Winter Olympics Japan", "--index", str(index),
                                        "--k", "3", "--json"])
     assert result.exit_code == 0, result.output
-    hits = json.loads(result.output)
+    hits = json.loads(result.stdout)   # notes (stderr) may come too; the list is all of stdout
     assert isinstance(hits, list) and 1 <= len(hits) <= 3
     for h in hits:
         assert set(h) >= {"text", "date", "questioner", "spokesperson", "question", "score",
@@ -65,7 +65,7 @@ def test_query_errors_exit_nonzero_with_a_message(index):
     assert result.exit_code == 1
     assert "characters long" in result.output
     result = CliRunner().invoke(main, ["search", "x", "--index", str(index), "--from", "yesterday"])
-    assert result.exit_code == 1 and "date_from" in result.output
+    assert result.exit_code == 1 and "--from" in result.output and "yesterday" in result.output
 
 
 def test_other_model_names_reindex(index):
@@ -114,3 +114,49 @@ def test_search_names_the_file_not_the_server_path(tmp_path):
     out = CliRunner().invoke(main, ["search", "Lithuania customs", "--index", str(index), "-k", "1"])
     assert out.exit_code == 0, out.output
     assert f"-- {SEED.name}" in out.output and str(SEED.parent) not in out.output
+
+
+def test_search_takes_periods_for_from_and_to(index):
+    runner = CliRunner()
+    inside = runner.invoke(main, ["search", "Olympics", "--index", str(index), "--json",
+                                  "--from", "December 2021", "--to", "December 2021"])
+    assert inside.exit_code == 0, inside.output
+    assert json.loads(inside.stdout)      # --to "December 2021" reaches 31 December
+    before = runner.invoke(main, ["search", "Olympics", "--index", str(index), "--json",
+                                  "--to", "November 2021"])
+    assert before.exit_code == 0 and json.loads(before.stdout) == []
+    bad = runner.invoke(main, ["search", "Olympics", "--index", str(index), "--from", "Mai 2020"])
+    assert bad.exit_code == 1 and "--from" in bad.output and "Mai 2020" in bad.output
+
+
+def test_search_notes_go_to_stderr_and_json_stays_a_list(index):
+    result = CliRunner().invoke(main, ["search", "What did Wang Wenbin say about the AUKUS pact?",
+                                       "--index", str(index), "--json"])
+    assert result.exit_code == 0, result.output
+    assert isinstance(json.loads(result.stdout), list)
+    assert "No close match" in result.stderr and "AUKUS" in result.stderr
+    assert "2021-12-24" in result.stderr            # the index's span is named
+    assert "no spokesperson called Wang Wenbin" in result.stderr
+    typo = CliRunner().invoke(main, ["search", "Japanese athletes at the Paralmypics",
+                                     "--index", str(index), "-k", "1"])
+    assert "Searched for: Japanese athletes at the Paralympics" in typo.stderr
+    assert "Searched for" not in typo.stdout
+
+
+def test_eval_reports_quotes_and_the_flagged_share_of_unanswerable_questions(index, tmp_path):
+    un = tmp_path / "un.jsonl"
+    un.write_text(json.dumps({"id": "u1", "question": "What about the AUKUS pact?",
+                              "style": "term", "why": "never mentioned"}) + "\n")
+    result = CliRunner().invoke(main, ["eval", str(un), "--index", str(index), "--quotes", "5",
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["un.jsonl"]["hybrid"]["no_close"] == 1.0
+    assert "R@1" not in data["un.jsonl"]["hybrid"]
+    for name in ("quotes as typed (seed 0)", "quotes in quotes (seed 0)"):
+        assert data[name]["hybrid"]["R@1"] == 1.0
+
+
+def test_eval_needs_a_question_set(index):
+    result = CliRunner().invoke(main, ["eval", "--index", str(index)])
+    assert result.exit_code == 1 and "--quotes" in result.output

@@ -148,8 +148,12 @@ def remove(paths, index_dir):
 @click.option("--spokesperson", help="Only replies by this spokesperson (e.g. 'Hua Chunying').")
 @click.option("--publisher", help="Only conferences of this publisher (e.g. 'The White House'; "
                                   "`presscon info` lists them).")
-@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Earliest conference date.")
-@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest conference date.")
+@click.option("--from", "date_from", metavar="DATE",
+              help="Earliest conference date: 2020-05-14, or a period such as 'May 2020' "
+                   "(from its start).")
+@click.option("--to", "date_to", metavar="DATE",
+              help="Latest conference date: 2020-05-14, or a period such as 'May 2020' "
+                   "(to its end).")
 @click.option("--ranking", type=click.Choice(["hybrid", "dense", "lexical", "rrf"]),
               default="hybrid", show_default=True, help="Ranking method.")
 @click.option("--literal", is_flag=True,
@@ -170,11 +174,26 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
     spokesperson named in QUESTION becomes a filter, unless you set that filter
     yourself or pass --literal; what was applied is printed to stderr.
     """
+    date_from, date_to = _date_option(date_from, "--from", 0), _date_option(date_to, "--to", 1)
     r = open_index(index_dir)
     answer = r.ask(question, k=k, questioner=questioner, spokesperson=spokesperson,
                    date_from=date_from, date_to=date_to, publisher=publisher, ranking=ranking,
                    understand=not literal)
     hits = answer.hits
+    from ..rank.closeness import notice
+    from ..rank.speakers import unknown_spokesperson
+    if answer.searched_for:
+        click.echo(f"Searched for: {answer.searched_for}  (put a word in double quotes to "
+                   "search it as typed)", err=True)
+    if not spokesperson:
+        unknown = unknown_spokesperson(question, [n for n, _ in r.spokespersons()])
+        if unknown:
+            click.echo(f"Note: no spokesperson called {unknown} in this index; the replies "
+                       "are from any spokesperson (`presscon info` and --spokesperson).",
+                       err=True)
+    line = notice(answer.close_match, answer.not_found, r.store.date_range())
+    if line and hits:
+        click.echo(line, err=True)
     if answer.understood:
         click.echo("Understood: " + "; ".join(answer.understood) + "  (--literal to ignore)",
                    err=True)
@@ -204,6 +223,24 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
         click.echo()
 
 
+def _date_option(value: str | None, option: str, end: int) -> str | None:
+    """An ISO date as given, or a period ("May 2020") as its first (``end``
+    0) or last day (1): --to "May 2020" means up to 31 May 2020."""
+    if not value or not value.strip():
+        return None
+    import datetime as dt
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        pass
+    from ..rank.understand import period_of
+    period = period_of(value)
+    if period is None:
+        fail(f"{option} must be a date like 2020-05-14 or a period like 'May 2020', "
+             f"not {value!r}")
+    return period[end].isoformat()
+
+
 @main.command()
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
@@ -222,7 +259,8 @@ def info(index_dir, as_json):
 
 
 @main.command("eval")
-@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("questions", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @index_option
 @click.option("--corpus", type=click.Path(exists=True, path_type=Path), multiple=True,
               help="Ingest this file or folder first (repeatable; incremental: only new or "
@@ -237,33 +275,79 @@ def info(index_dir, as_json):
               help="Ignore the filters stored with each question: search the question as typed.")
 @click.option("--literal", is_flag=True,
               help="Do not infer filters from the question's words (query understanding off).")
+@click.option("--typos", is_flag=True,
+              help="Swap two neighbouring letters in the two longest words of each question "
+                   "(hurried typing; the same swaps for the same --seed).")
+@click.option("--quotes", type=click.IntRange(1), default=None, metavar="N",
+              help="Also ask N sentences (6-25 words) of the index's own replies, as typed "
+                   "and in double quotes; a hit counts when it holds the sentence.")
+@click.option("--folds", type=click.IntRange(2), default=None, metavar="N",
+              help="Also ask the reporters' questions of N date folds of the index (their "
+                   "replies are the answers), one table row per fold.")
+@click.option("--per-fold", type=click.IntRange(1), default=60, show_default=True,
+              help="With --folds: questions sampled from each fold.")
+@click.option("--folds-from", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="With --folds: read the questions and replies from this index instead "
+                   "(e.g. the original transcripts, when --index holds them with the "
+                   "reporters' questions left out, so that no question is indexed text).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of --typos, --quotes and --folds sampling.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
-def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, literal, as_json):
+def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, literal, typos,
+          quotes, folds, per_fold, folds_from, seed, as_json):
     """Recall@1/5/10 and MRR@10 on QUESTIONS (JSON lines with verbatim gold snippets).
 
     A returned reply counts as correct when its text contains a gold snippet
     (whitespace collapsed). Filters in a question's "filters" field are applied.
+    The no_close column is the share answered "No close match": false alarms
+    on answerable questions; on a file of records without gold (questions
+    no conference answers) it is the share flagged, the only figure shown.
     """
-    from ..evaluate import evaluate, format_misses, format_table, load_questions
-    qs = load_questions(questions)
+    from ..evaluate import (date_folds, evaluate, fold_questions, format_misses, format_table,
+                            load_questions, quote_questions, with_typos)
+    if questions is None and not (quotes or folds):
+        fail("give a QUESTIONS file, --quotes N or --folds N")
     r = open_index(index_dir, create=bool(corpus))
     if corpus:
         report = r.ingest(list(corpus), progress=not as_json)
         if not as_json and report.encoded:
             click.echo(report.summary(), err=True)
+    sets = []
+    if questions is not None:
+        sets.append((questions.name, load_questions(questions)))
+    if quotes:
+        sets.append((f"quotes as typed (seed {seed})", quote_questions(r.store, quotes, seed)))
+        sets.append((f"quotes in quotes (seed {seed})",
+                     quote_questions(r.store, quotes, seed, quoted=True)))
+    if folds:
+        source = open_index(folds_from).store if folds_from else r.store
+        days = sorted({p.date for p in r.store.all_passages()})
+        for i, fold in enumerate(date_folds(days, folds), 1):
+            sets.append((f"fold {i} ({fold[0]}..{fold[1]})",
+                         fold_questions(source, fold, per_fold, seed)))
+    if typos:
+        sets = [(f"{name}, typos", with_typos(qs, seed)) for name, qs in sets]
     rankings = ["lexical", "dense", "hybrid"] if compare else [ranking]
-    results = [evaluate(r, qs, ranking=name, use_filters=not no_filters, understand=not literal)
-               for name in rankings]
+    out = {}
+    for n, (name, qs) in enumerate(sets):
+        results = [evaluate(r, qs, ranking=rk, use_filters=not no_filters,
+                            understand=not literal) for rk in rankings]
+        out[name] = {res.ranking: res.row() for res in results}
+        if as_json:
+            continue
+        head = f"{name}: {len(qs)} questions"
+        if n == 0:
+            head += f", {r.info()['passages']} passages, model {r.encoder.model_id}"
+        click.echo(("\n" if n else "") + head + "\n")
+        click.echo(format_table(results))
+        if misses:
+            text = format_misses(results[-1])
+            if text:
+                click.echo(f"\nNot ranked first by {results[-1].ranking}:\n{text}")
     if as_json:
-        click.echo(json.dumps({res.ranking: res.row() for res in results}, indent=2))
-        return
-    click.echo(f"{questions.name}: {len(qs)} questions, {r.info()['passages']} passages, "
-               f"model {r.encoder.model_id}\n")
-    click.echo(format_table(results))
-    if misses:
-        text = format_misses(results[-1])
-        if text:
-            click.echo(f"\nNot ranked first by {results[-1].ranking}:\n{text}")
+        # one file alone keeps the shape it always had: {ranking: metrics}
+        only = len(sets) == 1 and questions is not None and not typos
+        click.echo(json.dumps(next(iter(out.values())) if only else out, indent=2))
 
 
 @main.command()

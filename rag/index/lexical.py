@@ -307,6 +307,13 @@ class LexicalIndex:
         out[~self._alive] = 0.0
         return out
 
+    def document_frequency(self, token: str) -> int:
+        """Passages (snapshot and tail) whose words include the index token
+        ``token`` (as :func:`tokens` makes it): 0 for a word the index never
+        uses. Cheap: what tells a query word worth a spelling check."""
+        posting = self._tail.postings.get(token)
+        return self._snapshot_df(token) + (len(posting[0]) if posting is not None else 0)
+
     def _snapshot_df(self, tok: str) -> int:
         if self._bm25 is None or tok not in self._bm25.vocab_dict:
             return 0

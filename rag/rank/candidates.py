@@ -7,6 +7,7 @@ scores, whichever side found it, so fusion compares like with like.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Sequence
 
 import numpy as np
 
@@ -53,7 +54,10 @@ class Candidates:
         return Query(text, self.encoder, lexical)
 
     def scores(self, query: Query, lex: LexicalIndex, k: int, ranking: str,
-               mask: np.ndarray | None) -> tuple[dict[int, float], dict[int, float]]:
+               mask: np.ndarray | None, include: Sequence[int] = ()
+               ) -> tuple[dict[int, float], dict[int, float]]:
+        """``include``: passages to score whether or not either side found
+        them (the replies holding a pasted phrase), if they pass the filters."""
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
         if ranking != "lexical":
@@ -63,6 +67,14 @@ class Candidates:
         if ranking in ("hybrid", "rrf"):
             dense.update(self._dense_scores(query.vector, [p for p in lexical if p not in dense]))
             lexical.update(lex.of(query.bm25, [p for p in dense if p not in lexical]))
+        if include:
+            extra = [p for p in include if p not in dense and p not in lexical]
+            if mask is not None:
+                extra = list(lex.allowed(mask, extra))
+            if ranking != "lexical":
+                dense.update(self._dense_scores(query.vector, extra))
+            if ranking != "dense":
+                lexical.update(lex.of(query.bm25, extra))
         return dense, lexical
 
     def _dense(self, qv: np.ndarray, n: int, lex: LexicalIndex,

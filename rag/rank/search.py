@@ -13,8 +13,11 @@ from ..parse.registry import OUTLET_ALIASES, publisher_names
 from ..results import Answer, Hit
 from ..store import Store
 from .candidates import Candidates, Query
+from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
 from .fusion import METHODS, fuse, prefer_passages, prefer_period
+from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
+from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .understand import QueryPlan, applied_notes, understand
 
 __all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date"]
@@ -44,6 +47,7 @@ class Searcher:
         self.live = live
         self.candidates = candidates
         self._vocabulary: tuple | None = None
+        self._words: tuple[int, Vocabulary] | None = None
 
     def ask(self, question: str, k: int = 5, questioner: str | None = None,
             spokesperson: str | None = None, date_from: dt.date | str | None = None,
@@ -70,11 +74,26 @@ class Searcher:
         if d_from and d_to and d_from > d_to:
             raise PressconError(f"date_from {d_from} is after date_to {d_to}")
         self.live.refresh()
+        lex = self.live.lexical   # one snapshot for the whole search
+        fixed = self.correct(question, lex)
+        question = fixed.text
+        pasted = pasted_phrases(question)
+        phrase_ids = sorted({p for _, words in pasted
+                             for p in self.store.passages_with_phrase(words)})
+        exact = verbatim([raw for raw, _ in pasted], {
+            pid: row.text for pid, row in self.store.passages(phrase_ids).items()}) \
+            if phrase_ids else []
         given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
                  "date_from": d_from, "date_to": d_to, "publisher": publisher or None}
         text, filters, prefer, publisher_boost, notes = question, dict(given), None, None, ()
-        if understand:
-            plan = self.understand(question)
+        missing = fixed.names_not_found
+        # a pasted quote's own words ("In May 2020, ...", "to AFP") are not the user's cues
+        cues = outside_quotes(question) if phrase_ids else question
+        if understand and cues:
+            plan = self.understand(cues)
+            if not (given["date_from"] or given["date_to"]):
+                # a period no conference of the index falls in is evidence like a name not found
+                missing += uncovered_period(plan, lex)
             inferred = {key: v for key, v in plan.filters.items() if given.get(key) is None}
             # a period is taken whole or not at all: half of one would be a new filter
             if given["date_from"] or given["date_to"]:
@@ -85,27 +104,52 @@ class Searcher:
             if plan.prefer_publisher and not given["publisher"]:
                 publisher_boost = plan.prefer_publisher
             if inferred or prefer or publisher_boost:
-                text = plan.text
+                text = question if phrase_ids else plan.text
                 filters.update(inferred)
                 notes = tuple(applied_notes(plan.notes, given))
-        lex = self.live.lexical   # one snapshot for the whole search
         hits = self._ranked(self.candidates.query(text, lex), lex, k, ranking, filters, prefer,
-                            group_repeats, publisher_boost)
+                            group_repeats, publisher_boost, phrase_ids, exact)
+        dropped = ()
         if not hits and filters != given:
             query = self.candidates.query(question, lex)
-            return Answer(self._ranked(query, lex, k, ranking, given, None, group_repeats, None),
-                          dropped=notes)
-        return Answer(hits, understood=notes)
+            hits = self._ranked(query, lex, k, ranking, given, None, group_repeats, None,
+                                phrase_ids, exact)
+            notes, dropped = (), notes
+        hits, close = judge(hits, ranking, missing, phrase_ids)
+        return Answer(hits, understood=notes, dropped=dropped, close_match=close,
+                      searched_for=fixed.text if fixed.changes else None,
+                      not_found=tuple(dict.fromkeys(fixed.not_found + missing)))
+
+    def correct(self, question: str, lex: LexicalIndex | None = None) -> Correction:
+        """``question`` with the words the index never uses corrected against
+        its vocabulary (rag/rank/spelling.py), and those it still lacks."""
+        lex = lex or self.live.lexical
+        if not unknown_words(question, lambda t: lex.document_frequency(t) > 0):
+            return Correction(question)
+        generation = self.store.generation()
+        if self._words is None or self._words[0] != generation:
+            # read once per index generation, and only when a word is unknown
+            self._words = (generation, Vocabulary(
+                (f"{r[4] or ''} {r[5]}" for r in self.store.lexical_rows()),
+                english=english_words()))
+        return self._words[1].correct(question)
 
     def _ranked(self, query: Query, lex: LexicalIndex, k: int, ranking: str,
                 filters: dict[str, Any], prefer: tuple[dt.date, dt.date] | None,
-                group_repeats: bool, publisher: str | None = None) -> list[Hit]:
+                group_repeats: bool, publisher: str | None = None,
+                phrase_ids: list[int] | None = None, exact: list[int] | None = None
+                ) -> list[Hit]:
         mask = lex.mask(**filters)
         preferred = lex.mask(publisher=publisher) if publisher else None
+        phrase = phrase_ids or []
+        if phrase and mask is not None:
+            phrase = sorted(lex.allowed(mask, phrase))
 
         def scores(depth: int) -> dict[int, float]:
-            dense, lexical = self.candidates.scores(query, lex, depth, ranking, mask)
+            dense, lexical = self.candidates.scores(query, lex, depth, ranking, mask, phrase)
             fused = fuse(dense, lexical, ranking)
+            if phrase:
+                fused = prefer_phrases(fused, phrase, exact or ())
             if prefer:
                 fused = prefer_period(fused, self.store.passage_dates(list(fused)), *prefer)
             if preferred is not None:

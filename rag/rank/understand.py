@@ -282,3 +282,14 @@ def applied_notes(notes: Sequence[str], given: Mapping[str, Any]) -> list[str]:
             continue
         out.append(note)
     return out
+
+
+def period_of(text: str) -> tuple[dt.date, dt.date] | None:
+    """The period ``text`` names when it names nothing else ("May 2020",
+    "late 2019", "14 May 2020"): what `presscon search --from/--to` accept
+    besides ISO dates; None when other words are left over."""
+    found = _find_period(text.strip(), None)
+    if not found:
+        return None
+    start, end, (a, b), _ = found
+    return (start, end) if not (text.strip()[:a] + text.strip()[b:]).strip(" ,.") else None

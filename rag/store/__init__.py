@@ -7,6 +7,7 @@ from .conferences import (ConferenceRecord, ConferenceTables, PassageRecord, Pas
                           StoredConference)
 from .database import StoreError
 from .groups import GroupTables
+from .phrases import PhraseTables
 from .schema import SCHEMA_VERSION
 from .vectors import ChunkRow, VectorTables
 
@@ -14,7 +15,7 @@ __all__ = ["Store", "StoreError", "PassageRow", "PassageRecord", "ConferenceReco
            "StoredConference", "ChunkRow", "SCHEMA_VERSION"]
 
 
-class Store(ConferenceTables, VectorTables, GroupTables):
+class Store(ConferenceTables, VectorTables, GroupTables, PhraseTables):
     """The index's database: conferences and passages, chunks and vectors,
     groups of repeated replies. A connection per thread, writes serialized
     (``with store.write(): ...`` is one transaction)."""

@@ -110,10 +110,10 @@ def test_cli_search_format(idx, fmt):
                                     "--format", fmt])
     assert res.exit_code == 0, res.output
     if fmt == "csv":
-        rows = list(csv.DictReader(io.StringIO(res.output, newline="")))
+        rows = list(csv.DictReader(io.StringIO(res.stdout, newline="")))   # notes go to stderr
         assert [r["date"] for r in rows] == ["2019-03-01", "2019-06-10", "2020-01-15"]
     elif fmt == "json":
-        rows = json.loads(res.output)
+        rows = json.loads(res.stdout)
         assert [r["reply"] for r in rows] == [TAIWAN, TAIWAN_2, TAIWAN_3]
     else:
         assert res.output.count(TAIWAN_3) == 1 and "Given 3 times" in res.output
@@ -124,5 +124,5 @@ def test_cli_search_shows_repeats_and_json_lists_citations(idx):
     assert res.exit_code == 0, res.output
     assert "Given 3 times, 2019-03-01 .. 2020-01-15" in res.output
     res = CliRunner().invoke(main, ["search", QUERY, "--index", str(idx), "-k", "1", "--json"])
-    (hit,) = json.loads(res.output)
+    (hit,) = json.loads(res.stdout)
     assert hit["text"] == TAIWAN_3 and len(hit["citations"]) == 3 and hit["count"] == 3

@@ -1,0 +1,94 @@
+"""Does any returned reply address the question closely?
+
+Every question gets its nearest replies; for a question the transcripts do
+not answer ("What did China say about the AUKUS pact?" on an index that ends
+in 2020) those are only the nearest, and the user must be told. The evidence,
+all measured on the search just made:
+
+* the fused score of each hit (hybrid: best-chunk cosine plus the confident
+  share of BM25): a hit scoring below CLOSE_SCORE is only near;
+* a name in the question (a capitalized word after the first) that no
+  passage uses, even after spelling correction: the corpus may never mention
+  what is asked about, so a hit must then score NAMED_SCORE (a name alone is
+  no proof: a reply often calls a place or person otherwise than the asker);
+* a period the question names ("in August 2022") in which the index holds
+  no conference: counted as a name not found (the period may date the event
+  rather than the reply, so it raises the bar instead of deciding);
+* a pasted phrase found verbatim: the replies holding it are close whatever
+  their scores.
+
+Both thresholds were chosen by cross-validation on date folds of the corpus
+(benchmarks/cv_query.py, benchmarks/cv_close.py; README "Questions the
+transcripts do not answer").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Sequence
+
+from ..index.lexical import LexicalIndex
+from ..results import Hit
+from .understand import QueryPlan
+
+__all__ = ["CLOSE_SCORE", "NAMED_SCORE", "judge", "notice", "uncovered_period"]
+
+CLOSE_SCORE = 0.52        # hybrid/dense score from which a hit addresses the question
+NAMED_SCORE = 0.94        # the same when a name of the question is not found
+SCORED = ("hybrid", "dense")   # rankings whose scores are on that scale
+
+
+def judge(hits: Sequence[Hit], ranking: str, names_not_found: Sequence[str] = (),
+          phrase_ids: Sequence[int] = (), threshold: float | None = None,
+          named: float | None = None) -> tuple[list[Hit], bool]:
+    """The hits with ``close`` set, and whether any of them is close."""
+    threshold = CLOSE_SCORE if threshold is None else threshold
+    if names_not_found:
+        threshold = max(threshold, NAMED_SCORE if named is None else named)
+    phrase = set(phrase_ids)
+    out = []
+    for h in hits:
+        ids = {h.passage_id, *(c.passage_id for c in h.citations)}
+        if ids & phrase:
+            close = True
+        elif ranking in SCORED:
+            close = h.score >= threshold
+        else:   # no score scale to judge by: only a name not found counts
+            close = not names_not_found
+        out.append(h if h.close == close else replace(h, close=close))
+    return out, any(h.close for h in out)
+
+
+_SAID = re.compile(r'\(from "([^"]+)"\)')
+
+
+def uncovered_period(plan: QueryPlan, lex: LexicalIndex) -> tuple[str, ...]:
+    """The words of the period ``plan`` read ("August 2022") when no passage
+    of ``lex`` is dated within it; () otherwise."""
+    start, end = (plan.date_from, plan.date_to) if plan.date_from or plan.date_to \
+        else (plan.prefer_from, plan.prefer_to)
+    if not (start or end):
+        return ()
+    mask = lex.mask(date_from=start, date_to=end)
+    if mask is None or mask.any():
+        return ()
+    said = next((m.group(1) for n in plan.notes if n.startswith(("dates", "preferring"))
+                 for m in [_SAID.search(n)] if m), None)
+    return (said or f"{start} to {end}",)
+
+
+def notice(close_match: bool, not_found: Sequence[str],
+           date_range: tuple[str | None, str | None]) -> str | None:
+    """The line shown above the nearest replies when none is close
+    ("No close match: ..."), naming what was not found and the index's span;
+    None when a reply is close."""
+    if close_match:
+        return None
+    first, last = date_range
+    span = f" ({first} to {last})" if first and last else ""
+    if not_found:
+        missing = ", ".join(f'"{w}"' for w in not_found)
+        return (f"No close match: nothing in the transcripts{span} for {missing}; "
+                "the nearest replies follow.")
+    return (f"No close match: no reply in the transcripts{span} addresses this closely; "
+            "the nearest replies follow.")

@@ -1,0 +1,79 @@
+"""Pasted quotes: a run of a reply's own words is matched as a phrase.
+
+A sentence copied from a reply is the strongest evidence a question can
+carry, and the one BM25 and the dense side both blur (the lexical side is
+even gated down when its words are common ones: "I have no information to
+offer to you at this point"). A phrase in double quotes, or a whole question
+of PASTE_MIN_WORDS words or more, is looked up as an FTS5 phrase in the
+replies; the replies that contain it come first (ordered among themselves
+by the usual fused score), whatever else ranks.
+"""
+from __future__ import annotations
+
+import re
+from typing import Mapping, Sequence
+
+__all__ = ["quoted_spans", "pasted_phrases", "outside_quotes", "prefer_phrases", "verbatim",
+           "PASTE_MIN_WORDS", "PASTE_MAX_WORDS", "QUOTE_MIN_WORDS", "PHRASE_BOOST"]
+
+PASTE_MIN_WORDS = 6    # an unquoted question this long may be a pasted sentence
+PASTE_MAX_WORDS = 60   # longer is a pasted paragraph: its sentences would each be phrases
+QUOTE_MIN_WORDS = 2    # "Meng Wanzhou" in quotes is a phrase; one quoted word is a word
+PHRASE_BOOST = 1.0     # above any fused score (cosine <= 1 plus at most 0.3 + boosts)
+
+_QUOTE = re.compile(r'"([^"]+)"|“([^”]+)”')
+_WORD = re.compile(r"[^\W_]+")
+_SPACE = re.compile(r"\s+")
+EXACT_BOOST = 0.5      # a verbatim container above one matching word for word only
+
+
+def quoted_spans(question: str) -> list[tuple[int, int]]:
+    """(start, end) of each double-quoted part, quotes included."""
+    return [m.span() for m in _QUOTE.finditer(question)]
+
+
+def phrase_words(text: str) -> list[str]:
+    """The words FTS5 would see (it drops punctuation itself)."""
+    return _WORD.findall(text)
+
+
+def pasted_phrases(question: str) -> list[tuple[str, list[str]]]:
+    """The phrases to look up, as typed and as words: each quoted part of
+    QUOTE_MIN_WORDS or more words; else the whole question when it is
+    PASTE_MIN_WORDS..PASTE_MAX_WORDS words."""
+    quoted = [(m.group(1) or m.group(2)).strip() for m in _QUOTE.finditer(question)]
+    found = [(q, phrase_words(q)) for q in quoted if len(phrase_words(q)) >= QUOTE_MIN_WORDS]
+    if found or quoted:
+        return found
+    words = phrase_words(question)
+    return [(question.strip(), words)] if PASTE_MIN_WORDS <= len(words) <= PASTE_MAX_WORDS \
+        else []
+
+
+def verbatim(phrases: Sequence[str], texts: Mapping[int, str]) -> list[int]:
+    """Passages whose text holds one of ``phrases`` character for character
+    (whitespace collapsed): above those FTS5 matched only word for word
+    ("opening-up" for "opening up", a sentence's final full stop)."""
+    wanted = [_SPACE.sub(" ", p).strip() for p in phrases]
+    return [pid for pid, text in texts.items()
+            if any(w and w in _SPACE.sub(" ", text) for w in wanted)]
+
+
+def outside_quotes(question: str) -> str:
+    """The question without its quoted parts (what query understanding may
+    read); "" for a question with no quotes, all of it a pasted sentence."""
+    if not _QUOTE.search(question):
+        return ""
+    return re.sub(r"\s+", " ", _QUOTE.sub(" ", question)).strip()
+
+
+def prefer_phrases(scores: Mapping[int, float], containers: Sequence[int],
+                   exact: Sequence[int] = (), boost: float = PHRASE_BOOST) -> dict[int, float]:
+    """Replies that contain the pasted phrase first, verbatim ones (``exact``)
+    before those: raised by ``boost`` (added with that alone when no side
+    found them), and by EXACT_BOOST more."""
+    out = dict(scores)
+    exact = set(exact)
+    for pid in containers:
+        out[pid] = out.get(pid, 0.0) + boost + (EXACT_BOOST if pid in exact else 0.0)
+    return out

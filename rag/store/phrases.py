@@ -1,0 +1,30 @@
+"""Phrase look-ups in the FTS5 table: which replies contain a run of words.
+
+BM25 ranks by shared words; a pasted sentence of a reply is better evidence
+than any sum of word scores, and FTS5 answers a phrase query from its
+position lists in milliseconds (rag/rank/phrases.py decides when to ask).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from .database import Database
+
+#: More containers than this are a stock phrase, not one reply: the first are enough.
+PHRASE_LIMIT = 200
+
+
+class PhraseTables(Database):
+    def passages_with_phrase(self, words: Sequence[str], limit: int = PHRASE_LIMIT) -> list[int]:
+        """Ids of passages whose reply (not the question) holds ``words`` in
+        this order, as FTS5's tokenizer reads them (stemmed, no accents, no
+        punctuation), ascending; [] for no words."""
+        words = [w for w in words if w]
+        if not words:
+            return []
+        # one FTS5 string: each word quoted ("" escapes a quote), the run a phrase
+        phrase = " + ".join('"' + w.replace('"', '""') + '"' for w in words)
+        rows = self.db.execute(
+            "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid LIMIT ?",
+            (f"text : ({phrase})", int(limit))).fetchall()
+        return [int(r[0]) for r in rows]

@@ -1,0 +1,51 @@
+"""Pasted quotes, spelling and close_match through Retriever.ask (seed index,
+fake encoder)."""
+from __future__ import annotations
+
+SENTENCE = "Japan and China agreed to support each other in hosting the Olympics."
+
+
+def _has(hit, text):
+    return text in " ".join(hit.text.split())
+
+
+def test_a_pasted_reply_sentence_finds_that_reply_first(retriever):
+    for question in (SENTENCE, f'"{SENTENCE}"', f"“{SENTENCE}”"):
+        answer = retriever.ask(question, k=3)
+        assert _has(answer.hits[0], SENTENCE), question
+        assert answer.close_match and answer.hits[0].close
+
+
+def test_a_quoted_phrase_inside_a_question_ranks_its_replies_first(retriever):
+    answer = retriever.ask('who said "trustworthy partner for cooperation"?', k=3)
+    assert _has(answer.hits[0], "trustworthy partner for cooperation")
+
+
+def test_a_pasted_sentence_is_not_read_for_filters(retriever):
+    # "to MASTV" would be read as "asked by MASTV" in a question of the user's own
+    answer = retriever.ask("Japan and China agreed to support each other, as told to MASTV",
+                           k=3)
+    assert answer.understood == () or all("questioner" not in n for n in answer.understood) \
+        or not _has(answer.hits[0], SENTENCE)
+
+
+def test_mistyped_words_are_corrected_and_shown(retriever):
+    answer = retriever.ask("Japanese athletes at the Paralmypics", k=1)
+    assert answer.searched_for == "Japanese athletes at the Paralympics"
+    typed_right = retriever.ask("Japanese athletes at the Paralympics", k=1)
+    assert [h.passage_id for h in answer.hits] == [h.passage_id for h in typed_right.hits]
+    assert retriever.ask("Japanese athletes at the Paralympics", k=1).searched_for is None
+
+
+def test_a_question_about_what_the_index_never_mentions_is_no_close_match(retriever):
+    answer = retriever.ask("What did China say about the AUKUS pact with Australia?", k=3)
+    assert answer.close_match is False
+    assert "AUKUS" in answer.not_found
+    assert answer.hits and not any(h.close for h in answer.hits)   # still the nearest replies
+
+
+def test_a_period_the_index_holds_no_conference_in_is_no_close_match(retriever):
+    answer = retriever.ask("What did China say about the Winter Olympics in August 2022?", k=3)
+    assert answer.close_match is False
+    assert "August 2022" in " ".join(answer.not_found)
+    assert answer.hits                      # the nearest replies are still shown
