@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dataclasses import replace  # noqa: E402
 
 from cv_query import plain  # noqa: E402
-from rag.evaluate import date_folds, fold_questions  # noqa: E402
+from rag.crossval import date_ranges  # noqa: E402
+from rag.evaluate import fold_questions  # noqa: E402
 from rag.rank.spelling import Vocabulary, english_words  # noqa: E402
 from rag.retriever import Retriever  # noqa: E402
 
@@ -52,7 +53,7 @@ def main() -> None:
     store = Retriever.open(a.questions_from, read_only=True).store
     rows = list(store.all_passages())
     days = sorted({p.date for p in rows if p.date <= dt.date(2020, 12, 31)})
-    folds = date_folds(days, a.folds)
+    folds = date_ranges(days, a.folds)
     english = english_words()
     by_fold: dict[str, list[dict]] = {str(f[0]): [] for f in folds}
     for feats, stripped in dumps:

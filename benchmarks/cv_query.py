@@ -35,7 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rag.evaluate import date_folds, fold_questions, with_typos  # noqa: E402
+from rag.crossval import date_ranges  # noqa: E402
+from rag.evaluate import fold_questions, with_typos  # noqa: E402
 from rag.rank.spelling import Vocabulary, english_words  # noqa: E402
 from rag.retriever import Retriever  # noqa: E402
 
@@ -182,7 +183,7 @@ def main() -> None:
     r = Retriever.open(a.index, read_only=True)
     source = Retriever.open(a.questions_from, read_only=True).store
     days = sorted({p.date for p in r.store.all_passages()})
-    folds = date_folds(days, a.folds)
+    folds = date_ranges(days, a.folds)
     if not a.skip_spelling:
         spelling_cv(source, folds, a.per_fold)
     wh = []

@@ -25,6 +25,7 @@ only, through ``train``: see rag/adapt.py.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from .rank.candidates import DENSE_CANDIDATES, LEXICAL_CANDIDATES
 from .rank.fusion import fuse
 from .store import Store
 
-__all__ = ["Pair", "labelled_pairs", "date_folds", "drop_reply_words", "VectorCache",
+__all__ = ["Pair", "labelled_pairs", "date_ranges", "date_folds", "drop_reply_words", "VectorCache",
            "CorpusView", "FoldResult", "crossval", "format_folds", "VARIANTS", "METHODS",
            "MIN_QUESTION_WORDS", "MIN_REPLY_WORDS"]
 
@@ -76,26 +77,25 @@ def labelled_pairs(store: Store, *, min_question_words: int = MIN_QUESTION_WORDS
     return out
 
 
-def date_folds(pairs: Sequence[Pair], n: int) -> list[list[int]]:
-    """Indices of ``pairs`` in ``n`` folds of consecutive conference dates,
-    of about equal size; one date never spans two folds (a conference's
-    follow-up questions would leak its topic)."""
+def date_ranges(dates: Iterable[dt.date], n: int) -> list[tuple[dt.date, dt.date]]:
+    """``n`` runs of consecutive conference dates, oldest first, as equal in
+    number of dates as may be: a fold is a stretch of time, never a scatter,
+    and one date never spans two folds (a conference's follow-up questions
+    would leak its topic)."""
     if n < 2:
         raise ValueError(f"cross-validation needs at least 2 folds, not {n}")
-    dates = sorted({p.date for p in pairs})
-    if len(dates) < n:
-        raise ValueError(f"{len(dates)} conference dates cannot make {n} folds")
-    per_date: dict[str, list[int]] = {}
-    for i, p in enumerate(pairs):
-        per_date.setdefault(p.date, []).append(i)
-    folds: list[list[int]] = [[] for _ in range(n)]
-    total, seen = len(pairs), 0
-    for d in dates:
-        # the fold this date's first pair falls in, by running count
-        f = min(n - 1, seen * n // total)
-        folds[f].extend(per_date[d])
-        seen += len(per_date[d])
-    return [f for f in folds if f]
+    days = sorted(set(dates))
+    if len(days) < n:
+        raise ValueError(f"{len(days)} conference dates cannot make {n} folds")
+    size = len(days) / n
+    return [(days[int(i * size)], days[int((i + 1) * size) - 1]) for i in range(n)]
+
+
+def date_folds(pairs: Sequence[Pair], n: int) -> list[list[int]]:
+    """Indices of ``pairs`` in the ``n`` folds of :func:`date_ranges`."""
+    days = [dt.date.fromisoformat(p.date) for p in pairs]
+    ranges = date_ranges(days, n)
+    return [[i for i, d in enumerate(days) if lo <= d <= hi] for lo, hi in ranges]
 
 
 def drop_reply_words(question: str, reply: str) -> str:

@@ -118,17 +118,6 @@ def quote_questions(store, n: int = 200, seed: int = 0, quoted: bool = False,
     return out
 
 
-def date_folds(dates: Iterable[dt.date], folds: int) -> list[tuple[dt.date, dt.date]]:
-    """``folds`` runs of conference dates, oldest first, as equal in number
-    of dates as may be: a fold is a stretch of time, never a scatter."""
-    days = sorted(set(dates))
-    if not days:
-        return []
-    size = len(days) / folds
-    return [(days[int(i * size)], days[min(len(days), int((i + 1) * size)) - 1])
-            for i in range(folds) if int(i * size) < int((i + 1) * size)]
-
-
 def fold_questions(store, fold: tuple[dt.date, dt.date], n: int = 100, seed: int = 0,
                    min_words: int = 6) -> list[Question]:
     """Up to ``n`` reporters' questions of conferences dated within ``fold``,

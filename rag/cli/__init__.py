@@ -303,7 +303,8 @@ def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, li
     on answerable questions; on a file of records without gold (questions
     no conference answers) it is the share flagged, the only figure shown.
     """
-    from ..evaluate import (date_folds, evaluate, fold_questions, format_misses, format_table,
+    from ..crossval import date_ranges
+    from ..evaluate import (evaluate, fold_questions, format_misses, format_table,
                             load_questions, quote_questions, with_typos)
     if questions is None and not (quotes or folds):
         fail("give a QUESTIONS file, --quotes N or --folds N")
@@ -321,8 +322,11 @@ def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, li
                      quote_questions(r.store, quotes, seed, quoted=True)))
     if folds:
         source = open_index(folds_from).store if folds_from else r.store
-        days = sorted({p.date for p in r.store.all_passages()})
-        for i, fold in enumerate(date_folds(days, folds), 1):
+        try:
+            ranges = date_ranges({p.date for p in r.store.all_passages()}, folds)
+        except ValueError as e:
+            fail(f"--folds {folds}: {e}")
+        for i, fold in enumerate(ranges, 1):
             sets.append((f"fold {i} ({fold[0]}..{fold[1]})",
                          fold_questions(source, fold, per_fold, seed)))
     if typos:
