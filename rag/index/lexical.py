@@ -37,6 +37,7 @@ from ..parse import normalize_outlet
 from .manifest import (claim, clear_stale_temp_files, file_record, fresh_name, matches, owned,
                        read_manifest, release_others, update_manifest)
 from .tokenize import query_tokens, tokens
+from .words import WORDS_FILE, WordCounts
 
 K1, B = 1.2, 0.75
 REBUILD_SHARE = 0.05      # rebuild when added + removed passages exceed this share...
@@ -102,6 +103,28 @@ class _Tail:
                          for t, (r, f) in postings.items()}
 
 
+class _SnapshotWords:
+    """A snapshot's word count: in memory after a build, else read from its
+    folder on first use (and only then: most searches need no spelling)."""
+
+    def __init__(self, words: WordCounts | None, folder: Path | None):
+        self._words = words
+        self.folder = folder
+        self._tried = words is not None
+
+    def get(self) -> WordCounts | None:
+        if not self._tried:
+            self._tried = True
+            path = self.folder / WORDS_FILE if self.folder is not None else None
+            # load() checked every file of the folder against the manifest
+            if path is not None and path.is_file():
+                try:
+                    self._words = WordCounts.load(path)
+                except (OSError, ValueError):
+                    self._words = None
+        return self._words
+
+
 class LexicalIndex:
     """BM25 scores of a question against every passage, and the filters as masks.
 
@@ -111,8 +134,11 @@ class LexicalIndex:
 
     def __init__(self, bm25, columns: Columns, names: dict[str, dict[str, int]],
                  avgdl: float, snapshot_n: int, alive: np.ndarray, tail: _Tail,
-                 path: Path | None, built_at: str):
+                 path: Path | None, built_at: str, words: "_SnapshotWords | None" = None,
+                 tail_words: WordCounts | None = None):
         self._bm25 = bm25
+        self._words = words or _SnapshotWords(None, path)   # the snapshot's, shared by its syncs
+        self._tail_words = tail_words or WordCounts()
         self.columns = columns                  # snapshot rows, then tail rows
         self._names = names
         self._avgdl = avgdl
@@ -144,8 +170,10 @@ class LexicalIndex:
         if docs:
             bm25.index(docs, show_progress=False)
         avgdl = float(np.mean([len(d) for d in docs])) if docs else 1.0
+        words = WordCounts.from_texts(f"{r[4] or ''} {r[5]}" for r in rows)
         return cls(bm25 if docs else None, columns, names, avgdl, len(rows),
-                   np.ones(len(rows), bool), _Tail([]), None, built_at)
+                   np.ones(len(rows), bool), _Tail([]), None, built_at,
+                   _SnapshotWords(words, None))
 
     def save(self, index_dir: Path, generation: int) -> Path:
         """Write ``lexical.<generation>/`` beside the index (temp folder, then
@@ -164,6 +192,9 @@ class LexicalIndex:
                 self._bm25.save(str(tmp), show_progress=False)
             for col, array in zip(COLUMN_NAMES, self.columns.arrays()):
                 np.save(tmp / f"{col}.npy", array, allow_pickle=False)
+            words = self._words.get()
+            if words is not None:
+                words.save(tmp / WORDS_FILE)
             crash_point("bm25.write")
             (tmp / SNAPSHOT_FILE).write_text(json.dumps({
                 "format": FORMAT, "generation": generation, "passages": self.snapshot_n,
@@ -188,6 +219,7 @@ class LexicalIndex:
                                                 "files": files})
             release_others(index_dir, "lexical.", {name})
         self.path = final
+        self._words.folder = final
         return final
 
     @staticmethod
@@ -265,7 +297,8 @@ class LexicalIndex:
                             self._avgdl, self.snapshot_n,
                             np.concatenate([alive, np.ones(len(rows), bool)]),
                             _Tail([tokens(f"{r[4] or ''} {r[5]}") for r in rows]), self.path,
-                            self.built_at)
+                            self.built_at, self._words,
+                            WordCounts.from_texts(f"{r[4] or ''} {r[5]}" for r in rows))
 
     @property
     def stale(self) -> bool:
@@ -313,6 +346,13 @@ class LexicalIndex:
         uses. Cheap: what tells a query word worth a spelling check."""
         posting = self._tail.postings.get(token)
         return self._snapshot_df(token) + (len(posting[0]) if posting is not None else 0)
+
+    def words(self) -> WordCounts | None:
+        """The passages' words as written (snapshot and tail), for spelling
+        correction; None when the snapshot on disk has no word count (one
+        saved by an older presscon: the caller counts from the store)."""
+        snapshot = self._words.get()
+        return None if snapshot is None else snapshot + self._tail_words
 
     def _snapshot_df(self, tok: str) -> int:
         if self._bm25 is None or tok not in self._bm25.vocab_dict:

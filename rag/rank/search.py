@@ -128,8 +128,12 @@ class Searcher:
             return Correction(question)
         generation = self.store.generation()
         if self._words is None or self._words[0] != generation:
-            # read once per index generation, and only when a word is unknown
+            # made once per index generation, and only when a word is unknown:
+            # from the lexical snapshot's word count, else (a snapshot saved by
+            # an older presscon) by reading every passage
+            counted = lex.words()
             self._words = (generation, Vocabulary(
+                counted if counted is not None else
                 (f"{r[4] or ''} {r[5]}" for r in self.store.lexical_rows()),
                 english=english_words()))
         return self._words[1].correct(question)

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import copy
 import functools
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Container, Iterable
 
 from ..index.tokenize import STOPWORDS, tokens
+from ..index.words import WORD, WordCounts
 from .phrases import quoted_spans
 
 __all__ = ["Vocabulary", "Correction", "MIN_COUNT", "MIN_LENGTH", "max_edits", "unknown_words",
@@ -34,7 +34,6 @@ MIN_COUNT = 1     # passages a word must occur in to be offered as a correction
 MIN_LENGTH = 5    # shorter words are left as typed: one edit away from too many others
 LONG_WORD = 10    # from this length two edits are allowed, below it one
 
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -57,7 +56,7 @@ def unknown_words(question: str, known: Callable[[str], bool]) -> list[str]:
     """Content words of ``question`` whose index tokens ``known`` rejects
     (e.g. ``lambda t: lexical.document_frequency(t) > 0``): when there are
     none, no vocabulary needs to be read."""
-    return [w for w in _WORD.findall(question) if len(w) >= 3 and w.lower() not in STOPWORDS
+    return [w for w in WORD.findall(question) if len(w) >= 3 and w.lower() not in STOPWORDS
             and not any(known(t) for t in tokens(w.lower()))]
 
 
@@ -75,15 +74,13 @@ class Vocabulary:
     """The words of an index's passages: how many passages use each (lower
     case), how it is usually written, and their stems."""
 
-    def __init__(self, texts: Iterable[str], *, min_count: int = MIN_COUNT,
+    def __init__(self, texts: "WordCounts | Iterable[str]", *, min_count: int = MIN_COUNT,
                  min_length: int = MIN_LENGTH, long_word: int = LONG_WORD,
                  english: Container[str] = frozenset(), guarded: bool | str = False):
-        counts: Counter[str] = Counter()
-        forms: Counter[str] = Counter()
-        for text in texts:
-            words = _WORD.findall(text)
-            forms.update(words)
-            counts.update({w.lower() for w in words})
+        """``texts``: the passages' texts, or their words already counted
+        (the lexical snapshot keeps them, rag/index/words.py)."""
+        words = texts if isinstance(texts, WordCounts) else WordCounts.from_texts(texts)
+        counts, forms = words.passages, words.forms
         self.counts = counts
         # the usual spelling: "Huawei", "extradition"
         self.display: dict[str, str] = {}
@@ -155,7 +152,7 @@ class Vocabulary:
         names: list[str] = []
         last = 0
         quoted = quoted_spans(question)   # a quoted word is searched as typed
-        for m in _WORD.finditer(question):
+        for m in WORD.finditer(question):
             word = m.group(0)
             if any(a <= m.start() < b for a, b in quoted):
                 continue

@@ -235,3 +235,39 @@ def test_wide_filter_post_filters_like_the_exact_list(tmp_path, encoder, monkeyp
     assert {p: wide_dense[p] for p in exact_dense} == exact_dense
     assert r.search(q, k=5, understand=False, **filters) == exact_hits
     r.close()
+
+
+def test_the_snapshot_keeps_the_words_as_written_and_the_tail_adds_its_own(tmp_path):
+    from rag.index.words import WORDS_FILE
+    base, new = rows(40), rows(5, start=40)
+    new = [(*r[:5], r[5] + " Tsingtao", *r[6:]) for r in new]
+    LexicalIndex.build(base).save(tmp_path, 3)
+    loaded = LexicalIndex.load(tmp_path)
+    words = loaded.words()
+    # as written: case kept in the forms, passages counted once per word
+    assert words.passages["beijing"] == 8 and words.forms["Beijing"] == 16   # question + reply
+    assert words.passages["position"] == 40 and "tsingtao" not in words.passages
+    by_id = {r[0]: r for r in base + new}
+    current = np.array(sorted(by_id), np.int64)
+    synced = loaded.synced(current, lambda ids: [by_id[i] for i in ids], NONE)
+    assert synced.words().passages["tsingtao"] == 5 and synced.words().forms["Tsingtao"] == 5
+    assert synced.words().passages["position"] == 45
+    # a damaged word count fails the snapshot's checks: rebuilt, like a damaged .npy
+    (tmp_path / "lexical.3" / WORDS_FILE).write_text("{}", encoding="utf-8")
+    assert LexicalIndex.load(tmp_path) is None
+
+
+def test_spelling_reads_the_snapshots_words_not_every_passage(tmp_path, monkeypatch):
+    from embeddings.testing import FakeEncoder
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    assert r.ingest(make_corpus(tmp_path / "in", 3)).ok
+    r.close()
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    read_all = []
+    original = r.store.lexical_rows
+    monkeypatch.setattr(r.store, "lexical_rows",
+                        lambda ids=None: read_all.append(ids) or original(ids))
+    answer = r.ask("What about Lithaunia and the customs?")
+    assert answer.searched_for == "What about Lithuania and the customs?"
+    assert None not in read_all          # every passage was not read for the vocabulary
+    r.close()
