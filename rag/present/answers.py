@@ -83,6 +83,7 @@ def answer_question(retriever: "Retriever", question: str, k: Any, questioner: A
     html = format_hits(shown, question, filters=filters, notes=notes, dropped=answer.dropped,
                        close_match=answer.close_match, not_found=answer.not_found,
                        searched_for=answer.searched_for, order=order, start=start,
+                       date_range=retriever.store.date_range(),
                        warnings=warnings, mark_text=mark_text)
     return ChatAnswer(shown, filters, notes, html, answer, inferred, warnings, order)
 

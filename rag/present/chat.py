@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from ..index.tokenize import STOPWORDS
+from ..rank.closeness import notice
 from .highlight import Marks, highlight, marks_for
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -366,26 +367,32 @@ def order_hits(hits: Sequence["Hit"], order: str = "relevance") -> list["Hit"]:
     return list(hits)
 
 
-def format_no_close_match(question: str, not_found: Sequence[str] = (),
-                          searched_for: str | None = None) -> str:
-    """The notice above replies that are only the nearest ones."""
-    words = ""
-    if not_found:
-        words = (" The index never uses: " + ", ".join(
-            f"<q>{escape_text(w)}</q>" for w in not_found) + ".")
-    corrected = ""
-    if searched_for and searched_for != question:
-        corrected = f" Searched for: <q>{escape_text(searched_for)}</q>."
-    return (f'<div class="pc-noclose" role="status"><span class="pc-b">No close match</span> '
-            f'for your question in this index.{words}{corrected} The nearest replies follow; '
-            f'none of them may answer it.</div>')
+def format_no_close_match(not_found: Sequence[str] = (),
+                          date_range: tuple[str | None, str | None] = (None, None)) -> str:
+    """The notice above replies that are only the nearest ones: the ranking's
+    own words (rag/rank/closeness.notice, as the CLI prints them), naming what
+    was not found and the index's date span."""
+    text = notice(False, not_found, date_range) or ""
+    lead = "No close match"
+    return (f'<div class="pc-noclose" role="status"><span class="pc-b">{lead}</span>'
+            f'{escape_text(text[len(lead):])}</div>')
+
+
+def format_searched_for(question: str, searched_for: str | None) -> str:
+    """"Searched for: ..." when words of the question were corrected, with the way back."""
+    if not searched_for or searched_for == question:
+        return ""
+    return (f'<div class="pc-note">Searched for: <q>{escape_text(searched_for)}</q>. '
+            f'To search a word as you typed it, put it in "quotes".</div>')
 
 
 def format_hits(hits: Sequence["Hit"], question: str = "", *,
                 filters: Mapping[str, Any] | None = None, notes: Sequence[str] = (),
                 dropped: Sequence[str] = (), collapse_chars: int = COLLAPSE_CHARS,
                 close_match: bool = True, not_found: Sequence[str] = (),
-                searched_for: str | None = None, order: str = "relevance",
+                searched_for: str | None = None,
+                date_range: tuple[str | None, str | None] = (None, None),
+                order: str = "relevance",
                 start: int = 1, warnings: Sequence[str] = (),
                 mark_text: str | None = None) -> str:
     """The chat's answer: each hit verbatim with its citation, best first (or oldest
@@ -393,7 +400,7 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
     weaker ones. ``notes`` say which filters were read from the question itself,
     ``dropped`` which were read but matched nothing (``Answer.understood`` /
     ``.dropped``); ``close_match=False`` (``Answer.close_match``) puts the "No close
-    match" notice first; ``start`` numbers the first card (more results);
+    match" notice first (naming ``not_found`` and the index's ``date_range``); ``start`` numbers the first card (more results);
     ``warnings`` (escaped here) follow the notes; ``mark_text`` (default: the
     question as searched) gives the words to mark."""
     extra = "".join(f'<div class="pc-warn">{escape_text(w)}</div>' for w in warnings)
@@ -409,8 +416,9 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
             + (f" · filters: {escape_text(active)}" if active else "") + "</div>")
     parts = ['<div class="pc-answer">']
     if weak_only:
-        parts.append(format_no_close_match(question, not_found, searched_for))
-    parts += [head, format_notes(notes, dropped), extra]
+        parts.append(format_no_close_match(not_found, date_range))
+    parts += [head, format_searched_for(question, searched_for), format_notes(notes, dropped),
+              extra]
     ordered = order_hits(hits, order)
     # Close matches first, then a visible line, then the weaker ones (each in its order).
     strong = [h for h in ordered if getattr(h, "close", True)]

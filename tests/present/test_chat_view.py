@@ -39,6 +39,18 @@ def test_no_close_match_notice_comes_first_and_names_missing_words():
     assert out.index("No close match") < out.index('class="pc-hit')
     assert "zzyzx" in visible(out) and "quorble" in visible(out)
     assert "No close match" not in format_hits([hit(1)], "Reply")   # a close answer: none
+    # the ranking's own wording, with the index's span (as the CLI prints it)
+    spanned = visible(format_hits([hit(1)], "zzyzx", close_match=False, not_found=("zzyzx",),
+                                  date_range=("2018-01-02", "2020-07-31")))
+    assert spanned.startswith("No close match") and \
+        ': nothing in the transcripts (2018-01-02 to 2020-07-31) for "zzyzx"' in spanned
+
+
+def test_a_corrected_question_says_what_was_searched_and_how_to_undo_it():
+    out = visible(format_hits([hit(1)], "Huawai extradtion",
+                              searched_for="Huawei extradition"))
+    assert "Searched for: Huawei extradition" in out and '"quotes"' in out
+    assert "Searched for" not in visible(format_hits([hit(1)], "Huawei"))
 
 
 def test_weaker_hits_follow_a_divider_and_no_raw_score_is_shown():
