@@ -1,7 +1,7 @@
 """presscon against peers on the same transcripts, in one run: txtai (hybrid,
 and dense only) and a plain BM25 (bm25s).
 
-    python benchmarks/bench_peers.py [--corpus ../shared/corpus/txt] [--files N] [--repeat 2]
+    python benchmarks/bench_peers.py [--corpus ../shared/corpus/txt] [--files N] [--demo] [--repeat 2]
 
 Every system indexes the same conferences: presscon ingests the files; the
 peers get each reply as one document (the reporter's question + the reply,
@@ -49,9 +49,11 @@ SYSTEMS = ("presscon", "txtai-hybrid", "txtai-dense", "bm25s")
 
 
 # -- helpers shared by the workers --------------------------------------------------------
-def files_of(corpus: str, n: int | None) -> list[Path]:
+def files_of(corpus: str, n: int | None, demo: bool = False) -> list[Path]:
     files = sorted(Path(corpus).glob("*.txt"))
-    return files[:n] if n else files
+    files = files[:n] if n else files
+    # --demo: the bundled data/ conference too, as in the eval index (ministry + demo)
+    return files + (sorted((ROOT / "data").glob("*.txt")) if demo else [])
 
 
 def documents(files: list[Path]) -> list[dict]:
@@ -238,6 +240,8 @@ def run_worker(args, system: str, phase: str, where: Path) -> dict | None:
            "--corpus", args.corpus, "--repeat", str(args.repeat)]
     if args.files:
         cmd += ["--files", str(args.files)]
+    if args.demo:
+        cmd.append("--demo")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",
            "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(ROOT))
@@ -253,12 +257,14 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(SHARED / "corpus" / "txt"))
     ap.add_argument("--files", type=int, default=None, help="the first N files (default all)")
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--demo", action="store_true",
+                    help="also the bundled data/ transcripts (the eval index's corpus)")
     ap.add_argument("--systems", default=",".join(SYSTEMS))
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("--where", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    files = files_of(args.corpus, args.files)
+    files = files_of(args.corpus, args.files, args.demo)
     if args.worker:
         where = Path(args.where)
         out = (build(args.worker, files, where) if args.phase == "build"
