@@ -53,7 +53,17 @@ def env(mode: str) -> dict:
     return {**e, **MODES[mode], "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(TREES[mode])}
 
 
-def cli(index: Path, mode: str) -> float:
+def _cpu() -> float:
+    """CPU seconds (user + sys) of this process's waited-for children so far:
+    on a shared machine they move far less than wall time."""
+    import resource
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+
+
+def cli(index: Path, mode: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one ``presscon search``."""
+    c0 = _cpu()
     t0 = time.perf_counter()
     out = subprocess.run([PY, "-m", "rag.cli", "search", QUESTION, "--index", str(index),
                           "--k", "5", "--json"], cwd=TREES[mode], capture_output=True,
@@ -61,7 +71,7 @@ def cli(index: Path, mode: str) -> float:
     s = time.perf_counter() - t0
     if out.returncode != 0 or not json.loads(out.stdout):
         raise SystemExit(f"presscon search failed: {out.stderr[-500:]}")
-    return s
+    return s, _cpu() - c0
 
 
 def api(index: Path, mode: str) -> dict:
@@ -136,7 +146,9 @@ def main() -> None:
     for i in range(args.repeat):
         for mode in (MODES if i % 2 == 0 else reversed(list(MODES))):
             row = res[mode]
-            row.setdefault("CLI search s", []).append(cli(args.index, mode))
+            wall, cpu = cli(args.index, mode)
+            row.setdefault("CLI search s", []).append(wall)
+            row.setdefault("CLI search CPU s", []).append(cpu)
             a = api(args.index, mode)
             assert a["torch"] == (mode == "before" and not args.baseline), a
             row.setdefault("API import+open+first search s", []).append(a["s"])
