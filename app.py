@@ -28,7 +28,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 # Before gradio is imported anywhere: no analytics, no version check, no telemetry.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -535,8 +535,11 @@ def _stop_on_sigterm() -> None:
 
 
 def main(index_dir: str | os.PathLike | None = None, host: str = "127.0.0.1",
-         port: int = 7860, *, data_dir: Path = DATA_DIR) -> None:
-    """Open (building if empty) the index and serve the chat until Ctrl+C."""
+         port: int = 7860, *, data_dir: Path = DATA_DIR,
+         before_launch: "Callable[[], None] | None" = None) -> None:
+    """Open (building if empty) the index and serve the chat until Ctrl+C.
+    ``before_launch``: called just before gradio binds the port (rag/serve.py
+    frees it there from its "starting" page)."""
     from rag import Retriever
     retriever = Retriever.open(index_dir)
     try:
@@ -547,6 +550,8 @@ def main(index_dir: str | os.PathLike | None = None, host: str = "127.0.0.1",
         if host not in ("127.0.0.1", "localhost", "::1"):
             print(f"Warning: binding {host}: anyone who can reach this machine can use the "
                   f"chat (there is no login).", file=sys.stderr)
+        if before_launch is not None:
+            before_launch()
         launch(demo, host, port, block=False)
         _stop_on_sigterm()
         shown = f"[{host}]" if ":" in host else host

@@ -112,7 +112,7 @@ def install(encoder) -> None:
         setattr(DenseIndex, name, _timed("faiss", getattr(DenseIndex, name)))
     live_mod.LiveIndex._sync_lexical = _timed("bm25", live_mod.LiveIndex._sync_lexical)
     encoder.encode = _timed("encode", encoder.encode)
-    model = encoder.model
+    model = getattr(encoder, "st", encoder).model   # the default encoder wraps sentence-transformers
     for name in ("tokenize", "preprocess"):   # sentence-transformers 5 tokenizes in preprocess
         if hasattr(model, name):
             setattr(model, name, _timed("tokenize", getattr(model, name)))
@@ -124,7 +124,7 @@ def run(files: list[Path], encoder, *, window: int, batch: int, threads: int
     work = Path(tempfile.mkdtemp(prefix="presscon-bench-ingest-"))
     try:
         r = Retriever.open(work / "idx", encoder=encoder)
-        r._ingestor = lambda: apply.Ingestor(r.store, r.live.dense, encoder,
+        r._ingestor = lambda *_: apply.Ingestor(r.store, r.live.dense, encoder,
                                              batch_size=batch, window=window)
         PROFILE.times = dict.fromkeys(STAGES, 0.0)
         t0 = time.perf_counter()

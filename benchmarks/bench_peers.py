@@ -1,7 +1,7 @@
 """presscon against peers on the same transcripts, in one run: txtai (hybrid,
 and dense only) and a plain BM25 (bm25s).
 
-    python benchmarks/bench_peers.py [--corpus ../shared/corpus/txt] [--files N] [--repeat 2]
+    python benchmarks/bench_peers.py [--corpus ../shared/corpus/txt] [--files N] [--demo] [--repeat 2]
 
 Every system indexes the same conferences: presscon ingests the files; the
 peers get each reply as one document (the reporter's question + the reply,
@@ -9,7 +9,8 @@ what presscon stores as a passage), parsed by presscon's parser beforehand
 (not timed). Each build and each query phase runs in a fresh subprocess, so
 RSS and the cold first answer are each system's own:
 
-* build: wall time to an index saved on disk, and its size on disk;
+* build: wall time to an index saved on disk, the CPU seconds it took (all
+  threads; less moved by other work on a shared machine), its size on disk;
 * query: cold first answer (imports, loading the index and the model, one
   search), then every dev question (dev_questions, dev_hard) --repeat times,
   warm p50/p95 latency, RSS after; Recall@5 and MRR@10: a hit counts when its
@@ -49,9 +50,11 @@ SYSTEMS = ("presscon", "txtai-hybrid", "txtai-dense", "bm25s")
 
 
 # -- helpers shared by the workers --------------------------------------------------------
-def files_of(corpus: str, n: int | None) -> list[Path]:
+def files_of(corpus: str, n: int | None, demo: bool = False) -> list[Path]:
     files = sorted(Path(corpus).glob("*.txt"))
-    return files[:n] if n else files
+    files = files[:n] if n else files
+    # --demo: the bundled data/ conference too, as in the eval index (ministry + demo)
+    return files + (sorted((ROOT / "data").glob("*.txt")) if demo else [])
 
 
 def documents(files: list[Path]) -> list[dict]:
@@ -118,35 +121,37 @@ def first_rank(texts: list[str], gold, dates, hit_dates: list[str]) -> int | Non
 def build(system: str, files: list[Path], where: Path) -> dict:
     if system == "presscon":
         from rag import Retriever
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         with Retriever.open(where) as r:
             report = r.ingest(files)
             info = r.info()
-        return {"build_s": time.perf_counter() - t0, "disk": du(where),
+        return {"build_s": time.perf_counter() - t0, "build_cpu_s": time.process_time() - c0,
+                "disk": du(where),
                 "embedded": report.encoded, "passages": info["passages"]}
     docs = documents(files)
     if system == "bm25s":
         import bm25s
         import Stemmer
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         stemmer = Stemmer.Stemmer("english")
         tokens = bm25s.tokenize([d["text"] for d in docs], stopwords="en", stemmer=stemmer,
                                 show_progress=False)
         model = bm25s.BM25()
         model.index(tokens, show_progress=False)
         model.save(str(where))
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         (where / "docs.json").write_text(json.dumps(docs))  # texts and dates (not timed)
-        return {"build_s": seconds, "disk": du(where), "embedded": 0,
+        return {"build_s": seconds, "build_cpu_s": cpu, "disk": du(where), "embedded": 0,
                 "passages": len(docs)}
     from txtai import Embeddings
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     emb = Embeddings(txtai_config(system))
     emb.index([(d["id"], d["text"], None) for d in docs])
     emb.save(str(where))
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     (where / "docs.json").write_text(json.dumps(docs))   # dates, to score hits (not timed)
-    return {"build_s": seconds, "disk": du(where) - (where / "docs.json").stat().st_size,
+    return {"build_s": seconds, "build_cpu_s": cpu,
+            "disk": du(where) - (where / "docs.json").stat().st_size,
             "embedded": len(docs), "passages": len(docs)}
 
 
@@ -238,6 +243,8 @@ def run_worker(args, system: str, phase: str, where: Path) -> dict | None:
            "--corpus", args.corpus, "--repeat", str(args.repeat)]
     if args.files:
         cmd += ["--files", str(args.files)]
+    if args.demo:
+        cmd.append("--demo")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",
            "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(ROOT))
@@ -253,12 +260,14 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(SHARED / "corpus" / "txt"))
     ap.add_argument("--files", type=int, default=None, help="the first N files (default all)")
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--demo", action="store_true",
+                    help="also the bundled data/ transcripts (the eval index's corpus)")
     ap.add_argument("--systems", default=",".join(SYSTEMS))
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("--where", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    files = files_of(args.corpus, args.files)
+    files = files_of(args.corpus, args.files, args.demo)
     if args.worker:
         where = Path(args.where)
         out = (build(args.worker, files, where) if args.phase == "build"
@@ -300,6 +309,8 @@ def report(rows: dict[str, dict], n_files: int) -> None:
     print(f"{n_files} transcripts, {any_row['passages']} passages, questions: {counts}; "
           "figures from one run")
     cols = [("build s", lambda r: r["build_s"], "{:.1f}"),
+            # CPU seconds (all threads): steadier than wall time on a shared machine
+            ("build CPU s", lambda r: r.get("build_cpu_s", 0.0), "{:.1f}"),
             ("texts embedded", lambda r: r["embedded"], "{:d}"),
             ("disk MiB", lambda r: r["disk"] / 2**20, "{:.1f}"),
             ("RSS MiB", lambda r: r["rss_mib"], "{:.0f}"),

@@ -11,8 +11,12 @@ Where: ``$PRESSCON_MODEL_CACHE``, else the user cache folder
 weights, so new weights never meet an old export. Beside it a JSON record
 holds the export's size and SHA-256 and the source file's stat stamp.
 
-Loading (the query path, no torch) verifies the export's SHA-256 every time
-(~0.1 s for its 90 MB): a damaged or partial file is never used; the caller
+Loading (the query path, no torch) verifies the export's SHA-256 (~0.1 s for
+its 90 MB, a tenth of a fresh search) unless the file has the very inode,
+mtime and ctime it had when last verified (the index's own rule for its
+derived files, rag/index/manifest.py: any write moves both times and no
+program can set the ctime back; PRESSCON_VERIFY=full always hashes). A
+damaged or partial file is never used; the caller
 falls back to sentence-transformers and the next process that may import
 torch (ingest, ``presscon serve``, ``presscon prepare-model``) exports again.
 
@@ -38,6 +42,8 @@ MODEL_ID = "all-MiniLM-L6-v2"
 CACHE_ENV = "PRESSCON_MODEL_CACHE"
 FORMAT = 1                 # bump when the export recipe changes
 MIN_COSINE = 0.9999        # the export's self-check against sentence-transformers
+VERIFY_ENV = "PRESSCON_VERIFY"   # "full": hash the export on every load (as for the index)
+STAMP_MIN_AGE_NS = 2_000_000_000
 _CHECK_TEXTS = [
     "What did the spokesperson say about the Winter Olympics boycott?",
     "China firmly opposes the so-called sanctions and will respond resolutely.",
@@ -118,12 +124,24 @@ def find_export(folder: Path | None = None) -> Path | None:
     if rec is None or rec.get("source_sha256") != sha:
         return None
     try:
-        if onnx_path.stat().st_size != rec.get("size"):
+        st = onnx_path.stat()
+        if st.st_size != rec.get("size"):
             return None
+        stamp = [st.st_ino, st.st_mtime_ns, st.st_ctime_ns]
+        if stamp == rec.get("verified_stamp") and os.environ.get(VERIFY_ENV) != "full":
+            return onnx_path
         if _sha256(onnx_path) != rec.get("sha256"):
             return None
     except OSError:
         return None
+    # Remembered for the next process, once the file's ctime is a few seconds
+    # old: file times move in clock ticks (~4 ms), so a write within the tick of
+    # the last one could leave a fresh stamp unchanged; later writes cannot.
+    if time.time_ns() - st.st_ctime_ns > STAMP_MIN_AGE_NS and rec.get("verified_stamp") != stamp:
+        try:   # a cache we cannot write just hashes again
+            write_json_atomic(rec_path, {**rec, "verified_stamp": stamp})
+        except OSError:
+            pass
     return onnx_path
 
 

@@ -360,9 +360,12 @@ def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, li
               help="Address to bind; the chat is private to this machine unless you change it.")
 @click.option("--port", default=7860, show_default=True, type=int)
 def serve(index_dir, host, port):
-    """Start the web chat (builds the index from the bundled data/ on first run)."""
-    from app import main as app_main
-    app_main(index_dir=index_dir, host=host, port=port)
+    """Start the web chat (builds the index from the bundled data/ on first run).
+
+    The port answers at once with a "starting" page that turns into the chat
+    when it is loaded."""
+    from ..serve import serve as serve_chat
+    serve_chat(index_dir=index_dir, host=host, port=port)
 @main.command("prepare-model")
 def prepare_model():
     """Export the default model to ONNX once, so queries load without torch.

@@ -250,7 +250,7 @@ class LexicalIndex:
         damaged, of another version: the caller rebuilds from SQLite). A
         damaged .npy would otherwise change scores silently or raise
         IndexError mid-search."""
-        import bm25s
+        from .bm25_snapshot import SnapshotBM25   # bm25s's files, without importing bm25s
         d = cls.newest(index_dir)
         if d is None:
             return None
@@ -271,7 +271,7 @@ class LexicalIndex:
             n = int(meta["passages"])
             if any(len(a) != n for a in cols.arrays()):
                 return None
-            bm25 = bm25s.BM25.load(str(d), mmap=True, show_progress=False) if n else None
+            bm25 = SnapshotBM25.load(d, mmap=True) if n else None
             return cls(bm25, cols, meta["names"], float(meta["avgdl"]), n, np.ones(n, bool),
                        _Tail([]), d, meta["built_at"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import yaml
-from markdown_it import MarkdownIt
+import functools
 
 from .profiles import collapse_whitespace
 from .records import ParseError
@@ -22,7 +21,11 @@ __all__ = ["read_markdown"]
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 # ------------------------------------------------------------------ readers
-_MD = MarkdownIt("commonmark")
+@functools.cache
+def _md():
+    # imported on first use: a search never parses Markdown (~75 ms of a fresh one)
+    from markdown_it import MarkdownIt
+    return MarkdownIt("commonmark")
 
 
 def _inline_chunks(tok) -> list[str]:
@@ -61,6 +64,7 @@ def read_markdown(text: str, source: str) -> tuple[str, list[str], dict]:
         end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.M)
         if end is None:
             raise ParseError(source, "front matter starts with '---' but never ends")
+        import yaml
         try:
             loaded = yaml.safe_load(text[4:4 + end.start()])
         except yaml.YAMLError as e:
@@ -73,7 +77,7 @@ def read_markdown(text: str, source: str) -> tuple[str, list[str], dict]:
     # writes it as "&nbsp;" text, which Markdown would glue to its neighbours.
     body = "\n".join("" if not line.strip() else line for line in body.split("\n"))
     paras: list[str] = []
-    tokens = _MD.parse(body)
+    tokens = _md().parse(body)
     for i, tok in enumerate(tokens):
         if tok.type == "inline" and i > 0 and tokens[i - 1].type in ("paragraph_open", "heading_open"):
             for chunk in _inline_chunks(tok):

@@ -1,0 +1,190 @@
+"""`presscon serve`: the port answers at once, the chat as soon as it is loaded.
+
+Importing gradio takes ~3.5 s on 2 cores, more than the index, the query model
+and a warm-up search together, so a server that bound its port only after all
+of that was silent for 4-9 s. Here the port is bound first, by a stdlib
+socket (no import costs), and answers every request with a small "starting"
+page: HTTP 503 with ``Retry-After: 1`` and the header ``X-Presscon-Starting``,
+a page that polls and reloads itself once the chat answers. Meanwhile the
+process opens the index, warms the model and imports gradio as before
+(importing gradio in a second thread meanwhile measured no faster on the 2
+shared cores, so it stays sequential). Right before gradio binds the same port the placeholder closes its socket:
+for that moment (~0.1 s, gradio's own set-up before its bind) a connection is
+refused; the page's polling retries through it.
+
+Honest figures therefore have two numbers (benchmarks/bench_coldstart.py):
+time to listening (the starting page) and time to the chat being ready.
+"""
+from __future__ import annotations
+
+import os
+import selectors
+import socket
+import sys
+import threading
+
+from .errors import PressconError
+
+__all__ = ["StartingPage", "serve", "STARTING_HEADER"]
+
+STARTING_HEADER = "X-Presscon-Starting"
+_POLL_MS = 500
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>presscon: starting</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<noscript><meta http-equiv="refresh" content="2"></noscript>
+<style>body{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;
+color:#222}p{color:#555}</style></head>
+<body><h1>presscon is starting</h1>
+<p>Loading the index and the chat; this page opens the chat by itself as soon
+as it is ready (usually a few seconds).</p>
+<script>
+(function poll() {
+  fetch(location.href, {cache: "no-store"}).then(function (r) {
+    if (r.headers.get("%(header)s") === null) { location.reload(); }
+    else { setTimeout(poll, %(poll)d); }
+  }).catch(function () { setTimeout(poll, %(poll)d); });
+})();
+</script></body></html>
+""" % {"header": STARTING_HEADER, "poll": _POLL_MS}
+
+
+def _address(host: str, port: int) -> tuple[int, tuple]:
+    """(family, sockaddr) for ``host``, as the server will bind it."""
+    h = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        family, _, _, _, addr = socket.getaddrinfo(h, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as e:
+        raise PressconError(f"cannot serve on {host}:{port}: {e}") from None
+    return family, addr
+
+
+class StartingPage:
+    """A tiny HTTP responder holding ``host:port`` until the real server takes
+    over: every request gets 503 and the self-reloading page (HTML) or a one-line
+    message (API clients). Bound on construction (a taken port fails at once,
+    as PressconError); ``start`` serves from a daemon thread; ``close`` (idempotent)
+    stops serving and frees the port."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 7860) -> None:
+        family, addr = _address(host, port)
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            # the same option uvicorn (asyncio) sets, so gradio can bind right after us
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(addr)
+            sock.listen(128)
+        except OSError as e:
+            sock.close()
+            raise PressconError(f"cannot serve on {host}:{port}: {e}; is another server "
+                                f"using the port? Pass --port to choose another") from None
+        self.host = host
+        self._address = sock.getsockname()
+        self.port = self._address[1]
+        self.requests = 0                       # answered so far (tests, logs)
+        self._sock = sock
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    @property
+    def address(self) -> tuple:
+        """The bound socket address, e.g. ('127.0.0.1', 7860)."""
+        return self._address
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def start(self) -> "StartingPage":
+        self._thread = threading.Thread(target=self._loop, name="presscon-starting-page",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        try:
+            self._wake_w.send(b"x")
+        except OSError:
+            pass
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(5)
+        self._sock.close()
+        self._wake_r.close()
+        self._wake_w.close()
+
+    def __enter__(self) -> "StartingPage":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- serving ---------------------------------------------------------------------
+    def _loop(self) -> None:
+        sel = selectors.DefaultSelector()
+        sel.register(self._sock, selectors.EVENT_READ)
+        sel.register(self._wake_r, selectors.EVENT_READ)
+        try:
+            while not self._closed:
+                for key, _ in sel.select():
+                    if key.fileobj is self._wake_r or self._closed:
+                        return
+                    try:
+                        conn, _ = self._sock.accept()
+                    except OSError:
+                        continue
+                    # one thread a connection: a slow client cannot hold up the others
+                    threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+        finally:
+            sel.close()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.settimeout(2.0)
+                head = b""
+                while b"\r\n\r\n" not in head and len(head) < 16384:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    head += chunk
+                request_line, _, rest = head.partition(b"\r\n")
+                parts = request_line.split()
+                method = parts[0].decode("latin-1") if parts else "GET"
+                wants_html = b"text/html" in rest.lower()
+                if wants_html:
+                    body, ctype = _PAGE.encode(), "text/html; charset=utf-8"
+                else:
+                    body = b"presscon is starting; retry in a second\n"
+                    ctype = "text/plain; charset=utf-8"
+                header = (f"HTTP/1.1 503 Service Unavailable\r\n"
+                          f"Content-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
+                          f"Retry-After: 1\r\nCache-Control: no-store\r\n"
+                          f"{STARTING_HEADER}: 1\r\nConnection: close\r\n\r\n").encode()
+                conn.sendall(header + (b"" if method == "HEAD" else body))
+                with self._lock:
+                    self.requests += 1
+            except OSError:
+                pass
+
+
+def serve(index_dir: str | os.PathLike | None = None, host: str = "127.0.0.1",
+          port: int = 7860) -> None:
+    """Hold the port with the starting page, load the chat (app.main), hand over."""
+    page = StartingPage(host, port).start()
+    shown = f"[{host}]" if ":" in host else host
+    # (the full URL is printed by app.main once the chat answers: scripts wait for it)
+    print(f"presscon: starting; {shown} port {page.port} shows a 'starting' page until "
+          f"the chat is ready", file=sys.stderr, flush=True)
+    try:
+        import app  # sets GRADIO_ANALYTICS_ENABLED=False before gradio is imported anywhere
+        app.main(index_dir=index_dir, host=host, port=page.port, before_launch=page.close)
+    finally:
+        page.close()
