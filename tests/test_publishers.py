@@ -97,3 +97,23 @@ def test_a_question_naming_one_publisher_ranks_its_replies_higher(mixed):
         assert h.score == pytest.approx(plain[h.passage_id] + boost, abs=1e-5)
     # a publisher the caller chose wins over the one the words name
     assert all(h.publisher == MFA for h in r.search(question, k=5, publisher=MFA))
+
+
+def test_the_analysis_commands_take_the_publisher_filter(mixed):
+    import json
+
+    from click.testing import CliRunner
+
+    from rag.cli import main
+    r, _ = mixed
+    question = "diplomatic boycott of the Winter Olympics"
+    for publisher, dates in ((WH, {"2021-01"}), (MFA, {"2021-12"})):
+        res = CliRunner().invoke(main, ["timeline", question, "--index", str(r.index_dir),
+                                        "--publisher", publisher, "--relative", "0", "--json"])
+        assert res.exit_code == 0, res.output
+        assert {m["month"] for m in json.loads(res.output) if m["replies"]} == dates
+    res = CliRunner().invoke(main, ["questioners", question, "--index", str(r.index_dir),
+                                    "--publisher", WH, "--json"])
+    assert res.exit_code == 0, res.output
+    assert [row[0] if isinstance(row, list) else row.get("questioner")
+            for row in json.loads(res.output)] == [None]    # White House reporters are unnamed

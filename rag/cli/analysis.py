@@ -10,12 +10,13 @@ import click
 from .common import fail, index_option, open_index
 
 
-
 def _filter_options(f):
     """The search filters, for the commands that run a search underneath."""
     for opt in reversed([
         click.option("--questioner", help="Only replies to this outlet."),
         click.option("--spokesperson", help="Only replies by this spokesperson."),
+        click.option("--publisher", help="Only conferences of this publisher "
+                                         "(see `presscon info`)."),
         click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Earliest conference date."),
         click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest conference date."),
         click.option("--literal", is_flag=True,
@@ -34,9 +35,9 @@ def _relative_option(f):
                              "as matching (0: all of --limit).")(f)
 
 
-def _search_args(questioner, spokesperson, date_from, date_to, literal) -> dict:
-    return {"questioner": questioner, "spokesperson": spokesperson, "date_from": date_from,
-            "date_to": date_to, "understand": not literal}
+def _search_args(questioner, spokesperson, publisher, date_from, date_to, literal) -> dict:
+    return {"questioner": questioner, "spokesperson": spokesperson, "publisher": publisher,
+            "date_from": date_from, "date_to": date_to, "understand": not literal}
 
 
 @click.command()
@@ -47,8 +48,8 @@ def _search_args(questioner, spokesperson, date_from, date_to, literal) -> dict:
               help="How many results (groups of repeated replies) count as matching.")
 @_relative_option
 @click.option("--json", "as_json", is_flag=True, help="Print the months as JSON.")
-def timeline(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
-             limit, relative, as_json):
+def timeline(question, index_dir, questioner, spokesperson, publisher, date_from, date_to,
+             literal, limit, relative, as_json):
     """Replies matching QUESTION per month: how often the position was stated.
 
     Every date a repeated reply was given counts; months without one are shown
@@ -56,7 +57,8 @@ def timeline(question, index_dir, questioner, spokesperson, date_from, date_to, 
     """
     r = open_index(index_dir)
     months = r.timeline(question, limit=limit, relative=relative,
-                        **_search_args(questioner, spokesperson, date_from, date_to, literal))
+                        **_search_args(questioner, spokesperson, publisher, date_from, date_to,
+                                       literal))
     if as_json:
         click.echo(json.dumps([m.to_dict() for m in months], indent=2))
         return
@@ -79,13 +81,14 @@ def timeline(question, index_dir, questioner, spokesperson, date_from, date_to, 
 @click.option("-n", "n", default=1, show_default=True, type=click.IntRange(1, 20),
               help="How many earliest and latest replies to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def changes(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
-            limit, relative, n, as_json):
+def changes(question, index_dir, questioner, spokesperson, publisher, date_from, date_to,
+            literal, limit, relative, n, as_json):
     """How has the answer to QUESTION changed: the earliest and the latest
     matching replies, verbatim, with their dates."""
     r = open_index(index_dir)
     change = r.answer_change(question, limit=limit, relative=relative, n=n,
-                             **_search_args(questioner, spokesperson, date_from, date_to, literal))
+                             **_search_args(questioner, spokesperson, publisher, date_from, date_to,
+                                       literal))
     if as_json:
         click.echo(json.dumps(change.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -110,14 +113,14 @@ def changes(question, index_dir, questioner, spokesperson, date_from, date_to, l
               help="With QUESTION: how many results count as matching.")
 @_relative_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def questioners(question, index_dir, questioner, spokesperson, date_from, date_to, literal,
-                limit, relative, as_json):
+def questioners(question, index_dir, questioner, spokesperson, publisher, date_from, date_to,
+                literal, limit, relative, as_json):
     """Outlets by how often they asked: about QUESTION's topic, or (without
     QUESTION) over the whole index, most first."""
     r = open_index(index_dir)
     if question:
         pairs = r.topic_questioners(question, limit=limit, relative=relative, **_search_args(
-            questioner, spokesperson, date_from, date_to, literal))
+            questioner, spokesperson, publisher, date_from, date_to, literal))
     else:
         pairs = r.questioners()
     if as_json:
