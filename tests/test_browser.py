@@ -5,6 +5,7 @@ absent. Playwright only drives the system browser: nothing is downloaded.
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -33,17 +34,13 @@ sync_api = pytest.importorskip("playwright.sync_api",
 INJECTED = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> $5 *and* $6'
 
 
-@pytest.fixture
-def url(tmp_path, encoder, seed_copy):
-    """The chat over the seed, with markup planted in one reply."""
+@contextlib.contextmanager
+def _chat(index_dir, transcript, encoder):
+    """The chat served on a free local port over ``transcript``, its URL."""
     import app
     from rag import Retriever
-    text = seed_copy.read_text(encoding="utf-8")
-    marker = "China always acts in a way that conforms to WTO rules."
-    assert marker in text
-    seed_copy.write_text(text.replace(marker, f"{marker} {INJECTED}"), encoding="utf-8")
-    r = Retriever.open(tmp_path / "index", encoder=encoder)
-    assert r.ingest([seed_copy]).ok
+    r = Retriever.open(index_dir, encoder=encoder)
+    assert r.ingest([transcript]).ok
     demo = app.build_app(r)
     _, local_url, _ = app.launch(demo, "127.0.0.1", free_port(), block=False)
     try:
@@ -51,6 +48,17 @@ def url(tmp_path, encoder, seed_copy):
     finally:
         demo.close()
         r.close()
+
+
+@pytest.fixture
+def url(tmp_path, encoder, seed_copy):
+    """The chat over the seed, with markup planted in one reply."""
+    text = seed_copy.read_text(encoding="utf-8")
+    marker = "China always acts in a way that conforms to WTO rules."
+    assert marker in text
+    seed_copy.write_text(text.replace(marker, f"{marker} {INJECTED}"), encoding="utf-8")
+    with _chat(tmp_path / "index", seed_copy, encoder) as local_url:
+        yield local_url
 
 
 @pytest.fixture
@@ -133,17 +141,8 @@ def _in_view(page, locator) -> bool:
 @pytest.fixture
 def served(tmp_path, encoder, seed_copy):
     """The chat over the seed, ranked as shipped (the fake encoder's vectors)."""
-    import app
-    from rag import Retriever
-    r = Retriever.open(tmp_path / "index", encoder=encoder)
-    assert r.ingest([seed_copy]).ok
-    demo = app.build_app(r)
-    _, local_url, _ = app.launch(demo, "127.0.0.1", free_port(), block=False)
-    try:
+    with _chat(tmp_path / "index", seed_copy, encoder) as local_url:
         yield local_url
-    finally:
-        demo.close()
-        r.close()
 
 
 def test_each_answer_opens_at_its_question_and_first_hit(served, page):
