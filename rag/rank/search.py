@@ -3,6 +3,7 @@ fusion, a preferred period, and repeated replies collapsed."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import PressconError
@@ -37,6 +38,17 @@ def as_date(value: dt.date | str | None, name: str) -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise PressconError(f"{name} must be a date like 2020-05-14, not {value!r}") from None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A question as ``Searcher._read`` understood it."""
+    text: str                                   # what is ranked
+    filters: dict[str, Any]
+    prefer: tuple[dt.date, dt.date] | None = None   # a period ranked higher, not a filter
+    publisher: str | None = None                # a publisher ranked higher
+    notes: tuple[str, ...] = ()
+    uncovered: tuple[str, ...] = ()             # a period named that no conference falls in
 
 
 class Searcher:
@@ -85,40 +97,48 @@ class Searcher:
             if phrase_ids else []
         given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
                  "date_from": d_from, "date_to": d_to, "publisher": publisher or None}
-        text, filters, prefer, publisher_boost, notes = question, dict(given), None, None, ()
-        missing = fixed.names_not_found
         # a pasted quote's own words ("In May 2020, ...", "to AFP") are not the user's cues
         cues = outside_quotes(question) if phrase_ids else question
-        if understand and cues:
-            plan = self.understand(cues)
-            if not (given["date_from"] or given["date_to"]):
-                # a period no conference of the index falls in is evidence like a name not found
-                missing += uncovered_period(plan, lex)
-            inferred = {key: v for key, v in plan.filters.items() if given.get(key) is None}
-            # a period is taken whole or not at all: half of one would be a new filter
-            if given["date_from"] or given["date_to"]:
-                inferred.pop("date_from", None)
-                inferred.pop("date_to", None)
-            elif plan.prefer_from:
-                prefer = (plan.prefer_from, plan.prefer_to)
-            if plan.prefer_publisher and not given["publisher"]:
-                publisher_boost = plan.prefer_publisher
-            if inferred or prefer or publisher_boost:
-                text = question if phrase_ids else plan.text
-                filters.update(inferred)
-                notes = tuple(applied_notes(plan.notes, given))
-        hits = self._ranked(self.candidates.query(text, lex), lex, k, ranking, filters, prefer,
-                            group_repeats, publisher_boost, phrase_ids, exact)
-        dropped = ()
-        if not hits and filters != given:
+        read = self._read(question, cues, given, lex, verbatim_text=bool(phrase_ids)) \
+            if understand and cues else _Reading(question, dict(given))
+        notes, dropped = read.notes, ()
+        hits = self._ranked(self.candidates.query(read.text, lex), lex, k, ranking,
+                            read.filters, read.prefer, group_repeats, read.publisher,
+                            phrase_ids, exact)
+        if not hits and read.filters != given:
             query = self.candidates.query(question, lex)
             hits = self._ranked(query, lex, k, ranking, given, None, group_repeats, None,
                                 phrase_ids, exact)
             notes, dropped = (), notes
+        missing = fixed.names_not_found + read.uncovered
         hits, close = judge(hits, ranking, missing, phrase_ids)
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
                       searched_for=fixed.text if fixed.changes else None,
                       not_found=tuple(dict.fromkeys(fixed.not_found + missing)))
+
+    def _read(self, question: str, cues: str, given: dict[str, Any], lex: LexicalIndex, *,
+              verbatim_text: bool) -> "_Reading":
+        """What the question's own words ask for (``cues``: the question outside
+        any pasted quote), merged with the filters the caller ``given``: those
+        win, and a period is taken whole or not at all."""
+        plan = self.understand(cues)
+        dated = bool(given["date_from"] or given["date_to"])
+        # a period no conference of the index falls in is evidence like a name not found
+        uncovered = () if dated else uncovered_period(plan, lex)
+        inferred = {key: v for key, v in plan.filters.items() if given.get(key) is None}
+        prefer = None
+        if dated:   # half of a period would be a new filter
+            inferred.pop("date_from", None)
+            inferred.pop("date_to", None)
+        elif plan.prefer_from:
+            prefer = (plan.prefer_from, plan.prefer_to)
+        boost = plan.prefer_publisher if plan.prefer_publisher and not given["publisher"] \
+            else None
+        if not (inferred or prefer or boost):
+            return _Reading(question, dict(given), uncovered=uncovered)
+        # a pasted sentence is searched whole; else without the words read as filters
+        return _Reading(question if verbatim_text else plan.text, {**given, **inferred}, prefer,
+                        boost, tuple(applied_notes(plan.notes, given)), uncovered)
 
     def correct(self, question: str, lex: LexicalIndex | None = None) -> Correction:
         """``question`` with the words the index never uses corrected against
