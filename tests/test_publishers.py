@@ -112,6 +112,15 @@ def test_the_analysis_commands_take_the_publisher_filter(mixed):
                                         "--publisher", publisher, "--relative", "0", "--json"])
         assert res.exit_code == 0, res.output
         assert {m["month"] for m in json.loads(res.output) if m["replies"]} == dates
+    # dates as `presscon search` takes them: a month is from its first to its last day
+    res = CliRunner().invoke(main, ["timeline", question, "--index", str(r.index_dir),
+                                    "--from", "December 2021", "--to", "December 2021",
+                                    "--relative", "0", "--json"])
+    assert res.exit_code == 0, res.output
+    assert {m["month"] for m in json.loads(res.output) if m["replies"]} == {"2021-12"}
+    res = CliRunner().invoke(main, ["changes", question, "--index", str(r.index_dir),
+                                    "--from", "Maytember"])
+    assert res.exit_code == 1 and "--from must be a date like 2020-05-14" in res.output
     res = CliRunner().invoke(main, ["questioners", question, "--index", str(r.index_dir),
                                     "--publisher", WH, "--json"])
     assert res.exit_code == 0, res.output

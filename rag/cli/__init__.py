@@ -10,7 +10,7 @@ import click
 
 from ..errors import PressconError
 from ..parse import ParseError
-from .common import fail, index_option, model_option, open_index, repeat_line
+from .common import date_value, fail, index_option, model_option, open_index, repeat_line
 
 
 
@@ -174,7 +174,7 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
     spokesperson named in QUESTION becomes a filter, unless you set that filter
     yourself or pass --literal; what was applied is printed to stderr.
     """
-    date_from, date_to = _date_option(date_from, "--from", 0), _date_option(date_to, "--to", 1)
+    date_from, date_to = date_value(date_from, "--from", 0), date_value(date_to, "--to", 1)
     r = open_index(index_dir)
     answer = r.ask(question, k=k, questioner=questioner, spokesperson=spokesperson,
                    date_from=date_from, date_to=date_to, publisher=publisher, ranking=ranking,
@@ -221,24 +221,6 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
         if h.count > 1:
             click.secho(repeat_line(h), dim=True)
         click.echo()
-
-
-def _date_option(value: str | None, option: str, end: int) -> str | None:
-    """An ISO date as given, or a period ("May 2020") as its first (``end``
-    0) or last day (1): --to "May 2020" means up to 31 May 2020."""
-    if not value or not value.strip():
-        return None
-    import datetime as dt
-    try:
-        return dt.date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
-        pass
-    from ..rank.understand import period_of
-    period = period_of(value)
-    if period is None:
-        fail(f"{option} must be a date like 2020-05-14 or a period like 'May 2020', "
-             f"not {value!r}")
-    return period[end].isoformat()
 
 
 @main.command()

@@ -2,29 +2,45 @@
 wordings, a topic by month, earliest against latest, who asked."""
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 import click
 
-from .common import fail, index_option, open_index
+from .common import date_value, fail, index_option, open_index
+
+
+#: The search filters of the commands that run a search underneath.
+_FILTERS = ("questioner", "spokesperson", "publisher", "date_from", "date_to", "literal")
 
 
 def _filter_options(f):
-    """The search filters, for the commands that run a search underneath."""
+    """The search filters as options, reaching the command as one ``search``
+    dict of :meth:`Retriever.search` keywords (dates as `presscon search`
+    takes them: 2020-05-14 or a period such as 'May 2020')."""
+    @functools.wraps(f)
+    def command(*args, **kwargs):
+        search = {k: kwargs.pop(k) for k in _FILTERS}
+        search["understand"] = not search.pop("literal")
+        search["date_from"] = date_value(search["date_from"], "--from", 0)
+        search["date_to"] = date_value(search["date_to"], "--to", 1)
+        return f(*args, search=search, **kwargs)
     for opt in reversed([
         click.option("--questioner", help="Only replies to this outlet."),
         click.option("--spokesperson", help="Only replies by this spokesperson."),
         click.option("--publisher", help="Only conferences of this publisher "
                                          "(see `presscon info`)."),
-        click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Earliest conference date."),
-        click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Latest conference date."),
+        click.option("--from", "date_from", metavar="DATE",
+                     help="Earliest conference date (2020-05-14, or 'May 2020')."),
+        click.option("--to", "date_to", metavar="DATE",
+                     help="Latest conference date (2020-05-14, or 'May 2020': to its end)."),
         click.option("--literal", is_flag=True,
                      help="Do not turn a period, outlet or spokesperson named in the "
                           "question into filters."),
     ]):
-        f = opt(f)
-    return f
+        command = opt(command)
+    return command
 
 
 def _relative_option(f):
@@ -35,11 +51,6 @@ def _relative_option(f):
                              "as matching (0: all of --limit).")(f)
 
 
-def _search_args(questioner, spokesperson, publisher, date_from, date_to, literal) -> dict:
-    return {"questioner": questioner, "spokesperson": spokesperson, "publisher": publisher,
-            "date_from": date_from, "date_to": date_to, "understand": not literal}
-
-
 @click.command()
 @click.argument("question")
 @index_option
@@ -48,17 +59,14 @@ def _search_args(questioner, spokesperson, publisher, date_from, date_to, litera
               help="How many results (groups of repeated replies) count as matching.")
 @_relative_option
 @click.option("--json", "as_json", is_flag=True, help="Print the months as JSON.")
-def timeline(question, index_dir, questioner, spokesperson, publisher, date_from, date_to,
-             literal, limit, relative, as_json):
+def timeline(question, index_dir, limit, relative, as_json, search):
     """Replies matching QUESTION per month: how often the position was stated.
 
     Every date a repeated reply was given counts; months without one are shown
     as zero between the first and the last.
     """
     r = open_index(index_dir)
-    months = r.timeline(question, limit=limit, relative=relative,
-                        **_search_args(questioner, spokesperson, publisher, date_from, date_to,
-                                       literal))
+    months = r.timeline(question, limit=limit, relative=relative, **search)
     if as_json:
         click.echo(json.dumps([m.to_dict() for m in months], indent=2))
         return
@@ -81,14 +89,11 @@ def timeline(question, index_dir, questioner, spokesperson, publisher, date_from
 @click.option("-n", "n", default=1, show_default=True, type=click.IntRange(1, 20),
               help="How many earliest and latest replies to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def changes(question, index_dir, questioner, spokesperson, publisher, date_from, date_to,
-            literal, limit, relative, n, as_json):
+def changes(question, index_dir, limit, relative, n, as_json, search):
     """How has the answer to QUESTION changed: the earliest and the latest
     matching replies, verbatim, with their dates."""
     r = open_index(index_dir)
-    change = r.answer_change(question, limit=limit, relative=relative, n=n,
-                             **_search_args(questioner, spokesperson, publisher, date_from, date_to,
-                                       literal))
+    change = r.answer_change(question, limit=limit, relative=relative, n=n, **search)
     if as_json:
         click.echo(json.dumps(change.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -113,14 +118,12 @@ def changes(question, index_dir, questioner, spokesperson, publisher, date_from,
               help="With QUESTION: how many results count as matching.")
 @_relative_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def questioners(question, index_dir, questioner, spokesperson, publisher, date_from, date_to,
-                literal, limit, relative, as_json):
+def questioners(question, index_dir, limit, relative, as_json, search):
     """Outlets by how often they asked: about QUESTION's topic, or (without
     QUESTION) over the whole index, most first."""
     r = open_index(index_dir)
     if question:
-        pairs = r.topic_questioners(question, limit=limit, relative=relative, **_search_args(
-            questioner, spokesperson, publisher, date_from, date_to, literal))
+        pairs = r.topic_questioners(question, limit=limit, relative=relative, **search)
     else:
         pairs = r.questioners()
     if as_json:

@@ -45,3 +45,21 @@ def repeat_line(h) -> str:
     dates = "; ".join(f"{c.date} {c.questioner or '-'}" for c in h.citations)
     return f"Given {h.count} times, {h.first_date} .. {h.last_date} " \
            f"(presscon versions {h.passage_id}): {dates}"
+
+
+def date_value(value: str | None, option: str, end: int) -> str | None:
+    """An ISO date as given, or a period ("May 2020") as its first (``end``
+    0) or last day (1): --to "May 2020" means up to 31 May 2020."""
+    if not value or not value.strip():
+        return None
+    import datetime as dt
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        pass
+    from ..rank.understand import period_of
+    period = period_of(value)
+    if period is None:
+        fail(f"{option} must be a date like 2020-05-14 or a period like 'May 2020', "
+             f"not {value!r}")
+    return period[end].isoformat()
