@@ -83,7 +83,7 @@ class StartingPage:
         self.host = host
         self._address = sock.getsockname()
         self.port = self._address[1]
-        self.requests = 0                       # answered so far (tests, logs)
+        self.requests = 0                       # requests answered (counted as each reply is sent)
         self._sock = sock
         self._wake_r, self._wake_w = socket.socketpair()
         self._thread: threading.Thread | None = None
@@ -168,9 +168,9 @@ class StartingPage:
                           f"Content-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
                           f"Retry-After: 1\r\nCache-Control: no-store\r\n"
                           f"{STARTING_HEADER}: 1\r\nConnection: close\r\n\r\n").encode()
+                with self._lock:   # counted before the reply leaves: a client that has
+                    self.requests += 1   # read it sees itself counted
                 conn.sendall(header + (b"" if method == "HEAD" else body))
-                with self._lock:
-                    self.requests += 1
             except OSError:
                 pass
 
