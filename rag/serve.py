@@ -8,7 +8,8 @@ page: HTTP 503 with ``Retry-After: 1`` and the header ``X-Presscon-Starting``,
 a page that polls and reloads itself once the chat answers. Meanwhile the
 process opens the index, warms the model and imports gradio as before
 (importing gradio in a second thread meanwhile measured no faster on the 2
-shared cores, so it stays sequential). Right before gradio binds the same port the placeholder closes its socket:
+shared cores, so it stays sequential). Right before gradio binds the same port
+the placeholder closes its socket:
 for that moment (~0.1 s, gradio's own set-up before its bind) a connection is
 refused; the page's polling retries through it.
 

@@ -400,7 +400,8 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
     weaker ones. ``notes`` say which filters were read from the question itself,
     ``dropped`` which were read but matched nothing (``Answer.understood`` /
     ``.dropped``); ``close_match=False`` (``Answer.close_match``) puts the "No close
-    match" notice first (naming ``not_found`` and the index's ``date_range``); ``start`` numbers the first card (more results);
+    match" notice first (naming ``not_found`` and the index's ``date_range``);
+    ``start`` numbers the first card (more results);
     ``warnings`` (escaped here) follow the notes; ``mark_text`` (default: the
     question as searched) gives the words to mark."""
     extra = "".join(f'<div class="pc-warn">{escape_text(w)}</div>' for w in warnings)
