@@ -1,13 +1,15 @@
 """The encoder's own limit on this machine: chunks/s by batch size and thread count.
 
     python benchmarks/bench_encode.py [--chunks 384] [--repeat 3] [--batches 8,16,32,64]
-                                      [--threads 1,2]
+                                      [--threads 1,2] [--precisions fp32,bf16]
 
 Encodes the first --chunks chunk texts of ../shared/corpus/txt (real MiniLM,
 one ``encode`` call per setting, sentence-transformers sorting by length
 inside it), each setting --repeat times interleaved with the others, and
-prints the median chunks/s of each and its ratio to the batch-8 / all-cores
-setting ingest used before. This rate is the ceiling ingest can approach.
+prints the median chunks/s of each and its ratio to the float32 batch-8 /
+all-cores setting ingest used before. This rate is the ceiling ingest can
+approach. For bf16 (torch's CPU autocast, what ingest uses where the CPU has
+native bf16) it also prints the cosine of its vectors to the float32 ones.
 """
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from embeddings.registry import load_encoder  # noqa: E402
+import numpy as np  # noqa: E402
+
+from embeddings.st_encoder import SentenceTransformerEncoder, batch_precision  # noqa: E402
 from rag.index.chunking import chunk_passage  # noqa: E402
 from rag.parse import parse_file  # noqa: E402
 
@@ -44,31 +48,36 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--batches", default="8,16,32,64")
     ap.add_argument("--threads", default=f"1,{os.cpu_count() or 1}")
+    ap.add_argument("--precisions", default="fp32,bf16")
     args = ap.parse_args()
-    import torch
     texts = corpus_chunks(args.chunks)
-    enc = load_encoder("all-MiniLM-L6-v2")
-    enc.encode(texts[:16])                       # load outside the timings
-    settings = [(b, t) for t in sorted({int(x) for x in args.threads.split(",")})
+    enc = SentenceTransformerEncoder("all-MiniLM-L6-v2")
+    enc.encode(texts[:16], precision="fp32")    # load outside the timings
+    settings = [(p, b, t) for p in args.precisions.split(",")
+                for t in sorted({int(x) for x in args.threads.split(",")})
                 for b in (int(x) for x in args.batches.split(","))]
-    times: dict[tuple[int, int], list[float]] = {s: [] for s in settings}
+    times: dict[tuple[str, int, int], list[float]] = {s: [] for s in settings}
+    vectors: dict[str, np.ndarray] = {}
     for _ in range(args.repeat):
-        for b, t in settings:
-            torch.set_num_threads(t)
+        for p, b, t in settings:
             t0 = time.perf_counter()
-            enc.model.encode(texts, batch_size=b, normalize_embeddings=True,
-                             convert_to_numpy=True)
-            times[(b, t)].append(time.perf_counter() - t0)
+            vectors[p] = enc.encode(texts, batch_size=b, _threads=t, precision=p)
+            times[(p, b, t)].append(time.perf_counter() - t0)
     words = sum(len(x.split()) for x in texts) / len(texts)
     print(f"{len(texts)} chunks (mean {words:.0f} words), median of {args.repeat}, "
-          f"{os.cpu_count()} cores")
-    base = (8, max(t for _, t in settings))
+          f"{os.cpu_count()} cores; this CPU's default precision: {batch_precision()}")
+    base = ("fp32", 8, max(t for _, _, t in settings))
     rate = {s: len(texts) / statistics.median(v) for s, v in times.items()}
-    for (b, t), r in rate.items():
-        print(f"batch {b:>3} threads {t}: {r:6.1f} chunks/s  ratio to batch 8/{base[1]} threads "
-              f"{r / rate.get(base, r):.2f}")
+    for (p, b, t), r in rate.items():
+        ratio = (f"  ratio to fp32 batch 8/{base[2]} threads {r / rate[base]:.2f}"
+                 if base in rate else "")
+        print(f"{p} batch {b:>3} threads {t}: {r:6.1f} chunks/s{ratio}")
     best = max(rate, key=rate.get)
-    print(f"best: batch {best[0]}, {best[1]} threads, {rate[best]:.1f} chunks/s")
+    print(f"best: {best[0]} batch {best[1]}, {best[2]} threads, {rate[best]:.1f} chunks/s")
+    if "fp32" in vectors and "bf16" in vectors:
+        cos = (vectors["fp32"] * vectors["bf16"]).sum(axis=1)
+        print(f"cosine bf16 to fp32 over {len(texts)} chunks: min {cos.min():.6f}, "
+              f"mean {cos.mean():.6f}")
 
 
 if __name__ == "__main__":

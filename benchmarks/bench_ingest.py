@@ -3,7 +3,7 @@ FAISS, BM25 - the file-by-file path (before) against the windowed one (after),
 in the same run, each on a fresh index.
 
     python benchmarks/bench_ingest.py [--files 60] [--repeat 2] [--corpus ../shared/corpus/txt]
-                                      [--before-batch 8] [--after-batch ENCODE_BATCH]
+                                      [--before-batch 8] [--after-batch N]
 
 Real MiniLM, loaded once outside the timings. Every stage is timed
 exclusively (grouping's own SQLite writes count as grouping, not SQLite):
@@ -145,7 +145,9 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=60)
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--before-batch", type=int, default=8)
-    ap.add_argument("--after-batch", type=int, default=ENCODE_BATCH)
+    # default: the encoder's own batch for its precision (st_encoder.BF16_BATCH in bf16,
+    # ENCODE_BATCH in float32), what ingest uses
+    ap.add_argument("--after-batch", type=int, default=None)
     ap.add_argument("--before-threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--after-threads", type=int, default=st_encoder._BATCH_THREADS)
     args = ap.parse_args()
@@ -165,13 +167,16 @@ def main() -> None:
             runs[name].append(run(files, encoder, **opts))
             print(f"  {name}: {runs[name][-1][1]:.1f} s", file=sys.stderr, flush=True)
 
+    precision = st_encoder.batch_precision()
+    after_batch = args.after_batch or (st_encoder.BF16_BATCH if precision == "bf16"
+                                       else ENCODE_BATCH)
     med = {}
     for name, rs in runs.items():
         med[name] = ({s: statistics.median(r[0][s] for r in rs) for s in STAGES},
                      statistics.median(r[1] for r in rs), rs[0][2])
     print(f"{len(files)} files of {args.corpus}, {med[next(iter(med))][2]} chunks encoded, "
-          f"median of {args.repeat} runs, {os.cpu_count()} cores; batch/threads before "
-          f"{args.before_batch}/{args.before_threads}, after {args.after_batch}/"
+          f"median of {args.repeat} runs, {os.cpu_count()} cores, {precision} batches; "
+          f"batch/threads before {args.before_batch}/{args.before_threads}, after {after_batch}/"
           f"{args.after_threads}, window {apply.WINDOW_CHUNKS} chunks")
     names = list(med)
     print(f"{'stage':<10}" + "".join(f"{n:>30}" for n in names) + f"{'after/before':>14}")
@@ -203,7 +208,7 @@ def main() -> None:
         alone.append(time.perf_counter() - t0)
     rate = len(order) / statistics.median(alone)
     got = med[names[1]][2] / med[names[1]][1]
-    print(f"encoder alone, {len(order)} texts in one call at batch {args.after_batch}, "
+    print(f"encoder alone, {len(order)} texts in one call at batch {after_batch}, "
           f"{args.after_threads} thread(s): "
           f"{rate:.1f} chunks/s; ingest after reaches {got / rate:.0%} of it")
 

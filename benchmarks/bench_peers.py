@@ -46,7 +46,10 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 SHARED = ROOT.parent / "shared"
 QUESTION_FILES = ("dev_questions.jsonl", "dev_hard.jsonl")
-SYSTEMS = ("presscon", "txtai-hybrid", "txtai-dense", "bm25s")
+# presscon-fp32: presscon with its ingest batches in float32 (PRESSCON_ENCODE_PRECISION=fp32),
+# the arithmetic txtai's sentence-transformers runs in; "presscon" is the default (bf16 where
+# the CPU has it natively)
+SYSTEMS = ("presscon", "presscon-fp32", "txtai-hybrid", "txtai-dense", "bm25s")
 
 
 # -- helpers shared by the workers --------------------------------------------------------
@@ -119,7 +122,7 @@ def first_rank(texts: list[str], gold, dates, hit_dates: list[str]) -> int | Non
 
 # -- workers (each in its own process) -----------------------------------------------------
 def build(system: str, files: list[Path], where: Path) -> dict:
-    if system == "presscon":
+    if system.startswith("presscon"):
         from rag import Retriever
         t0, c0 = time.perf_counter(), time.process_time()
         with Retriever.open(where) as r:
@@ -159,7 +162,7 @@ def query(system: str, files: list[Path], where: Path, all_files: bool, repeat: 
     qsets = questions(files, all_files)
     first_q = qsets[QUESTION_FILES[0]][0].question
     floor = None
-    if system == "presscon":
+    if system.startswith("presscon"):
         from rag import Retriever
         r = Retriever.open(where)
 
@@ -247,6 +250,8 @@ def run_worker(args, system: str, phase: str, where: Path) -> dict | None:
         cmd.append("--demo")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",
            "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    if system == "presscon-fp32":
+        env["PRESSCON_ENCODE_PRECISION"] = "fp32"
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(ROOT))
     if proc.returncode != 0:
         print(f"{system} {phase} failed:\n{proc.stderr[-3000:]}", file=sys.stderr)

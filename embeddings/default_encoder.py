@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .base import DEFAULT_MODEL, ENCODE_BATCH
+from .base import DEFAULT_MODEL
 
 __all__ = ["DefaultMiniLMEncoder", "TORCH_QUERIES_ENV"]
 
@@ -82,7 +82,7 @@ class DefaultMiniLMEncoder:
             self._onnx = OnnxMiniLMEncoder(model_path=path, model_id=DEFAULT_MODEL)
             self.query_backend = "onnx"
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = ENCODE_BATCH,
+    def encode(self, texts: Sequence[str], *, batch_size: int | None = None,
                show_progress: bool = False) -> np.ndarray:
         out = self.st.encode(texts, batch_size=batch_size, show_progress=show_progress)
         if len(texts):

@@ -89,7 +89,7 @@ class OnnxMiniLMEncoder:
                                     "token_type_ids": np.zeros_like(ids)})[0]
         return mean_pool(hidden, mask)
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = ENCODE_BATCH,
+    def encode(self, texts: Sequence[str], *, batch_size: int | None = None,
                show_progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -97,6 +97,7 @@ class OnnxMiniLMEncoder:
         # batches of similar length: a batch is padded to its longest text
         # (sentence-transformers sorts the same way)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        batch_size = batch_size or ENCODE_BATCH
         steps = range(0, len(texts), batch_size)
         if show_progress:
             from tqdm.auto import tqdm

@@ -6,6 +6,7 @@ import (about 5 s) happens on first use, not at module import.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -40,6 +41,44 @@ def _set_threads(n: int) -> None:
         torch.set_num_threads(n)
 
 
+#: "auto" (bf16 where the CPU computes it natively, else fp32), "bf16" or "fp32"
+PRECISION_ENV = "PRESSCON_ENCODE_PRECISION"
+# bf16 texts per forward pass on 2 threads (benchmarks/bench_encode.py, 600
+# corpus chunks, quiet): batch 8 69 chunks/s, 16 78, 32 86, 64 74; fp32 at
+# its best batch (8) 43. Larger batches feed the AMX tiles better.
+BF16_BATCH = 32
+
+
+def batch_precision() -> str:
+    """The arithmetic ingest batches run in: "bf16" or "fp32".
+
+    bfloat16 matrix products under torch's CPU autocast (layer norm and
+    softmax stay float32) encoded corpus chunks 1.7-2.0x faster on this
+    machine's AMX/AVX512-BF16 cores, with cosine >= 0.99997 to the float32
+    vectors (benchmarks/bench_encode.py): closer than the 0.9999 the query
+    path's ONNX export is held to, so the vectors stay the model's own and
+    keep its model id. A CPU without native bf16 emulates it, slower than
+    float32, so "auto" asks torch what the CPU has.
+    """
+    want = os.environ.get(PRECISION_ENV, "auto").strip().lower() or "auto"
+    if want not in ("auto", "bf16", "fp32"):
+        raise ValueError(f"{PRECISION_ENV}={want!r}: expected auto, bf16 or fp32")
+    if want != "auto":
+        return want
+    import torch
+    cpu = getattr(torch, "cpu", None)
+    native = any(getattr(cpu, probe, lambda: False)()
+                 for probe in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"))
+    return "bf16" if native else "fp32"
+
+
+def _autocast(precision: str):
+    if precision != "bf16":
+        return contextlib.nullcontext()
+    import torch
+    return torch.autocast("cpu", dtype=torch.bfloat16)
+
+
 class SentenceTransformerEncoder:
     def __init__(self, model_id: str = "all-MiniLM-L6-v2"):
         if model_id not in _MODELS:
@@ -47,6 +86,7 @@ class SentenceTransformerEncoder:
         self.model_id = model_id
         self.dim = 384
         self._model = None
+        self._precision: str | None = None
         self._lock = threading.Lock()
 
     @property
@@ -70,20 +110,34 @@ class SentenceTransformerEncoder:
                     self._model = model
         return self._model
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = ENCODE_BATCH,
-               show_progress: bool = False, _threads: int | None = None) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, batch_size: int | None = None,
+               show_progress: bool = False, _threads: int | None = None,
+               precision: str | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        precision = precision or self.precision      # a bad setting fails before the load
+        model = self.model
+        if batch_size is None:
+            batch_size = BF16_BATCH if precision == "bf16" else ENCODE_BATCH
         _set_threads(_threads or _BATCH_THREADS)
-        out = self.model.encode(list(texts), batch_size=batch_size,
-                                normalize_embeddings=True,
-                                show_progress_bar=show_progress,
-                                convert_to_numpy=True)
+        with _autocast(precision):
+            out = model.encode(list(texts), batch_size=batch_size,
+                               normalize_embeddings=True,
+                               show_progress_bar=show_progress,
+                               convert_to_numpy=True)
         return np.ascontiguousarray(out, dtype=np.float32)
+
+    @property
+    def precision(self) -> str:
+        """What batches run in unless ``encode(precision=...)`` says: batch_precision()."""
+        if self._precision is None:
+            self._precision = batch_precision()
+        return self._precision
 
     def encode_query(self, text: str) -> np.ndarray:
         # One thread per query: with 2 cores shared by the server and other
         # queries, a 2-thread forward pass measured p95 544 ms (threads waiting
         # on each other) against 17 ms single-threaded; batches keep them all.
+        # A single short text gains nothing from bf16: float32 as the export.
         _set_threads(1)
-        return self.encode([text], _threads=1)[0]
+        return self.encode([text], _threads=1, precision="fp32")[0]

@@ -7,7 +7,6 @@ from typing import Sequence
 
 import numpy as np
 
-from .base import ENCODE_BATCH
 
 __all__ = ["FakeEncoder"]
 
@@ -38,7 +37,7 @@ class FakeEncoder:
             n = 1.0
         return v / n
 
-    def encode(self, texts: Sequence[str], *, batch_size: int = ENCODE_BATCH,
+    def encode(self, texts: Sequence[str], *, batch_size: int | None = None,
                show_progress: bool = False) -> np.ndarray:
         self.calls += 1
         self.encoded += len(texts)

@@ -145,7 +145,7 @@ class VectorCache:
             by_key = dict(zip(keys, texts))
             # longest first: batches of like lengths waste little padding
             todo.sort(key=lambda k: -len(by_key[k]))
-            new = self.encoder.encode([by_key[k] for k in todo], batch_size=32,
+            new = self.encoder.encode([by_key[k] for k in todo],
                                       show_progress=progress)
             start = len(self._vectors)
             self._vectors = np.concatenate([self._vectors, new.astype(np.float32)])

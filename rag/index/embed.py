@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 import numpy as np
 
-from embeddings.base import ENCODE_BATCH, Encoder
+from embeddings.base import Encoder
 
 from .chunking import chunk_rows
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def missing_vectors(store: "Store", encoder: Encoder, texts: Mapping[str, str], *,
-                    batch_size: int = ENCODE_BATCH) -> dict[str, np.ndarray]:
+                    batch_size: int | None = None) -> dict[str, np.ndarray]:
     """Vectors of the texts (by text hash) this model has not stored yet,
     longest first (a batch is padded to its longest text, so batches of like
     lengths waste little), ties in hash order (a rerun encodes the same batches)."""

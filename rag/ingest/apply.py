@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from embeddings.base import ENCODE_BATCH, Encoder
+from embeddings.base import Encoder
 
 from ..faults import crash_point
 from ..ids import stable_id, text_hash
@@ -109,7 +109,7 @@ class Ingestor:
     """Applies files to a store and its dense index with one encoder."""
 
     def __init__(self, store: Store, dense: DenseIndex, encoder: Encoder,
-                 batch_size: int = ENCODE_BATCH, window: int = WINDOW_CHUNKS):
+                 batch_size: int | None = None, window: int = WINDOW_CHUNKS):
         self.store = store
         self.dense = dense
         self.encoder = encoder

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from embeddings.base import ENCODE_BATCH, Encoder
+from embeddings.base import Encoder
 
 from ..faults import crash_point
 from ..index.chunking import STRATEGY, chunk_rows
@@ -34,7 +34,7 @@ def reindex_store(index_dir: Path, store: Store, encoder: Encoder, *, progress: 
             bar = tqdm(total=len(todo), desc=f"reindex {encoder.model_id}", unit="chunk")
         for i in range(0, len(todo), batch):
             part = {h: texts[h] for h in todo[i:i + batch]}
-            vectors = missing_vectors(store, encoder, part, batch_size=ENCODE_BATCH)
+            vectors = missing_vectors(store, encoder, part)
             with store.write():
                 store.put_vectors(encoder.model_id, vectors.items())
             crash_point("reindex.batch")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Pattern, Protocol, Sequence
+from typing import TYPE_CHECKING, Pattern, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
     from .records import Conference

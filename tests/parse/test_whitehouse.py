@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from rag.parse import ParseError, collapse_whitespace as collapse, parse_file, split_text_paragraphs
+from rag.parse import ParseError, collapse_whitespace as collapse, split_text_paragraphs
 from rag.parse import whitehouse as wh
 from rag.parse.markdown import read_markdown
 
