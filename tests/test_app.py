@@ -374,10 +374,25 @@ def test_ensure_index_builds_from_bundled_data_once(tmp_path, encoder, seed_copy
             app.ensure_index(r, tmp_path / "nowhere")
 
 
+def _popen_as_from_a_terminal(cmd, **kwargs) -> subprocess.Popen:
+    """A server process whose SIGINT is a Ctrl+C in the terminal it was started from.
+
+    A suite run in the background by a script (`pytest &`) has SIGINT ignored,
+    and a child inherits that; handled while the child starts, it reaches the
+    child as the default (Python's KeyboardInterrupt) instead.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(cmd, **kwargs)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _start(cmd, tmp_path, port):
     env = dict(os.environ, PYTHONUNBUFFERED="1", GRADIO_ANALYTICS_ENABLED="False")
     log = open(tmp_path / f"server-{port}.log", "w+")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = _popen_as_from_a_terminal(cmd, cwd=ROOT, env=env, stdout=log,
+                                     stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -444,9 +459,9 @@ def test_installed_console_script_serves(tmp_path, encoder):
     env = dict(os.environ, PYTHONUNBUFFERED="1", GRADIO_ANALYTICS_ENABLED="False")
     env.pop("PYTHONPATH", None)
     log = open(tmp_path / "serve.log", "w+")
-    proc = subprocess.Popen([str(script), "serve", "--index", str(tmp_path / "idx"),
-                             "--port", str(port)], cwd=tmp_path, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = _popen_as_from_a_terminal([str(script), "serve", "--index", str(tmp_path / "idx"),
+                                      "--port", str(port)], cwd=tmp_path, env=env, stdout=log,
+                                     stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None:
