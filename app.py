@@ -536,16 +536,21 @@ def _stop_on_sigterm() -> None:
 
 def main(index_dir: str | os.PathLike | None = None, host: str = "127.0.0.1",
          port: int = 7860, *, data_dir: Path = DATA_DIR,
-         before_launch: "Callable[[], None] | None" = None) -> None:
+         before_launch: "Callable[[], None] | None" = None,
+         on_answerable: "Callable[[Retriever], None] | None" = None) -> None:
     """Open (building if empty) the index and serve the chat until Ctrl+C.
     ``before_launch``: called just before gradio binds the port (rag/serve.py
-    frees it there from its "starting" page)."""
+    frees it there from its "starting" page). ``on_answerable``: called with
+    the retriever once it answers (index built, model warm), before gradio is
+    imported (the starting page answers questions from then on)."""
     from rag import Retriever
     retriever = Retriever.open(index_dir)
     try:
         prepare_query_model(retriever)
         ensure_index(retriever, data_dir)
         retriever.search("warm up the model", k=1)  # the first user should not wait for it
+        if on_answerable is not None:
+            on_answerable(retriever)
         demo = build_app(retriever)
         if host not in ("127.0.0.1", "localhost", "::1"):
             print(f"Warning: binding {host}: anyone who can reach this machine can use the "

@@ -6,9 +6,10 @@ On an existing index (copy one first: the probes open it read-write), each in
 a fresh process, alternating the two sides in one run (the machine is
 shared): ``presscon search --json`` wall time; ``from rag import Retriever``
 + ``Retriever.open`` + the first search in-process; ``presscon serve``: time
-until the port answers HTTP at all (a "starting" page counts), time until
-the chat answers (``/config`` 200), and the first chat answer after that
-(over the Gradio API).
+until the port answers HTTP at all (a "starting" page counts), until the
+starting page answers a question (``/?q=``; for code without that, the
+chat's first answer), until the chat answers (``/config`` 200), and the
+first chat answer after that (over the Gradio API).
 
 Without --baseline, "before" is ``PRESSCON_TORCH_QUERIES=1`` (queries through
 sentence-transformers, as before the ONNX export) and "after" the default.
@@ -31,7 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))
 from bench_chat import ask, client, free_port  # noqa: E402
+from rag.serve import STARTING_HEADER  # noqa: E402
 
 PY = sys.executable
 QUESTION = "What did the spokesperson say about the Winter Olympics boycott?"
@@ -94,9 +97,28 @@ def _status(url: str) -> int | None:
         return None
 
 
-def serve(index: Path, mode: str) -> tuple[float, float, float]:
-    """(seconds until the port answers HTTP, until the chat answers (/config
-    200), from then to the first chat answer)."""
+def _early_answer(url: str) -> bool:
+    """Ask the starting page (``/?q=``, as a browser): True when it answered with hits."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    req = urllib.request.Request(url + "?q=" + urllib.parse.quote_plus(QUESTION),
+                                 headers={"Accept": "text/html"})
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            body = r.read()
+    except urllib.error.HTTPError as e:
+        body = e.read() if e.headers.get(STARTING_HEADER) else b""
+    except OSError:
+        return False
+    return b'class="pc-hit' in body
+
+
+def serve(index: Path, mode: str) -> tuple[float, float, float, float]:
+    """(seconds until the port answers HTTP, until the starting page answers a
+    question, until the chat answers (/config 200), from then to the first chat
+    answer). Code without answers on the starting page: its first answer is the
+    chat's (ready + first chat answer)."""
     port = free_port()
     with tempfile.TemporaryFile("w+") as log:
         t0 = time.perf_counter()
@@ -104,7 +126,7 @@ def serve(index: Path, mode: str) -> tuple[float, float, float]:
                                  "--port", str(port)], cwd=TREES[mode], env=env(mode),
                                 stdout=log, stderr=subprocess.STDOUT)
         try:
-            listening = ready = None
+            listening = ready = early = None
             while ready is None:
                 if proc.poll() is not None or time.perf_counter() - t0 > 300:
                     log.seek(0)
@@ -113,6 +135,8 @@ def serve(index: Path, mode: str) -> tuple[float, float, float]:
                 now = time.perf_counter() - t0
                 if status is not None and listening is None:
                     listening = now
+                    if _early_answer(f"http://127.0.0.1:{port}/"):
+                        early = time.perf_counter() - t0
                 if status == 200:
                     ready = now
                 time.sleep(0.01)
@@ -125,7 +149,7 @@ def serve(index: Path, mode: str) -> tuple[float, float, float]:
         finally:
             proc.terminate()
             proc.wait(30)
-    return listening, ready, first
+    return listening, early if early is not None else ready + first, ready, first
 
 
 def main() -> None:
@@ -152,8 +176,9 @@ def main() -> None:
             a = api(args.index, mode)
             assert a["torch"] == (mode == "before" and not args.baseline), a
             row.setdefault("API import+open+first search s", []).append(a["s"])
-            listening, ready, first = serve(args.index, mode)
+            listening, early, ready, first = serve(args.index, mode)
             row.setdefault("serve: port answers s", []).append(listening)
+            row.setdefault("serve: first answer (starting page or chat) s", []).append(early)
             row.setdefault("serve: chat ready s", []).append(ready)
             row.setdefault("first chat answer after ready s", []).append(first)
             print(f"  run {i + 1} {mode:<6} " + "  ".join(

@@ -13,41 +13,90 @@ the placeholder closes its socket:
 for that moment (~0.1 s, gradio's own set-up before its bind) a connection is
 refused; the page's polling retries through it.
 
-Honest figures therefore have two numbers (benchmarks/bench_coldstart.py):
-time to listening (the starting page) and time to the chat being ready.
+The starting page also answers questions (``/?q=...``) as soon as the index
+and the query model are loaded (``answer_with``), ~1 s after start where the
+chat takes ~5-6 s more for gradio: the same answer HTML as the chat's
+(rag/present/answers.py), without gradio. A question asked before then waits
+for the index (up to ``ANSWER_WAIT`` s). An answered page does not reload
+itself into the chat (that would lose the answer); it links the chat once it
+is ready.
+
+Honest figures therefore have three numbers (benchmarks/bench_coldstart.py):
+time to listening (the starting page), to the first answer on it, and to the
+chat being ready.
 """
 from __future__ import annotations
 
+import html
 import os
 import selectors
 import socket
 import sys
 import threading
+from typing import Callable
+from urllib.parse import parse_qs, urlsplit
 
 from .errors import PressconError
 
-__all__ = ["StartingPage", "serve", "STARTING_HEADER"]
+__all__ = ["StartingPage", "serve", "STARTING_HEADER", "ANSWER_WAIT"]
 
 STARTING_HEADER = "X-Presscon-Starting"
+ANSWER_WAIT = 30.0          # seconds a question asked before the index is loaded waits for it
 _POLL_MS = 500
+# The chat's answer classes (rag/present/page.py CSS) use gradio's colour
+# variables; the starting page defines them, so an answer looks as in the chat.
+_STYLE = """body{font-family:system-ui,sans-serif;max-width:46em;margin:3em auto;padding:0 1em;
+color:#222}p{color:#555}form{display:flex;gap:.5em;margin:1.2em 0}
+input[name=q]{flex:1;font:inherit;padding:.4em}button{font:inherit;padding:.4em 1em}
+#pc-ready{display:none;background:#fff4e5;padding:.5em .8em;border-radius:6px}
+:root{--color-accent:#f97316;--color-accent-soft:#fde7d3;--body-text-color-subdued:#6b7280}
+a.pc-open{pointer-events:none;color:inherit;text-decoration:none}"""  # the chat's panel opens those
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>presscon: starting</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<noscript><meta http-equiv="refresh" content="2"></noscript>
-<style>body{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;
-color:#222}p{color:#555}</style></head>
+%(refresh)s<style>%(style)s%(answer_css)s</style></head>
 <body><h1>presscon is starting</h1>
-<p>Loading the index and the chat; this page opens the chat by itself as soon
-as it is ready (usually a few seconds).</p>
+<p>Loading the chat; this page %(opens)s as soon as it is ready (usually a few
+seconds). Meanwhile a question is answered here, with the chat's filters read
+from its words.</p>
+<p id="pc-ready">The chat is ready: <a href="/">open it</a>.</p>
+<form method="get" action="/"><input name="q" value="%(question)s" maxlength="2000"
+ aria-label="Question" placeholder="Ask a question"><button type="submit">Ask</button></form>
+%(answer)s
 <script>
 (function poll() {
-  fetch(location.href, {cache: "no-store"}).then(function (r) {
-    if (r.headers.get("%(header)s") === null) { location.reload(); }
-    else { setTimeout(poll, %(poll)d); }
+  fetch("/", {cache: "no-store"}).then(function (r) {
+    if (r.headers.get("%(header)s") !== null) { setTimeout(poll, %(poll)d); }
+    else if (%(answered)s) { document.getElementById("pc-ready").style.display = "block"; }
+    else { location.href = "/"; }
   }).catch(function () { setTimeout(poll, %(poll)d); });
 })();
 </script></body></html>
-""" % {"header": STARTING_HEADER, "poll": _POLL_MS}
+"""
+
+
+def _page(question: str = "", answer_html: str = "") -> bytes:
+    """The starting page; with ``answer_html``, the answer to ``question`` below
+    the form, and the chat linked (not opened) once ready."""
+    answered = bool(answer_html)
+    answer_css = ""
+    if answered:
+        from .present.page import CSS
+        answer_css = CSS
+    return (_PAGE % {
+        "refresh": "" if answered else '<noscript><meta http-equiv="refresh" content="2"></noscript>',
+        "style": _STYLE, "answer_css": answer_css,
+        "opens": "links the chat" if answered else "opens the chat by itself",
+        "question": html.escape(question, quote=True), "answer": answer_html,
+        "header": STARTING_HEADER, "poll": _POLL_MS,
+        "answered": "true" if answered else "false"}).encode()
+
+
+def _question(target: bytes) -> str:
+    """The ``q`` of a request target such as ``/?q=Lithuania+customs`` ("" if none)."""
+    query = urlsplit(target.decode("latin-1")).query
+    values = parse_qs(query, keep_blank_values=False).get("q", [])
+    return values[0].strip() if values else ""
 
 
 def _address(host: str, port: int) -> tuple[int, tuple]:
@@ -90,6 +139,8 @@ class StartingPage:
         self._thread: threading.Thread | None = None
         self._closed = False
         self._lock = threading.Lock()
+        self._answerer: Callable[[str], str] | None = None
+        self._answering = threading.Event()
 
     @property
     def address(self) -> tuple:
@@ -99,6 +150,14 @@ class StartingPage:
     @property
     def closed(self) -> bool:
         return self._closed
+
+    def answer_with(self, answer: Callable[[str], str]) -> None:
+        """From now on a question sent here (``/?q=...``) is answered with
+        ``answer(question)``, the answer's HTML; a user error it raises
+        (PressconError) is shown as its message. Questions already waiting
+        are answered now."""
+        self._answerer = answer
+        self._answering.set()
 
     def start(self) -> "StartingPage":
         self._thread = threading.Thread(target=self._loop, name="presscon-starting-page",
@@ -161,7 +220,9 @@ class StartingPage:
                 method = parts[0].decode("latin-1") if parts else "GET"
                 wants_html = b"text/html" in rest.lower()
                 if wants_html:
-                    body, ctype = _PAGE.encode(), "text/html; charset=utf-8"
+                    question = _question(parts[1]) if len(parts) > 1 else ""
+                    body = _page(question, self._answer_html(question) if question else "")
+                    ctype = "text/html; charset=utf-8"
                 else:
                     body = b"presscon is starting; retry in a second\n"
                     ctype = "text/plain; charset=utf-8"
@@ -176,6 +237,19 @@ class StartingPage:
                 pass
 
 
+    def _answer_html(self, question: str) -> str:
+        if not self._answering.wait(ANSWER_WAIT) or self._answerer is None:
+            return ('<div class="pc-error">The index is still loading; ask again in a '
+                    'moment.</div>')
+        try:
+            return self._answerer(question)
+        except PressconError as e:
+            return f'<div class="pc-error">{html.escape(str(e))}</div>'
+        except Exception as e:  # noqa: BLE001 - the page must answer; the chat will say more
+            return (f'<div class="pc-error">Could not answer: {html.escape(type(e).__name__)}: '
+                    f'{html.escape(str(e))}</div>')
+
+
 def serve(index_dir: str | os.PathLike | None = None, host: str = "127.0.0.1",
           port: int = 7860) -> None:
     """Hold the port with the starting page, load the chat (app.main), hand over."""
@@ -186,6 +260,12 @@ def serve(index_dir: str | os.PathLike | None = None, host: str = "127.0.0.1",
           f"the chat is ready", file=sys.stderr, flush=True)
     try:
         import app  # sets GRADIO_ANALYTICS_ENABLED=False before gradio is imported anywhere
-        app.main(index_dir=index_dir, host=host, port=page.port, before_launch=page.close)
+        from .present.answers import DEFAULT_PASSAGES, answer_question
+
+        def answer_early(retriever) -> None:
+            page.answer_with(lambda q: answer_question(retriever, q, DEFAULT_PASSAGES).html)
+
+        app.main(index_dir=index_dir, host=host, port=page.port, before_launch=page.close,
+                 on_answerable=answer_early)
     finally:
         page.close()
