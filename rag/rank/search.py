@@ -18,6 +18,7 @@ from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
 from .fusion import METHODS, fuse, prefer_passages, prefer_period
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
+from ..index.words import WordCounts
 from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .understand import QueryPlan, applied_notes, understand
 
@@ -49,6 +50,16 @@ class _Reading:
     publisher: str | None = None                # a publisher ranked higher
     notes: tuple[str, ...] = ()
     uncovered: tuple[str, ...] = ()             # a period named that no conference falls in
+
+
+@dataclass(frozen=True)
+class _Facets:
+    """The names an index knows, as query understanding and spelling need them."""
+    questioners: list[str]
+    spokespersons: list[str]
+    reference: dt.date | None                   # what "last month" counts from
+    publishers: dict[str, tuple[str, ...]]      # publisher -> the names questions call it by
+    name_words: WordCounts                      # the words of all those names
 
 
 class Searcher:
@@ -111,7 +122,9 @@ class Searcher:
                                 phrase_ids, exact)
             notes, dropped = (), notes
         missing = fixed.names_not_found + read.uncovered
-        hits, close = judge(hits, ranking, missing, phrase_ids)
+        used = read.filters if not dropped else given
+        hits, close = judge(hits, ranking, missing, phrase_ids,
+                            by_person=bool(used.get("questioner") or used.get("spokesperson")))
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
                       searched_for=fixed.text if fixed.changes else None,
                       not_found=tuple(dict.fromkeys(fixed.not_found + missing)))
@@ -144,7 +157,9 @@ class Searcher:
         """``question`` with the words the index never uses corrected against
         its vocabulary (rag/rank/spelling.py), and those it still lacks."""
         lex = lex or self.live.lexical
-        if not unknown_words(question, lambda t: lex.document_frequency(t) > 0):
+        names = self._facets().name_words
+        if not unknown_words(question, lambda t: lex.document_frequency(t) > 0
+                             or t in names.passages):
             return Correction(question)
         generation = self.store.generation()
         if self._words is None or self._words[0] != generation:
@@ -152,10 +167,12 @@ class Searcher:
             # from the lexical snapshot's word count, else (a snapshot saved by
             # an older presscon) by reading every passage
             counted = lex.words()
-            self._words = (generation, Vocabulary(
-                counted if counted is not None else
-                (f"{r[4] or ''} {r[5]}" for r in self.store.lexical_rows()),
-                english=english_words()))
+            if counted is None:
+                counted = WordCounts.from_texts(
+                    f"{r[4] or ''} {r[5]}" for r in self.store.lexical_rows())
+            # the outlets, spokespersons and publishers are turn labels and
+            # metadata, not passage text: known words all the same ("TASS")
+            self._words = (generation, Vocabulary(counted + names, english=english_words()))
         return self._words[1].correct(question)
 
     def _ranked(self, query: Query, lex: LexicalIndex, k: int, ranking: str,
@@ -187,21 +204,26 @@ class Searcher:
 
     def understand(self, question: str) -> QueryPlan:
         """The filters ``ask`` would infer from the question, with notes for the user."""
-        cached = self._vocabulary
+        f = self._facets()
+        return understand(question, questioners=f.questioners, spokespersons=f.spokespersons,
+                          aliases=OUTLET_ALIASES, reference=f.reference,
+                          publishers=f.publishers if len(f.publishers) > 1 else None)
+
+    def _facets(self) -> "_Facets":
+        """The names the index knows and its reference date, refreshed only
+        when the index changes (or the day does)."""
         today = dt.date.today()
         key = (self.store.generation(), today)
-        if cached is None or cached[0] != key:
-            # names the index knows, refreshed only when the index changes
-            cached = self._vocabulary = (
-                key,
-                [name for name, _ in self.store.facet("questioner")],
-                [name for name, _ in self.store.facet("spokesperson")],
-                self._reference_date(today),
-                publisher_names([name for name, _ in self.store.facet("publisher")]))
-        _, questioners, spokespersons, reference, publishers = cached
-        return understand(question, questioners=questioners, spokespersons=spokespersons,
-                          aliases=OUTLET_ALIASES, reference=reference,
-                          publishers=publishers if len(publishers) > 1 else None)
+        if self._vocabulary is None or self._vocabulary[0] != key:
+            questioners = [name for name, _ in self.store.facet("questioner")]
+            spokespersons = [name for name, _ in self.store.facet("spokesperson")]
+            publishers = publisher_names([name for name, _ in self.store.facet("publisher")])
+            self._vocabulary = (key, _Facets(
+                questioners, spokespersons, self._reference_date(today), publishers,
+                WordCounts.from_texts([*questioners, *spokespersons, *publishers,
+                                       *(n for names in publishers.values() for n in names),
+                                       *OUTLET_ALIASES])))
+        return self._vocabulary[1]
 
     def _reference_date(self, today: dt.date) -> dt.date | None:
         """What "last month" counts from: the newest conference that is not in

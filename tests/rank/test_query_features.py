@@ -49,3 +49,25 @@ def test_a_period_the_index_holds_no_conference_in_is_no_close_match(retriever):
     assert answer.close_match is False
     assert "August 2022" in " ".join(answer.not_found)
     assert answer.hits                      # the nearest replies are still shown
+
+
+def test_an_outlet_or_spokesperson_named_is_a_known_name_not_a_word_not_found(retriever):
+    """Outlets and spokespersons are turn labels, not reply text: naming them is
+    no sign the index lacks what is asked (they are the search's filters)."""
+    for question, field, name in (
+            ("What did they tell TASS about Putin?", "questioner", "TASS"),
+            ("What did they tell Bloomberg about Lithuania?", "questioner", "Bloomberg"),
+            ("What did Zhao Lijian say about Lithuania?", "spokesperson", "Zhao Lijian")):
+        answer = retriever.ask(question, k=3)
+        assert not set(name.split()) & set(answer.not_found), (question, answer.not_found)
+        assert answer.searched_for is None                  # nor "corrected" into something else
+        assert getattr(answer.hits[0], field) == name
+        # kept to one person, the search is judged by its names, not by the score
+        # of the few words left ("about Putin"): the reply asked about is close
+        assert answer.close_match and answer.hits[0].close, question
+
+
+def test_a_search_kept_to_one_questioner_is_still_no_close_match_for_an_unknown_name(retriever):
+    answer = retriever.ask("What did they tell TASS about the AUKUS pact?", k=3)
+    assert answer.close_match is False and "AUKUS" in answer.not_found
+    assert answer.hits and answer.hits[0].questioner == "TASS"   # the nearest, still shown
