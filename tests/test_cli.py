@@ -127,6 +127,11 @@ def test_search_takes_periods_for_from_and_to(index):
     assert before.exit_code == 0 and json.loads(before.stdout) == []
     bad = runner.invoke(main, ["search", "Olympics", "--index", str(index), "--from", "Mai 2020"])
     assert bad.exit_code == 1 and "--from" in bad.output and "Mai 2020" in bad.output
+    for args in (["search", "Olympics"], ["timeline", "Olympics"]):
+        backwards = runner.invoke(main, [*args, "--index", str(index), "--from", "2022",
+                                         "--to", "May 2021"])
+        assert backwards.exit_code == 1, backwards.output
+        assert "--from 2022-01-01 is after --to 2021-05-31" in backwards.output   # the options' names
 
 
 def test_search_notes_go_to_stderr_and_json_stays_a_list(index):

@@ -2,6 +2,7 @@
 per-reply speakers and citations worded for each publisher."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -126,3 +127,30 @@ def test_the_analysis_commands_take_the_publisher_filter(mixed):
     assert res.exit_code == 0, res.output
     assert [row[0] if isinstance(row, list) else row.get("questioner")
             for row in json.loads(res.output)] == [None]    # White House reporters are unnamed
+
+
+def test_a_publisher_is_found_in_any_case_or_by_the_name_questions_call_it(mixed):
+    r, _ = mixed
+    exact = [h.passage_id for h in r.search("Olympics", k=5, publisher=WH)]
+    assert exact
+    for name in ("the white house", "WHITE HOUSE", "  The   White House "):
+        assert [h.passage_id for h in r.search("Olympics", k=5, publisher=name)] == exact, name
+    assert all(h.publisher == MFA for h in r.search("Olympics", k=5, publisher="china"))
+
+
+def test_cli_names_the_publishers_when_publisher_is_none_of_them(mixed, tmp_path):
+    from click.testing import CliRunner
+    from rag.cli import main
+    r, _ = mixed
+    index = str(r.index_dir)
+    runner = CliRunner()
+    ok = runner.invoke(main, ["search", "Olympics", "--index", index, "--publisher",
+                              "white house", "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert ok.stdout.strip() and all(h["publisher"] == WH for h in json.loads(ok.stdout))
+    for args in (["search", "Olympics"], ["timeline", "Olympics"], ["changes", "Olympics"],
+                 ["questioners", "Olympics"]):
+        bad = runner.invoke(main, [*args, "--index", index, "--publisher", "State Department"])
+        assert bad.exit_code == 1, (args, bad.output)
+        assert "no publisher 'State Department'" in bad.output
+        assert f"'{MFA}'" in bad.output and f"'{WH}'" in bad.output

@@ -10,7 +10,7 @@ import click
 
 from ..errors import PressconError
 from ..parse import ParseError
-from .common import date_value, fail, index_option, model_option, open_index, repeat_line
+from .common import date_options, fail, index_option, model_option, open_index, repeat_line
 
 
 
@@ -174,8 +174,8 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
     spokesperson named in QUESTION becomes a filter, unless you set that filter
     yourself or pass --literal; what was applied is printed to stderr.
     """
-    date_from, date_to = date_value(date_from, "--from", 0), date_value(date_to, "--to", 1)
-    r = open_index(index_dir)
+    date_from, date_to = date_options(date_from, date_to)
+    r = open_index(index_dir, publisher=publisher)
     answer = r.ask(question, k=k, questioner=questioner, spokesperson=spokesperson,
                    date_from=date_from, date_to=date_to, publisher=publisher, ranking=ranking,
                    understand=not literal)

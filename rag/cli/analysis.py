@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import date_value, fail, index_option, open_index
+from .common import date_options, fail, index_option, open_index
 
 
 #: The search filters of the commands that run a search underneath.
@@ -23,8 +23,8 @@ def _filter_options(f):
     def command(*args, **kwargs):
         search = {k: kwargs.pop(k) for k in _FILTERS}
         search["understand"] = not search.pop("literal")
-        search["date_from"] = date_value(search["date_from"], "--from", 0)
-        search["date_to"] = date_value(search["date_to"], "--to", 1)
+        search["date_from"], search["date_to"] = date_options(search["date_from"],
+                                                              search["date_to"])
         return f(*args, search=search, **kwargs)
     for opt in reversed([
         click.option("--questioner", help="Only replies to this outlet."),
@@ -65,7 +65,7 @@ def timeline(question, index_dir, limit, relative, as_json, search):
     Every date a repeated reply was given counts; months without one are shown
     as zero between the first and the last.
     """
-    r = open_index(index_dir)
+    r = open_index(index_dir, publisher=search["publisher"])
     months = r.timeline(question, limit=limit, relative=relative, **search)
     if as_json:
         click.echo(json.dumps([m.to_dict() for m in months], indent=2))
@@ -92,7 +92,7 @@ def timeline(question, index_dir, limit, relative, as_json, search):
 def changes(question, index_dir, limit, relative, n, as_json, search):
     """How has the answer to QUESTION changed: the earliest and the latest
     matching replies, verbatim, with their dates."""
-    r = open_index(index_dir)
+    r = open_index(index_dir, publisher=search["publisher"])
     change = r.answer_change(question, limit=limit, relative=relative, n=n, **search)
     if as_json:
         click.echo(json.dumps(change.to_dict(), indent=2, ensure_ascii=False))
@@ -121,7 +121,7 @@ def changes(question, index_dir, limit, relative, n, as_json, search):
 def questioners(question, index_dir, limit, relative, as_json, search):
     """Outlets by how often they asked: about QUESTION's topic, or (without
     QUESTION) over the whole index, most first."""
-    r = open_index(index_dir)
+    r = open_index(index_dir, publisher=search["publisher"])
     if question:
         pairs = r.topic_questioners(question, limit=limit, relative=relative, **search)
     else:

@@ -22,17 +22,28 @@ def model_option(f):
                              "(all-MiniLM-L6-v2 for a new index).")(f)
 
 
-def open_index(index_dir, model=None, *, create: bool = False):
+def open_index(index_dir, model=None, *, create: bool = False, publisher: str | None = None):
     """The index in ``index_dir`` (default: $PRESSCON_INDEX or the user data
     folder). Only commands that add transcripts create one: reading a folder
-    that holds no index is an error naming it, not a new empty index."""
+    that holds no index is an error naming it, not a new empty index.
+    ``publisher``: the --publisher a search keeps to; one the index does not
+    hold (in any case or by any name questions call it) is an error listing
+    those it does, not an empty answer."""
     from ..index.manifest import MANIFEST
     from ..retriever import DB_FILE, Retriever, default_index_dir
     folder = Path(index_dir) if index_dir is not None else default_index_dir()
     # a manifest without its database is a damaged index: Retriever.open says so
     if not create and not (folder / DB_FILE).is_file() and not (folder / MANIFEST).is_file():
         fail(f"no index in {folder}; run `presscon ingest PATH --index {folder}` first")
-    return Retriever.open(folder, model=model)
+    r = Retriever.open(folder, model=model)
+    if publisher:
+        from ..parse.registry import resolve_publisher
+        stored = [name for name, _ in r.publishers()]
+        if stored and resolve_publisher(publisher, stored) is None:
+            r.close()
+            fail(f"no publisher {publisher!r} in {folder}; it holds "
+                 + ", ".join(repr(p) for p in stored))
+    return r
 
 
 def fail(message: str) -> None:
@@ -45,6 +56,15 @@ def repeat_line(h) -> str:
     dates = "; ".join(f"{c.date} {c.questioner or '-'}" for c in h.citations)
     return f"Given {h.count} times, {h.first_date} .. {h.last_date} " \
            f"(presscon versions {h.passage_id}): {dates}"
+
+
+def date_options(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+    """--from and --to as ISO dates (periods taken whole), failing, with the
+    options' own names, when --from falls after --to."""
+    d_from, d_to = date_value(date_from, "--from", 0), date_value(date_to, "--to", 1)
+    if d_from and d_to and d_from > d_to:
+        fail(f"--from {d_from} is after --to {d_to}")
+    return d_from, d_to
 
 
 def date_value(value: str | None, option: str, end: int) -> str | None:

@@ -11,7 +11,8 @@ from .mfa import MFA_PROFILE
 from .whitehouse import WHITE_HOUSE
 from .profiles import BriefingProfile
 
-__all__ = ["PROFILES", "OUTLET_ALIASES", "profile_by_title", "normalize_outlet", "citation_style", "publisher_names"]
+__all__ = ["PROFILES", "OUTLET_ALIASES", "profile_by_title", "normalize_outlet", "citation_style",
+           "publisher_names", "resolve_publisher"]
 
 #: Every registered profile, in the order detection tries them.
 PROFILES: tuple[BriefingProfile, ...] = (MFA_PROFILE, WHITE_HOUSE)
@@ -50,6 +51,17 @@ def citation_style(publisher: str) -> tuple[str, str]:
         if profile.publisher == publisher:
             return profile.event_name, profile.unnamed_questioner
     return PROFILES[0].event_name, PROFILES[0].unnamed_questioner
+
+
+def resolve_publisher(name: str, stored: Sequence[str]) -> str | None:
+    """The publisher of ``stored`` that ``name`` means, in any case or by a
+    name questions call it ("white house" -> "The White House"); None if none."""
+    want = " ".join(name.split()).casefold()
+    names = publisher_names(stored)
+    for pub in stored:
+        if want in (pub.casefold(), *(n.casefold() for n in names.get(pub, ()))):
+            return pub
+    return None
 
 
 def publisher_names(publishers: Sequence[str]) -> dict[str, tuple[str, ...]]:

@@ -10,7 +10,7 @@ from ..errors import PressconError
 from ..index.lexical import LexicalIndex
 from ..index.live import LiveIndex
 from ..parse.records import FUTURE_SLACK
-from ..parse.registry import OUTLET_ALIASES, publisher_names
+from ..parse.registry import OUTLET_ALIASES, publisher_names, resolve_publisher
 from ..results import Answer, Hit
 from ..store import Store
 from .candidates import Candidates, Query
@@ -60,6 +60,7 @@ class _Facets:
     reference: dt.date | None                   # what "last month" counts from
     publishers: dict[str, tuple[str, ...]]      # publisher -> the names questions call it by
     name_words: WordCounts                      # the words of all those names
+    all_publishers: list[str]                   # as stored (with or without a profile)
 
 
 class Searcher:
@@ -93,6 +94,8 @@ class Searcher:
             raise PressconError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
         if ranking not in METHODS:
             raise PressconError(f"unknown ranking {ranking!r}; choose from {', '.join(METHODS)}")
+        if publisher:   # "white house" is "The White House"; a name that is none finds none
+            publisher = resolve_publisher(publisher, self._facets().all_publishers) or publisher
         d_from, d_to = as_date(date_from, "date_from"), as_date(date_to, "date_to")
         if d_from and d_to and d_from > d_to:
             raise PressconError(f"date_from {d_from} is after date_to {d_to}")
@@ -217,12 +220,13 @@ class Searcher:
         if self._vocabulary is None or self._vocabulary[0] != key:
             questioners = [name for name, _ in self.store.facet("questioner")]
             spokespersons = [name for name, _ in self.store.facet("spokesperson")]
-            publishers = publisher_names([name for name, _ in self.store.facet("publisher")])
+            stored = [name for name, _ in self.store.facet("publisher")]
+            publishers = publisher_names(stored)
             self._vocabulary = (key, _Facets(
                 questioners, spokespersons, self._reference_date(today), publishers,
                 WordCounts.from_texts([*questioners, *spokespersons, *publishers,
                                        *(n for names in publishers.values() for n in names),
-                                       *OUTLET_ALIASES])))
+                                       *OUTLET_ALIASES]), stored))
         return self._vocabulary[1]
 
     def _reference_date(self, today: dt.date) -> dt.date | None:
