@@ -219,6 +219,20 @@ _MAX_CHAOS = 0.1
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
+def _mostly_ascii(raw: bytes, share: float = 0.95) -> bool:
+    """At least ``share`` of the bytes are ASCII (an English text, whatever its code page)."""
+    return sum(1 for b in raw if b < 0x80) >= share * len(raw)
+
+
+def _decode_western(raw: bytes) -> str | None:
+    """``raw`` as cp1252 (strict: its five undefined bytes fail), or None."""
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return None if _CONTROL_RE.search(text) else text
+
+
 def decode_bytes(raw: bytes, source: str) -> tuple[str, str]:
     """Bytes -> (text, encoding), or the precise reason why they are not text.
 
@@ -236,6 +250,13 @@ def decode_bytes(raw: bytes, source: str) -> tuple[str, str]:
             return raw.decode("utf-8-sig"), "utf-8"
         except UnicodeDecodeError as e:
             bad = f"invalid UTF-8 byte 0x{raw[e.start]:02x} at offset {e.start}"
+    if b"\x00" not in raw and _mostly_ascii(raw):
+        # English with a few smart quotes and dashes saved on Windows: the
+        # detector guesses from those few bytes (big5 for one em dash, cp1250
+        # for curly quotes), while cp1252 is what such a file is in
+        western = _decode_western(raw)
+        if western is not None:
+            return western.lstrip("\ufeff"), "cp1252"
     from charset_normalizer import from_bytes  # local: only non-UTF-8 files pay for it
     matches = from_bytes(raw)
     best = matches.best()
@@ -248,6 +269,12 @@ def decode_bytes(raw: bytes, source: str) -> tuple[str, str]:
     if len({str(m) for m in tied}) > 1:
         best = next((m for m in tied if m.encoding in _PREFERRED_ON_TIE), None)
         if best is None:
+            # the detector may list only look-alikes (cp1250, cp1257; or CJK code
+            # pages for a few smart quotes): cp1252 still wins when it reads the
+            # bytes at all (every byte defined) and gives no control characters
+            western = _decode_western(raw)
+            if western is not None:
+                return western, "cp1252"
             names = ", ".join(m.encoding for m in tied)
             raise ParseError(source, f"not UTF-8 text ({bad}); its encoding is ambiguous "
                                      f"({names}); save it as UTF-8")

@@ -45,6 +45,21 @@ def test_western_single_byte_file(tmp_path, codec):
     assert "Très bien" in conf.exchanges[0].text and "naïve" in conf.exchanges[0].text
 
 
+@pytest.mark.parametrize("body", [
+    # one em dash pair: charset-normalizer ties big5, cp932, gb18030 ... without cp1252
+    "Q: What\u2014exactly\u2014did you say?\n\nGeng Shuang: Nothing more.\n",
+    # curly quotes only: its single best guess is cp1250
+    ("Q: It\u2019s the \u201cplan\u201d \u2014 isn\u2019t it?\n\n"
+     "Geng Shuang: We\u2019ll see \u2014 later. Tr\u00e8s bien.\n")])
+def test_english_with_a_few_windows_quotes_and_dashes_is_cp1252(tmp_path, body):
+    f = tmp_path / "2019-05-06.txt"
+    f.write_bytes((TITLE + "\n\n" + body).encode("cp1252"))
+    conf = parse_file(f)
+    assert conf.encoding == "cp1252"
+    e = conf.exchanges[0]
+    assert (e.question, e.text) == tuple(p.split(": ", 1)[1] for p in body.strip().split("\n\n"))
+
+
 def test_utf16_html_page(tmp_path):
     page = ("<!DOCTYPE html><html><head><meta charset='utf-16'><title>x</title></head><body>"
             f"<h2 class='title'>{TITLE}</h2><div class='content'><p>Q: Où?</p>"
