@@ -27,6 +27,14 @@ IN_BATCH = 500
 SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 8, 10, 11, 13, 26
 
 
+def damaged_error(path: Path, reason: str) -> DatabaseDamagedError:
+    """The database at ``path`` is damaged (``reason``): what to do about it."""
+    return DatabaseDamagedError(
+        f"{path} is damaged ({reason}); presscon will not serve from it. Restore "
+        f"it from a backup, or start the index again: move {path.name} and manifest.json "
+        f"out of {path.parent} and run `presscon ingest PATH... --index {path.parent}`")
+
+
 def translate_error(path: Path, error: sqlite3.DatabaseError) -> StoreError | None:
     """The user's view of an SQLite error about the database file itself
     (damaged, disk full, read-only), or None for any other error."""
@@ -35,10 +43,7 @@ def translate_error(path: Path, error: sqlite3.DatabaseError) -> StoreError | No
     text = str(error)
     if primary in (SQLITE_CORRUPT, SQLITE_NOTADB) or "malformed" in text \
             or "not a database" in text:
-        return DatabaseDamagedError(
-            f"{path} is damaged (SQLite: {text}); presscon will not serve from it. Restore "
-            f"it from a backup, or start the index again: move {path.name} and manifest.json "
-            f"out of {path.parent} and run `presscon ingest PATH... --index {path.parent}`")
+        return damaged_error(path, f"SQLite: {text}")
     if primary == SQLITE_FULL or "disk is full" in text:
         return DiskFullError(
             f"the disk holding {path} is full (SQLite: {text}); nothing of the interrupted "

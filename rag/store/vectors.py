@@ -10,7 +10,13 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .database import Database
+from .database import Database, damaged_error
+
+#: How far from 1 a stored vector's length may be: every encoder stores
+#: L2-normalized float32 rows, so a vector beyond this was damaged in the file
+#: (bytes overwritten inside the database: a rebuilt FAISS index then ranked
+#: one reply first for every question with a score of 2e36).
+UNIT_TOLERANCE = 0.01
 
 #: (chunk id, passage id, ordinal, text hash): one chunk row to write.
 ChunkRow = tuple[int, int, int, str]
@@ -57,18 +63,36 @@ class VectorTables(Database):
 
     def vectors(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors by text hash, for the hashes this model has encoded."""
-        return {h: np.frombuffer(blob, dtype=np.float32) for h, blob in self._in_batches(
+        rows = list(self._in_batches(
             "SELECT text_hash, vector FROM vectors WHERE model_id = ? AND text_hash IN ({marks})",
-            list(dict.fromkeys(hashes)), model_id)}
+            list(dict.fromkeys(hashes)), model_id))
+        return dict(zip((h for h, _ in rows), self._decoded([blob for _, blob in rows])))
 
     def passage_vectors(self, model_id: str, passage_ids: Sequence[int]
                         ) -> Iterator[tuple[int, np.ndarray]]:
         """(passage id, vector) of every chunk of the given passages."""
-        for pid, blob in self._in_batches(
-                "SELECT ch.passage_id, v.vector FROM chunks ch CROSS JOIN vectors v "
-                "ON v.text_hash = ch.text_hash AND v.model_id = ? "
-                "WHERE ch.passage_id IN ({marks})", passage_ids, model_id):
-            yield pid, np.frombuffer(blob, dtype=np.float32)
+        rows = list(self._in_batches(
+            "SELECT ch.passage_id, v.vector FROM chunks ch CROSS JOIN vectors v "
+            "ON v.text_hash = ch.text_hash AND v.model_id = ? "
+            "WHERE ch.passage_id IN ({marks})", passage_ids, model_id))
+        yield from zip((pid for pid, _ in rows), self._decoded([blob for _, blob in rows]))
+
+    def _decoded(self, blobs: Sequence[bytes]) -> np.ndarray:
+        """Vector BLOBs as float32 rows, each checked to be what was stored:
+        of one size and of unit length (else DatabaseDamagedError)."""
+        if not blobs:
+            return np.zeros((0, 0), dtype=np.float32)
+        try:
+            vecs = np.stack([np.frombuffer(b, dtype=np.float32) for b in blobs])
+        except (TypeError, ValueError):
+            raise damaged_error(self.path, "stored vectors of different sizes") from None
+        with np.errstate(over="ignore", invalid="ignore"):
+            norms = np.linalg.norm(vecs.astype(np.float64), axis=1)
+        bad = ~(np.abs(norms - 1.0) <= UNIT_TOLERANCE)       # NaN and inf are bad too
+        if bad.any():
+            raise damaged_error(self.path, f"{int(bad.sum())} of the stored vectors read are "
+                                           "not what was stored (not of unit length)")
+        return vecs
 
     def iter_chunk_vectors(self, model_id: str, batch: int = 20000
                            ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -81,8 +105,7 @@ class VectorTables(Database):
             if not rows:
                 return
             ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-            vecs = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
-            yield ids, vecs
+            yield ids, self._decoded([r[1] for r in rows])
 
     def chunks_without_vector(self, model_id: str) -> list[tuple[int, str]]:
         """(passage id, text hash) of chunks the model has not encoded yet."""

@@ -222,3 +222,25 @@ def test_a_reader_rebuilds_a_stale_index_in_memory_without_writing(tmp_path, ind
         r.close()
     assert sorted(p.name for p in idx.iterdir()) == before
     assert (idx / "manifest.json").read_bytes() == manifest
+
+
+@pytest.mark.parametrize("garbage", [
+    lambda blob: os.urandom(len(blob)),            # bytes overwritten inside the database
+    lambda blob: blob[: len(blob) // 2],           # a vector cut short
+    lambda blob: b"\xff" * len(blob)])             # NaNs
+def test_damaged_vectors_in_the_database_are_refused_not_ranked(index, garbage):
+    """The FAISS index is rebuilt from SQLite's vectors; vectors damaged there
+    (not of unit length, NaN, the wrong size) stop the open with the database's
+    name and what to do, instead of one reply ranked first for every question."""
+    from click.testing import CliRunner
+    from rag.errors import DatabaseDamagedError
+    from rag.cli import main
+    idx, _ = index
+    with sqlite3.connect(idx / DB_FILE) as db:
+        h, blob = db.execute("SELECT text_hash, vector FROM vectors LIMIT 1 OFFSET 3").fetchone()
+        db.execute("UPDATE vectors SET vector = ? WHERE text_hash = ?", (garbage(blob), h))
+    (idx / _manifest(idx)["faiss_file"]).unlink()          # so the open rebuilds from SQLite
+    with pytest.raises(DatabaseDamagedError, match=rf"{DB_FILE} is damaged .*stored vector"):
+        Retriever.open(idx, encoder=FakeEncoder())
+    out = CliRunner().invoke(main, ["search", QUESTION, "--index", str(idx)])
+    assert out.exit_code == 1 and "is damaged" in out.output and "Traceback" not in out.output
