@@ -34,3 +34,8 @@ class DiskFullError(StoreError):
 class ReadOnlyIndexError(StoreError):
     """The index was opened read-only (or its folder is not writable) and
     the command would write to it."""
+
+    @classmethod
+    def for_index(cls, folder: object) -> "ReadOnlyIndexError":
+        return cls(f"the index in {folder} was opened read-only; this command writes to it: "
+                   "run it as a user who may write to that folder")

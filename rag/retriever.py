@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 from embeddings.base import DEFAULT_MODEL, Encoder
 from embeddings.registry import load_encoder
 
-from .errors import DatabaseDamagedError, ModelMismatchError, PressconError
+from .errors import DatabaseDamagedError, ModelMismatchError, PressconError, ReadOnlyIndexError
 from .index.chunking import STRATEGY
 from .index.live import LiveIndex
 from .index.manifest import MANIFEST, read_manifest
@@ -166,6 +166,8 @@ class Retriever:
         if not (path / DB_FILE).exists():
             raise PressconError(f"no index in {path}")
         _refuse_lost_database(path, path / DB_FILE)
+        if not _writable(path, path / DB_FILE):      # a read-only folder or mount
+            raise ReadOnlyIndexError.for_index(path)
         store = Store(path / DB_FILE)
         try:
             with store.reporting_errors():

@@ -163,9 +163,7 @@ class LiveIndex:
     def writing(self) -> Iterator[None]:
         """Hold the writer lock; afterwards save the FAISS file and catch BM25 up."""
         if self.read_only:
-            raise ReadOnlyIndexError(
-                f"the index in {self.index_dir} was opened read-only; this command writes "
-                "to it: run it as a user who may write to that folder")
+            raise ReadOnlyIndexError.for_index(self.index_dir)
         with writer_lock(self.index_dir):
             self._writing = True
             try:

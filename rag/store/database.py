@@ -173,9 +173,7 @@ class Database:
         full disk, a damaged or a read-only file raise presscon's errors
         saying so, after the rollback."""
         if self.read_only:
-            raise ReadOnlyIndexError(
-                f"the index in {self.path.parent} was opened read-only; this command "
-                "writes to it: run it as a user who may write to that folder")
+            raise ReadOnlyIndexError.for_index(self.path.parent)
         with self._write_lock, self.reporting_errors():
             db = self.db
             db.execute("BEGIN IMMEDIATE")

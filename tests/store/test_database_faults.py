@@ -160,9 +160,12 @@ def test_cli_search_and_info_work_on_a_read_only_folder(index, read_only_mount):
     assert out.returncode == 0 and "[1]" in out.stdout, out.stderr
     out = presscon("info", "--index", str(read_only_mount), "--json")
     assert out.returncode == 0 and '"read_only": true' in out.stdout, out.stderr
-    out = presscon("ingest", str(index.parent / "in"), "--index", str(read_only_mount),
-                   "--model", "fake-bow-64")
-    assert out.returncode == 1 and "read-only" in out.stderr and "Traceback" not in out.stderr
+    for writes in (["ingest", str(index.parent / "in"), "--model", "fake-bow-64"],
+                   ["reindex"], ["reindex", "--model", "fake-bow-32"],
+                   ["remove", str(index.parent / "in")]):
+        out = presscon(*writes, "--index", str(read_only_mount))
+        assert out.returncode == 1, (writes, out.stderr)
+        assert "read-only" in out.stderr and "Traceback" not in out.stderr, (writes, out.stderr)
 
 
 # -- a full disk ----------------------------------------------------------------------
