@@ -127,6 +127,14 @@ def test_search_takes_periods_for_from_and_to(index):
     assert before.exit_code == 0 and json.loads(before.stdout) == []
     bad = runner.invoke(main, ["search", "Olympics", "--index", str(index), "--from", "Mai 2020"])
     assert bad.exit_code == 1 and "--from" in bad.output and "Mai 2020" in bad.output
+    # the forms the chat's date boxes take, as there
+    for args in (["--from", "2021-12", "--to", "2021-12"], ["--from", "24 December 2021"],
+                 ["--to", "2021"], ["--from", "late 2021"]):
+        ok = runner.invoke(main, ["search", "Olympics", "--index", str(index), "--json", *args])
+        assert ok.exit_code == 0 and json.loads(ok.stdout), (args, ok.output)
+    early = runner.invoke(main, ["search", "Olympics", "--index", str(index), "--json",
+                                 "--to", "2021-11"])
+    assert early.exit_code == 0 and json.loads(early.stdout) == []
     for args in (["search", "Olympics"], ["timeline", "Olympics"]):
         backwards = runner.invoke(main, [*args, "--index", str(index), "--from", "2022",
                                          "--to", "May 2021"])

@@ -68,18 +68,19 @@ def date_options(date_from: str | None, date_to: str | None) -> tuple[str | None
 
 
 def date_value(value: str | None, option: str, end: int) -> str | None:
-    """An ISO date as given, or a period ("May 2020") as its first (``end``
-    0) or last day (1): --to "May 2020" means up to 31 May 2020."""
+    """A date as the chat's date boxes take it (2020-05-14, 2020-05, 2020, May
+    2020, 6 May 2020), or a period query understanding reads ("late 2019"),
+    as its first (``end`` 0) or last day (1): --to "May 2020" means up to 31
+    May 2020."""
     if not value or not value.strip():
         return None
-    import datetime as dt
+    from ..errors import PressconError
+    from ..present.filters import parse_user_date
     try:
-        return dt.date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
-        pass
-    from ..rank.understand import period_of
-    period = period_of(value)
-    if period is None:
-        fail(f"{option} must be a date like 2020-05-14 or a period like 'May 2020', "
-             f"not {value!r}")
+        return parse_user_date(value, end=bool(end), label=option)
+    except PressconError as e:
+        from ..rank.understand import period_of
+        period = period_of(value)
+        if period is None:
+            fail(str(e))
     return period[end].isoformat()
