@@ -111,11 +111,15 @@ def _ingest_once(r, paths, prune, as_json, quiet, defer=None):
 @index_option
 @model_option
 def reindex(index_dir, model):
-    """Re-encode every passage (with --model, switching the index to that model).
+    """Re-chunk every passage and encode what the model lacks; with --model,
+    encode every passage with that model and switch the index to it.
 
-    New vectors are stored beside the old ones and the switch is one
-    transaction: a chat reading the index sees the old model or the new one,
-    never a mix. Interrupted, it resumes where it stopped when run again.
+    A chunk text is encoded once per model: with the index's own model only
+    chunks without a vector are encoded (after a chunking change, or to fill
+    gaps), which is quick. New vectors are stored beside the old ones and the
+    switch is one transaction: a chat reading the index sees the old model or
+    the new one, never a mix. Interrupted, it resumes where it stopped when
+    run again.
     """
     from ..retriever import Retriever
     r = Retriever.reindex(index_dir, model=model, progress=True)
