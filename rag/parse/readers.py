@@ -179,7 +179,8 @@ def parse_html(html: str | bytes, source: str, sha256: str = "",
             found = candidate
             break
     if body is None:
-        selectors = ", ".join(sorted({c.html_body_selector for c in candidates}))
+        selectors = ", ".join(sorted({c.html_body_selector for c in candidates
+                                      if c.html_title_selectors and c.html_body_selector}))
         raise ParseError(source, f"HTML page has no article body ({selectors}): "
                                  "not a transcript page (navigation or list page?)")
     if found is None:

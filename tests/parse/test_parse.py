@@ -547,3 +547,15 @@ A: Reply to the clarification.
         ("Short question?", "Unlabelled reply."),
         ("A clarification.", "Reply to the clarification."),
     ]
+
+
+def test_an_html_page_that_is_not_a_transcript_names_what_was_looked_for(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text("<!doctype html><html><head><title>Press releases</title></head><body>"
+                    "<nav><a href='/a'>Spokesperson's remarks</a></nav></body></html>",
+                    encoding="utf-8")
+    with pytest.raises(ParseError) as e:
+        parse_file(page)
+    msg = str(e.value)
+    assert "index.html" in msg and "no article body (div.content)" in msg
+    assert "(, " not in msg and ", )" not in msg        # no empty selector of an HTML-less profile
