@@ -154,3 +154,24 @@ def test_cli_names_the_publishers_when_publisher_is_none_of_them(mixed, tmp_path
         assert bad.exit_code == 1, (args, bad.output)
         assert "no publisher 'State Department'" in bad.output
         assert f"'{MFA}'" in bad.output and f"'{WH}'" in bad.output
+
+
+def test_a_briefings_markdown_lends_its_url_to_the_text_copy_stored_first(tmp_path):
+    """The .txt stored as the original (first, or promoted when the .md was
+    removed); the .md then comes in as its duplicate: hits still cite the page."""
+    url = "https://www.whitehouse.gov/briefing-room/2021/01/21/"
+    folder = tmp_path / "in"
+    txt = white_house_briefing(folder, "2021-01-21.txt")
+    r = Retriever.open(tmp_path / "index", encoder=FakeEncoder())
+    assert r.ingest([txt]).ok
+    assert {h.url for h in r.search("Ukraine air defense", k=3)} == {None}
+    md = white_house_briefing(folder)
+    report = r.ingest([md])
+    assert [f.status for f in report.files] == ["duplicate"]
+    hits = r.search("Ukraine air defense", k=3)
+    assert hits and {h.url for h in hits} == {url}
+    # removed and added again: the .txt is the original now, the page URL stays
+    r.remove([md])
+    assert r.ingest([md]).files[0].status == "duplicate"
+    assert {h.url for h in r.search("Ukraine air defense", k=3)} == {url}
+    r.close()

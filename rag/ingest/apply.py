@@ -275,6 +275,10 @@ class Ingestor:
             if existing:
                 self.store.delete_conference(existing.id)
             self.store.put_conference(record, [p.record(conf) for p in prepared])
+            if original and conf.url:
+                # the .md of a briefing stored from its .txt (e.g. re-added after
+                # a remove promoted the .txt): its URL still reaches the citations
+                self.store.lend_url(original[0], conf.url)
             self.store.put_chunks([(c[0], p.id, c[1], c[3]) for p in prepared for c in p.chunks])
             self.store.put_vectors(self.encoder.model_id, new_vectors.items())
             if existing:

@@ -84,6 +84,12 @@ class ConferenceTables(Database):
     """Conferences (one a transcript file) and their passages."""
 
     # -- writes (inside the caller's ``write()`` transaction) -------------------
+    def lend_url(self, conference_id: int, url: str) -> None:
+        """Give a stored conference that has no page URL the one its duplicate
+        file has (the same briefing's .md beside its .txt): hits cite it."""
+        self.db.execute("UPDATE conferences SET url = ? WHERE id = ? AND url IS NULL",
+                        (url, conference_id))
+
     def put_conference(self, conference: ConferenceRecord,
                        passages: Iterable[PassageRecord]) -> None:
         self.db.execute(
