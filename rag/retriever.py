@@ -338,10 +338,17 @@ class Retriever:
         return [citation_from_row(m) for m in rows]
 
     @_store_errors
-    def repeats(self, min_size: int = 2, limit: int | None = 20) -> list[dict[str, Any]]:
-        """The largest groups of repeated replies: size, first/last date, newest wording."""
+    def repeats(self, min_size: int = 2, limit: int | None = 20,
+                min_words: int = 1) -> list[dict[str, Any]]:
+        """The largest groups of repeated replies: size, first/last date, newest
+        wording; ``min_words``: only replies of at least that many words (a
+        briefing's "Sure." and "Mm-hmm." repeat more than any position)."""
         self.live.refresh()
-        return self.store.group_sizes(min_size=min_size, limit=limit)
+        if min_words <= 1:
+            return self.store.group_sizes(min_size=min_size, limit=limit)
+        groups = [g for g in self.store.group_sizes(min_size=min_size, limit=None)
+                  if len(g["text"].split()) >= min_words]
+        return groups if limit is None else groups[:limit]
 
     def timeline(self, question: str, *, limit: int = 30, relative: float = 0.8,
                  **search: Any) -> list["MonthCount"]:

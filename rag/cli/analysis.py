@@ -139,11 +139,14 @@ def questioners(question, index_dir, limit, relative, as_json, search):
               help="How many groups to list.")
 @click.option("--min-size", default=2, show_default=True, type=click.IntRange(2),
               help="Only groups of at least this many replies.")
+@click.option("--min-words", default=5, show_default=True, type=click.IntRange(1),
+              help="Only replies of at least this many words (leaves out 'Sure.', "
+                   "'Mm-hmm.', 'Go ahead.'; 1 lists them too).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def repeats(index_dir, limit, min_size, as_json):
+def repeats(index_dir, limit, min_size, min_words, as_json):
     """The replies given most often (near-identical wordings grouped), largest first."""
     r = open_index(index_dir)
-    groups = r.repeats(min_size=min_size, limit=limit)
+    groups = r.repeats(min_size=min_size, limit=limit, min_words=min_words)
     if as_json:
         click.echo(json.dumps(groups, indent=2, ensure_ascii=False))
         return

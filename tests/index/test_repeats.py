@@ -196,6 +196,29 @@ def test_repeats_lists_largest_groups(tw):
     assert rows[1]["size"] == 2
 
 
+def test_repeats_can_leave_out_replies_of_a_few_words(tmp_path):
+    """A briefing's "Sure." repeats more than any position: --min-words (5 in the CLI)."""
+    from click.testing import CliRunner
+    from rag.cli import main
+    files = [conference(tmp_path / "in", dt.date(2019, 5, d),
+                        [("AFP", "Can I ask one more?", "Sure."),
+                         ("AFP", "Any comment on trade?", FILLER["trade"]),
+                         ("AFP", "And that?", "I'm not aware of that.")]) for d in (6, 7, 8)]
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    assert r.ingest(files).ok
+    assert "Sure." in [g["text"] for g in r.repeats()]
+    kept = r.repeats(min_words=5)
+    assert [g["text"] for g in kept] and "Sure." not in [g["text"] for g in kept]
+    assert "I'm not aware of that." in [g["text"] for g in kept]      # 5 words: a position
+    assert r.repeats(min_words=5, limit=1) == kept[:1]
+    r.close()
+    out = CliRunner().invoke(main, ["repeats", "--index", str(tmp_path / "idx")])
+    assert out.exit_code == 0 and "Sure." not in out.output and "not aware" in out.output
+    every = CliRunner().invoke(main, ["repeats", "--index", str(tmp_path / "idx"),
+                                      "--min-words", "1"])
+    assert "Sure." in every.output
+
+
 def test_statements_group_too(tmp_path):
     opening = ("At the invitation of State Councilor Wang Yi, the Foreign Minister of Chile "
                "will pay an official visit to China.")
