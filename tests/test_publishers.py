@@ -121,7 +121,8 @@ def test_the_analysis_commands_take_the_publisher_filter(mixed):
     assert {m["month"] for m in json.loads(res.output) if m["replies"]} == {"2021-12"}
     res = CliRunner().invoke(main, ["changes", question, "--index", str(r.index_dir),
                                     "--from", "Maytember"])
-    assert res.exit_code == 1 and "--from must be a date like 2020-05-14" in res.output
+    assert res.exit_code == 1 and \
+        "--from “Maytember” is not a date: type it as 2020-05-06, May 2020" in res.output
     res = CliRunner().invoke(main, ["questioners", question, "--index", str(r.index_dir),
                                     "--publisher", WH, "--json"])
     assert res.exit_code == 0, res.output
