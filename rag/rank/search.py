@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import PressconError
 from ..index.lexical import LexicalIndex
 from ..index.live import LiveIndex
+from ..index.words import WordCounts
 from ..parse.records import FUTURE_SLACK
 from ..parse.registry import OUTLET_ALIASES, publisher_names, resolve_publisher
 from ..results import Answer, Hit
@@ -18,7 +19,6 @@ from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
 from .fusion import METHODS, fuse, prefer_passages, prefer_period
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
-from ..index.words import WordCounts
 from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .understand import QueryPlan, applied_notes, understand
 
