@@ -86,8 +86,8 @@ class VectorTables(Database):
             vecs = np.stack([np.frombuffer(b, dtype=np.float32) for b in blobs])
         except (TypeError, ValueError):
             raise damaged_error(self.path, "stored vectors of different sizes") from None
-        with np.errstate(over="ignore", invalid="ignore"):
-            norms = np.linalg.norm(vecs.astype(np.float64), axis=1)
+        with np.errstate(over="ignore", invalid="ignore"):   # garbage overflows to inf: bad
+            norms = np.linalg.norm(vecs, axis=1)
         bad = ~(np.abs(norms - 1.0) <= UNIT_TOLERANCE)       # NaN and inf are bad too
         if bad.any():
             raise damaged_error(self.path, f"{int(bad.sum())} of the stored vectors read are "
