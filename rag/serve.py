@@ -48,6 +48,7 @@ _POLL_MS = 500
 _STYLE = """body{font-family:system-ui,sans-serif;max-width:46em;margin:3em auto;padding:0 1em;
 color:#222}p{color:#555}form{display:flex;gap:.5em;margin:1.2em 0}
 input[name=q]{flex:1;font:inherit;padding:.4em}button{font:inherit;padding:.4em 1em}
+form label{align-self:center;white-space:nowrap}
 #pc-ready{display:none;background:#fff4e5;padding:.5em .8em;border-radius:6px}
 :root{--color-accent:#f97316;--color-accent-soft:#fde7d3;--body-text-color-subdued:#6b7280}
 a.pc-open{pointer-events:none;color:inherit;text-decoration:none}"""  # the chat's panel opens those
@@ -61,7 +62,8 @@ seconds). Meanwhile a question is answered here, with the chat's filters read
 from its words.</p>
 <p id="pc-ready">The chat is ready: <a href="/">open it</a>.</p>
 <form method="get" action="/"><input name="q" value="%(question)s" maxlength="2000"
- aria-label="Question" placeholder="Ask a question"><button type="submit">Ask</button></form>
+ aria-label="Question" placeholder="Ask a question"><label><input type="checkbox"
+ name="literal" value="1"%(literal)s> Literal</label><button type="submit">Ask</button></form>
 %(answer)s
 <script>
 (function poll() {
@@ -75,9 +77,10 @@ from its words.</p>
 """
 
 
-def _page(question: str = "", answer_html: str = "") -> bytes:
+def _page(question: str = "", answer_html: str = "", literal: bool = False) -> bytes:
     """The starting page; with ``answer_html``, the answer to ``question`` below
-    the form, and the chat linked (not opened) once ready."""
+    the form, and the chat linked (not opened) once ready. ``literal``: the
+    box that turns query understanding off is ticked (as the chat's)."""
     answered = bool(answer_html)
     answer_css = ""
     if answered:
@@ -88,15 +91,17 @@ def _page(question: str = "", answer_html: str = "") -> bytes:
         "style": _STYLE, "answer_css": answer_css,
         "opens": "links the chat" if answered else "opens the chat by itself",
         "question": html.escape(question, quote=True), "answer": answer_html,
+        "literal": " checked" if literal else "",
         "header": STARTING_HEADER, "poll": _POLL_MS,
         "answered": "true" if answered else "false"}).encode()
 
 
-def _question(target: bytes) -> str:
-    """The ``q`` of a request target such as ``/?q=Lithuania+customs`` ("" if none)."""
-    query = urlsplit(target.decode("latin-1")).query
-    values = parse_qs(query, keep_blank_values=False).get("q", [])
-    return values[0].strip() if values else ""
+def _question(target: bytes) -> tuple[str, bool]:
+    """The ``q`` of a request target such as ``/?q=Lithuania+customs&literal=1``
+    ("" if none), and whether ``literal`` was ticked."""
+    params = parse_qs(urlsplit(target.decode("latin-1")).query, keep_blank_values=False)
+    values = params.get("q", [])
+    return (values[0].strip() if values else ""), bool(params.get("literal"))
 
 
 def _address(host: str, port: int) -> tuple[int, tuple]:
@@ -139,7 +144,7 @@ class StartingPage:
         self._thread: threading.Thread | None = None
         self._closed = False
         self._lock = threading.Lock()
-        self._answerer: Callable[[str], str] | None = None
+        self._answerer: Callable[[str, bool], str] | None = None
         self._answering = threading.Event()
 
     @property
@@ -151,9 +156,9 @@ class StartingPage:
     def closed(self) -> bool:
         return self._closed
 
-    def answer_with(self, answer: Callable[[str], str]) -> None:
+    def answer_with(self, answer: Callable[[str, bool], str]) -> None:
         """From now on a question sent here (``/?q=...``) is answered with
-        ``answer(question)``, the answer's HTML; a user error it raises
+        ``answer(question, literal)``, the answer's HTML; a user error it raises
         (PressconError) is shown as its message. Questions already waiting
         are answered now."""
         self._answerer = answer
@@ -220,8 +225,9 @@ class StartingPage:
                 method = parts[0].decode("latin-1") if parts else "GET"
                 wants_html = b"text/html" in rest.lower()
                 if wants_html:
-                    question = _question(parts[1]) if len(parts) > 1 else ""
-                    body = _page(question, self._answer_html(question) if question else "")
+                    question, literal = _question(parts[1]) if len(parts) > 1 else ("", False)
+                    body = _page(question, self._answer_html(question, literal)
+                                 if question else "", literal)
                     ctype = "text/html; charset=utf-8"
                 else:
                     body = b"presscon is starting; retry in a second\n"
@@ -237,12 +243,12 @@ class StartingPage:
                 pass
 
 
-    def _answer_html(self, question: str) -> str:
+    def _answer_html(self, question: str, literal: bool) -> str:
         if not self._answering.wait(ANSWER_WAIT) or self._answerer is None:
             return ('<div class="pc-error">The index is still loading; ask again in a '
                     'moment.</div>')
         try:
-            return self._answerer(question)
+            return self._answerer(question, literal)
         except PressconError as e:
             return f'<div class="pc-error">{html.escape(str(e))}</div>'
         except Exception as e:  # noqa: BLE001 - the page must answer; the chat will say more
@@ -263,7 +269,8 @@ def serve(index_dir: str | os.PathLike | None = None, host: str = "127.0.0.1",
         from .present.answers import DEFAULT_PASSAGES, answer_question
 
         def answer_early(retriever) -> None:
-            page.answer_with(lambda q: answer_question(retriever, q, DEFAULT_PASSAGES).html)
+            page.answer_with(lambda q, literal: answer_question(
+                retriever, q, DEFAULT_PASSAGES, literal=literal).html)
 
         app.main(index_dir=index_dir, host=host, port=page.port, before_launch=page.close,
                  on_answerable=answer_early)

@@ -84,6 +84,8 @@ def test_serve_holds_the_port_until_the_chat_launches_then_hands_it_over(monkeyp
         on_answerable(retriever)
         early = _get(port, "/?q=Lithuania+customs")
         seen["early"] = early.status, early.getheader(STARTING_HEADER), early.body
+        literal = _get(port, "/?q=What+did+they+tell+TASS%3F&literal=1")
+        seen["literal"] = literal.body
         before_launch()
         with socket.create_server((host, port)) as chat:     # the "launch"
             chat.settimeout(10)
@@ -106,6 +108,11 @@ def test_serve_holds_the_port_until_the_chat_launches_then_hands_it_over(monkeyp
     chat_html = answer_question(retriever, "Lithuania customs", 5).html
     assert "Lithuania" in chat_html and chat_html.encode() in body
     assert b'value="Lithuania customs"' in body and b"location.href" in body
+    # the Literal box, as in the chat: the outlet named is not read as a filter
+    read = answer_question(retriever, "What did they tell TASS?", 5).html
+    literal = answer_question(retriever, "What did they tell TASS?", 5, literal=True).html
+    assert read != literal and literal.encode() in seen["literal"]
+    assert b'value="1" checked' in seen["literal"] and b'value="1" checked' not in body
     retriever.close()
     assert seen["analytics"] == "False"
     assert seen["index"] == tmp_path and seen["host"] == "127.0.0.1"
@@ -135,7 +142,7 @@ def test_a_question_waits_for_the_index_then_gets_its_answer():
     import threading
     with StartingPage(port=0).start() as page:
         threading.Timer(0.3, page.answer_with,
-                        args=(lambda q: f"<p class='pc-hit'>reply to {q.upper()}</p>",)).start()
+                        args=(lambda q, literal: f"<p class='pc-hit'>reply to {q.upper()}</p>",)).start()
         r = _get(page.port, "/?q=olympics+boycott")        # asked before the index is loaded
         assert r.status == 503 and r.getheader(STARTING_HEADER) == "1"
         assert b"<p class='pc-hit'>reply to OLYMPICS BOYCOTT</p>" in r.body
@@ -147,7 +154,7 @@ def test_a_question_waits_for_the_index_then_gets_its_answer():
 
 
 def test_the_question_is_escaped_and_a_user_error_is_shown_as_its_message():
-    def answer(q):
+    def answer(q, literal):
         if "boom" in q:
             raise PressconError("From date 2021-01-01 is after To date 2020-01-01")
         return "<p>ok</p>"
@@ -165,7 +172,7 @@ def test_the_question_is_escaped_and_a_user_error_is_shown_as_its_message():
 
 
 def test_an_answer_that_fails_unexpectedly_is_named_not_a_dropped_connection():
-    def broken(q):
+    def broken(q, literal):
         raise RuntimeError("disk I/O error")
 
     with StartingPage(port=0).start() as page:
