@@ -344,11 +344,7 @@ class Retriever:
         wording; ``min_words``: only replies of at least that many words (a
         briefing's "Sure." and "Mm-hmm." repeat more than any position)."""
         self.live.refresh()
-        if min_words <= 1:
-            return self.store.group_sizes(min_size=min_size, limit=limit)
-        groups = [g for g in self.store.group_sizes(min_size=min_size, limit=None)
-                  if len(g["text"].split()) >= min_words]
-        return groups if limit is None else groups[:limit]
+        return self.store.group_sizes(min_size=min_size, limit=limit, min_words=min_words)
 
     def timeline(self, question: str, *, limit: int = 30, relative: float = 0.8,
                  **search: Any) -> list["MonthCount"]:

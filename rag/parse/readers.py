@@ -257,7 +257,7 @@ def decode_bytes(raw: bytes, source: str) -> tuple[str, str]:
         # for curly quotes), while cp1252 is what such a file is in
         western = _decode_western(raw)
         if western is not None:
-            return western.lstrip("\ufeff"), "cp1252"
+            return western, "cp1252"      # (a BOM is UTF-8's, and UTF-8 failed)
     from charset_normalizer import from_bytes  # local: only non-UTF-8 files pay for it
     matches = from_bytes(raw)
     best = matches.best()

@@ -37,21 +37,29 @@ class GroupTables(Database):
             out.setdefault(row[0], []).append(passage_row(row[1:]))
         return out
 
-    def group_sizes(self, min_size: int = 2, limit: int | None = None) -> list[dict[str, Any]]:
+    def group_sizes(self, min_size: int = 2, limit: int | None = None,
+                    min_words: int = 1) -> list[dict[str, Any]]:
         """Groups of at least ``min_size`` replies, largest first: size, first
-        and last date, and the newest wording."""
+        and last date, and the newest wording; ``min_words``: only groups whose
+        newest wording has at least that many words (walked largest first
+        until ``limit`` are found, so the short ones cost no more than a look)."""
+        sized_in_sql = limit and min_words <= 1
         rows = self.db.execute(
             "SELECT g.group_id, count(*) n, min(p.date), max(p.date) FROM passage_groups g "
             "JOIN passages p ON p.id = g.passage_id GROUP BY g.group_id HAVING n >= ? "
-            "ORDER BY n DESC, min(p.date), g.group_id" + (" LIMIT ?" if limit else ""),
-            (min_size, limit) if limit else (min_size,)).fetchall()
+            "ORDER BY n DESC, min(p.date), g.group_id" + (" LIMIT ?" if sized_in_sql else ""),
+            (min_size, limit) if sized_in_sql else (min_size,)).fetchall()
         out = []
         for gid, n, first, last in rows:
             newest = self.db.execute(
                 "SELECT p.id, p.text FROM passage_groups g JOIN passages p ON p.id = g.passage_id "
                 "WHERE g.group_id = ? ORDER BY p.date DESC, p.id LIMIT 1", (gid,)).fetchone()
+            if len(newest[1].split()) < min_words:
+                continue
             out.append({"group_id": gid, "size": n, "first_date": first, "last_date": last,
                         "passage_id": newest[0], "text": newest[1]})
+            if limit and len(out) == limit:
+                break
         return out
 
     def group_assignments(self) -> list[tuple[int, int]]:
