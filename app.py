@@ -451,6 +451,19 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             current = {"questioner": questioner, "spokesperson": spokesperson}
             return filter_note(shown, facets_warnings(shown, current))
 
+        def narrow(chosen, asker, answerer):
+            # One publisher chosen: only its outlets and officials to pick from
+            # (a White House co-briefer is no choice for the ministry); a choice
+            # the publisher does not have is cleared rather than left to match nothing.
+            qc = facet_choices(retriever.questioners(chosen or None), "Any questioner")
+            sc = facet_choices(retriever.spokespersons(chosen or None), "Any spokesperson")
+            keep = lambda value, cs: value if value in {v for _, v in cs} else ""  # noqa: E731
+            return (gr.update(choices=qc, value=keep(asker, qc)),
+                    gr.update(choices=sc, value=keep(answerer, sc)))
+
+        publisher.input(narrow, [publisher, questioner, spokesperson], [questioner, spokesperson],
+                        api_visibility="private", queue=False)
+
         for control in (questioner, spokesperson):
             control.input(explicit_note, [questioner, spokesperson, inferred_shown], filters_note,
                           api_visibility="private", queue=False)

@@ -22,6 +22,7 @@ from .index.manifest import MANIFEST, read_manifest
 from .index.repeats import update_groups
 from .ingest import Ingestor, IngestReport
 from .ingest.reindex import reindex_store
+from .parse.registry import resolve_publisher
 from .rank.candidates import Candidates
 from .rank.search import Searcher
 from .results import Answer, Citation, Hit, citation_from_row
@@ -287,11 +288,19 @@ class Retriever:
                                               date_to=date_to)
 
     # -- facts ---------------------------------------------------------------------
-    def questioners(self) -> list[tuple[str, int]]:
-        return self.store.facet("questioner")
+    def questioners(self, publisher: str | None = None) -> list[tuple[str, int]]:
+        """Outlets that asked, with their passage counts (of one publisher's
+        conferences when ``publisher`` is given: a stored name or an alias)."""
+        return self.store.facet("questioner", self._publisher(publisher))
 
-    def spokespersons(self) -> list[tuple[str, int]]:
-        return self.store.facet("spokesperson")
+    def spokespersons(self, publisher: str | None = None) -> list[tuple[str, int]]:
+        """Who answered, with passage counts (of one publisher's, as above)."""
+        return self.store.facet("spokesperson", self._publisher(publisher))
+
+    def _publisher(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        return resolve_publisher(name, [p for p, _ in self.publishers()]) or name
 
     def publishers(self) -> list[tuple[str, int]]:
         return self.store.facet("publisher")

@@ -172,6 +172,27 @@ def test_publisher_dropdown_lists_the_index_publishers(mixed):
         demo.close()
 
 
+def test_choosing_a_publisher_narrows_the_outlets_and_officials(mixed):
+    import app
+    demo = app.build_app(mixed)
+    try:
+        narrow = ui_fns(demo)["narrow"]
+        asked, answered = narrow(WH, "", "Jen Psaki")
+        assert [c[1] for c in answered["choices"]] == ["", "Jen Psaki"]
+        assert answered["value"] == "Jen Psaki"
+        assert [c[1] for c in asked["choices"]] == [""]         # reporters are never named
+        _, answered = narrow(MFA, "", "Jen Psaki")              # not the ministry's: cleared
+        ministry = {name for name, _ in mixed.spokespersons(MFA)}
+        assert {c[1] for c in answered["choices"]} == {""} | ministry
+        assert answered["value"] == "" and "Jen Psaki" not in ministry
+        _, answered = narrow("", "", "")                        # any publisher: everyone
+        assert {c[1] for c in answered["choices"]} == {""} | ministry | {"Jen Psaki"}
+        # the API takes a publisher's alias too
+        assert mixed.spokespersons("white house") == mixed.spokespersons(WH)
+    finally:
+        demo.close()
+
+
 def test_publisher_dropdown_hidden_with_a_single_publisher(retriever):
     import app
     demo = app.build_app(retriever)

@@ -176,3 +176,37 @@ def test_a_briefings_markdown_lends_its_url_to_the_text_copy_stored_first(tmp_pa
     assert r.ingest([md]).files[0].status == "duplicate"
     assert {h.url for h in r.search("Ukraine air defense", k=3)} == {url}
     r.close()
+
+
+def _long_briefing(folder, name: str, word: str = "closely", day: int = 22):
+    """Twelve exchanges; ``word`` in the last reply (a .txt that drops or
+    changes one word of its .md), ``day`` in the title."""
+    turns = [f"Press Briefing by Press Secretary Jen Psaki, January {day}, 2021", "",
+             "MS. PSAKI: Good afternoon. I have one item at the top on vaccine supply.", ""]
+    for i in range(1, 13):
+        reply = f"On topic {i} we are watching {word if i == 12 else 'closely'} and will report."
+        turns += [f"Q On topic number {i}, what is the latest?", "", f"MS. PSAKI: {reply}", ""]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text("\n".join(turns), encoding="utf-8")
+    return path
+
+
+def test_a_copy_differing_in_one_reply_is_stored_once(tmp_path):
+    """One briefing's two renderings that differ by a word (5 of the 100
+    corpus pairs do) are one conference: searches do not show it twice."""
+    first = _long_briefing(tmp_path / "a", "2021-01-22.txt")
+    copy = _long_briefing(tmp_path / "b", "2021-01-22.txt", word="carefully")
+    other_day = _long_briefing(tmp_path / "c", "2021-01-23.txt", word="carefully", day=23)
+    r = Retriever.open(tmp_path / "index", encoder=FakeEncoder())
+    report = r.ingest([first, copy, other_day])
+    assert [f.status for f in report.files] == ["added", "duplicate", "added"], report.files
+    assert "but for 1 exchange(s)" in report.files[1].reason
+    hits = r.search("topic number 5 latest", k=10, date_from="2021-01-22", date_to="2021-01-22")
+    assert len([h for h in hits if "On topic 5 we" in h.text]) == 1
+    # the original removed: the copy is stored in full, its own words served
+    r.remove([first])
+    hits = r.search("topic number 12 latest", k=10, date_from="2021-01-22", date_to="2021-01-22")
+    assert any("watching carefully" in h.text for h in hits)
+    assert not any("On topic 12 we are watching closely" in h.text for h in hits)
+    r.close()

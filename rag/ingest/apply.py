@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -42,6 +43,12 @@ __all__ = ["Ingestor", "fingerprint", "WINDOW_CHUNKS"]
 # calls let the length sort pack batches tightly; past a few hundred texts it
 # gains nothing, and a crash re-encodes at most one window.
 WINDOW_CHUNKS = 256
+
+#: A file whose exchanges are this share of a stored conference's of the same
+#: day, word for word, is a copy of it (5 of the 100 White House .txt/.md
+#: pairs differ in one or two exchanges of 55-139; two briefings of one day
+#: share far less).
+NEAR_COPY = 0.9
 
 
 def fingerprint(conf: Conference) -> str:
@@ -253,6 +260,11 @@ class Ingestor:
         fp = fingerprint(conf)
         status = "updated" if existing else "added"
         original = self.store.original_by_fingerprint(fp, source)
+        near = None if original else self._near_original(conf, source)
+        if near is not None:
+            # stored as a copy of it: the copy's fingerprint is the one it
+            # stands for, so a change to the original releases it (stale)
+            original, fp = near[:2], near[2]
         old_chunks = self.store.chunk_ids_of_conference(existing.id) if existing else []
         if original:
             prepared = []
@@ -293,9 +305,27 @@ class Ingestor:
         read = {"date": conf.date.isoformat(), "profile": conf.profile,
                 "encoding": conf.encoding, "warnings": _warnings(conf)}
         if original:
-            return FileResult(source, "duplicate", f"same conference as {original[1]}", **read)
+            nearly = f" but for {near[3]} exchange(s)" if near else ""
+            return FileResult(source, "duplicate", f"same conference as {original[1]}{nearly}",
+                              **read)
         return FileResult(source, status, passages=len(prepared), encoded=len(new_vectors),
                           **read)
+
+    def _near_original(self, conf: Conference, source: str) -> tuple[int, str, str, int] | None:
+        """(id, source, fingerprint, exchanges differing) of a stored conference this one copies all
+        but a few replies of (the same day and publisher, NEAR_COPY of its
+        exchanges word for word): one briefing's .txt that drops a word its
+        .md has. Stored twice, every search would show the briefing twice."""
+        mine = Counter((e.question, e.text) for e in conf.exchanges)
+        for cid, src, fp in self.store.originals_on(conf.date.isoformat(), conf.publisher, source):
+            theirs = Counter(self.store.exchange_texts(cid))
+            size = max(sum(mine.values()), sum(theirs.values()))
+            same = sum((mine & theirs).values())
+            # all the same and yet another fingerprint: that row is not to be
+            # trusted (an older presscon's damage), not an original to copy
+            if size and NEAR_COPY * size <= same < size:
+                return cid, src, fp, size - same
+        return None
 
     def _vectors_for(self, prepared: list[_PreparedPassage], fresh: dict[str, np.ndarray]
                      ) -> tuple[np.ndarray, np.ndarray]:

@@ -45,7 +45,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # 2: passage ids include the file's resolved path (two files of one name in
 #    two folders collided), so every stored file is rewritten once, with its
 #    vectors reused.
-PARSER_VERSION = 2
+# 3: White House asides: a reporter's few words into a reply ("Q Yeah.") that
+#    the same official carries on stay inside that reply; quips during
+#    remarks are not questions.
+PARSER_VERSION = 3
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

@@ -58,12 +58,24 @@ Exchanges
   paragraph after a question is the question continuing when an official label
   follows before the next reporter turn; otherwise it is a reply without a
   label by the last official who spoke (the ministry's rule).
-* Interjections: any reporter turn after the reply has begun ends that
-  exchange and opens a new one with that turn as its question - also a short
-  "Q But -" that the same official then keeps answering. Each reply stays one
-  contiguous run of the source, and nothing is attributed to the wrong
-  question; the price is some exchanges whose question is only an
-  interjection ("Okay.", "(Inaudible.)").
+* Asides: a reporter's few words (<= 40 characters) into an open reply -
+  "Q Yeah.", "Q (Inaudible.)", "Q But -", "Q Right." - that the same official
+  then carries on are part of that reply: the aside keeps its label ("Q
+  Yeah.") and so does the official taking the reply back ("MS. PSAKI: - just
+  for your information"), every paragraph verbatim, the whole reply cited to
+  the question it answers. A short question ("Why?", "And on Ukraine?") or
+  the start of one ("Going back to the Venezuelan -") gets its own reply
+  unless the reply was cut off mid-sentence, or resumes mid-sentence, or was
+  only an acknowledgement so far ("Okay."). An aside the official answers by
+  handing the floor on ("Q Me?" / "Yes. Go ahead." / "Q ...") is neither a
+  question nor a reply; an aside left as the reply's last word is dropped.
+  Any other reporter turn after the reply has begun ends that exchange and
+  opens a new one with that turn as its question.
+* Quips: a reporter's short remark without a question mark during the
+  opening remarks or a topper ("Q Bonjour!", "Q Good luck with that.
+  (Laughter.)"), with the official going on, is skipped with a note: the
+  remarks stay statements (not "answering a reporter"). A cut-off start
+  ("Q Jen, on the budget -") or one given the floor is a question.
 * Greetings: a reporter turn that is only a pleasantry ("Good afternoon.",
   "Happy New Year.", "Thank you, Jen.", "Hi, Karine.") and comes when no real
   question is pending is not a question: it is skipped with a note and the
@@ -191,6 +203,7 @@ class _Pending:
     speakers: list[str] = field(default_factory=list)   # display names
     keys: list[str] = field(default_factory=list)       # their label keys
     last_key: str | None = None                # key of the latest reply paragraph's speaker
+    asides: list[int] = field(default_factory=list)     # reply paragraphs that are a reporter's
 
 
 #: A reporter turn starting with a dash continues the question when the reply so
@@ -263,6 +276,10 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         nonlocal cur, real_exchange
         if cur is None:
             return
+        while cur.asides and cur.asides[-1] == len(cur.reply) - 1:
+            # the reporter had the last word (the official moved on): not part of the reply
+            notes.append(f"reporter's aside after a reply {cur.reply.pop()[:60]!r}")
+            cur.asides.pop()
         if cur.kind == "answer" and not cur.reply:
             notes.append("question without a reply: " + " ".join(cur.question)[:80])
         elif cur.reply:
@@ -320,7 +337,9 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
 
         if t.kind == "reporter":
             pending_question = cur is not None and cur.kind == "answer" and not cur.reply
-            if not pending_question and (is_greeting(t.body) or (not real_exchange and is_noise(t.body))):
+            replying = cur is not None and cur.kind == "answer" and bool(cur.reply)
+            if not pending_question and (is_greeting(t.body) or (not real_exchange and not replying
+                                                                 and is_noise(t.body))):
                 close()
                 greeting = t
                 notes.append(f"{where(i)}: greeting, not a question {t.para[:60]!r}")
@@ -329,12 +348,42 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 if t.body and not (is_greeting(t.body) and not cur.question):
                     cur.question.append(t.body)
                 continue
+            if _is_aside(t.body):
+                nxt = _next_official(turns, i)
+                same = replying and nxt is not None and canon[nxt.key] == cur.last_key
+                then = _floor_given_to(turns, i)
+                if nxt is not None and then is not None and then.body[:1] not in _DASHES and (
+                        _gives_floor(nxt.body) or ("?" not in t.body and is_moderation(nxt.body))):
+                    # "Q Me?" / "Yes. Go ahead." / "Q <question>", "Q And last
+                    # question." / "Sure." / "Q <question>": neither is an exchange
+                    # (unless the reporter goes on: "Q Jen, on the budget -" /
+                    # "Go ahead." / "Q - will he sign it?"). After a question only
+                    # a hand-over counts: "Q Where to?" / "To Ohio." is a reply.
+                    close()
+                    notes.append(f"{where(i)}: aside before floor management {t.para[:60]!r}")
+                    continue
+                if same and t.body[:1] not in _DASHES and _resumes(t.body, cur.reply, nxt.body):
+                    # "Q Yeah." / "Q (Inaudible.)" / "Q Why?" and the same official
+                    # carries on: one reply to the question asked, the aside kept
+                    # verbatim with its label (and the official's next label too).
+                    cur.asides.append(len(cur.reply))
+                    cur.reply.append(t.para)
+                    cur.last_key = None
+                    continue
+            if (cur is None or cur.kind == "statement") and (not out or out[-1].kind == "statement") \
+                    and _is_quip(t.body, _next_official(turns, i)):
+                # "Q Bonjour!" / "Q Good luck with that. (Laughter.)" during the
+                # opening remarks or a topper, and the official goes on: a quip.
+                close()
+                greeting = t
+                notes.append(f"{where(i)}: aside during remarks, not a question {t.para[:60]!r}")
+                continue
             if cur is not None and cur.kind == "answer" and t.body[:1] in _DASHES \
                     and all(len(p) <= _MAX_ACK_CHARS for p in cur.reply):
                 # "Q ... the NATO Secretary-General said -" / "Yeah." / "Q - a reason
                 # why ...": the reporter goes on; the official's aside is dropped.
                 notes.append(f"{where(i)}: question continues after {' / '.join(cur.reply)[:60]!r}")
-                cur.reply, cur.speakers, cur.keys, cur.last_key = [], [], [], None
+                cur.reply, cur.speakers, cur.keys, cur.last_key, cur.asides = [], [], [], None, []
                 cur.question.append(t.body)
                 continue
             close()
@@ -353,14 +402,13 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                     # The press secretary speaks into a co-briefer's reply: part
                     # of it if the co-briefer then carries on, else she is
                     # managing the floor (or taking it back).
-                    nxt = _next_official(turns, i)
-                    if nxt is not None and canon[nxt.key] == first \
-                            and not (is_moderation(nxt.body) or is_noise(nxt.body)):
+                    if _carries_on(turns, i, first, canon):
                         add_reply(t.body, t.para, key)
                     else:
                         close()
                         statement(t.body, key, i)
-                elif is_moderation(t.body) or is_noise(t.body):
+                elif (is_moderation(t.body) or is_noise(t.body)) \
+                        and not (key in cur.keys and _carries_on(turns, i - 1, key, canon)):
                     close()
                     notes.append(f"{where(i)}: floor management {t.para[:60]!r}")
                 else:
@@ -386,6 +434,79 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 statement(t.body, speaker or sec_key, i)
     close()
     return out
+
+
+def _is_aside(body: str) -> bool:
+    """A reporter's few words into an official's turn ("Yeah.", "(Inaudible.)", "Me?")."""
+    return len(body) <= _MAX_ACK_CHARS
+
+
+def _resumes(body: str, reply: list[str], official: str) -> bool:
+    """Does the official's next paragraph carry the open reply on past the
+    reporter's aside ``body``?
+
+    Yes when the reply was cut off or goes on mid-sentence ("Can I note two
+    things -" / "Q Yes?" / "- just for your information"), or has so far
+    only acknowledged the question ("Okay."). Otherwise only after a remark
+    of a few words ("Yeah.", "(Inaudible.)", "Right.", "But -"):
+    a short question ("Why?", "And on Ukraine?") or the start of one ("Going
+    back to the Venezuelan -", "If I could just follow on the storms.") gets
+    its own reply."""
+    if reply[-1][-1:] in _DASHES or official[:1] in _DASHES or official[:1].islower():
+        return True
+    words = len(body.split())
+    if "?" in body:
+        return False
+    if all(len(p) <= _MAX_ACK_CHARS for p in reply if not p.startswith("Q ")):
+        # the official has only acknowledged so far ("Okay." / "Q I'm going to
+        # have one more, after." / "Okay. Is that okay with you?" / the answer)
+        return True
+    return words <= (2 if body[-1:] in _DASHES else 4)
+
+
+def _is_quip(body: str, nxt: Turn | None) -> bool:
+    """A reporter's aside during remarks: short, not asking ("?"), not cut off
+    ("Jen, on the budget -"), and the official then goes on rather than giving
+    the floor ("Go ahead.")."""
+    return (_is_aside(body) and "?" not in body and body[-1:] not in _DASHES
+            and nxt is not None and not (is_moderation(nxt.body) or is_noise(nxt.body)))
+
+
+def _carries_on(turns: list[Turn], i: int, key: str | None, canon: dict[str, str]) -> bool:
+    """Does official ``key`` take the reply back right after turn ``i``?
+
+    Yes when their next turn is substantive, or is only "Okay. It's okay.
+    (Laughter.)" but runs on in unlabelled paragraphs (the answer itself)."""
+    for j in range(i + 1, len(turns)):
+        t = turns[j]
+        if t.kind == "skip":
+            continue
+        if t.kind != "official" or canon[t.key] != key:
+            return False
+        if not (is_moderation(t.body) or is_noise(t.body)):
+            return True
+        rest = next((u for u in turns[j + 1:] if u.kind != "skip"), None)
+        return rest is not None and rest.kind == "text"
+    return False
+
+
+#: What an official says to hand the floor on ("Yes. Go ahead.", "You, sir.").
+_FLOOR_RE = re.compile(r"\bgo\s+ahead\b|\byou\b|\bright\s+here\b|\bin\s+the\s+back\b|\bbehind\b"
+                       r"|\bnext\b|\blast\s+question\b", re.I)
+
+
+def _gives_floor(body: str) -> bool:
+    """Floor management that names the next asker, not a one-word answer
+    ("To Ohio.", "Thirty." pass :func:`is_moderation` too)."""
+    return is_noise(body) or (is_moderation(body) and _FLOOR_RE.search(body) is not None)
+
+
+def _floor_given_to(turns: list[Turn], i: int) -> Turn | None:
+    """The reporter's turn when turn ``i`` is followed by an official's and then
+    a reporter's (the official gave the floor: "Yes. Go ahead."), else None."""
+    rest = [t for t in turns[i + 1:] if t.kind != "skip"][:2]
+    ok = len(rest) == 2 and rest[0].kind == "official" and rest[1].kind == "reporter"
+    return rest[1] if ok else None
 
 
 def _next_official(turns: list[Turn], i: int) -> Turn | None:

@@ -150,6 +150,20 @@ class ConferenceTables(Database):
             "SELECT id, source FROM conferences WHERE fingerprint = ? AND duplicate_of IS NULL "
             "AND source != ? LIMIT 1", (fingerprint, exclude_source)).fetchone()
 
+    def originals_on(self, date: str, publisher: str, exclude_source: str
+                     ) -> list[tuple[int, str, str]]:
+        """(id, source, fingerprint) of the stored originals of one day and
+        publisher from other files: the candidates a near-copy may stand for."""
+        return self.db.execute(
+            "SELECT id, source, fingerprint FROM conferences WHERE date = ? AND publisher = ? "
+            "AND duplicate_of IS NULL AND source != ? ORDER BY source",
+            (date, publisher, exclude_source)).fetchall()
+
+    def exchange_texts(self, conference_id: int) -> list[tuple[str | None, str]]:
+        """(question, text) of a conference's passages in order."""
+        return self.db.execute("SELECT question, text FROM passages WHERE conference_id = ? "
+                               "ORDER BY ordinal", (conference_id,)).fetchall()
+
     def sources(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT source FROM conferences ORDER BY source")]
 
@@ -223,14 +237,15 @@ class ConferenceTables(Database):
     def date_range(self) -> tuple[str | None, str | None]:
         return tuple(self.db.execute("SELECT min(date), max(date) FROM conferences").fetchone())
 
-    def facet(self, column: str) -> list[tuple[str, int]]:
+    def facet(self, column: str, publisher: str | None = None) -> list[tuple[str, int]]:
         """Distinct values of questioner, spokesperson or publisher with passage
-        counts, most first."""
+        counts, most first; with ``publisher``, of that publisher's passages."""
         if column not in ("questioner", "spokesperson", "publisher"):
             raise ValueError(column)
+        where, args = ("AND publisher = ?", (publisher,)) if publisher else ("", ())
         return [(r[0], r[1]) for r in self.db.execute(
             f"SELECT {column}, count(*) n FROM passages WHERE {column} IS NOT NULL AND {column} != '' "
-            f"GROUP BY {column} ORDER BY n DESC, {column}")]
+            f"{where} GROUP BY {column} ORDER BY n DESC, {column}", args)]
 
     # -- duplicates whose original no longer holds their conference --------------
     _STALE_DUPLICATE = """d.duplicate_of IS NOT NULL AND NOT EXISTS (

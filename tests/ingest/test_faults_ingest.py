@@ -29,12 +29,14 @@ def two(tmp_path) -> list[Path]:
 
 # -- item 3: the same file name in two folders -------------------------------------
 def test_same_name_in_two_folders_with_an_edit_both_go_in(tmp_path, two):
-    """Item 3: x/2021-01-04.txt and y/2021-01-04.txt differing in one reply
-    collided on passage ids (IntegrityError) and aborted the whole ingest."""
+    """Item 3: x/2021-01-04.txt and y/2021-01-04.txt differing in their replies
+    (same questions) collided on passage ids (IntegrityError) and aborted the
+    whole ingest. (Differing in one reply of many, y's would be a copy of x's:
+    tests/test_publishers.py.)"""
     x, y = tmp_path / "x", tmp_path / "y"
     x.mkdir(), y.mkdir()
     (x / two[0].name).write_bytes(two[0].read_bytes())
-    edited = two[0].read_text(encoding="utf-8").replace("(Note 0.)", "(Note edited.)", 1)
+    edited = two[0].read_text(encoding="utf-8").replace("(Note 0.)", "(Note edited.)")
     (y / two[0].name).write_text(edited, encoding="utf-8")
     (y / "later.txt").write_bytes(two[1].read_bytes())     # a file after the collision
     r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())

@@ -102,8 +102,7 @@ def test_small_briefing_turns():
         ("statement", "John Kirby"),    # the co-briefer's remarks after the introduction
         ("answer", "John Kirby"),
         ("statement", "Jen Psaki"),     # the topper after "Q Thank you."
-        ("answer", "Jen Psaki"),
-        ("answer", "Jen Psaki"),        # the interjection "Q But -" opens an exchange
+        ("answer", "Jen Psaki"),        # "Q But -" and she carries on: the same reply
     ]
     ex = c.exchanges
     assert ex[0].text == "I have two items at the top."
@@ -112,9 +111,8 @@ def test_small_briefing_turns():
     assert ex[4].questioner is None and ex[4].questioner_label == "Q"
     # "Go ahead." before the reporter goes on with "- will he ..." is an aside
     assert ex[6].question == "Jen, on the budget —\n\n— will the President sign it?"
-    assert ex[6].text == "He will. (Laughter.)"
-    assert ex[7].question == "But —"
-    assert ex[7].text == "And he said so yesterday."
+    # the aside keeps its label, and so does the official taking the reply back
+    assert ex[6].text == "He will. (Laughter.)\n\nQ But —\n\nMS. PSAKI: And he said so yesterday."
     assert ex[5].question is None
     assert any("greeting" in n for n in c.skipped)
     assert any("time line" in n for n in c.skipped)
@@ -167,6 +165,98 @@ Q Thank you.
     # co-briefer resuming is her taking the floor back: a statement of hers.
     assert kinds(c)[2:] == [("statement", "Jen Psaki")]
     assert c.exchanges[2].text == "And I'd just add that the President does as well."
+
+
+def test_a_reporters_aside_stays_inside_the_reply_it_interrupts():
+    c = brief("""
+MS. PSAKI: One thing at the top.
+
+Q On crime, are you seeing more of it this summer?
+
+MS. PSAKI: Can I note, though, two things —
+
+Q Yeah.
+
+MS. PSAKI: — just for your public information purposes? Claims fell.
+
+Q (Inaudible.)
+
+MS. PSAKI: And crime is local.
+
+Q Me?
+
+MS. PSAKI: Yes. Go ahead.
+
+Q On the budget, when will he sign it?
+
+MS. PSAKI: Soon.
+""")
+    assert kinds(c) == [("statement", "Jen Psaki"), ("answer", "Jen Psaki"), ("answer", "Jen Psaki")]
+    reply = c.exchanges[1]
+    assert reply.question == "On crime, are you seeing more of it this summer?"
+    # every paragraph verbatim; the asides and the official resuming keep their labels
+    assert reply.text.split("\n\n") == [
+        "Can I note, though, two things —", "Q Yeah.",
+        "MS. PSAKI: — just for your public information purposes? Claims fell.",
+        "Q (Inaudible.)", "MS. PSAKI: And crime is local."]
+    # "Q Me?" / "Yes. Go ahead." is neither a question nor a reply
+    assert all(e.question != "Me?" for e in c.exchanges)
+    assert any("aside before floor management" in n for n in c.skipped)
+
+
+def test_a_quip_during_remarks_is_not_a_question():
+    c = brief("""
+MS. JEAN-PIERRE: Okay. So, the President is welcoming President Macron.
+
+Q Bonjour!
+
+MS. JEAN-PIERRE: Oh, nice! Okay. The state dinner is tomorrow.
+
+Q Karine, on the dinner —
+
+MS. JEAN-PIERRE: Go ahead.
+
+Q — who is invited?
+
+MS. JEAN-PIERRE: Many guests.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre, November 30, 2022",
+        source="2022-11-30.txt")
+    assert kinds(c) == [("statement", "Karine Jean-Pierre")] * 2 + [("answer", "Karine Jean-Pierre")]
+    assert c.exchanges[1].text == "Oh, nice! Okay. The state dinner is tomorrow."
+    # cut off ("on the dinner -") and given the floor: a question, not a quip
+    assert c.exchanges[2].question == "Karine, on the dinner —\n\n— who is invited?"
+    assert any("aside during remarks" in n for n in c.skipped)
+
+
+def test_co_briefer_resuming_after_pleasantries_keeps_the_reply():
+    c = brief("""
+MS. JEAN-PIERRE: I'm joined by John Kirby.
+
+Q So, has the war in Ukraine reached a stalemate?
+
+MR. KIRBY: Okay.
+
+Q I'm going to have one more, after.
+
+MR. KIRBY: Okay. (Laughter.) Is that okay with you?
+
+MS. JEAN-PIERRE: Oh, absolutely.
+
+MR. KIRBY: Okay. It's okay. (Laughter.)
+
+So, obviously, we're not going to characterize Ukrainian military operations.
+
+Q On security assistance, how much is left?
+
+MR. KIRBY: About $5 billion.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre and John Kirby, November 8, 2023",
+        source="2023-11-08.txt")
+    assert kinds(c) == [("statement", "Karine Jean-Pierre"), ("answer", "John Kirby"),
+                        ("answer", "John Kirby")]
+    e = c.exchanges[1]
+    assert e.speakers == ("John Kirby", "Karine Jean-Pierre")
+    assert e.text.split("\n\n")[-1] == ("So, obviously, we're not going to characterize "
+                                         "Ukrainian military operations.")
 
 
 def test_press_secretary_moderating_ends_a_co_briefers_reply():
@@ -385,21 +475,25 @@ def test_md_and_txt_paragraphs_agree(corpus):
 
 @needs_wh
 def test_exact_counts_on_read_files():
-    c, _ = _txt("2021-12-21")              # Psaki alone: 3 opening paragraphs, 34 questions
+    c, _ = _txt("2021-12-21")              # Psaki alone: 3 opening paragraphs, 34 questions, one an aside
     assert [e.kind for e in c.exchanges].count("statement") == 3
-    assert [e.kind for e in c.exchanges].count("answer") == 34
-    assert len(c.exchanges) == 37
+    # 33 exchanges: "Q We like that big number on TV." is an aside inside a reply
+    assert [e.kind for e in c.exchanges].count("answer") == 33
+    assert len(c.exchanges) == 36
+    aside = next(e for e in c.exchanges if "Q We like that big number on TV." in e.text)
+    assert aside.text.split("\n\n") == ["Yes.", "Q We like that big number on TV.",
+                                         "MS. PSAKI: Half a billion. Okay."]
     assert c.exchanges[3].question.startswith("Okay. Thanks, Jen. So, first off, how is the President")
-    assert c.exchanges[35].question.startswith("All right. Okay.\n\nCan you clarify: He has not")
+    assert c.exchanges[34].question.startswith("All right. Okay.\n\nCan you clarify: He has not")
 
     c, _ = _txt("2021-01-21")              # Dr. Fauci at the top, then Psaki
     ex = c.exchanges
-    assert len(ex) == 101
+    assert len(ex) == 97    # "Q Dr. Fauci -" / "Yes." and two like it are not exchanges
     assert [e.spokesperson for e in ex[:21]] == ["Jen Psaki"] * 3 + ["Fauci"] * 18
     assert all(e.kind == "statement" for e in ex[:21])
     assert ex[21].kind == "answer" and ex[21].spokesperson == "Fauci"
-    assert sum(e.kind == "answer" and e.spokesperson == "Fauci" for e in ex) == 20
-    assert sum(e.kind == "answer" and e.spokesperson == "Jen Psaki" for e in ex) == 48
+    assert sum(e.kind == "answer" and e.spokesperson == "Fauci" for e in ex) == 19
+    assert sum(e.kind == "answer" and e.spokesperson == "Jen Psaki" for e in ex) == 45
 
 
 @needs_wh
