@@ -53,6 +53,7 @@ def test_each_file_is_read_by_the_profile_its_title_names(tmp_path):
 
 
 def test_publisher_filter_and_citations(mixed):
+    from rag.errors import PressconError
     r, _ = mixed
     assert dict(r.publishers()) .keys() == {MFA, WH}
     wh = r.search("diplomatic boycott of the Winter Olympics in Beijing", k=5, publisher=WH)
@@ -65,7 +66,8 @@ def test_publisher_filter_and_citations(mixed):
     assert mfa[0].citation.startswith("Zhao Lijian, press conference of 24 December 2021")
     both = r.search("diplomatic boycott of the Winter Olympics in Beijing", k=10)
     assert {h.publisher for h in both} == {MFA, WH}
-    assert r.search("Olympics", publisher="Nobody") == []
+    with pytest.raises(PressconError, match="no publisher 'Nobody'"):     # not an empty answer
+        r.search("Olympics", publisher="Nobody")
 
 
 def test_a_co_briefers_reply_is_theirs_and_found_by_surname(mixed):
@@ -210,3 +212,42 @@ def test_a_copy_differing_in_one_reply_is_stored_once(tmp_path):
     assert any("watching carefully" in h.text for h in hits)
     assert not any("On topic 12 we are watching closely" in h.text for h in hits)
     r.close()
+
+
+def test_filters_name_people_and_publishers_as_users_do(mixed):
+    """"Dr. Kirby"/"Kirby" are the index's "John Kirby", "mfa" (the tag the ingest
+    report prints) is the ministry; a publisher the index lacks is an error."""
+    from rag.errors import PressconError
+    r, _ = mixed
+    kirby = [h.passage_id for h in r.search("air defense", k=5, spokesperson="John Kirby")]
+    assert kirby
+    for name in ("Kirby", "MR. KIRBY", "Admiral John Kirby"):
+        assert [h.passage_id for h in r.search("air defense", k=5, spokesperson=name)] == kirby
+    assert all(h.publisher == MFA for h in r.search("Olympics", k=5, publisher="mfa"))
+    assert r.spokespersons("whitehouse") == r.spokespersons(WH)
+    with pytest.raises(PressconError, match="no publisher 'State Department'.*holds"):
+        r.search("Olympics", publisher="State Department")
+
+
+def test_cli_filters_naming_nobody_are_errors_with_the_nearest_names(mixed):
+    from click.testing import CliRunner
+    from rag.cli import main
+    from rag.cli.common import question_text
+    r, _ = mixed
+    index = str(r.index_dir)
+    run = CliRunner().invoke
+    bad = run(main, ["search", "Olympics", "--index", index, "--spokesperson", "Jen Sakip"])
+    assert bad.exit_code == 1 and "no spokesperson 'Jen Sakip'" in bad.output
+    assert "nearest: 'Jen Psaki'" in bad.output and "presscon names" in bad.output
+    # the White House names no questioner: saying so beats "No passage found"
+    none = run(main, ["search", "Olympics", "--index", index, "--publisher", WH,
+                      "--questioner", "Reuters"])
+    assert none.exit_code == 1 and "name none" in none.output
+    ok = run(main, ["search", "air defense", "--index", index, "--spokesperson", "kirby",
+                    "--json"])
+    assert ok.exit_code == 0 and {h["spokesperson"] for h in json.loads(ok.stdout)} == {"John Kirby"}
+    listed = run(main, ["names", "--index", index, "--publisher", "white house", "--json"])
+    data = json.loads(listed.stdout)
+    assert listed.exit_code == 0 and set(data["spokespersons"]) == {"Jen Psaki", "John Kirby"}
+    assert data["questioners"] == {}
+    assert question_text("On Ukraine —\n\n— how many?") == "Q: On Ukraine —\n   — how many?"

@@ -10,7 +10,8 @@ import click
 
 from ..errors import PressconError
 from ..parse import ParseError
-from .common import date_options, fail, index_option, model_option, open_index, repeat_line
+from .common import (date_options, fail, index_option, model_option, open_index, question_text,
+                     repeat_line)
 
 
 
@@ -179,7 +180,8 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
     yourself or pass --literal; what was applied is printed to stderr.
     """
     date_from, date_to = date_options(date_from, date_to)
-    r = open_index(index_dir, publisher=publisher)
+    r = open_index(index_dir, publisher=publisher, spokesperson=spokesperson,
+                   questioner=questioner)
     answer = r.ask(question, k=k, questioner=questioner, spokesperson=spokesperson,
                    date_from=date_from, date_to=date_to, publisher=publisher, ranking=ranking,
                    understand=not literal)
@@ -193,7 +195,7 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
         unknown = unknown_spokesperson(question, [n for n, _ in r.spokespersons()])
         if unknown:
             click.echo(f"Note: no spokesperson called {unknown} in this index; the replies "
-                       "are from any spokesperson (`presscon info` and --spokesperson).",
+                       "are from any spokesperson (`presscon names` lists those it has).",
                        err=True)
     line = notice(answer.close_match, answer.not_found, r.store.date_range())
     if line and hits:
@@ -218,7 +220,7 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
     for i, h in enumerate(hits, 1):
         click.secho(f"[{i}] {h.citation}  (score {h.score:.3f})", bold=True)
         if h.question:
-            click.secho(f"Q: {h.question}", dim=True)
+            click.secho(question_text(h.question), dim=True)
         click.echo()
         click.echo(h.text)
         click.echo(f"-- {h.url or Path(h.source).name}")
@@ -242,6 +244,29 @@ def info(index_dir, as_json):
         if key == "size_bytes":
             value = f"{value / 1e6:.1f} MB"
         click.echo(f"{key:<{width}}  {value}")
+
+
+@main.command()
+@index_option
+@click.option("--publisher", default=None,
+              help="Only this publisher's spokespersons and outlets.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def names(index_dir, publisher, as_json):
+    """The spokespersons and the outlets (questioners) of an index, with their
+    passage counts: the names --spokesperson and --questioner take."""
+    r = open_index(index_dir, publisher=publisher)
+    data = {"publishers": dict(r.publishers()),
+            "spokespersons": dict(r.spokespersons(publisher)),
+            "questioners": dict(r.questioners(publisher))}
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for title, counts in data.items():
+        click.secho(f"{title} ({len(counts)})", bold=True)
+        for name, n in counts.items():
+            click.echo(f"  {n:>7,}  {name}")
+        if not counts:
+            click.echo("  (none: the transcripts do not name them)")
 
 
 @main.command("eval")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import date_options, fail, index_option, open_index
+from .common import date_options, fail, index_option, open_index, question_text
 
 
 #: The search filters of the commands that run a search underneath.
@@ -65,7 +65,8 @@ def timeline(question, index_dir, limit, relative, as_json, search):
     Every date a repeated reply was given counts; months without one are shown
     as zero between the first and the last.
     """
-    r = open_index(index_dir, publisher=search["publisher"])
+    r = open_index(index_dir, publisher=search["publisher"],
+                   spokesperson=search["spokesperson"], questioner=search["questioner"])
     months = r.timeline(question, limit=limit, relative=relative, **search)
     if as_json:
         click.echo(json.dumps([m.to_dict() for m in months], indent=2))
@@ -92,7 +93,8 @@ def timeline(question, index_dir, limit, relative, as_json, search):
 def changes(question, index_dir, limit, relative, n, as_json, search):
     """How has the answer to QUESTION changed: the earliest and the latest
     matching replies, verbatim, with their dates."""
-    r = open_index(index_dir, publisher=search["publisher"])
+    r = open_index(index_dir, publisher=search["publisher"],
+                   spokesperson=search["spokesperson"], questioner=search["questioner"])
     change = r.answer_change(question, limit=limit, relative=relative, n=n, **search)
     if as_json:
         click.echo(json.dumps(change.to_dict(), indent=2, ensure_ascii=False))
@@ -106,7 +108,7 @@ def changes(question, index_dir, limit, relative, n, as_json, search):
         for c in side:
             click.secho(f"{title}  {c.citation}", bold=True)
             if c.question:
-                click.secho(f"Q: {c.question}", dim=True)
+                click.secho(question_text(c.question), dim=True)
             click.echo(f"\n{c.text}\n-- {c.url or Path(c.source).name}\n")
 
 
@@ -121,7 +123,8 @@ def changes(question, index_dir, limit, relative, n, as_json, search):
 def questioners(question, index_dir, limit, relative, as_json, search):
     """Outlets by how often they asked: about QUESTION's topic, or (without
     QUESTION) over the whole index, most first."""
-    r = open_index(index_dir, publisher=search["publisher"])
+    r = open_index(index_dir, publisher=search["publisher"],
+                   spokesperson=search["spokesperson"], questioner=search["questioner"])
     if question:
         pairs = r.topic_questioners(question, limit=limit, relative=relative, **search)
     else:

@@ -22,13 +22,15 @@ def model_option(f):
                              "(all-MiniLM-L6-v2 for a new index).")(f)
 
 
-def open_index(index_dir, model=None, *, create: bool = False, publisher: str | None = None):
+def open_index(index_dir, model=None, *, create: bool = False, publisher: str | None = None,
+               spokesperson: str | None = None, questioner: str | None = None):
     """The index in ``index_dir`` (default: $PRESSCON_INDEX or the user data
     folder). Only commands that add transcripts create one: reading a folder
     that holds no index is an error naming it, not a new empty index.
-    ``publisher``: the --publisher a search keeps to; one the index does not
-    hold (in any case or by any name questions call it) is an error listing
-    those it does, not an empty answer."""
+    ``publisher``, ``spokesperson``, ``questioner``: the filters a search
+    keeps to; one that names nobody the index holds (in any case, by any name
+    questions use, "Dr. Fauci" for "Fauci") is an error naming the nearest it
+    does hold, not an empty answer."""
     from ..index.manifest import MANIFEST
     from ..retriever import DB_FILE, Retriever, default_index_dir
     folder = Path(index_dir) if index_dir is not None else default_index_dir()
@@ -43,7 +45,37 @@ def open_index(index_dir, model=None, *, create: bool = False, publisher: str | 
             r.close()
             fail(f"no publisher {publisher!r} in {folder}; it holds "
                  + ", ".join(repr(p) for p in stored))
+    for option, value, known, resolve in (
+            ("spokesperson", spokesperson, r.spokespersons, _person),
+            ("questioner", questioner, r.questioners, _outlet)):
+        if value:
+            stored = [name for name, _ in known(publisher)]
+            if not stored:
+                r.close()
+                fail(f"no {option} {value!r} in {folder}: its transcripts name none"
+                     + (f" of {publisher!r}" if publisher else "") + " (a bare \"Q\" asks)")
+            if resolve(value, stored) is None:
+                r.close()
+                fail(f"no {option} {value!r} in {folder}; {_nearest(value, stored)}"
+                     f" (`presscon names --index {folder}` lists them all)")
     return r
+
+
+def _person(name: str, stored: list[str]) -> str | None:
+    from ..rank.speakers import resolve_person
+    return resolve_person(name, stored)
+
+
+def _outlet(name: str, stored: list[str]) -> str | None:
+    from ..parse.registry import normalize_outlet
+    want = {name.casefold(), (normalize_outlet(name) or name).casefold()}
+    return next((s for s in stored if s.casefold() in want), None)
+
+
+def _nearest(name: str, stored: list[str]) -> str:
+    from ..rank.speakers import nearest_names
+    near = nearest_names(name, stored)
+    return ("nearest: " + ", ".join(repr(n) for n in near)) if near else "none is close"
 
 
 def fail(message: str) -> None:
@@ -51,9 +83,17 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+def question_text(question: str) -> str:
+    """"Q: " and the question, its later paragraphs indented under it: a blank
+    line would make the reporter's second paragraph read as the reply."""
+    return "Q: " + "\n   ".join(p.strip() for p in question.split("\n\n") if p.strip())
+
+
 def repeat_line(h) -> str:
     """'Given 4 times, 2019-04-02 .. 2020-02-14: 2019-04-02 AFP; ...' for a grouped hit."""
-    dates = "; ".join(f"{c.date} {c.questioner or '-'}" for c in h.citations)
+    from ..parse.registry import citation_style
+    dates = "; ".join(f"{c.date} {c.questioner or citation_style(c.publisher)[1]}"
+                      for c in h.citations)
     return f"Given {h.count} times, {h.first_date} .. {h.last_date} " \
            f"(presscon versions {h.passage_id}): {dates}"
 

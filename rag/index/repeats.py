@@ -57,6 +57,10 @@ THRESHOLD = 85.0
 # group_keys; the CANDIDATES passages sharing the most keys are checked. On
 # the dev corpus this finds exactly the groups an all-pairs comparison finds.
 SHORT = 160
+# Replies of fewer words are never grouped: "Sure.", "Mm-hmm.", "Thank you."
+# are a nod, not a set line (a White House briefing says "Sure." dozens of
+# times, to as many questions); "I have no information." (4) still groups.
+MIN_GROUP_WORDS = 4
 SHINGLE = 4
 SKETCH_KEYS = 12
 KEY_POSTINGS = 50      # a key shared by very many replies only needs a few of them
@@ -139,7 +143,13 @@ def _negations(normalized: str) -> int:
     return len(_NEGATION.findall(normalized))
 
 
+def _groupable(n: "_Norm") -> bool:
+    return len(n.text.split()) >= MIN_GROUP_WORDS
+
+
 def _same(a: _Norm, b: _Norm, threshold: float = THRESHOLD) -> bool:
+    if not (_groupable(a) and _groupable(b)):
+        return False
     if a.text == b.text:
         return True
     if fuzz.ratio(a.text, b.text, score_cutoff=threshold) < threshold:
@@ -227,7 +237,8 @@ def _assign(store: "Store", pid: int, text: str) -> bool:
     n = len(me.text)
     keys = sketch(me.text) if n > SHORT else []
     groups = set()
-    for g, ctext in _candidates(store, pid, me, h, keys).values():
+    found = _candidates(store, pid, me, h, keys) if _groupable(me) else {}
+    for g, ctext in found.values():
         if g not in groups and (not ctext or _same(me, _Norm.of(ctext))):
             groups.add(g)
     target = min(groups | {pid})
@@ -279,7 +290,10 @@ def components(items: Sequence[tuple[int, str]], threshold: float = THRESHOLD
         for j in range(i + 1, len(keys)):
             if ds.find(i) != ds.find(j) and _same(norms[keys[i]], norms[keys[j]], threshold):
                 ds.union(i, j)
-    comps = [sorted(pid for i in members for pid in by_text[keys[i]]) for members in ds.sets()]
+    comps = [sorted(pid for i in members for pid in by_text[keys[i]]) for members in ds.sets()
+             if _groupable(norms[keys[members[0]]])]
+    # copies of a reply too short to group stay one apiece
+    comps += [[pid] for t in keys if not _groupable(norms[t]) for pid in by_text[t]]
     return sorted(comps, key=lambda c: c[0])
 
 

@@ -48,7 +48,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # 3: White House asides: a reporter's few words into a reply ("Q Yeah.") that
 #    the same official carries on stay inside that reply; quips during
 #    remarks are not questions.
-PARSER_VERSION = 3
+# 4: a White House lead-in the official nods to ("Q I have a question on X." /
+#    "Sure." / "Q ...?") is one question with what follows.
+PARSER_VERSION = 4
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

@@ -67,5 +67,5 @@ def resolve_publisher(name: str, stored: Sequence[str]) -> str | None:
 def publisher_names(publishers: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """The names questions call each of these publishers by (its profile's
     ``self_names``), for the publishers a profile claims."""
-    return {p.publisher: tuple(p.self_names) for p in PROFILES
-            if p.publisher in publishers and p.self_names}
+    # the profile's own name too: the ingest report tags files with it ("[mfa]")
+    return {p.publisher: (*p.self_names, p.name) for p in PROFILES if p.publisher in publishers}

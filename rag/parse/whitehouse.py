@@ -111,6 +111,11 @@ Exchanges
   keeps its label ("MAYOR SUAREZ: I support it too.") - still verbatim, and
   the quoted reply shows who said what. Only the first speaker's label is
   removed.
+* A lead-in the official nods to ("Q I have a question on the eviction
+  moratorium." / "MS. PSAKI: Sure." / "Q Some states are reporting ...?"):
+  while the question has no question mark and the reply is only nods
+  ("Sure.", "Yes.", "Mm-hmm."), the next reporter turn continues the question
+  and the nod is dropped with a note.
 * A reporter turn starting with a dash ("Q - a reason why ...") after a reply
   that is only short asides ("Yeah.", "Go ahead.", "You know -", each <= 40
   characters) continues the question: the asides are dropped with a note and
@@ -204,12 +209,17 @@ class _Pending:
     keys: list[str] = field(default_factory=list)       # their label keys
     last_key: str | None = None                # key of the latest reply paragraph's speaker
     asides: list[int] = field(default_factory=list)     # reply paragraphs that are a reporter's
+    relabel: bool = False                      # after an aside: the official's next label stays
 
 
 #: A reporter turn starting with a dash continues the question when the reply so
 #: far is only asides this short ("Yeah.", "Right.", "You know -").
 _DASHES = ("—", "–", "-", "…")
 _MAX_ACK_CHARS = 40
+
+#: An official's nod that lets a reporter go on ("Sure.", "Mm-hmm.", "Yes, go ahead.").
+_ACK_RE = re.compile(r"^(?:(?:yes|yeah|yep|sure|okay|ok|mm-hmm|uh-huh|right|please|of course"
+                     r"|absolutely|got it|all right|go ahead)[.,!]?\s*)+$", re.I)
 
 #: A lead-in statement ("He also issued:") keeps at most this many paragraphs.
 _MAX_LIST_ITEMS = 12
@@ -298,10 +308,11 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         name = names[key]
         if not cur.reply:
             cur.reply.append(body)
-        elif key != cur.last_key:
+        elif key != cur.last_key or cur.relabel:
             cur.reply.append(para if para != body else body)   # keep the second speaker's label
         else:
             cur.reply.append(body)
+        cur.relabel = False
         if name not in cur.speakers:
             cur.speakers.append(name)
             cur.keys.append(key)
@@ -309,7 +320,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
 
     def statement(body: str, key: str, i: int) -> None:
         nonlocal cur
-        if is_moderation(body) or is_noise(body):
+        if is_moderation(body) or is_noise(body) or _hands_over(body):
             notes.append(f"{where(i)}: pleasantry/floor management {body[:60]!r}")
             return
         if cur is not None and cur.kind == "statement" and cur.reply and cur.last_key == key \
@@ -353,7 +364,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 same = replying and nxt is not None and canon[nxt.key] == cur.last_key
                 then = _floor_given_to(turns, i)
                 if nxt is not None and then is not None and then.body[:1] not in _DASHES and (
-                        _gives_floor(nxt.body) or ("?" not in t.body and is_moderation(nxt.body))):
+                        _gives_floor(nxt.body) or ("?" not in t.body and _ACK_RE.match(nxt.body))):
                     # "Q Me?" / "Yes. Go ahead." / "Q <question>", "Q And last
                     # question." / "Sure." / "Q <question>": neither is an exchange
                     # (unless the reporter goes on: "Q Jen, on the budget -" /
@@ -368,7 +379,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                     # verbatim with its label (and the official's next label too).
                     cur.asides.append(len(cur.reply))
                     cur.reply.append(t.para)
-                    cur.last_key = None
+                    cur.relabel = True
                     continue
             if (cur is None or cur.kind == "statement") and (not out or out[-1].kind == "statement") \
                     and _is_quip(t.body, _next_official(turns, i)):
@@ -377,6 +388,14 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 close()
                 greeting = t
                 notes.append(f"{where(i)}: aside during remarks, not a question {t.para[:60]!r}")
+                continue
+            if cur is not None and cur.kind == "answer" and cur.reply and cur.question \
+                    and "?" not in cur.question[-1] and all(_ACK_RE.match(p) for p in cur.reply):
+                # "Q I have a question on the eviction moratorium." / "Sure." / "Q Some
+                # states are reporting ...?": a lead-in, the official's nod, the question.
+                notes.append(f"{where(i)}: question continues after {' / '.join(cur.reply)[:60]!r}")
+                cur.reply, cur.speakers, cur.keys, cur.last_key, cur.asides = [], [], [], None, []
+                cur.question.append(t.body)
                 continue
             if cur is not None and cur.kind == "answer" and t.body[:1] in _DASHES \
                     and all(len(p) <= _MAX_ACK_CHARS for p in cur.reply):
@@ -457,7 +476,8 @@ def _resumes(body: str, reply: list[str], official: str) -> bool:
     words = len(body.split())
     if "?" in body:
         return False
-    if all(len(p) <= _MAX_ACK_CHARS for p in reply if not p.startswith("Q ")):
+    if body[-1:] not in _DASHES and all(len(p) <= _MAX_ACK_CHARS for p in reply
+                                        if not p.startswith("Q ")):
         # the official has only acknowledged so far ("Okay." / "Q I'm going to
         # have one more, after." / "Okay. Is that okay with you?" / the answer)
         return True
@@ -495,10 +515,23 @@ _FLOOR_RE = re.compile(r"\bgo\s+ahead\b|\byou\b|\bright\s+here\b|\bin\s+the\s+ba
                        r"|\bnext\b|\blast\s+question\b", re.I)
 
 
+#: A line that hands the floor on ("With that, Alex, why don't you kick us off?",
+#: "I'll turn it over to you, Olivia.", "did you have a question, right there?").
+_HAND_OVER_RE = re.compile(r"\bkick\s+(?:us|it|things)\s+off\b|\bstart\s+us\s+off\b"
+                           r"|\bturn\s+it\s+(?:over|back)\s+to\s+you\b|\btake\s+(?:some|your)\s+questions\b"
+                           r"|\b(?:did|do)\s+you\s+have\s+a\s+question\b|\bfirst\s+question\b", re.I)
+_MAX_HAND_OVER_CHARS = 120
+
+
+def _hands_over(body: str) -> bool:
+    return len(body) <= _MAX_HAND_OVER_CHARS and _HAND_OVER_RE.search(body) is not None
+
+
 def _gives_floor(body: str) -> bool:
     """Floor management that names the next asker, not a one-word answer
     ("To Ohio.", "Thirty." pass :func:`is_moderation` too)."""
-    return is_noise(body) or (is_moderation(body) and _FLOOR_RE.search(body) is not None)
+    return is_noise(body) or _hands_over(body) or (
+        is_moderation(body) and _FLOOR_RE.search(body) is not None)
 
 
 def _floor_given_to(turns: list[Turn], i: int) -> Turn | None:

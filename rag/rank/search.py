@@ -19,6 +19,7 @@ from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
 from .fusion import METHODS, fuse, prefer_passages, prefer_period
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
+from .speakers import resolve_person
 from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .understand import QueryPlan, applied_notes, understand
 
@@ -94,8 +95,16 @@ class Searcher:
             raise PressconError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
         if ranking not in METHODS:
             raise PressconError(f"unknown ranking {ranking!r}; choose from {', '.join(METHODS)}")
-        if publisher:   # "white house" is "The White House"; a name that is none finds none
-            publisher = resolve_publisher(publisher, self._facets().all_publishers) or publisher
+        if publisher:   # "white house" is "The White House", "mfa" the ministry
+            stored = self._facets().all_publishers
+            known = resolve_publisher(publisher, stored)
+            if known is None and stored:
+                raise PressconError(f"no publisher {publisher!r} in this index; it holds "
+                                    + ", ".join(repr(p) for p in stored))
+            publisher = known or publisher
+        if spokesperson:   # "Dr. Fauci" / "Anthony Fauci" is the index's "Fauci"
+            spokesperson = resolve_person(spokesperson, self._facets().spokespersons) \
+                or spokesperson
         d_from, d_to = as_date(date_from, "date_from"), as_date(date_to, "date_to")
         if d_from and d_to and d_from > d_to:
             raise PressconError(f"date_from {d_from} is after date_to {d_to}")
@@ -106,9 +115,13 @@ class Searcher:
         pasted = pasted_phrases(question)
         phrase_ids = sorted({p for _, words in pasted
                              for p in self.store.passages_with_phrase(words)})
+        in_question = not phrase_ids and bool(pasted)
+        if in_question:   # a reporter's words pasted: that exchange (a reply's come first)
+            phrase_ids = sorted({p for _, words in pasted
+                                 for p in self.store.passages_with_phrase(words, column="question")})
         exact = verbatim([raw for raw, _ in pasted], {
-            pid: row.text for pid, row in self.store.passages(phrase_ids).items()}) \
-            if phrase_ids else []
+            pid: (row.question or "") if in_question else row.text
+            for pid, row in self.store.passages(phrase_ids).items()}) if phrase_ids else []
         given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
                  "date_from": d_from, "date_to": d_to, "publisher": publisher or None}
         # a pasted quote's own words ("In May 2020, ...", "to AFP") are not the user's cues

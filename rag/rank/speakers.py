@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-__all__ = ["unknown_spokesperson"]
+__all__ = ["unknown_spokesperson", "resolve_person", "nearest_names"]
 
 _NAME = r"((?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+)"
 _CUES = (
@@ -43,3 +43,37 @@ def unknown_spokesperson(question: str, spokespersons: Iterable[str]) -> str | N
                 continue
             return name
     return None
+
+
+#: Words before a name that are not part of it ("Dr. Fauci", "Secretary Mayorkas").
+_TITLES = frozenset("""mr mrs ms miss dr doctor secretary ambassador admiral general
+spokesperson spokesman spokeswoman press administrator director mayor senator governor
+deputy vice adviser advisor coordinator chair""".split())
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.sub(r"[.,]", " ", name).casefold().split() if w not in _TITLES]
+
+
+def resolve_person(name: str, stored: Iterable[str]) -> str | None:
+    """The stored spokesperson ``name`` means: the same name in any case, else
+    the one name that its words (titles left out) contain or are contained
+    in: "Dr. Fauci" and "Anthony Fauci" are "Fauci", "Kirby" is "John Kirby".
+    None when no stored name, or more than one, fits."""
+    stored = [s for s in stored if s]
+    want = " ".join(name.split()).casefold()
+    for s in stored:
+        if s.casefold() == want:
+            return s
+    mine = set(_words(name))
+    if not mine:
+        return None
+    fits = [s for s in stored if (theirs := set(_words(s))) and (theirs <= mine or mine <= theirs)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def nearest_names(name: str, stored: Iterable[str], limit: int = 3) -> list[str]:
+    """The stored names most like ``name`` (for "did you mean"), best first."""
+    from rapidfuzz import fuzz, process
+    found = process.extract(name, list(stored), scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
+    return [match for match, _, _ in found]

@@ -159,7 +159,21 @@ def add_publisher_and_speakers(db: sqlite3.Connection) -> None:
     """)
 
 
+def regroup_without_short_replies(db: sqlite3.Connection) -> None:
+    """4 -> 5: replies of a few words ("Sure.", "Mm-hmm.") are no longer grouped
+    (rag.index.repeats.MIN_GROUP_WORDS): a group of 34 "Sure."s, ranked by the
+    one whose question matched, showed another's. Every passage is queued to
+    be grouped again (the next ingest or ``presscon regroup`` does it)."""
+    run_script(db, """
+    DELETE FROM passage_groups;
+    DELETE FROM group_keys;
+    DELETE FROM groups_dirty;
+    INSERT OR IGNORE INTO groups_pending(passage_id) SELECT id FROM passages;
+    """)
+
+
 #: The list index is the version a migration starts from.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    create_tables, add_repeat_groups, add_parser_version, add_publisher_and_speakers)
+    create_tables, add_repeat_groups, add_parser_version, add_publisher_and_speakers,
+    regroup_without_short_replies)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -57,7 +57,7 @@ def test_normalize_folds_typography():
 
 @pytest.mark.parametrize("a, b, same", [
     ("I’m not aware of that.", "I'm not aware of that.", True),       # quotes only
-    ("Yes.", "Yes.", True),                                            # tiny, identical
+    ("Yes.", "Yes.", False),                # identical, but a nod, not a set line: never grouped
     (TAIWAN, TAIWAN_2, True),                                          # one word added
     (TAIWAN, TAIWAN_3, True),                                          # three small edits
     ("I have nothing to offer you at the moment.",
@@ -197,26 +197,40 @@ def test_repeats_lists_largest_groups(tw):
 
 
 def test_repeats_can_leave_out_replies_of_a_few_words(tmp_path):
-    """A briefing's "Sure." repeats more than any position: --min-words (5 in the CLI)."""
+    """A briefing's "Sure, go right ahead." repeats more than any position: --min-words (5 in the CLI)."""
     from click.testing import CliRunner
     from rag.cli import main
     files = [conference(tmp_path / "in", dt.date(2019, 5, d),
-                        [("AFP", "Can I ask one more?", "Sure."),
+                        [("AFP", "Can I ask one more?", "Sure, go right ahead."),
                          ("AFP", "Any comment on trade?", FILLER["trade"]),
                          ("AFP", "And that?", "I'm not aware of that.")]) for d in (6, 7, 8)]
     r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
     assert r.ingest(files).ok
-    assert "Sure." in [g["text"] for g in r.repeats()]
+    assert "Sure, go right ahead." in [g["text"] for g in r.repeats()]
     kept = r.repeats(min_words=5)
-    assert [g["text"] for g in kept] and "Sure." not in [g["text"] for g in kept]
+    assert [g["text"] for g in kept] and "Sure, go right ahead." not in [g["text"] for g in kept]
     assert "I'm not aware of that." in [g["text"] for g in kept]      # 5 words: a position
     assert r.repeats(min_words=5, limit=1) == kept[:1]
     r.close()
     out = CliRunner().invoke(main, ["repeats", "--index", str(tmp_path / "idx")])
-    assert out.exit_code == 0 and "Sure." not in out.output and "not aware" in out.output
+    assert out.exit_code == 0 and "Sure, go right ahead." not in out.output and "not aware" in out.output
     every = CliRunner().invoke(main, ["repeats", "--index", str(tmp_path / "idx"),
                                       "--min-words", "1"])
-    assert "Sure." in every.output
+    assert "Sure, go right ahead." in every.output
+
+
+def test_replies_of_a_few_words_are_never_grouped(tmp_path):
+    """34 "Sure."s of one briefing, each to another question, were one group:
+    ranked by the one whose question matched, it showed another's."""
+    files = [conference(tmp_path / "in", dt.date(2019, 5, d),
+                        [("AFP", f"Can I ask about topic {d}?", "Sure."),
+                         ("AFP", "And that?", "I'm not aware of that.")]) for d in (6, 7, 8)]
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    assert r.ingest(files).ok
+    assert texts_grouped(r) == {frozenset({"I'm not aware of that."})}
+    hit = next(h for h in r.search("Can I ask about topic 7?", k=10) if h.text == "Sure.")
+    assert hit.count == 1 and hit.question == "Can I ask about topic 7?"
+    r.close()
 
 
 def test_statements_group_too(tmp_path):

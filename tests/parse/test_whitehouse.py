@@ -204,6 +204,70 @@ MS. PSAKI: Soon.
     assert any("aside before floor management" in n for n in c.skipped)
 
 
+def test_a_lead_in_the_official_nods_to_is_one_question_with_what_follows():
+    c = brief("""
+MS. PSAKI: One thing at the top.
+
+Q I have a question on the eviction moratorium.
+
+MS. PSAKI: Sure.
+
+Q Some states are reporting problems. What is the administration doing?
+
+MS. PSAKI: Are you talking about the states, or about the Treasury —
+
+Q No, about the states.
+
+MS. PSAKI: Apologies.
+
+Q Yeah.
+
+MS. PSAKI: Look, we are working with them.
+
+Q And the President's schedule today.
+
+MS. PSAKI: He is in Ohio.
+
+Q And tomorrow?
+
+MS. PSAKI: In Texas.
+""")
+    answers = [e for e in c.exchanges if e.kind == "answer"]
+    assert answers[0].question == ("I have a question on the eviction moratorium.\n\n"
+                                   "Some states are reporting problems. What is the administration doing?")
+    # the official's "Apologies." after the aside is her carrying on, not floor management
+    assert answers[0].text.split("\n\n") == [
+        "Are you talking about the states, or about the Treasury —", "Q No, about the states.",
+        "MS. PSAKI: Apologies.", "Q Yeah.", "MS. PSAKI: Look, we are working with them."]
+    # a real answer ("He is in Ohio.") is no nod: the next question is its own
+    assert [(e.question, e.text) for e in answers[1:]] == [
+        ("And the President's schedule today.", "He is in Ohio."), ("And tomorrow?", "In Texas.")]
+
+
+def test_handing_the_floor_over_is_no_statement_and_no_reply():
+    c = brief("""
+MS. PSAKI: One thing at the top: the President signed an order.
+
+With that, Alex, why don't you kick us off?
+
+Q Thanks, Jen. On the order, when does it take effect?
+
+MS. PSAKI: Next week.
+
+Q Me?
+
+MS. PSAKI: Oh, right there in the — did you have a question, right there?
+
+Q On Ukraine, is more aid coming?
+
+MS. PSAKI: Yes, this week.
+""")
+    assert kinds(c) == [("statement", "Jen Psaki"), ("answer", "Jen Psaki"), ("answer", "Jen Psaki")]
+    assert [e.text for e in c.exchanges] == [
+        "One thing at the top: the President signed an order.", "Next week.", "Yes, this week."]
+    assert any("kick us off" in n for n in c.skipped)
+
+
 def test_a_quip_during_remarks_is_not_a_question():
     c = brief("""
 MS. JEAN-PIERRE: Okay. So, the President is welcoming President Macron.
@@ -475,25 +539,31 @@ def test_md_and_txt_paragraphs_agree(corpus):
 
 @needs_wh
 def test_exact_counts_on_read_files():
-    c, _ = _txt("2021-12-21")              # Psaki alone: 3 opening paragraphs, 34 questions, one an aside
-    assert [e.kind for e in c.exchanges].count("statement") == 3
+    # Psaki alone: 3 opening paragraphs, the third handing the floor over ("But,
+    # Colleen, why don't you kick us off."); 34 questions, one an aside
+    c, _ = _txt("2021-12-21")
+    assert [e.kind for e in c.exchanges].count("statement") == 2
+    assert any("kick us off" in n for n in c.skipped)
     # 33 exchanges: "Q We like that big number on TV." is an aside inside a reply
     assert [e.kind for e in c.exchanges].count("answer") == 33
-    assert len(c.exchanges) == 36
+    assert len(c.exchanges) == 35
     aside = next(e for e in c.exchanges if "Q We like that big number on TV." in e.text)
     assert aside.text.split("\n\n") == ["Yes.", "Q We like that big number on TV.",
                                          "MS. PSAKI: Half a billion. Okay."]
-    assert c.exchanges[3].question.startswith("Okay. Thanks, Jen. So, first off, how is the President")
-    assert c.exchanges[34].question.startswith("All right. Okay.\n\nCan you clarify: He has not")
+    assert c.exchanges[2].question.startswith("Okay. Thanks, Jen. So, first off, how is the President")
+    assert c.exchanges[33].question.startswith("All right. Okay.\n\nCan you clarify: He has not")
 
     c, _ = _txt("2021-01-21")              # Dr. Fauci at the top, then Psaki
     ex = c.exchanges
-    assert len(ex) == 97    # "Q Dr. Fauci -" / "Yes." and two like it are not exchanges
+    # "Q Dr. Fauci -" / "Yes." and two like it are not exchanges; "Q ... I have a question
+    # for myself, and ..." / "Sure." / "Q My question is this ..." is one question;
+    # "With that, I'm happy to take your questions. Zeke, ..." hands the floor over
+    assert len(ex) == 95
     assert [e.spokesperson for e in ex[:21]] == ["Jen Psaki"] * 3 + ["Fauci"] * 18
     assert all(e.kind == "statement" for e in ex[:21])
     assert ex[21].kind == "answer" and ex[21].spokesperson == "Fauci"
     assert sum(e.kind == "answer" and e.spokesperson == "Fauci" for e in ex) == 19
-    assert sum(e.kind == "answer" and e.spokesperson == "Jen Psaki" for e in ex) == 45
+    assert sum(e.kind == "answer" and e.spokesperson == "Jen Psaki" for e in ex) == 44
 
 
 @needs_wh

@@ -16,6 +16,16 @@ def test_a_pasted_reply_sentence_finds_that_reply_first(retriever):
         assert answer.close_match and answer.hits[0].close
 
 
+def test_a_pasted_sentence_of_a_reporters_question_finds_that_exchange_first(retriever):
+    """No reply holds it: the exchange whose question does comes first (a
+    journalist remembers what was asked as often as what was answered)."""
+    asked = "Could you share more with us and tell us the follow-up measures"
+    for question in (asked, f'"{asked}"'):
+        answer = retriever.ask(question, k=3)
+        assert asked in (answer.hits[0].question or ""), question
+        assert answer.hits[0].questioner == "Dragon TV" and answer.close_match
+
+
 def test_a_quoted_phrase_inside_a_question_ranks_its_replies_first(retriever):
     answer = retriever.ask('who said "trustworthy partner for cooperation"?', k=3)
     assert _has(answer.hits[0], "trustworthy partner for cooperation")
