@@ -199,11 +199,16 @@ def test_a_copy_differing_in_one_reply_is_stored_once(tmp_path):
     corpus pairs do) are one conference: searches do not show it twice."""
     first = _long_briefing(tmp_path / "a", "2021-01-22.txt")
     copy = _long_briefing(tmp_path / "b", "2021-01-22.txt", word="carefully")
-    other_day = _long_briefing(tmp_path / "c", "2021-01-23.txt", word="carefully", day=23)
-    r = Retriever.open(tmp_path / "index", encoder=FakeEncoder())
-    report = r.ingest([first, copy, other_day])
-    assert [f.status for f in report.files] == ["added", "duplicate", "added"], report.files
-    assert "but for 1 exchange(s)" in report.files[1].reason
+    other_day = _long_briefing(tmp_path / "c", "2021-01-23.txt", word="warily", day=23)
+    enc = FakeEncoder()
+    r = Retriever.open(tmp_path / "index", encoder=enc)
+    assert r.ingest([first]).ok
+    before = enc.encoded
+    report = r.ingest([copy, other_day])
+    assert [f.status for f in report.files] == ["duplicate", "added"], report.files
+    assert "but for 1 exchange(s)" in report.files[0].reason
+    # the copy's one differing reply is not encoded (its vectors would be thrown away)
+    assert enc.encoded - before == sum(f.encoded for f in report.files)
     hits = r.search("topic number 5 latest", k=10, date_from="2021-01-22", date_to="2021-01-22")
     assert len([h for h in hits if "On topic 5 we" in h.text]) == 1
     # the original removed: the copy is stored in full, its own words served

@@ -220,8 +220,11 @@ class Ingestor:
         """Vectors of every chunk text of ``reads`` this model has not stored,
         in one encode call. A failure here is left to each file's own write
         (which encodes what it still lacks and reports its own failure)."""
-        texts = {h: t for r in reads for p in r.prepared for (_, _, t, h) in p.chunks}
         try:
+            # a copy of a conference already stored keeps no vectors: encoding the
+            # few chunks it words differently would only load the model for nothing
+            texts = {h: t for r in reads if not self._copy_of_stored(r.conf)
+                     for p in r.prepared for (_, _, t, h) in p.chunks}
             return missing_vectors(self.store, self.encoder, texts, batch_size=self.batch_size)
         except Exception:  # noqa: BLE001
             return {}
@@ -310,6 +313,11 @@ class Ingestor:
                               **read)
         return FileResult(source, status, passages=len(prepared), encoded=len(new_vectors),
                           **read)
+
+    def _copy_of_stored(self, conf: Conference) -> bool:
+        source = str(Path(conf.source).resolve())
+        return bool(self.store.original_by_fingerprint(fingerprint(conf), source)
+                    or self._near_original(conf, source))
 
     def _near_original(self, conf: Conference, source: str) -> tuple[int, str, str, int] | None:
         """(id, source, fingerprint, exchanges differing) of a stored conference this one copies all
