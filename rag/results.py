@@ -21,12 +21,12 @@ def format_citation(spokesperson: str | None, date: dt.date, questioner: str | N
     """"Zhao Lijian, press conference of 24 December 2021, answering Bloomberg";
     "Karine Jean-Pierre, White House press briefing of 7 October 2024,
     answering a reporter": the publisher's profile names its events."""
-    from .parse.registry import citation_style
+    from .parse.registry import citation_style, statement_name
     event, unnamed = citation_style(publisher)
     who = " and ".join(speakers) if len(speakers) > 1 else (spokesperson or "Spokesperson")
     when = f"{event} of {date.day} {date:%B %Y}"
     if kind == "statement":
-        return f"{who}, {when}, opening statement"
+        return f"{who}, {when}, {statement_name(publisher)}"
     return f"{who}, {when}, answering {questioner or unnamed}"
 
 

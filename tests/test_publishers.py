@@ -256,3 +256,17 @@ def test_cli_filters_naming_nobody_are_errors_with_the_nearest_names(mixed):
     assert listed.exit_code == 0 and set(data["spokespersons"]) == {"Jen Psaki", "John Kirby"}
     assert data["questioners"] == {}
     assert question_text("On Ukraine —\n\n— how many?") == "Q: On Ukraine —\n   — how many?"
+
+
+def test_statements_are_cited_as_each_publisher_words_them(mixed):
+    """The ministry's statements open its conferences; a White House topper or
+    a co-briefer's remarks come mid-briefing too: "statement", not "opening"."""
+    r, _ = mixed
+    wh = [h for h in r.search("executive order on vaccine supply", k=10, publisher=WH)
+          if h.kind == "statement"]
+    assert wh and all(h.citation.endswith("White House press briefing of 21 January 2021, "
+                                          "statement") for h in wh), [h.citation for h in wh]
+    import datetime as dt
+    from rag.results import format_citation
+    assert format_citation("Zhao Lijian", dt.date(2021, 12, 24), None, "statement", MFA) == \
+        "Zhao Lijian, press conference of 24 December 2021, opening statement"

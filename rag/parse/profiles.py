@@ -58,6 +58,7 @@ class BriefingProfile(Protocol):
     name: str                       # "mfa", "whitehouse": recorded per conference
     publisher: str                  # "Ministry of Foreign Affairs of China"
     event_name: str                 # "press conference": how citations name an event
+    statement_name: str             # "opening statement": how they name a statement
     unnamed_questioner: str         # "an unnamed questioner", "a reporter"
     self_names: tuple[str, ...]     # how questions name the publisher ("Beijing", "the White House")
     outlet_aliases: dict[str, str]  # outlet spellings -> canonical (lower-case keys)
@@ -157,6 +158,7 @@ class Profile:
     html_body_selector: str = "div.content"
     #: How citations name an event and a questioner the transcript does not name.
     event_name: str = "press conference"
+    statement_name: str = "opening statement"
     unnamed_questioner: str = "an unnamed questioner"
     #: How questions refer to the publisher: with several in one index, a
     #: question naming only one of them prefers its replies.

@@ -11,7 +11,7 @@ from .mfa import MFA_PROFILE
 from .whitehouse import WHITE_HOUSE
 from .profiles import BriefingProfile
 
-__all__ = ["PROFILES", "OUTLET_ALIASES", "profile_by_title", "normalize_outlet", "citation_style",
+__all__ = ["PROFILES", "OUTLET_ALIASES", "profile_by_title", "normalize_outlet", "citation_style", "statement_name",
            "publisher_names", "resolve_publisher"]
 
 #: Every registered profile, in the order detection tries them.
@@ -51,6 +51,17 @@ def citation_style(publisher: str) -> tuple[str, str]:
         if profile.publisher == publisher:
             return profile.event_name, profile.unnamed_questioner
     return PROFILES[0].event_name, PROFILES[0].unnamed_questioner
+
+
+def statement_name(publisher: str) -> str:
+    """How a citation names a passage no question asked for: "opening
+    statement" where statements open the conference (the ministry), plain
+    "statement" where they also come mid-briefing (a White House topper after
+    a co-briefer leaves)."""
+    for profile in PROFILES:
+        if profile.publisher == publisher:
+            return profile.statement_name
+    return PROFILES[0].statement_name
 
 
 def resolve_publisher(name: str, stored: Sequence[str]) -> str | None:

@@ -152,6 +152,7 @@ class WhiteHouseProfile:
     name = NAME
     publisher = PUBLISHER
     event_name = "White House press briefing"
+    statement_name = "statement"      # toppers and co-briefers' remarks come mid-briefing too
     unnamed_questioner = "a reporter"
     self_names = ("White House", "the administration", "the administration's",
                   "press secretary", "Biden administration", "Biden-Harris administration")

@@ -163,7 +163,7 @@ def format_hit(hit: "Hit", rank: int | str, question: str = "", *,
     ``follow_up``: a further reply of the exchange the card above it belongs to."""
     if marks is None:
         marks = marks_for(question)
-    from ..parse.registry import citation_style   # lazily, as results.format_citation
+    from ..parse.registry import citation_style, statement_name   # lazily, as results
     date_iso = hit.date.isoformat() if hasattr(hit.date, "isoformat") else str(hit.date)
     kind = getattr(hit, "kind", "answer") or "answer"
     # The head is worded as the citation is, by the publisher's profile ("press conference",
@@ -174,7 +174,7 @@ def format_hit(hit: "Hit", rank: int | str, question: str = "", *,
                       else (hit.spokesperson or "Spokesperson"))
     when = escape_text(format_date(hit.date))
     if kind == "statement":
-        role = "opening statement"
+        role = escape_text(statement_name(getattr(hit, "publisher", "") or ""))
     else:
         asked_by = (f'<span class="pc-b">{escape_text(hit.questioner)}</span>'
                     if hit.questioner else escape_text(unnamed))
