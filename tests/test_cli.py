@@ -44,6 +44,14 @@ def test_search_json_empty_is_empty_list(index):
     assert json.loads(result.output) == []
 
 
+def test_no_passage_in_the_dates_asked_names_the_span_the_index_holds(index):
+    result = CliRunner().invoke(main, ["search", "Olympics", "--index", str(index),
+                                       "--from", "2030"])
+    assert result.exit_code == 0
+    assert "No passage found with these filters (the index holds conferences from " \
+           "2021-12-24 to 2021-12-24)." in result.output
+
+
 def test_human_output_shows_citation_and_verbatim_reply(index):
     result = CliRunner().invoke(main, ["search", "Lithuania customs", "--index", str(index), "-k", "1"])
     assert result.exit_code == 0, result.output

@@ -214,8 +214,11 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
         click.echo(export_hits(hits, fmt), nl=False)
         return
     if not hits:
-        click.echo("No passage found" + (" with these filters." if any(
-            (questioner, spokesperson, publisher, date_from, date_to)) else "."))
+        first, last = r.store.date_range()
+        span = f" (the index holds conferences from {first} to {last})" \
+            if (date_from or date_to) and first else ""
+        click.echo("No passage found" + (" with these filters" if any(
+            (questioner, spokesperson, publisher, date_from, date_to)) else "") + span + ".")
         return
     for i, h in enumerate(hits, 1):
         click.secho(f"[{i}] {h.citation}  (score {h.score:.3f})", bold=True)
