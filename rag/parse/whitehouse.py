@@ -390,18 +390,15 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 greeting = t
                 notes.append(f"{where(i)}: aside during remarks, not a question {t.para[:60]!r}")
                 continue
-            if cur is not None and cur.kind == "answer" and cur.reply and cur.question \
-                    and "?" not in cur.question[-1] and all(_ACK_RE.match(p) for p in cur.reply):
-                # "Q I have a question on the eviction moratorium." / "Sure." / "Q Some
-                # states are reporting ...?": a lead-in, the official's nod, the question.
-                notes.append(f"{where(i)}: question continues after {' / '.join(cur.reply)[:60]!r}")
-                cur.reply, cur.speakers, cur.keys, cur.last_key, cur.asides = [], [], [], None, []
-                cur.question.append(t.body)
-                continue
-            if cur is not None and cur.kind == "answer" and t.body[:1] in _DASHES \
-                    and all(len(p) <= _MAX_ACK_CHARS for p in cur.reply):
-                # "Q ... the NATO Secretary-General said -" / "Yeah." / "Q - a reason
-                # why ...": the reporter goes on; the official's aside is dropped.
+            # The reporter goes on and the official's words so far are dropped:
+            # "Q I have a question on the eviction moratorium." / "Sure." / "Q Some
+            # states are reporting ...?" (a lead-in, a nod, the question), and
+            # "Q ... the NATO Secretary-General said -" / "Yeah." / "Q - a reason why".
+            lead_in = replying and bool(cur.question) and "?" not in cur.question[-1] \
+                and all(_ACK_RE.match(p) for p in cur.reply)
+            cut_off = replying and t.body[:1] in _DASHES \
+                and all(len(p) <= _MAX_ACK_CHARS for p in cur.reply)
+            if lead_in or cut_off:
                 notes.append(f"{where(i)}: question continues after {' / '.join(cur.reply)[:60]!r}")
                 cur.reply, cur.speakers, cur.keys, cur.last_key, cur.asides = [], [], [], None, []
                 cur.question.append(t.body)
