@@ -350,8 +350,12 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         if t.kind == "reporter":
             pending_question = cur is not None and cur.kind == "answer" and not cur.reply
             replying = cur is not None and cur.kind == "answer" and bool(cur.reply)
-            if not pending_question and (is_greeting(t.body) or (not real_exchange and not replying
-                                                                 and is_noise(t.body))):
+            # "Q <question>" / "Sure." / "Q Thank you." / "Well, look, ...": thanks
+            # for the nod, not the end of the exchange (the answer is still to come)
+            nodded = replying and all(_ACK_RE.match(p) for p in cur.reply) \
+                and (nxt := _next_official(turns, i)) is not None and canon[nxt.key] == cur.last_key
+            if not pending_question and not nodded and (
+                    is_greeting(t.body) or (not real_exchange and not replying and is_noise(t.body))):
                 close()
                 greeting = t
                 notes.append(f"{where(i)}: greeting, not a question {t.para[:60]!r}")

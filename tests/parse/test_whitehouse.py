@@ -244,6 +244,27 @@ MS. PSAKI: In Texas.
         ("And the President's schedule today.", "He is in Ohio."), ("And tomorrow?", "In Texas.")]
 
 
+def test_thanks_for_a_nod_do_not_end_the_exchange():
+    c = brief("""
+MS. PSAKI: One thing at the top.
+
+Q The President's approval ratings are low. Is it the pandemic, or something else?
+
+MS. PSAKI: Sure.
+
+Q Thank you.
+
+MS. PSAKI: Well, look, I would say that this is a really tough time in our country.
+
+And the buck stops with him.
+""")
+    assert kinds(c) == [("statement", "Jen Psaki"), ("answer", "Jen Psaki")]
+    assert c.exchanges[1].text.split("\n\n") == [
+        "Sure.", "Q Thank you.",
+        "MS. PSAKI: Well, look, I would say that this is a really tough time in our country.",
+        "And the buck stops with him."]
+
+
 def test_handing_the_floor_over_is_no_statement_and_no_reply():
     c = brief("""
 MS. PSAKI: One thing at the top: the President signed an order.
