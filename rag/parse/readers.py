@@ -50,7 +50,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #    remarks are not questions.
 # 4: a White House lead-in the official nods to ("Q I have a question on X." /
 #    "Sure." / "Q ...?") is one question with what follows.
-PARSER_VERSION = 4
+# 5: thanks for that nod ("Q Thank you.") do not end the exchange; floor
+#    hand-overs ("why don't you kick us off?") are no statements.
+PARSER_VERSION = 5
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5
