@@ -140,6 +140,13 @@ def test_long_reply_collapsed_with_best_paragraph_first():
     for p in paras:                                # the whole reply, one click away
         assert collapse(p) in collapse(visible(inside))
     assert "Best-matching paragraph (2 of 3)" in visible(before)
+    # words read as filters ("in May 2020") do not pick the paragraph: the topic does
+    may = ["On May 1, the CDC said the virus came from the US. " * 12,
+           "Speaking of tariffs, they hurt both sides. " * 12]
+    picked = format_hit(make_hit(text="\n\n".join(may)), 1,
+                        "What did Hua Chunying tell Reuters in May 2020 about tariffs?",
+                        focus="What did tell about tariffs?")
+    assert "Best-matching paragraph (2 of 2)" in visible(picked.split("<details", 1)[0])
     # short replies are shown whole, open
     short = format_hit(make_hit(text="One.\n\nTwo."), 1, "two")
     assert "<details" not in short and "One." in visible(short) and "Two." in visible(short)

@@ -204,8 +204,8 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
         click.echo("Understood: " + "; ".join(answer.understood) + "  (--literal to ignore)",
                    err=True)
     if answer.dropped:
-        click.echo("Understood: " + "; ".join(answer.dropped) + ", but no reply matched it: "
-                   "searched without it", err=True)
+        click.echo("Read from the question but left out, as no reply matched with it: "
+                   + "; ".join(answer.dropped), err=True)
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return

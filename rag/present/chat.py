@@ -157,10 +157,12 @@ def transcript_link(passage_id: Any, label_html: str) -> str:
 
 def format_hit(hit: "Hit", rank: int | str, question: str = "", *,
                collapse_chars: int = COLLAPSE_CHARS, marks: Marks | None = None,
-               follow_up: bool = False) -> str:
+               follow_up: bool = False, focus: str | None = None) -> str:
     """One cited passage: citation line, the question asked, the whole reply, the
     question's words marked (``marks``, by default those of ``question``).
-    ``follow_up``: a further reply of the exchange the card above it belongs to."""
+    ``follow_up``: a further reply of the exchange the card above it belongs to.
+    ``focus``: the words that pick the paragraph shown first (default
+    ``question``; without those read as filters: "in May 2020" is no topic)."""
     if marks is None:
         marks = marks_for(question)
     from ..parse.registry import citation_style, statement_name   # lazily, as results
@@ -197,7 +199,7 @@ def format_hit(hit: "Hit", rank: int | str, question: str = "", *,
                      f'{_paragraph_html(hit.question, marks)}</div>')
 
     paras = paragraphs(hit.text)
-    best = best_paragraph(paras, question)
+    best = best_paragraph(paras, question if focus is None else focus)
     collapse = len(paras) > 1 and len(hit.text) > collapse_chars
     speaker = f'<span class="pc-b">{who}:</span> '
     if collapse:
@@ -408,7 +410,8 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
     if not hits:
         return format_no_hits(filters) + format_notes(notes, dropped) + extra
     active = describe_filters(filters)
-    marks = marks_for(mark_text if mark_text is not None else (searched_for or question))
+    focus = mark_text if mark_text is not None else (searched_for or question)
+    marks = marks_for(focus)
     n = len(hits)
     weak_only = not close_match or not any(getattr(h, "close", True) for h in hits)
     head = (f'<div class="pc-summary">{n} {"reply" if n == 1 else "replies"}, quoted verbatim'
@@ -434,10 +437,10 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
         for group in group_exchanges(section):
             parts.append(f'<div class="pc-card" data-rank="{rank}">')
             parts.append(format_hit(group[0], rank, question, collapse_chars=collapse_chars,
-                                    marks=marks))
+                                    marks=marks, focus=focus))
             for more in group[1:]:
                 parts.append(format_hit(more, rank, question, collapse_chars=collapse_chars,
-                                        marks=marks, follow_up=True))
+                                        marks=marks, follow_up=True, focus=focus))
             parts.append("</div>")
             rank += 1
     parts.append("</div>")

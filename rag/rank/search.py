@@ -3,7 +3,8 @@ fusion, a preferred period, and repeated replies collapsed."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import PressconError
@@ -51,6 +52,19 @@ class _Reading:
     publisher: str | None = None                # a publisher ranked higher
     notes: tuple[str, ...] = ()
     uncovered: tuple[str, ...] = ()             # a period named that no conference falls in
+
+
+#: Filters read from a question, in the order a search that matched nothing
+#: drops them, and the keys each sets.
+_DROP_ORDER = ("questioner", "spokesperson", "dates", "publisher")
+_KEYS = {"questioner": ("questioner",), "spokesperson": ("spokesperson",),
+         "dates": ("date_from", "date_to"), "publisher": ("publisher",)}
+
+
+def _note_group(note: str) -> str:
+    """Which filter a note of query understanding is about ("dates 2019-01-01 to
+    ...", "questioner Bloomberg (from ...)")."""
+    return note.split(" ", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -133,17 +147,41 @@ class Searcher:
                             read.filters, read.prefer, group_repeats, read.publisher,
                             phrase_ids, exact)
         if not hits and read.filters != given:
-            query = self.candidates.query(question, lex)
-            hits = self._ranked(query, lex, k, ranking, given, None, group_repeats, None,
-                                phrase_ids, exact)
-            notes, dropped = (), notes
+            hits, notes, dropped, filters = self._relaxed(question, read, given, lex, k, ranking,
+                                                         group_repeats, phrase_ids, exact)
+            read = replace(read, filters=filters)
         missing = fixed.names_not_found + read.uncovered
-        used = read.filters if not dropped else given
+        used = read.filters
         hits, close = judge(hits, ranking, missing, phrase_ids,
                             by_person=bool(used.get("questioner") or used.get("spokesperson")))
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
                       searched_for=fixed.text if fixed.changes else None,
                       not_found=tuple(dict.fromkeys(fixed.not_found + missing)))
+
+    def _relaxed(self, question: str, read: "_Reading", given: dict[str, Any],
+                 lex: LexicalIndex, k: int, ranking: str, group_repeats: bool,
+                 phrase_ids: list[int], exact: list[int]
+                 ) -> tuple[list[Hit], tuple[str, ...], tuple[str, ...], dict[str, Any]]:
+        """The filters read from the question matched nothing together: drop as
+        few as will match (an outlet first: outlets go unnamed in older
+        transcripts; then a spokesperson, a period, a publisher), keeping the
+        rest. (hits, notes kept, notes dropped, filters used)."""
+        read_keys = [g for g in _DROP_ORDER
+                     if any(read.filters.get(key) != given.get(key) for key in _KEYS[g])]
+        query = self.candidates.query(question, lex)
+        for n in range(1, len(read_keys) + 1):
+            for gone in itertools.combinations(read_keys, n):
+                filters = {**read.filters, **{key: given.get(key) for g in gone for key in _KEYS[g]}}
+                hits = self._ranked(query, lex, k, ranking, filters,
+                                    None if "dates" in gone else read.prefer, group_repeats,
+                                    read.publisher, phrase_ids, exact)
+                if hits or n == len(read_keys):
+                    kept = tuple(x for x in read.notes if _note_group(x) not in gone)
+                    lost = tuple(x for x in read.notes if _note_group(x) in gone)
+                    return hits, kept, lost, filters
+        hits = self._ranked(query, lex, k, ranking, given, None, group_repeats, None,
+                            phrase_ids, exact)
+        return hits, (), read.notes, dict(given)
 
     def _read(self, question: str, cues: str, given: dict[str, Any], lex: LexicalIndex, *,
               verbatim_text: bool) -> "_Reading":

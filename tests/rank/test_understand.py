@@ -88,6 +88,11 @@ def test_retriever_applies_and_falls_back(retriever):
     assert answer.hits and not answer.understood
     assert any(n.startswith("dates 2020-05-01") for n in answer.dropped)
     assert retriever.ask("Lithuania in May 2020", understand=False).dropped == ()
+    # only what cannot match goes: the outlet and spokesperson stay, the period is left out
+    answer = retriever.ask("What did Zhao Lijian tell TASS in May 2020 about Putin?", k=3)
+    assert answer.hits and {h.questioner for h in answer.hits} == {"TASS"}
+    assert {n.split()[0] for n in answer.understood} == {"questioner", "spokesperson"}
+    assert [n.split()[0] for n in answer.dropped] == ["dates"]
     # the caller's own filter wins over the question's words
     assert retriever.search("What did they tell TASS about Putin?", questioner="Phoenix TV",
                             k=5, understand=True)[0].questioner == "Phoenix TV"
