@@ -52,6 +52,18 @@ def test_no_passage_in_the_dates_asked_names_the_span_the_index_holds(index):
            "2021-12-24 to 2021-12-24)." in result.output
 
 
+def test_small_cli_courtesies(index):
+    run = CliRunner().invoke
+    both = run(main, ["search", "Olympics", "--index", str(index), "--json", "--format", "csv"])
+    assert both.exit_code == 1 and "--json and --format" in both.output
+    none = run(main, ["repeats", "--index", str(index)])      # one conference: no repeats
+    assert none.exit_code == 0 and none.output.startswith("No reply of 5 word(s) or more")
+    shown = run(main, ["timeline", "Olympics", "--index", str(index)])
+    assert shown.exit_code == 0 and "among the 30 best matches" in shown.output
+    info = run(main, ["info", "--index", str(index)])
+    assert "Ministry of Foreign Affairs of China " in info.output and "{" not in info.output
+
+
 def test_human_output_shows_citation_and_verbatim_reply(index):
     result = CliRunner().invoke(main, ["search", "Lithuania customs", "--index", str(index), "-k", "1"])
     assert result.exit_code == 0, result.output

@@ -179,6 +179,8 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
     spokesperson named in QUESTION becomes a filter, unless you set that filter
     yourself or pass --literal; what was applied is printed to stderr.
     """
+    if as_json and fmt:
+        fail("--json and --format are two ways to print: give one")
     date_from, date_to = date_options(date_from, date_to)
     r = open_index(index_dir, publisher=publisher, spokesperson=spokesperson,
                    questioner=questioner)
@@ -246,6 +248,8 @@ def info(index_dir, as_json):
     for key, value in data.items():
         if key == "size_bytes":
             value = f"{value / 1e6:.1f} MB"
+        elif isinstance(value, dict):      # publishers: "The White House 8,893; ..."
+            value = "; ".join(f"{k} {v:,}" for k, v in value.items()) or "-"
         click.echo(f"{key:<{width}}  {value}")
 
 

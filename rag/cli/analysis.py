@@ -75,6 +75,10 @@ def timeline(question, index_dir, limit, relative, as_json, search):
         click.echo("No passage found.")
         return
     top = max(m.replies for m in months)
+    # the months count the best-matching replies only: say how many were looked at
+    click.secho(f"Replies per month among the {limit} best matches scoring at least "
+                f"{relative:.0%} of the best one (a repeated reply counts on every date it was "
+                f"given); --limit (up to 100) and --relative change that.", dim=True, err=True)
     for m in months:
         bar = "#" * max(1 if m.replies else 0, round(40 * m.replies / top))
         click.echo(f"{m.month}  {m.replies:>3}  {bar}")
@@ -152,6 +156,9 @@ def repeats(index_dir, limit, min_size, min_words, as_json):
     groups = r.repeats(min_size=min_size, limit=limit, min_words=min_words)
     if as_json:
         click.echo(json.dumps(groups, indent=2, ensure_ascii=False))
+        return
+    if not groups:
+        click.echo(f"No reply of {min_words} word(s) or more was given {min_size} times or more.")
         return
     for g in groups:
         words = " ".join(g["text"].split())
