@@ -45,9 +45,12 @@ SCORED = ("hybrid", "dense")   # rankings whose scores are on that scale
 
 def judge(hits: Sequence[Hit], ranking: str, names_not_found: Sequence[str] = (),
           phrase_ids: Sequence[int] = (), threshold: float | None = None,
-          named: float | None = None, by_person: bool = False) -> tuple[list[Hit], bool]:
+          named: float | None = None, by_person: bool = False,
+          off_topic: "set[int] | Sequence[int]" = ()) -> tuple[list[Hit], bool]:
     """The hits with ``close`` set, and whether any of them is close.
-    ``by_person``: the search was kept to a questioner or spokesperson."""
+    ``by_person``: the search was kept to a questioner or spokesperson;
+    ``off_topic``: of those hits, the ones naming none of the question's names."""
+    off = set(off_topic)
     threshold = CLOSE_SCORE if threshold is None else threshold
     if names_not_found:
         threshold = max(threshold, NAMED_SCORE if named is None else named)
@@ -59,8 +62,8 @@ def judge(hits: Sequence[Hit], ranking: str, names_not_found: Sequence[str] = ()
             close = True
         elif ranking in SCORED and not by_person:
             close = h.score >= threshold
-        else:   # no score scale to judge by: only a name not found counts
-            close = not names_not_found
+        else:   # no score scale to judge by: only names count
+            close = not names_not_found and h.passage_id not in off
         out.append(h if h.close == close else replace(h, close=close))
     return out, any(h.close for h in out)
 

@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import PressconError
 from ..index.lexical import LexicalIndex
 from ..index.live import LiveIndex
+from ..index.tokenize import STOPWORDS, tokens
 from ..index.words import WordCounts
 from ..parse.records import FUTURE_SLACK
 from ..parse.registry import OUTLET_ALIASES, publisher_names, resolve_publisher
@@ -54,11 +55,27 @@ class _Reading:
     uncovered: tuple[str, ...] = ()             # a period named that no conference falls in
 
 
+#: Capitalized words that name nothing ("What did they tell ... I ...").
+STOP_TOKENS = frozenset(t for w in STOPWORDS for t in tokens(w))
+
 #: Filters read from a question, in the order a search that matched nothing
 #: drops them, and the keys each sets.
 _DROP_ORDER = ("questioner", "spokesperson", "dates", "publisher")
 _KEYS = {"questioner": ("questioner",), "spokesperson": ("spokesperson",),
          "dates": ("date_from", "date_to"), "publisher": ("publisher",)}
+
+
+def _off_topic(hits: list[Hit], text: str) -> set[int]:
+    """Hits (passage ids) naming none of the names left in ``text`` once the
+    filters' words are gone ("about Hong Kong" of "What did Hua Chunying tell
+    Reuters in May 2020 about Hong Kong?"): a search kept to one person is
+    judged by names, and a reply to Reuters about tariffs is not about Hong
+    Kong. Empty when ``text`` names nothing."""
+    words = text.split()[1:]
+    names = {t for w in words if w[:1].isupper() for t in tokens(w)} - STOP_TOKENS
+    if not names:
+        return set()
+    return {h.passage_id for h in hits if not names & set(tokens(f"{h.question or ''} {h.text}"))}
 
 
 def _note_group(note: str) -> str:
@@ -152,8 +169,9 @@ class Searcher:
             read = replace(read, filters=filters)
         missing = fixed.names_not_found + read.uncovered
         used = read.filters
-        hits, close = judge(hits, ranking, missing, phrase_ids,
-                            by_person=bool(used.get("questioner") or used.get("spokesperson")))
+        by_person = bool(used.get("questioner") or used.get("spokesperson"))
+        hits, close = judge(hits, ranking, missing, phrase_ids, by_person=by_person,
+                            off_topic=_off_topic(hits, read.text) if by_person else ())
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
                       searched_for=fixed.text if fixed.changes else None,
                       not_found=tuple(dict.fromkeys(fixed.not_found + missing)))

@@ -66,8 +66,8 @@ def test_an_outlet_or_spokesperson_named_is_a_known_name_not_a_word_not_found(re
     no sign the index lacks what is asked (they are the search's filters)."""
     for question, field, name in (
             ("What did they tell TASS about Putin?", "questioner", "TASS"),
-            ("What did they tell Bloomberg about Lithuania?", "questioner", "Bloomberg"),
-            ("What did Zhao Lijian say about Lithuania?", "spokesperson", "Zhao Lijian")):
+            ("What did they tell Bloomberg about Taiwan?", "questioner", "Bloomberg"),
+            ("What did Zhao Lijian say about Putin?", "spokesperson", "Zhao Lijian")):
         answer = retriever.ask(question, k=3)
         assert not set(name.split()) & set(answer.not_found), (question, answer.not_found)
         assert answer.searched_for is None                  # nor "corrected" into something else
@@ -81,3 +81,13 @@ def test_a_search_kept_to_one_questioner_is_still_no_close_match_for_an_unknown_
     answer = retriever.ask("What did they tell TASS about the AUKUS pact?", k=3)
     assert answer.close_match is False and "AUKUS" in answer.not_found
     assert answer.hits and answer.hits[0].questioner == "TASS"   # the nearest, still shown
+
+
+def test_a_search_kept_to_one_questioner_is_no_close_match_when_no_reply_names_its_topic(retriever):
+    """"Lithuania" is a name the index knows, but the one reply to TASS never
+    mentions it: that reply is the nearest, not an answer."""
+    off = retriever.ask("What did they tell TASS about Lithuania?", k=3)
+    assert [h.questioner for h in off.hits] == ["TASS"]
+    assert off.close_match is False and not off.hits[0].close
+    on = retriever.ask("What did they tell TASS about Putin?", k=3)
+    assert on.close_match and on.hits[0].close
