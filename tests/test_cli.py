@@ -52,6 +52,31 @@ def test_no_passage_in_the_dates_asked_names_the_span_the_index_holds(index):
            "2021-12-24 to 2021-12-24)." in result.output
 
 
+def test_ctrl_c_during_ingest_says_what_was_stored(tmp_path, monkeypatch):
+    from embeddings.testing import FakeEncoder
+    from transcripts import make_corpus
+    files = make_corpus(tmp_path / "in", 30)
+    real, calls = FakeEncoder.encode, []
+
+    def encode(self, texts, **kw):       # the user presses Ctrl-C during the second window
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, texts, **kw)
+
+    monkeypatch.setattr(FakeEncoder, "encode", encode)
+    idx = str(tmp_path / "idx")
+    out = CliRunner().invoke(main, ["ingest", str(tmp_path / "in"), "--index", idx, "-q", *FAKE])
+    assert out.exit_code == 130, out.output
+    stored = int(out.output.split("Interrupted: +", 1)[1].split()[0])
+    assert 0 < stored < len(files) and "run the same command again" in out.output
+    monkeypatch.setattr(FakeEncoder, "encode", real)
+    again = CliRunner().invoke(main, ["ingest", str(tmp_path / "in"), "--index", idx, "--json",
+                                      *FAKE])
+    counts = json.loads(again.stdout)["counts"]
+    assert (counts["added"], counts["unchanged"]) == (len(files) - stored, stored)
+
+
 def test_small_cli_courtesies(index):
     run = CliRunner().invoke
     both = run(main, ["search", "Olympics", "--index", str(index), "--json", "--format", "csv"])

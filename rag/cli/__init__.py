@@ -70,7 +70,17 @@ def ingest(paths, index_dir, model, prune, as_json, quiet, watch, interval):
     """
     r = open_index(index_dir, model, create=True)
     if not watch:
-        sys.exit(0 if _ingest_once(r, paths, prune, as_json, quiet).ok else 1)
+        before = r.store.counts().get("conferences", 0)
+        try:
+            ok = _ingest_once(r, paths, prune, as_json, quiet).ok
+        except KeyboardInterrupt:
+            # each file is stored in its own transaction: those done are kept whole
+            now = r.store.counts().get("conferences", 0)
+            click.echo(f"\nInterrupted: {now - before:+,} conferences stored by this run "
+                       f"({now:,} in the index), every one complete; run the same command "
+                       "again to go on (done files are skipped).", err=True)
+            sys.exit(130)
+        sys.exit(0 if ok else 1)
     from ..ingest.watch import watch_paths
     rounds = []
 

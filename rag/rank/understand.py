@@ -206,10 +206,14 @@ PREFER_AFTER_DAYS = 31
 def _dates_the_reply(question: str, span: tuple[int, int]) -> bool:
     """A period opening the question ("In May 2020, what ...") or following a
     verb of saying within a few words ("tell Kyodo News in March 2020") dates
-    the reply; anywhere else it may date the event asked about."""
+    the reply, unless it is an event's name ("say about the 2019 Boao
+    Forum"); anywhere else it may date the event asked about."""
     before = question[:span[0]]
     if len(before.split()) <= 2:
         return True
+    # "the 2019 Boao Forum", "the 2022 Winter Olympics": the year names the event
+    if re.search(r"\bthe\s*$", before, re.I) and question[span[1]:].lstrip()[:1].isupper():
+        return False
     verbs = list(_SAY.finditer(before))
     return bool(verbs) and len(before[verbs[-1].end():].split()) <= 4
 

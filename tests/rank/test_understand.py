@@ -46,6 +46,7 @@ def test_season_is_widened_around_the_named_one():
     "What flaws were found in the study arguing the virus circulated in Wuhan in summer 2019?",
     "How did Hua defend the claim that troops at a 2019 sporting event brought the virus?",
     "What did the mission do after a coach crashed in June 2018?",
+    "What did China say about the 2019 Boao Forum?",          # the year names the event
 ])
 def test_period_of_the_event_is_a_preference_not_a_filter(q):
     p = plan(q)
