@@ -215,8 +215,8 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             spokesperson: str = "", date_from: str = "", date_to: str = "",
             literal: bool = False, publisher: str = "") -> dict:
         """The top passages for a question, verbatim:
-        {"question", "k", "filters", "understood", "close_match", "not_found", "hits",
-        "html"}. Each hit has text, date (ISO), questioner, spokesperson, question, score
+        {"question", "k" (as asked), "found" (how many hits), "filters", "understood",
+        "close_match", "not_found", "hits", "html"}. Each hit has text, date (ISO), questioner, spokesperson, question, score
         (for ordering only: not a probability, it may pass 1), close (False: only a
         nearest reply), citation, passage_id, kind, source, url, title, publisher,
         speakers, and citations (every occasion the reply was given). "understood" lists
@@ -229,7 +229,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         with _api_errors("search", question):
             a = answer_question(retriever, question, k, questioner, spokesperson, date_from,
                                 date_to, literal, publisher)
-        return {"question": question, "k": len(a.hits), "filters": a.filters,
+        return {"question": question, "k": k, "found": len(a.hits), "filters": a.filters,
                 "understood": a.notes, "close_match": a.answer.close_match,
                 "not_found": list(a.answer.not_found),
                 "hits": [hit_to_dict(h) for h in a.hits], "html": a.html}

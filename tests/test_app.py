@@ -283,6 +283,7 @@ def test_ask_filters_and_no_passage_found(client):
     assert out["hits"] and {h["questioner"] for h in out["hits"]} == {"Phoenix TV"}
     none = client.predict("Olympics", 5, "", "", "2022-01-01", "", api_name="/ask")
     assert none["hits"] == [] and "No passage found" in visible(none["html"])
+    assert (none["k"], none["found"]) == (5, 0) and out["found"] == len(out["hits"])
     assert "from 2022-01-01" in visible(none["html"])
 
 
