@@ -324,8 +324,9 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                                         elem_id="pc-ask")
                 more_btn = gr.Button("More results", size="sm", elem_id="pc-more",
                                      visible=False)
-                gr.Examples(examples=[[q] for q in examples], inputs=[question],
-                            label="Example questions from this index")
+                example_questions = gr.Examples(examples=[[q] for q in examples],
+                                                inputs=[question],
+                                                label="Example questions from this index")
             with gr.Column(scale=1, min_width=240, elem_id="pc-side"):
                 with gr.Accordion("Filters and order", open=True, elem_id="pc-filters"):
                     filters_note = gr.Markdown("", elem_id="pc-filter-note")
@@ -416,6 +417,8 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
 
         after_answer(question.submit(api_name="chat", **common))
         after_answer(ask_btn.click(api_visibility="private", **common))
+        # an example clicked is asked at once (it only filled the box: a second click)
+        after_answer(example_questions.load_input_event.then(api_visibility="private", **common))
         more_btn.click(more, [chatbot, view], [chatbot, view], api_visibility="private",
                        concurrency_id="search", concurrency_limit=concurrency_limit,
                        show_progress="minimal").then(None, None, None, js=MORE_JS, queue=False)

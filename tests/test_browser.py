@@ -107,6 +107,18 @@ def test_page_renders_and_a_question_shows_a_cited_passage(url, page):
     assert outside == [], f"the page fetched from outside: {outside}"
 
 
+def test_an_example_question_clicked_is_asked_at_once(url, page):
+    page.goto(url)
+    page.wait_for_selector("#pc-question textarea")
+    example = page.locator("button.gallery-item, .gallery button, table.gallery td").first
+    example.wait_for()
+    before = page.locator(".pc-answer, .pc-empty, .pc-error").count()
+    example.click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('.pc-answer, .pc-empty, .pc-error').length > n", arg=before)
+    assert page.locator(".pc-hit").count() >= 1
+
+
 def test_long_reply_expands_and_filters_hold_for_follow_ups(url, page):
     page.goto(url)
     page.wait_for_selector("#pc-question textarea")
