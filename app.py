@@ -280,11 +280,12 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         everything = analysed_hits(hits, wide)
         n = sum(m.replies for m in months)
         active = sum(1 for m in months if m.replies)
-        summary = (f"Analysis of **{escape_text(last['question'])}**: {n} matching "
-                   f"{'reply' if n == 1 else 'replies'} in {active} "
-                   f"month{'s' if active != 1 else ''}; the export holds all "
-                   f"{len(everything)} {'reply' if len(everything) == 1 else 'replies'} "
-                   f"analysed, the answer's first.")
+        distinct = len(everything)
+        summary = (f"Analysis of **{escape_text(last['question'])}**: {distinct} matching "
+                   f"{'reply' if distinct == 1 else 'replies'}, given {n} "
+                   f"time{'s' if n != 1 else ''} in {active} month{'s' if active != 1 else ''} "
+                   f"(a repeated reply counts on each date it was given); the export holds "
+                   f"{'it' if distinct == 1 else f'those {distinct}'}, the answer's own first.")
         return (summary, format_timeline(months, last["question"]),
                 format_answer_change(answer_change(wide)),
                 format_questioner_counts(questioner_counts(wide)),

@@ -600,6 +600,9 @@ def test_analyse_button_in_the_ui(retriever):
         with open(csv_path, newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
         assert rows and EXPORT_COLUMNS <= set(rows[0])
+        # one count of distinct replies, the export holding exactly those
+        assert f"{len(rows)} matching repl" in visible(summary)
+        assert ("holds it" if len(rows) == 1 else f"holds those {len(rows)}") in visible(summary)
         assert json.loads(Path(json_path).read_text(encoding="utf-8"))[0]["date"]
         assert "press conference of" in text
         assert fns["analyse_ui"](None)[0].startswith("Ask a question")
