@@ -60,9 +60,9 @@ STOP_TOKENS = frozenset(t for w in STOPWORDS for t in tokens(w))
 
 #: Filters read from a question, in the order a search that matched nothing
 #: drops them, and the keys each sets.
-_DROP_ORDER = ("questioner", "spokesperson", "dates", "publisher")
+_DROP_ORDER = ("questioner", "spokesperson", "dates")
 _KEYS = {"questioner": ("questioner",), "spokesperson": ("spokesperson",),
-         "dates": ("date_from", "date_to"), "publisher": ("publisher",)}
+         "dates": ("date_from", "date_to")}
 
 
 def _off_topic(hits: list[Hit], text: str) -> set[int]:
@@ -182,8 +182,8 @@ class Searcher:
                  ) -> tuple[list[Hit], tuple[str, ...], tuple[str, ...], dict[str, Any]]:
         """The filters read from the question matched nothing together: drop as
         few as will match (an outlet first: outlets go unnamed in older
-        transcripts; then a spokesperson, a period, a publisher), keeping the
-        rest. (hits, notes kept, notes dropped, filters used)."""
+        transcripts; then a spokesperson, then a period), keeping the rest.
+        (hits, notes kept, notes dropped, filters used)."""
         read_keys = [g for g in _DROP_ORDER
                      if any(read.filters.get(key) != given.get(key) for key in _KEYS[g])]
         query = self.candidates.query(question, lex)
