@@ -144,11 +144,12 @@ class Searcher:
         fixed = self.correct(question, lex)
         question = fixed.text
         pasted = pasted_phrases(question)
-        phrase_ids = sorted({p for _, words in pasted
-                             for p in self.store.passages_with_phrase(words)})
-        in_question = not phrase_ids and bool(pasted)
+        # one lookup over both columns first: most questions are in no passage at all
+        held = [words for _, words in pasted if self.store.passages_with_phrase(words, 1, "either")]
+        phrase_ids = sorted({p for words in held for p in self.store.passages_with_phrase(words)})
+        in_question = not phrase_ids and bool(held)
         if in_question:   # a reporter's words pasted: that exchange (a reply's come first)
-            phrase_ids = sorted({p for _, words in pasted
+            phrase_ids = sorted({p for words in held
                                  for p in self.store.passages_with_phrase(words, column="question")})
         exact = verbatim([raw for raw, _ in pasted], {
             pid: (row.question or "") if in_question else row.text

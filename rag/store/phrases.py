@@ -17,10 +17,12 @@ PHRASE_LIMIT = 200
 class PhraseTables(Database):
     def passages_with_phrase(self, words: Sequence[str], limit: int = PHRASE_LIMIT,
                              column: str = "text") -> list[int]:
-        """Ids of passages whose reply (``column`` "text") or reporter's question
-        ("question") holds ``words`` in this order, as FTS5's tokenizer reads
-        them (stemmed, no accents, no punctuation), ascending; [] for no words."""
-        if column not in ("text", "question"):
+        """Ids of passages whose reply (``column`` "text"), reporter's question
+        ("question") or either ("either") holds ``words`` in this order, as
+        FTS5's tokenizer reads them (stemmed, no accents, no punctuation),
+        ascending; [] for no words."""
+        columns = {"text": "text", "question": "question", "either": "{question text}"}
+        if column not in columns:
             raise ValueError(column)
         words = [w for w in words if w]
         if not words:
@@ -29,5 +31,5 @@ class PhraseTables(Database):
         phrase = " + ".join('"' + w.replace('"', '""') + '"' for w in words)
         rows = self.db.execute(
             "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid LIMIT ?",
-            (f"{column} : ({phrase})", int(limit))).fetchall()
+            (f"{columns[column]} : ({phrase})", int(limit))).fetchall()
         return [int(r[0]) for r in rows]
