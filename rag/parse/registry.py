@@ -44,13 +44,16 @@ def normalize_outlet(label: str | None) -> str | None:
 OUTLET_ALIASES: dict[str, str] = {k: v for p in reversed(PROFILES) for k, v in p.outlet_aliases.items()}
 
 
+def _profile_of(publisher: str) -> BriefingProfile:
+    """The profile that claims ``publisher``; the ministry's for one none claims."""
+    return next((p for p in PROFILES if p.publisher == publisher), PROFILES[0])
+
+
 def citation_style(publisher: str) -> tuple[str, str]:
     """(what its events are called, how an unnamed questioner is cited) for
     a publisher; the ministry's wording for one no profile claims."""
-    for profile in PROFILES:
-        if profile.publisher == publisher:
-            return profile.event_name, profile.unnamed_questioner
-    return PROFILES[0].event_name, PROFILES[0].unnamed_questioner
+    profile = _profile_of(publisher)
+    return profile.event_name, profile.unnamed_questioner
 
 
 def statement_name(publisher: str) -> str:
@@ -58,10 +61,7 @@ def statement_name(publisher: str) -> str:
     statement" where statements open the conference (the ministry), plain
     "statement" where they also come mid-briefing (a White House topper after
     a co-briefer leaves)."""
-    for profile in PROFILES:
-        if profile.publisher == publisher:
-            return profile.statement_name
-    return PROFILES[0].statement_name
+    return _profile_of(publisher).statement_name
 
 
 def resolve_publisher(name: str, stored: Sequence[str]) -> str | None:

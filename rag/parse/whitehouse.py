@@ -129,6 +129,7 @@ briefing only says "Dr. Fauci" (the ingest side may unify across briefings).
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -321,7 +322,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
 
     def statement(body: str, key: str, i: int) -> None:
         nonlocal cur
-        if is_moderation(body) or is_noise(body) or _hands_over(body):
+        if _floor_talk(body) or _hands_over(body):
             notes.append(f"{where(i)}: pleasantry/floor management {body[:60]!r}")
             return
         if cur is not None and cur.kind == "statement" and cur.reply and cur.last_key == key \
@@ -350,10 +351,11 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         if t.kind == "reporter":
             pending_question = cur is not None and cur.kind == "answer" and not cur.reply
             replying = cur is not None and cur.kind == "answer" and bool(cur.reply)
+            nxt = _next_official(turns, i)
+            same = replying and nxt is not None and canon[nxt.key] == cur.last_key
             # "Q <question>" / "Sure." / "Q Thank you." / "Well, look, ...": thanks
             # for the nod, not the end of the exchange (the answer is still to come)
-            nodded = replying and all(_ACK_RE.match(p) for p in cur.reply) \
-                and (nxt := _next_official(turns, i)) is not None and canon[nxt.key] == cur.last_key
+            nodded = same and all(_ACK_RE.match(p) for p in cur.reply)
             if not pending_question and not nodded and (
                     is_greeting(t.body) or (not real_exchange and not replying and is_noise(t.body))):
                 close()
@@ -365,8 +367,6 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                     cur.question.append(t.body)
                 continue
             if _is_aside(t.body):
-                nxt = _next_official(turns, i)
-                same = replying and nxt is not None and canon[nxt.key] == cur.last_key
                 then = _floor_given_to(turns, i)
                 if nxt is not None and then is not None and then.body[:1] not in _DASHES and (
                         _gives_floor(nxt.body) or ("?" not in t.body and _ACK_RE.match(nxt.body))):
@@ -387,7 +387,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                     cur.relabel = True
                     continue
             if (cur is None or cur.kind == "statement") and (not out or out[-1].kind == "statement") \
-                    and _is_quip(t.body, _next_official(turns, i)):
+                    and _is_quip(t.body, nxt):
                 # "Q Bonjour!" / "Q Good luck with that. (Laughter.)" during the
                 # opening remarks or a topper, and the official goes on: a quip.
                 close()
@@ -428,7 +428,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                     else:
                         close()
                         statement(t.body, key, i)
-                elif (is_moderation(t.body) or is_noise(t.body)) \
+                elif _floor_talk(t.body) \
                         and not (key in cur.keys and _carries_on(turns, i - 1, key, canon)):
                     close()
                     notes.append(f"{where(i)}: floor management {t.para[:60]!r}")
@@ -455,6 +455,12 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 statement(t.body, speaker or sec_key, i)
     close()
     return out
+
+
+def _floor_talk(body: str) -> bool:
+    """Only pleasantries, floor management or stage directions ("Go ahead, Mary.",
+    "Okay. It's okay. (Laughter.)")."""
+    return is_moderation(body) or is_noise(body)
 
 
 def _is_aside(body: str) -> bool:
@@ -491,7 +497,7 @@ def _is_quip(body: str, nxt: Turn | None) -> bool:
     ("Jen, on the budget -"), and the official then goes on rather than giving
     the floor ("Go ahead.")."""
     return (_is_aside(body) and "?" not in body and body[-1:] not in _DASHES
-            and nxt is not None and not (is_moderation(nxt.body) or is_noise(nxt.body)))
+            and nxt is not None and not _floor_talk(nxt.body))
 
 
 def _carries_on(turns: list[Turn], i: int, key: str | None, canon: dict[str, str]) -> bool:
@@ -505,9 +511,9 @@ def _carries_on(turns: list[Turn], i: int, key: str | None, canon: dict[str, str
             continue
         if t.kind != "official" or canon[t.key] != key:
             return False
-        if not (is_moderation(t.body) or is_noise(t.body)):
+        if not _floor_talk(t.body):
             return True
-        rest = next((u for u in turns[j + 1:] if u.kind != "skip"), None)
+        rest = next((u for u in itertools.islice(turns, j + 1, None) if u.kind != "skip"), None)
         return rest is not None and rest.kind == "text"
     return False
 
@@ -539,7 +545,8 @@ def _gives_floor(body: str) -> bool:
 def _floor_given_to(turns: list[Turn], i: int) -> Turn | None:
     """The reporter's turn when turn ``i`` is followed by an official's and then
     a reporter's (the official gave the floor: "Yes. Go ahead."), else None."""
-    rest = [t for t in turns[i + 1:] if t.kind != "skip"][:2]
+    rest = list(itertools.islice((t for t in itertools.islice(turns, i + 1, None)
+                                  if t.kind != "skip"), 2))
     ok = len(rest) == 2 and rest[0].kind == "official" and rest[1].kind == "reporter"
     return rest[1] if ok else None
 

@@ -56,7 +56,7 @@ class _Reading:
 
 
 #: Capitalized words that name nothing ("What did they tell ... I ...").
-STOP_TOKENS = frozenset(t for w in STOPWORDS for t in tokens(w))
+_STOP_TOKENS = frozenset(t for w in STOPWORDS for t in tokens(w))
 
 #: Filters read from a question, in the order a search that matched nothing
 #: drops them, and the keys each sets.
@@ -72,7 +72,7 @@ def _off_topic(hits: list[Hit], text: str) -> set[int]:
     judged by names, and a reply to Reuters about tariffs is not about Hong
     Kong. Empty when ``text`` names nothing."""
     words = text.split()[1:]
-    names = {t for w in words if w[:1].isupper() for t in tokens(w)} - STOP_TOKENS
+    names = {t for w in words if w[:1].isupper() for t in tokens(w)} - _STOP_TOKENS
     if not names:
         return set()
     return {h.passage_id for h in hits if not names & set(tokens(f"{h.question or ''} {h.text}"))}
