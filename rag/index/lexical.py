@@ -361,11 +361,12 @@ class LexicalIndex:
         indptr = self._bm25.scores["indptr"]
         return int(indptr[t + 1] - indptr[t])
 
-    def mask(self, questioner: str | None = None, spokesperson: str | None = None,
+    def mask(self, questioner: str | None = None,
+             spokesperson: str | Sequence[str] | None = None,
              date_from: dt.date | None = None, date_to: dt.date | None = None,
              publisher: str | None = None) -> np.ndarray | None:
         """Rows that pass the filters (None: no filter). Names compare without
-        case."""
+        case; ``spokesperson`` may be every stored form of one person's name."""
         if not (questioner or spokesperson or date_from or date_to or publisher):
             return None
         m = self._alive.copy()
@@ -374,7 +375,9 @@ class LexicalIndex:
             name = (normalize_outlet(questioner) or questioner).casefold()
             m &= c.questioners == self._names["questioner"].get(name, -2)
         if spokesperson:
-            m &= c.spokespersons == self._names["spokesperson"].get(spokesperson.casefold(), -2)
+            forms = [spokesperson] if isinstance(spokesperson, str) else spokesperson
+            codes = [self._names["spokesperson"].get(f.casefold(), -2) for f in forms]
+            m &= np.isin(c.spokespersons, codes)
         if publisher:
             m &= c.publishers == self._names["publisher"].get(publisher.casefold(), -2)
         if date_from:

@@ -233,7 +233,7 @@ def parse(title: str, paragraphs: list[str], source: str, sha256: str = "",
     title = collapse_whitespace(title)
     date, secretary = parse_title(title)
     if date is None:
-        raise ParseError(source, f"title {title[:120]!r} names no date ('Month D, YYYY'): "
+        raise ParseError(source, f"title {title[:120]!r} names no date ('Month D, YYYY' or 'M/D/YYYY'): "
                                  "not a White House briefing transcript?")
     notes: list[str] = []
     stem = stem_date(source)

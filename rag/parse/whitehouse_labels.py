@@ -20,6 +20,8 @@ __all__ = ["parse_title", "Turn", "classify", "is_greeting", "is_moderation", "i
 # ------------------------------------------------------------------ title
 _TITLE_DATE_RE = re.compile(
     r"\b(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*[,.]?\s*(?P<year>\d{4})\b")
+#: "2/14/2023": one briefing of 2023 is titled so (the US order, month first).
+_TITLE_NUMERIC_DATE_RE = re.compile(r"(?<![\d/])(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b")
 TITLE_RE = re.compile(r"\bPress\s+(?:Briefing|Gaggle|Conference)\b.*\bPress\s+Secretary\b", re.I)
 _PRESS_SEC_RE = re.compile(
     r"\bPress\s+Secretary\s+(?P<name>[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3}?)"
@@ -31,7 +33,8 @@ def parse_title(title: str) -> tuple[dt.date | None, str | None]:
     """(date, press secretary) named by a briefing title; None for what is missing.
 
     The date is the last "Month D, YYYY" in the title ("January 6. 2023,
-    January 6, 2023" and "March 7th, 2022" both occur).
+    January 6, 2023" and "March 7th, 2022" both occur), else the last
+    "M/D/YYYY" ("Karine Jean-Pierre, 2/14/2023").
     """
     date = None
     for m in _TITLE_DATE_RE.finditer(title):
@@ -42,6 +45,12 @@ def parse_title(title: str) -> tuple[dt.date | None, str | None]:
             date = dt.date(int(m.group("year")), month, int(m.group("day")))
         except ValueError:
             continue
+    if date is None:
+        for m in _TITLE_NUMERIC_DATE_RE.finditer(title):
+            try:
+                date = dt.date(int(m.group("year")), int(m.group("month")), int(m.group("day")))
+            except ValueError:
+                continue
     m = _PRESS_SEC_RE.search(title)
     return date, (collapse_whitespace(m.group("name")) if m else None)
 

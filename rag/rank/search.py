@@ -133,7 +133,7 @@ class Searcher:
                 raise PressconError(f"no publisher {publisher!r} in this index; it holds "
                                     + ", ".join(repr(p) for p in stored))
             publisher = known or publisher
-        if spokesperson:   # "Dr. Fauci" / "Anthony Fauci" is the index's "Fauci"
+        if spokesperson:   # "Dr. Fauci" / "Fauci" is the index's "Anthony Fauci"
             spokesperson = resolve_person(spokesperson, self._facets().spokespersons) \
                 or spokesperson
         d_from, d_to = as_date(date_from, "date_from"), as_date(date_to, "date_to")
@@ -253,7 +253,7 @@ class Searcher:
                 group_repeats: bool, publisher: str | None = None,
                 phrase_ids: list[int] | None = None, exact: list[int] | None = None
                 ) -> list[Hit]:
-        mask = lex.mask(**filters)
+        mask = lex.mask(**self._stored_forms(filters))
         preferred = lex.mask(publisher=publisher) if publisher else None
         phrase = phrase_ids or []
         if phrase and mask is not None:
@@ -314,4 +314,11 @@ class Searcher:
         (no understanding), under the given filters."""
         lex = self.live.lexical
         return self.candidates.scores(self.candidates.query(question, lex), lex, k, ranking,
-                                      lex.mask(**filters))
+                                      lex.mask(**self._stored_forms(filters)))
+
+    def _stored_forms(self, filters: dict[str, Any]) -> dict[str, Any]:
+        """``filters`` for the lexical mask: a spokesperson by every form of
+        the name the index stores for that person ("Fauci", "Anthony Fauci")."""
+        if not filters.get("spokesperson"):
+            return filters
+        return {**filters, "spokesperson": self.store.stored_names(filters["spokesperson"])}

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from ..people import name_words as _words
+
 __all__ = ["unknown_spokesperson", "resolve_person", "nearest_names"]
 
 _NAME = r"((?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+)"
@@ -45,20 +47,10 @@ def unknown_spokesperson(question: str, spokespersons: Iterable[str]) -> str | N
     return None
 
 
-#: Words before a name that are not part of it ("Dr. Fauci", "Secretary Mayorkas").
-_TITLES = frozenset("""mr mrs ms miss dr doctor secretary ambassador admiral general
-spokesperson spokesman spokeswoman press administrator director mayor senator governor
-deputy vice adviser advisor coordinator chair""".split())
-
-
-def _words(name: str) -> list[str]:
-    return [w for w in re.sub(r"[.,]", " ", name).casefold().split() if w not in _TITLES]
-
-
 def resolve_person(name: str, stored: Iterable[str]) -> str | None:
     """The stored spokesperson ``name`` means: the same name in any case, else
     the one name that its words (titles left out) contain or are contained
-    in: "Dr. Fauci" and "Anthony Fauci" are "Fauci", "Kirby" is "John Kirby".
+    in: "Dr. Fauci" is "Anthony Fauci", "Kirby" is "John Kirby".
     None when no stored name, or more than one, fits."""
     stored = [s for s in stored if s]
     want = " ".join(name.split()).casefold()

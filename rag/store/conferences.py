@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from typing import Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
+from ..people import display_names
 from .database import Database
 
 
@@ -74,10 +75,16 @@ PASSAGE_FROM = "FROM passages p JOIN conferences c ON c.id = p.conference_id"
 _LEXICAL_COLUMNS = "id, date, questioner, spokesperson, question, text, publisher"
 
 
-def passage_row(row: Sequence) -> PassageRow:
+def passage_row(row: Sequence, shown: Mapping[str, str] | None = None) -> PassageRow:
+    """A PassageRow of a PASSAGE_COLUMNS row; ``shown``: stored name -> the
+    name shown for that person (Store.display_names)."""
     speakers = tuple(json.loads(row[14])) if row[14] else ()
-    return PassageRow(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4]), *row[5:14],
-                      speakers)
+    spokesperson = row[5]
+    if shown:
+        spokesperson = shown.get(spokesperson, spokesperson)
+        speakers = tuple(shown.get(s, s) for s in speakers)
+    return PassageRow(row[0], row[1], row[2], row[3], dt.date.fromisoformat(row[4]),
+                      spokesperson, *row[6:14], speakers)
 
 
 class ConferenceTables(Database):
@@ -168,13 +175,15 @@ class ConferenceTables(Database):
         return [r[0] for r in self.db.execute("SELECT source FROM conferences ORDER BY source")]
 
     def passages(self, ids: Sequence[int]) -> dict[int, PassageRow]:
-        return {row[0]: passage_row(row) for row in self._in_batches(
+        shown = self.display_names()
+        return {row[0]: passage_row(row, shown) for row in self._in_batches(
             f"SELECT {PASSAGE_COLUMNS} {PASSAGE_FROM} WHERE p.id IN ({{marks}})", ids)}
 
     def all_passages(self) -> Iterator[PassageRow]:
+        shown = self.display_names()
         for row in self.db.execute(f"SELECT {PASSAGE_COLUMNS} {PASSAGE_FROM} "
                                    "ORDER BY p.date, p.conference_id, p.ordinal"):
-            yield passage_row(row)
+            yield passage_row(row, shown)
 
     def sample_passages(self, limit: int) -> Iterator[PassageRow]:
         """About ``limit`` passages spread over the whole index (all of a
@@ -183,9 +192,10 @@ class ConferenceTables(Database):
         the chat draws its example questions from without reading every reply
         of a 300k-passage index at start-up."""
         step = max(1, -(-self.count("passages") // max(1, limit)))
+        shown = self.display_names()
         for row in self.db.execute(f"SELECT {PASSAGE_COLUMNS} {PASSAGE_FROM} WHERE p.id % ? = 0 "
                                    "ORDER BY p.date, p.conference_id, p.ordinal", (step,)):
-            yield passage_row(row)
+            yield passage_row(row, shown)
 
     def passage_texts(self) -> list[tuple[int, str]]:
         """(id, reply) of every passage, by id."""
@@ -239,13 +249,44 @@ class ConferenceTables(Database):
 
     def facet(self, column: str, publisher: str | None = None) -> list[tuple[str, int]]:
         """Distinct values of questioner, spokesperson or publisher with passage
-        counts, most first; with ``publisher``, of that publisher's passages."""
+        counts, most first; with ``publisher``, of that publisher's passages.
+        Spokespersons by the name shown (one per person: display_names)."""
+        stored = self._stored_facet(column, publisher)
+        if column != "spokesperson":
+            return stored
+        shown = self.display_names()
+        merged: dict[str, int] = {}
+        for name, n in stored:
+            merged[shown.get(name, name)] = merged.get(shown.get(name, name), 0) + n
+        return sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def _stored_facet(self, column: str, publisher: str | None = None) -> list[tuple[str, int]]:
         if column not in ("questioner", "spokesperson", "publisher"):
             raise ValueError(column)
         where, args = ("AND publisher = ?", (publisher,)) if publisher else ("", ())
         return [(r[0], r[1]) for r in self.db.execute(
             f"SELECT {column}, count(*) n FROM passages WHERE {column} IS NOT NULL AND {column} != '' "
             f"{where} GROUP BY {column} ORDER BY n DESC, {column}", args)]
+
+    # -- one name per person ------------------------------------------------------
+    def display_names(self) -> dict[str, str]:
+        """Stored spokesperson name -> the name shown for that person, for the
+        names shown as another ("Fauci" -> "Anthony Fauci" when another
+        briefing names him in full; rag/people.py). Worked out once per
+        generation of the index: it depends on every conference stored."""
+        generation = self.generation()
+        cached = getattr(self, "_shown_names", None)
+        if cached is None or cached[0] != generation:
+            cached = (generation, display_names(self._stored_facet("spokesperson")))
+            self._shown_names = cached
+        return cached[1]
+
+    def stored_names(self, person: str) -> tuple[str, ...]:
+        """Every stored form of the spokesperson shown as ``person`` (any case):
+        what a filter on that name matches."""
+        want = person.casefold()
+        return (person, *(name for name, shown in self.display_names().items()
+                          if shown.casefold() == want))
 
     # -- duplicates whose original no longer holds their conference --------------
     _STALE_DUPLICATE = """d.duplicate_of IS NOT NULL AND NOT EXISTS (

@@ -28,13 +28,14 @@ class GroupTables(Database):
     def group_members(self, group_ids: Sequence[int]) -> dict[int, list[PassageRow]]:
         """Members of each group, oldest first."""
         out: dict[int, list[PassageRow]] = {}
+        shown = self.display_names()
         for row in self._in_batches(
                 f"SELECT g.group_id, {PASSAGE_COLUMNS} FROM passage_groups g "
                 "JOIN passages p ON p.id = g.passage_id "
                 "JOIN conferences c ON c.id = p.conference_id "
                 "WHERE g.group_id IN ({marks}) ORDER BY p.date, c.source, p.ordinal",
                 [int(g) for g in group_ids]):
-            out.setdefault(row[0], []).append(passage_row(row[1:]))
+            out.setdefault(row[0], []).append(passage_row(row[1:], shown))
         return out
 
     def group_sizes(self, min_size: int = 2, limit: int | None = None,

@@ -497,6 +497,17 @@ def test_read_markdown_title_without_date_gets_front_matter_date():
         read_markdown("---\ntitle: x\n", "x.md")
 
 
+def test_title_with_numeric_date():
+    # one briefing of the scraper's 508 is titled so (2023-02-14)
+    c = brief(SMALL, title="Press Briefing by Press Secretary Karine Jean-Pierre, 2/14/2023",
+              source="2023-02-14.txt")
+    assert c.date == dt.date(2023, 2, 14)
+    assert c.spokesperson == "Karine Jean-Pierre"
+    assert not any("differs" in n for n in c.skipped)
+    with pytest.raises(ParseError, match="names no date"):
+        brief(SMALL, title="Press Briefing by Press Secretary Karine Jean-Pierre, 2/30/2023")
+
+
 # ------------------------------------------------------------- the corpus
 def _txt(stem: str):
     f = WH / f"{stem}.txt"
