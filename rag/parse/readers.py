@@ -52,7 +52,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #    "Sure." / "Q ...?") is one question with what follows.
 # 5: thanks for that nod ("Q Thank you.") do not end the exchange; floor
 #    hand-overs ("why don't you kick us off?") are no statements.
-PARSER_VERSION = 5
+# 6: a phone briefing's operator ("OPERATOR: Ken, you're open.") is floor
+#    management, not a statement or part of a reply.
+PARSER_VERSION = 6
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

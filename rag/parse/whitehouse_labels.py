@@ -68,7 +68,9 @@ _TITLE_WORDS = frozenset({
 FIXED_OFFICIALS = {"THE PRESIDENT": "The President", "THE VICE PRESIDENT": "The Vice President",
                     "THE FIRST LADY": "The First Lady", "PRESIDENT BIDEN": "The President"}
 _STAFF_LABELS = frozenset({"AIDE", "WHITE HOUSE AIDE", "STAFF", "STAFFER", "WHITE HOUSE STAFF",
-                           "WHITE HOUSE STAFFER", "MODERATOR"})
+                           "WHITE HOUSE STAFFER", "MODERATOR",
+                           # a briefing held by phone: "OPERATOR: Zeke Miller, you're open."
+                           "OPERATOR", "THE OPERATOR"})
 _REPORTER_LABELS = frozenset({"PHOTOJOURNALIST", "REPORTER", "REPORTERS", "JOURNALIST",
                               "AUDIENCE MEMBER", "PARTICIPANT", "QUESTION", "PRESS"})
 

@@ -381,6 +381,28 @@ MS. PSAKI: Okay. A couple of things at the top.
     assert b.text.endswith("SECRETARY GRANHOLM: Well, more of them every day.")
 
 
+def test_a_phone_operator_is_floor_management():
+    # a briefing held by phone (2021-02-18): the operator hands the line on
+    c = brief("""
+DR. SHERWOOD-RANDALL: Good morning. Texas is getting generators today.
+
+OPERATOR: Zeke Miller, you're open. Please go ahead.
+
+Q How many generators has FEMA sent?
+
+DR. SHERWOOD-RANDALL: Sixty generators and fuel.
+
+OPERATOR: And next, we have the line of Ken Thomas.
+
+Q And the grid?
+""", title="Press Briefing by Press Secretary Jen Psaki and Homeland Security Adviser "
+           "Dr. Liz Sherwood-Randall, February 18, 2021", source="2021-02-18.txt")
+    assert [(e.kind, e.question, e.text) for e in c.exchanges] == [
+        ("statement", None, "Good morning. Texas is getting generators today."),
+        ("answer", "How many generators has FEMA sent?", "Sixty generators and fuel.")]
+    assert any("staff 'OPERATOR: And next" in n for n in c.skipped)
+
+
 def test_label_variants_and_typos():
     c = brief("""
 MS. JEAN-PIERRE: Joining us is Secretary of Homeland Security Alejandro Mayorkas.
