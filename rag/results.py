@@ -23,7 +23,9 @@ def format_citation(spokesperson: str | None, date: dt.date, questioner: str | N
     answering a reporter": the publisher's profile names its events."""
     from .parse.registry import citation_style, statement_name
     event, unnamed = citation_style(publisher)
-    who = " and ".join(speakers) if len(speakers) > 1 else (spokesperson or "Spokesperson")
+    # "A and B", "A, B and C"
+    who = (", ".join(speakers[:-1]) + " and " + speakers[-1]) if len(speakers) > 1 \
+        else (spokesperson or "Spokesperson")
     when = f"{event} of {date.day} {date:%B %Y}"
     if kind == "statement":
         return f"{who}, {when}, {statement_name(publisher)}"

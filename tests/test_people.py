@@ -5,6 +5,7 @@ from __future__ import annotations
 from embeddings.testing import FakeEncoder
 from rag import Retriever
 from rag.people import display_names, same_person
+from rag.rank.speakers import resolve_person
 
 
 def test_same_person_by_surname_and_fitting_given_names():
@@ -29,6 +30,13 @@ def test_display_names_fullest_form_and_ambiguous_surnames_kept_apart():
     # nothing to join: nothing shown as another
     assert display_names([("Jen Psaki", 10), ("John Kirby", 5)]) == {}
     assert display_names([("Fauci", 3), ("FAUCI", 1)]) == {"FAUCI": "Fauci"}
+
+
+def test_any_stored_form_resolves_to_the_name_shown():
+    shown = ["Jennifer Klein", "Anthony Fauci", "John Kirby"]
+    assert resolve_person("Jen Klein", shown) == "Jennifer Klein"
+    assert resolve_person("Dr. Fauci", shown) == "Anthony Fauci"
+    assert resolve_person("Ron Klein", shown) is None
 
 
 BRIEFING = """\

@@ -270,3 +270,15 @@ def test_statements_are_cited_as_each_publisher_words_them(mixed):
     from rag.results import format_citation
     assert format_citation("Zhao Lijian", dt.date(2021, 12, 24), None, "statement", MFA) == \
         "Zhao Lijian, press conference of 24 December 2021, opening statement"
+
+
+def test_a_reply_of_several_officials_names_them_all():
+    import datetime as dt
+    from rag.results import format_citation
+    day = dt.date(2022, 11, 22)
+    assert format_citation("Anthony Fauci", day, None, "answer", WH,
+                           ("Karine Jean-Pierre", "Anthony Fauci", "Ashish Jha")) == \
+        ("Karine Jean-Pierre, Anthony Fauci and Ashish Jha, White House press briefing of "
+         "22 November 2022, answering a reporter")
+    assert format_citation("John Kirby", day, None, "answer", WH,
+                           ("John Kirby", "Jen Psaki")).startswith("John Kirby and Jen Psaki, ")

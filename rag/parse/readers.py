@@ -52,8 +52,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #    "Sure." / "Q ...?") is one question with what follows.
 # 5: thanks for that nod ("Q Thank you.") do not end the exchange; floor
 #    hand-overs ("why don't you kick us off?") are no statements.
-# 6: a phone briefing's operator ("OPERATOR: Ken, you're open.") is floor
-#    management, not a statement or part of a reply.
+# 6: a phone briefing's operator ("OPERATOR: Ken, you're open.") and an aide
+#    keeping time ("We have time for a couple more.") are floor management,
+#    not a statement or part of a reply; a reply an official only hands over
+#    ("Dr. Fauci.") is the next official's.
 PARSER_VERSION = 6
 
 #: How many leading paragraphs may precede the title (language bar, site name).

@@ -211,6 +211,9 @@ class _Pending:
     keys: list[str] = field(default_factory=list)       # their label keys
     last_key: str | None = None                # key of the latest reply paragraph's speaker
     asides: list[int] = field(default_factory=list)     # reply paragraphs that are a reporter's
+    said: Counter = field(default_factory=Counter)       # words of the reply by display name
+    first_resumed: bool = False                # its first speaker spoke again after another
+    first_part: list[str] = field(default_factory=list)  # what its first speaker said before
     relabel: bool = False                      # after an aside: the official's next label stays
 
 
@@ -301,7 +304,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 ordinal=len(out), kind=cur.kind, text="\n\n".join(cur.reply),
                 question="\n\n".join(cur.question) if cur.kind == "answer" else None,
                 questioner=None, questioner_label=cur.label if cur.kind == "answer" else None,
-                spokesperson=cur.speakers[0] if cur.speakers else names.get(sec_key or "", None),
+                spokesperson=_answerer(cur) or names.get(sec_key or "", None),
                 speakers=tuple(cur.speakers) if len(cur.speakers) > 1 else ()))
         cur = None
 
@@ -315,6 +318,11 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         else:
             cur.reply.append(body)
         cur.relabel = False
+        cur.said[name] += len(body.split())
+        if cur.speakers and name == cur.speakers[0] and len(cur.speakers) > 1:
+            cur.first_resumed = True
+        if not cur.speakers or (name == cur.speakers[0] and len(cur.speakers) == 1):
+            cur.first_part.append(body)
         if name not in cur.speakers:
             cur.speakers.append(name)
             cur.keys.append(key)
@@ -490,6 +498,28 @@ def _resumes(body: str, reply: list[str], official: str) -> bool:
         # have one more, after." / "Okay. Is that okay with you?" / the answer)
         return True
     return words <= (2 if body[-1:] in _DASHES else 4)
+
+
+#: An official's first words into a reply that another then gives, at most this
+#: long, only hand it over ("Dr. Fauci.", "I'm just trying to keep him on time.").
+_HANDOFF_WORDS = 8
+
+
+def _answerer(cur: _Pending) -> str | None:
+    """Who gave the reply: its first speaker, unless they only handed it to
+    the next one (a few words naming them, or floor talk) and never spoke
+    again: "Dr. Fauci." then Fauci's answer is Fauci's reply."""
+    if not cur.speakers:
+        return None
+    first = cur.speakers[0]
+    if len(cur.speakers) > 1 and not cur.first_resumed and cur.said[first] <= _HANDOFF_WORDS:
+        part = " ".join(cur.first_part)
+        nxt = cur.speakers[1]
+        named = any(re.search(rf"\b{re.escape(w)}\b", part, re.I)
+                    for w in nxt.split() if len(w) > 2)
+        if named or _floor_talk(part):
+            return nxt
+    return first
 
 
 def _is_quip(body: str, nxt: Turn | None) -> bool:

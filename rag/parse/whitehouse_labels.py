@@ -152,7 +152,7 @@ _GREETING_PHRASE = re.compile(
 _FILLER_PHRASE = re.compile(r"(?i:and|oh|so|okay|ok|all\s+right|alright|yeah|yes|well|great|again)(?![\w’'])")
 _MODERATION_PHRASE = re.compile(
     r"(?i:go\s+ahead|okay|ok|all\s+right|alright|sure|yes|yeah|yep|yup|sorry|great|please|right|um|uh"
-    r"|well|wait|let(?:'|’)s\s+see|last\s+(?:one|two|three|question)s?|final\s+question|one\s+more"
+    r"|well|wait|let(?:'|’)s\s+see|last\s+(?:one|two|three|question)s?|final\s+question|one\s+more(?:\s+questions?)?"
     r"|(?:a\s+)?couple\s+(?:of\s+)?more|(?:way\s+)?(?:in|to)\s+the\s+(?:back|middle|front|side|corner)"
     r"|you\s+have\s+the\s+last\s+(?:one|question)|you|here|there|then|now|just"
     r"|(?:let(?:'|’)s|we(?:'|’)ll|we\s+will|we(?:'|’)re\s+going\s+to|we(?:'|’)ve\s+got\s+to|we\s+got\s+to"
@@ -162,7 +162,10 @@ _MODERATION_PHRASE = re.compile(
     r"(?:\s+more)?(?:\s+(?:questions?|people))?|more|we\s+can\s+do|we(?:'|’)ll\s+do|let\s+me\s+see|I\s+think"
     r"|we\s+got\s+to|we(?:'|’)ve\s+got\s+to|I(?:'|’)ll\s+(?:go|come)\s+(?:to|back\s+to)|(?:and\s+)?then|right\s+here"
     r"|you,?\s+sir|you,?\s+ma(?:'|’)am|last|next|first|after\s+that|(?:and\s+)?after|in\s+the\s+back|behind\s+you"
-    r"|start(?:ing)?|us|off|no|(?:I(?:'|’)m\s+)?sorry|my\s+apologies|again|too|of\s+course)"
+    r"|start(?:ing)?|us|off|no|(?:I(?:'|’)m\s+)?sorry|my\s+apologies|again|too|of\s+course"
+    # an aide keeping time: "We have time for a couple more.", "Time for one more.", "Wrap it up."
+    r"|(?:we\s+(?:only\s+|just\s+)?have\s+|we(?:'|’)ve\s+(?:only\s+|just\s+)?got\s+)?(?:time|room)\s+for"
+    r"|wrap(?:ping)?(?:\s+it)?\s+up)"
     r"(?![\w’'])")
 _SENTENCE_SPLIT = re.compile(r"[.!?;—–]+|\s-\s|\s-$")
 _ABBREV = re.compile(r"\b(Dr|Mr|Ms|Mrs|Jr|Sr|St|[A-Z])\.")

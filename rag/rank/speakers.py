@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from ..people import name_words as _words
+from ..people import name_words as _words, same_person
 
 __all__ = ["unknown_spokesperson", "resolve_person", "nearest_names"]
 
@@ -60,7 +60,8 @@ def resolve_person(name: str, stored: Iterable[str]) -> str | None:
     mine = set(_words(name))
     if not mine:
         return None
-    fits = [s for s in stored if (theirs := set(_words(s))) and (theirs <= mine or mine <= theirs)]
+    fits = [s for s in stored if (theirs := set(_words(s))) and (theirs <= mine or mine <= theirs)
+            or same_person(name, s)]   # "Jen Klein" is the index's "Jennifer Klein"
     return fits[0] if len(fits) == 1 else None
 
 

@@ -185,18 +185,23 @@ def _find_surname(q: str, names: Sequence[str]) -> tuple[str, tuple[int, int]] |
     by_surname: dict[str, list[str]] = {}
     for name in names:
         parts = name.split()
-        if len(parts) > 1 and len(parts[-1]) >= 4:
+        if len(parts) > 1 and len(parts[-1]) >= 3:
             by_surname.setdefault(parts[-1].lower(), []).append(name)
+    # a name is capitalized: "young people saying" is nobody, unless the
+    # whole question is typed in lower case ("what did kirby say")
+    cased = q != q.lower()
     for surname, owners in sorted(by_surname.items(), key=lambda kv: -len(kv[0])):
         if len(owners) != 1:
             continue
         pattern = re.escape(surname)
         m = re.search(rf"\b{_HONORIFIC}\s+{pattern}\b", q, re.I)
-        if m:
+        if m:   # "Dr. Jha": a title makes even a short surname a name
             return owners[0], m.span()
-        m = re.search(rf"\b({pattern})(?:['’]s)?\s+(?:\w+\s+){{0,2}}?{_SAY.pattern}", q, re.I)
-        if m:
-            return owners[0], m.span(1)
+        for m in re.finditer(rf"\b({pattern})(?:['’]s)?\s+(?:\w+\s+){{0,2}}?{_SAY.pattern}",
+                             q, re.I):
+            # a short surname ("Jha") only as typed with its capital
+            if m.group(1)[0].isupper() if cased or len(surname) < 4 else True:
+                return owners[0], m.span(1)
     return None
 
 

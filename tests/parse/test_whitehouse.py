@@ -167,6 +167,30 @@ Q Thank you.
     assert c.exchanges[2].text == "And I'd just add that the President does as well."
 
 
+def test_a_reply_handed_over_in_a_few_words_is_the_next_officials():
+    c = brief("""
+MS. PSAKI: Jeff Zients and Dr. Fauci are here.
+
+Q Could the vaccine be removed from the market?
+
+MR. ZIENTS: Dr. Fauci.
+
+DR. FAUCI: It would be premature to comment; the pause is a matter of caution.
+
+Q And the mayors, on the minimum wage?
+
+MR. ZIENTS: We support it.
+
+DR. FAUCI: So do I.
+""", title="Press Briefing by Press Secretary Jen Psaki, Dr. Anthony Fauci and Jeff Zients, "
+           "April 13, 2021", source="2021-04-13.txt")
+    handed, short = c.exchanges[1], c.exchanges[2]
+    assert handed.spokesperson == "Anthony Fauci"            # Zients only named him
+    assert handed.speakers == ("Jeff Zients", "Anthony Fauci")  # both still named, in order
+    assert handed.text.startswith("Dr. Fauci.\n\nDR. FAUCI: It would be premature")
+    assert short.spokesperson == "Jeff Zients"               # a short answer is still an answer
+
+
 def test_a_reporters_aside_stays_inside_the_reply_it_interrupts():
     c = brief("""
 MS. PSAKI: One thing at the top.
@@ -401,6 +425,26 @@ Q And the grid?
         ("statement", None, "Good morning. Texas is getting generators today."),
         ("answer", "How many generators has FEMA sent?", "Sixty generators and fuel.")]
     assert any("staff 'OPERATOR: And next" in n for n in c.skipped)
+
+
+def test_an_aide_keeping_time_is_floor_management():
+    c = brief("""
+MS. JEAN-PIERRE: Good afternoon. One thing at the top: the strike in Nevada.
+
+Q What is the President's message to the culinary workers?
+
+MS. JEAN-PIERRE: He supports their right to organize.
+
+MS. DALTON: We have time for a couple more.
+
+MS. JEAN-PIERRE: Go ahead.
+
+Q On the budget?
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre, October 3, 2023",
+               source="2023-10-03.txt")
+    reply = c.exchanges[1]
+    assert (reply.text, reply.speakers) == ("He supports their right to organize.", ())
+    assert not any("DALTON" in e.text for e in c.exchanges)
 
 
 def test_label_variants_and_typos():

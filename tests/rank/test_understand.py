@@ -118,6 +118,21 @@ def test_a_co_briefer_by_surname_needs_a_cue():
     assert understand("Is the Kirby report out?", spokespersons=names).spokesperson is None
 
 
+def test_a_short_surname_or_a_common_word_needs_its_capital():
+    names = ["Ashish Jha", "Shalanda Young", "John Kirby"]
+    assert understand("What did Dr. Jha say about the bivalent vaccine?", spokespersons=names
+                      ).spokesperson == "Ashish Jha"
+    assert understand("What did Jha say?", spokespersons=names).spokesperson == "Ashish Jha"
+    assert understand("what did jha say", spokespersons=names).spokesperson is None
+    assert understand("What are young people saying about student loans?",
+                      spokespersons=names).spokesperson is None
+    assert understand("What did Young say about the budget?", spokespersons=names
+                      ).spokesperson == "Shalanda Young"
+    # typed all in lower case, a name cannot be told by its capital
+    assert understand("what did kirby say about ukraine", spokespersons=names
+                      ).spokesperson == "John Kirby"
+
+
 def test_a_publisher_named_alone_is_preferred_not_required():
     pubs = {"Ministry of Foreign Affairs of China": ("China", "Beijing"),
             "The White House": ("White House", "the administration")}
