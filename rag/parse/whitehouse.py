@@ -211,7 +211,6 @@ class _Pending:
     keys: list[str] = field(default_factory=list)       # their label keys
     last_key: str | None = None                # key of the latest reply paragraph's speaker
     asides: list[int] = field(default_factory=list)     # reply paragraphs that are a reporter's
-    said: Counter = field(default_factory=Counter)       # words of the reply by display name
     first_resumed: bool = False                # its first speaker spoke again after another
     first_part: list[str] = field(default_factory=list)  # what its first speaker said before
     relabel: bool = False                      # after an aside: the official's next label stays
@@ -236,8 +235,8 @@ def parse(title: str, paragraphs: list[str], source: str, sha256: str = "",
     title = collapse_whitespace(title)
     date, secretary = parse_title(title)
     if date is None:
-        raise ParseError(source, f"title {title[:120]!r} names no date ('Month D, YYYY' or 'M/D/YYYY'): "
-                                 "not a White House briefing transcript?")
+        raise ParseError(source, f"title {title[:120]!r} names no date ('Month D, YYYY' or "
+                                 "'M/D/YYYY'): not a White House briefing transcript?")
     notes: list[str] = []
     stem = stem_date(source)
     if stem is not None and stem != date:
@@ -318,7 +317,6 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         else:
             cur.reply.append(body)
         cur.relabel = False
-        cur.said[name] += len(body.split())
         if cur.speakers and name == cur.speakers[0] and len(cur.speakers) > 1:
             cur.first_resumed = True
         if not cur.speakers or (name == cur.speakers[0] and len(cur.speakers) == 1):
@@ -512,8 +510,8 @@ def _answerer(cur: _Pending) -> str | None:
     if not cur.speakers:
         return None
     first = cur.speakers[0]
-    if len(cur.speakers) > 1 and not cur.first_resumed and cur.said[first] <= _HANDOFF_WORDS:
-        part = " ".join(cur.first_part)
+    part = " ".join(cur.first_part)
+    if len(cur.speakers) > 1 and not cur.first_resumed and len(part.split()) <= _HANDOFF_WORDS:
         nxt = cur.speakers[1]
         named = any(re.search(rf"\b{re.escape(w)}\b", part, re.I)
                     for w in nxt.split() if len(w) > 2)

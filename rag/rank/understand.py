@@ -200,7 +200,7 @@ def _find_surname(q: str, names: Sequence[str]) -> tuple[str, tuple[int, int]] |
         for m in re.finditer(rf"\b({pattern})(?:['’]s)?\s+(?:\w+\s+){{0,2}}?{_SAY.pattern}",
                              q, re.I):
             # a short surname ("Jha") only as typed with its capital
-            if m.group(1)[0].isupper() if cased or len(surname) < 4 else True:
+            if m.group(1)[0].isupper() or (not cased and len(surname) >= 4):
                 return owners[0], m.span(1)
     return None
 

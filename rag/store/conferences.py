@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Mapping, NamedTuple, Sequence
 
@@ -255,9 +256,9 @@ class ConferenceTables(Database):
         if column != "spokesperson":
             return stored
         shown = self.display_names()
-        merged: dict[str, int] = {}
+        merged: Counter[str] = Counter()
         for name, n in stored:
-            merged[shown.get(name, name)] = merged.get(shown.get(name, name), 0) + n
+            merged[shown.get(name, name)] += n
         return sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def _stored_facet(self, column: str, publisher: str | None = None) -> list[tuple[str, int]]:

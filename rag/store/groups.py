@@ -28,7 +28,7 @@ class GroupTables(Database):
     def group_members(self, group_ids: Sequence[int]) -> dict[int, list[PassageRow]]:
         """Members of each group, oldest first."""
         out: dict[int, list[PassageRow]] = {}
-        shown = self.display_names()
+        shown = self.display_names()   # ConferenceTables', beside this in Store
         for row in self._in_batches(
                 f"SELECT g.group_id, {PASSAGE_COLUMNS} FROM passage_groups g "
                 "JOIN passages p ON p.id = g.passage_id "
