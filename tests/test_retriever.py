@@ -44,9 +44,21 @@ def test_filters(retriever):
     assert retriever.search("Olympics", k=5, date_from="2022-01-01") == []
     assert retriever.search("Olympics", k=5, date_to=dt.date(2021, 12, 23)) == []
     assert retriever.search("Olympics", k=5, date_from="2021-12-24", date_to="2021-12-24")
-    assert retriever.search("Olympics", k=5, spokesperson="Hua Chunying") == []
+    # periods as the CLI and the chat's date boxes take them: first day / last day
+    for d_from, d_to in (("2021", "2021"), ("2021-12", "2021-12"), ("December 2021", "Dec 2021"),
+                         ("late 2021", None)):
+        assert retriever.search("Olympics", k=5, date_from=d_from, date_to=d_to), (d_from, d_to)
+    assert retriever.search("Olympics", k=5, date_to="November 2021") == []
+    assert retriever.search("Olympics", k=5, date_from="2022") == []
     assert retriever.search("Olympics", k=5, spokesperson="zhao lijian")
-    assert retriever.search("Olympics", k=5, questioner="No Such Outlet") == []
+    assert retriever.search("Olympics", k=5, questioner="phoenix tv")
+    # a name the index does not hold is a mistake, reported with the nearest
+    # it holds (like a publisher), not an empty answer
+    with pytest.raises(PressconError, match="no spokesperson 'Zhao Lijan' in this index; "
+                                            "nearest: 'Zhao Lijian'"):
+        retriever.search("Olympics", k=5, spokesperson="Zhao Lijan")
+    with pytest.raises(PressconError, match="no questioner 'No Such Outlet'"):
+        retriever.ask("Olympics", k=5, questioner="No Such Outlet")
 
 
 @pytest.mark.parametrize("ranking", ["hybrid", "dense", "lexical", "rrf"])

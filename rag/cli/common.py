@@ -45,9 +45,11 @@ def open_index(index_dir, model=None, *, create: bool = False, publisher: str | 
             r.close()
             fail(f"no publisher {publisher!r} in {folder}; it holds "
                  + ", ".join(repr(p) for p in stored))
+    from ..parse.registry import resolve_outlet
+    from ..rank.speakers import nearest_note, resolve_person
     for option, value, known, resolve in (
-            ("spokesperson", spokesperson, r.spokespersons, _person),
-            ("questioner", questioner, r.questioners, _outlet)):
+            ("spokesperson", spokesperson, r.spokespersons, resolve_person),
+            ("questioner", questioner, r.questioners, resolve_outlet)):
         if value:
             stored = [name for name, _ in known(publisher)]
             if not stored:
@@ -56,26 +58,9 @@ def open_index(index_dir, model=None, *, create: bool = False, publisher: str | 
                      + (f" of {publisher!r}" if publisher else "") + " (a bare \"Q\" asks)")
             if resolve(value, stored) is None:
                 r.close()
-                fail(f"no {option} {value!r} in {folder}; {_nearest(value, stored)}"
+                fail(f"no {option} {value!r} in {folder}; {nearest_note(value, stored)}"
                      f" (`presscon names --index {folder}` lists them all)")
     return r
-
-
-def _person(name: str, stored: list[str]) -> str | None:
-    from ..rank.speakers import resolve_person
-    return resolve_person(name, stored)
-
-
-def _outlet(name: str, stored: list[str]) -> str | None:
-    from ..parse.registry import normalize_outlet
-    want = {name.casefold(), (normalize_outlet(name) or name).casefold()}
-    return next((s for s in stored if s.casefold() in want), None)
-
-
-def _nearest(name: str, stored: list[str]) -> str:
-    from ..rank.speakers import nearest_names
-    near = nearest_names(name, stored)
-    return ("nearest: " + ", ".join(repr(n) for n in near)) if near else "none is close"
 
 
 def fail(message: str) -> None:

@@ -55,7 +55,8 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # 6: a phone briefing's operator ("OPERATOR: Ken, you're open.") and an aide
 #    keeping time ("We have time for a couple more.") are floor management,
 #    not a statement or part of a reply; a reply an official only hands over
-#    ("Dr. Fauci.") is the next official's.
+#    ("Dr. Fauci.") is the next official's; an official greeting the room
+#    after small talk ("Okay, good afternoon, everybody.") opens remarks.
 PARSER_VERSION = 6
 
 #: How many leading paragraphs may precede the title (language bar, site name).

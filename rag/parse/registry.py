@@ -40,6 +40,13 @@ def normalize_outlet(label: str | None) -> str | None:
     return MFA_PROFILE.normalize_questioner(label)
 
 
+def resolve_outlet(name: str, stored: Sequence[str]) -> str | None:
+    """The stored outlet ``name`` means (in any case, or as another spelling
+    of it: "Bloomberg News" is "Bloomberg"), else None."""
+    want = {name.casefold(), (normalize_outlet(name) or name).casefold()}
+    return next((s for s in stored if s.casefold() in want), None)
+
+
 #: Outlet spellings -> canonical name, over every profile (query understanding).
 OUTLET_ALIASES: dict[str, str] = {k: v for p in reversed(PROFILES) for k, v in p.outlet_aliases.items()}
 

@@ -421,7 +421,10 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         elif t.kind == "official":
             key = canon[t.key]
             speaker = key
-            if cur is not None and cur.kind == "answer":
+            if cur is not None and cur.kind == "answer" and cur.reply and _opens_remarks(t.body):
+                close()
+                statement(t.body, key, i)
+            elif cur is not None and cur.kind == "answer":
                 first = cur.keys[0] if cur.keys else None
                 if not cur.reply or key == cur.last_key:
                     add_reply(t.body, t.para, key)
@@ -448,6 +451,9 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                     cur.question.append(t.body)
                 else:
                     add_reply(t.body, t.body, speaker or sec_key)
+            elif cur is not None and cur.kind == "answer" and _opens_remarks(t.body):
+                close()
+                statement(t.body, speaker or sec_key, i)
             elif cur is not None and cur.kind == "answer":
                 if cur.last_key != speaker and speaker is not None:
                     add_reply(t.body, t.body, speaker)
@@ -461,6 +467,21 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 statement(t.body, speaker or sec_key, i)
     close()
     return out
+
+
+#: An official greeting the room: remarks begin ("Okay, good afternoon, everybody.").
+_OPENS_REMARKS_RE = re.compile(
+    r"^(?:(?:okay|ok|all\s+right|alright|well|so)[,.!]?\s+)?good\s+(?:morning|afternoon|evening)\b",
+    re.I)
+
+
+def _opens_remarks(body: str) -> bool:
+    """An official's paragraph that greets the room opens remarks, also when
+    it follows small talk the parser took for an exchange ("Q If you have
+    time to bake, I'll be truly impressed." / "... Oh, I know." / "Okay, good
+    afternoon, everybody. Today I'm joined by ..."): a reply does not greet
+    the room in its second paragraph."""
+    return _OPENS_REMARKS_RE.match(body) is not None
 
 
 def _floor_talk(body: str) -> bool:

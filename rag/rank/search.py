@@ -2,8 +2,10 @@
 fusion, a preferred period, and repeated replies collapsed."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import itertools
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -13,7 +15,8 @@ from ..index.live import LiveIndex
 from ..index.tokenize import STOPWORDS, tokens
 from ..index.words import WordCounts
 from ..parse.records import FUTURE_SLACK
-from ..parse.registry import OUTLET_ALIASES, publisher_names, resolve_publisher
+from ..parse.registry import (OUTLET_ALIASES, publisher_names, resolve_outlet,
+                              resolve_publisher)
 from ..results import Answer, Hit
 from ..store import Store
 from .candidates import Candidates, Query
@@ -21,9 +24,9 @@ from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
 from .fusion import METHODS, fuse, prefer_passages, prefer_period
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
-from .speakers import resolve_person
+from .speakers import nearest_note, resolve_person
 from .spelling import Correction, Vocabulary, english_words, unknown_words
-from .understand import QueryPlan, applied_notes, understand
+from .understand import QueryPlan, applied_notes, period_of, understand
 
 __all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date"]
 
@@ -31,17 +34,28 @@ MAX_QUESTION_CHARS = 2000
 MAX_K = 100
 
 
-def as_date(value: dt.date | str | None, name: str) -> dt.date | None:
+def as_date(value: dt.date | str | None, name: str, *, end: bool = False) -> dt.date | None:
+    """A date bound as the API takes it: a date, an ISO day, or a period as
+    the CLI and the chat's date boxes take it ("2020-05", "2020", "May 2020",
+    "late 2019"), by its first day, or its last with ``end``."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise PressconError(f"{name} must be a date like 2020-05-14, not {value!r}") from None
+        pass
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    period = period_of(f"{calendar.month_name[int(m[2])]} {m[1]}") \
+        if m and 1 <= int(m[2]) <= 12 else period_of(text)
+    if period is None:
+        raise PressconError(f"{name} must be a date like 2020-05-14 (or a period: 2020-05, "
+                            f"May 2020, 2020), not {value!r}")
+    return period[1] if end else period[0]
 
 
 @dataclass(frozen=True)
@@ -133,10 +147,21 @@ class Searcher:
                 raise PressconError(f"no publisher {publisher!r} in this index; it holds "
                                     + ", ".join(repr(p) for p in stored))
             publisher = known or publisher
-        if spokesperson:   # "Dr. Fauci" / "Fauci" is the index's "Anthony Fauci"
-            spokesperson = resolve_person(spokesperson, self._facets().spokespersons) \
-                or spokesperson
-        d_from, d_to = as_date(date_from, "date_from"), as_date(date_to, "date_to")
+        # a name the index does not hold is a mistake to report, not an empty
+        # answer (like a publisher): "Dr. Fauci" / "Fauci" is its "Anthony Fauci"
+        if spokesperson:
+            stored = self._facets().spokespersons
+            known = resolve_person(spokesperson, stored)
+            if known is None and stored:
+                raise PressconError(f"no spokesperson {spokesperson!r} in this index; "
+                                    f"{nearest_note(spokesperson, stored)}")
+            spokesperson = known or spokesperson
+        if questioner:
+            stored = self._facets().questioners
+            if stored and resolve_outlet(questioner, stored) is None:
+                raise PressconError(f"no questioner {questioner!r} in this index; "
+                                    f"{nearest_note(questioner, stored)}")
+        d_from, d_to = as_date(date_from, "date_from"), as_date(date_to, "date_to", end=True)
         if d_from and d_to and d_from > d_to:
             raise PressconError(f"date_from {d_from} is after date_to {d_to}")
         self.live.refresh()

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from ..people import name_words as _words, same_person
 
-__all__ = ["unknown_spokesperson", "resolve_person", "nearest_names"]
+__all__ = ["unknown_spokesperson", "resolve_person", "nearest_names", "nearest_note"]
 
 _NAME = r"((?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+)"
 _CUES = (
@@ -70,3 +70,9 @@ def nearest_names(name: str, stored: Iterable[str], limit: int = 3) -> list[str]
     from rapidfuzz import fuzz, process
     found = process.extract(name, list(stored), scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
     return [match for match, _, _ in found]
+
+
+def nearest_note(name: str, stored: Iterable[str]) -> str:
+    """"nearest: 'Jen Psaki'" (or "none is close") for an error naming nobody."""
+    near = nearest_names(name, stored)
+    return ("nearest: " + ", ".join(repr(n) for n in near)) if near else "none is close"

@@ -427,6 +427,35 @@ Q And the grid?
     assert any("staff 'OPERATOR: And next" in n for n in c.skipped)
 
 
+def test_small_talk_before_the_remarks_leaves_them_statements():
+    # 2022-11-22: cookies, a quip taken for a question, then the remarks
+    c = brief("""
+MS. JEAN-PIERRE: Hello! I have some Thanksgiving cookies for all of you.
+
+Q If you have time to bake, I'll be truly impressed.
+
+MS. JEAN-PIERRE: It would be quite impressive, wouldn't it be?
+
+Okay, good afternoon, everybody. Today I'm joined by Dr. Ashish Jha and Dr. Anthony Fauci.
+
+All yours, Dr. Fauci.
+
+DR. FAUCI: Thank you, Karine. Getting an updated booster is the most important thing.
+
+Q Dr. Fauci, how long does protection last?
+
+DR. FAUCI: Months, not decades.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre, November 22, 2022",
+               source="2022-11-22.txt")
+    banter = next(e for e in c.exchanges if e.question and "bake" in e.question)
+    assert banter.text == "It would be quite impressive, wouldn't it be?"
+    statements = [(e.spokesperson, e.text[:30]) for e in c.exchanges if e.kind == "statement"]
+    assert ("Karine Jean-Pierre", "Okay, good afternoon, everybod") in statements
+    assert ("Anthony Fauci", "Thank you, Karine. Getting an ") in statements
+    assert c.exchanges[-1].question == "Dr. Fauci, how long does protection last?"
+    assert c.exchanges[-1].text == "Months, not decades."
+
+
 def test_an_aide_keeping_time_is_floor_management():
     c = brief("""
 MS. JEAN-PIERRE: Good afternoon. One thing at the top: the strike in Nevada.
