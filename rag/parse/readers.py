@@ -57,7 +57,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #    not a statement or part of a reply; a reply an official only hands over
 #    ("Dr. Fauci.") is the next official's; an official greeting the room
 #    after small talk ("Okay, good afternoon, everybody.") opens remarks.
-PARSER_VERSION = 6
+# 7: an official who never answers a reporter and says a few words a turn
+#    (an aide keeping time, in any words) manages the floor, and ends the
+#    exchange as staff do.
+PARSER_VERSION = 7
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

@@ -265,7 +265,7 @@ def parse(title: str, paragraphs: list[str], source: str, sha256: str = "",
         secretary = names[sec_key]
         notes.append(f"title names no press secretary; using the most frequent speaker {secretary}")
 
-    exchanges = _walk(turns, canon, names, sec_key, notes)
+    exchanges = _walk(turns, canon, names, sec_key, notes, _aides(title, turns, canon, sec_key))
     if not any(e.kind == "answer" for e in exchanges) and not exchanges:
         raise ParseError(source, "no exchanges or statements after the title "
                                  "(truncated or not a transcript)")
@@ -274,9 +274,47 @@ def parse(title: str, paragraphs: list[str], source: str, sha256: str = "",
                       skipped=tuple(notes), publisher=PUBLISHER, profile=NAME)
 
 
+#: An aide's turns are short: at most this many words, with the paragraphs after the label.
+_AIDE_MAX_WORDS = 15
+
+
+def _aides(title: str, turns: list[Turn], canon: dict[str, str], sec_key: str | None
+           ) -> set[str]:
+    """Officials of this briefing who only manage the floor: never the first
+    to speak after a reporter and never more than a few words a turn ("MS.
+    DALTON: We have time for a couple more.", "Karine, you've got about two
+    minutes."; a guest's "Thank you."). Not the press secretary, nor anyone
+    the title names (a co-briefer who only adds "I support it too.")."""
+    answered: set[str] = set()
+    longest: Counter = Counter()
+    last: str | None = None        # the official whose turn is running
+    words = 0
+    prev = None                    # kind of the latest labelled turn
+    for t in turns + [Turn("reporter", "", "")]:   # the sentinel ends the last turn
+        if t.kind == "skip":
+            continue
+        if t.kind == "text":
+            words += len(t.body.split())
+            continue
+        if last is not None:
+            longest[last] = max(longest[last], words)
+        last = None
+        if t.kind == "official":
+            last, words = canon[t.key], len(t.body.split())
+            if prev == "reporter":
+                answered.add(last)
+        prev = t.kind
+    named = title.upper()
+    return {k for k, n in longest.items()
+            if k != sec_key and k not in answered and n <= _AIDE_MAX_WORDS
+            and k.split()[-1] not in named}
+
+
 def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
-          sec_key: str | None, notes: list[str]) -> list[Exchange]:
+          sec_key: str | None, notes: list[str], aides: set[str] = frozenset()
+          ) -> list[Exchange]:
     out: list[Exchange] = []
+    in_aide_turn = False                 # the paragraphs of an aide's turn are theirs too
     cur: _Pending | None = None
     speaker: str | None = sec_key        # who is talking when a paragraph has no label
     started = False                      # a first turn (any label) was seen
@@ -353,6 +391,15 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 continue
             started = True
         prev_greeting, greeting = greeting, None
+        if (t.kind == "official" and canon[t.key] in aides) or (t.kind == "text" and in_aide_turn):
+            # the floor managed, not a reply or a statement; like staff, it ends
+            # the exchange ("We have time for one more." comes between them)
+            if not in_aide_turn:
+                close()
+            in_aide_turn = True
+            notes.append(f"{where(i)}: an aide managing the floor {t.para[:60]!r}")
+            continue
+        in_aide_turn = False
 
         if t.kind == "reporter":
             pending_question = cur is not None and cur.kind == "answer" and not cur.reply

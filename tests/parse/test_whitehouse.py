@@ -469,11 +469,26 @@ MS. DALTON: We have time for a couple more.
 MS. JEAN-PIERRE: Go ahead.
 
 Q On the budget?
+
+MS. JEAN-PIERRE: We sent it to Congress.
+
+MS. DALTON: Karine, you've got about two minutes.
+
+So, wrap it up.
+
+MS. JEAN-PIERRE: I do have one more thing for you all: it is World Press Freedom Day.
 """, title="Press Briefing by Press Secretary Karine Jean-Pierre, October 3, 2023",
                source="2023-10-03.txt")
     reply = c.exchanges[1]
     assert (reply.text, reply.speakers) == ("He supports their right to organize.", ())
-    assert not any("DALTON" in e.text for e in c.exchanges)
+    # an official who never answers a reporter and says a few words a turn
+    # manages the floor, in any words; what the press secretary says next is
+    # her own statement, not more of the reply before it
+    assert [(e.kind, e.text) for e in c.exchanges[2:]] == [
+        ("answer", "We sent it to Congress."),
+        ("statement", "I do have one more thing for you all: it is World Press Freedom Day.")]
+    assert not any("DALTON" in e.text or "wrap it up" in e.text for e in c.exchanges)
+    assert sum("an aide managing the floor" in n for n in c.skipped) == 3
 
 
 def test_label_variants_and_typos():
