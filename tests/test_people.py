@@ -13,6 +13,9 @@ def test_same_person_by_surname_and_fitting_given_names():
     assert same_person("Dr. Fauci", "Anthony Fauci")
     assert same_person("Jen Klein", "Jennifer Klein")
     assert same_person("Vivek Murthy", "Vivek H. Murthy")
+    assert same_person("Liz Sherwood-Randall", "Elizabeth Sherwood-Randall")   # a nickname
+    assert same_person("Tony Fauci", "Anthony Fauci")
+    assert not same_person("Tony Klein", "Jennifer Klein")
     assert not same_person("Ron Klein", "Jennifer Klein")
     assert not same_person("Jo Klein", "Joseph Klein")      # two letters are no short form
     assert not same_person("Lance", "Lance Bottoms")        # a surname is the last word
@@ -37,6 +40,7 @@ def test_any_stored_form_resolves_to_the_name_shown():
     assert resolve_person("Jen Klein", shown) == "Jennifer Klein"
     assert resolve_person("Dr. Fauci", shown) == "Anthony Fauci"
     assert resolve_person("Ron Klein", shown) is None
+    assert resolve_person("Tony Fauci", shown) == "Anthony Fauci"
 
 
 BRIEFING = """\
