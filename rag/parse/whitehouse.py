@@ -32,8 +32,12 @@ Turns
   (``ADMINSITRATOR``) is accepted by fuzzy match, a glued ``QMS. PSAKI:`` is an
   official label. Upper-case words without a title (``CBS:`` quoting a headline
   inside a reply) are plain text.
-* Staff: ``AIDE:``, ``WHITE HOUSE AIDE:`` ("we have to wrap") - skipped with a
-  note; they end the current exchange and never give a reply.
+* Staff: ``AIDE:``, ``WHITE HOUSE AIDE:`` ("we have to wrap"), a phone
+  briefing's ``OPERATOR:`` - skipped with a note; they end the current
+  exchange and never give a reply. So does an aide with a name label ("MS.
+  DALTON: Karine, you've got about two minutes."): an official the title does
+  not name who never speaks first after a reporter and never says more than
+  15 words a turn.
 * Skipped with a note: everything before the first turn (venue, start time,
   correction notice), time lines (``2:13 P.M. EST``, ``END 1:53 P.M. EST``),
   separators (``###``) and stage directions standing alone (``(Laughter.)``,
@@ -89,7 +93,10 @@ Exchanges
   co-briefer), toppers. One statement per paragraph, as the ministry does; a
   lead-in ending with a colon keeps the next paragraph with it. Statement
   paragraphs that are only pleasantries or floor management ("Good afternoon,
-  everybody.", "Go ahead.", "Thanks, Jen.") are skipped with a note.
+  everybody.", "Go ahead.", "Thanks, Jen.") are skipped with a note. An
+  official greeting the room past the first paragraph of a reply ("Okay, good
+  afternoon, everybody. Today I'm joined by ...") opens remarks: small talk
+  before them that read as an exchange does not swallow them.
 * Floor management: once a reply has begun, an official's labelled paragraph
   that is only moderation ("MS. PSAKI: Kaitlan.", "Go ahead, Mary.", "Thank
   you so much, Admiral.", "We got to start wrapping up.") ends the exchange
@@ -106,8 +113,10 @@ Exchanges
 * Several officials in one reply otherwise: a substantive labelled paragraph
   by another official while a reply is open (both mayors answering one
   question, a co-briefer adding to the press secretary's answer, cross-talk)
-  stays in the same exchange. ``spokesperson`` is whoever spoke first,
-  ``speakers`` lists all of them in order of first speaking, and the paragraph
+  stays in the same exchange. ``spokesperson`` is whoever spoke first (unless
+  they only handed the reply over in a few words naming the next: "MR.
+  ZIENTS: Dr. Fauci." makes it Fauci's), ``speakers`` lists all of them in
+  order of first speaking, and the paragraph
   keeps its label ("MAYOR SUAREZ: I support it too.") - still verbatim, and
   the quoted reply shows who said what. Only the first speaker's label is
   removed.
@@ -125,13 +134,15 @@ Known limits: a reporter paragraph that lacks its ``Q`` label in the source
 reads as the official's text (a statement or part of a reply); two corpus
 briefings label a press-secretary line ``THE PRESIDENT:``, and it is
 attributed as printed. Display names are per briefing: "Fauci" where the
-briefing only says "Dr. Fauci" (the ingest side may unify across briefings).
+briefing only says "Dr. Fauci" (the store shows one name per person across
+briefings: rag/people.py).
 """
 from __future__ import annotations
 
 import itertools
 import re
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from .records import Conference, Exchange, ParseError
@@ -311,7 +322,7 @@ def _aides(title: str, turns: list[Turn], canon: dict[str, str], sec_key: str | 
 
 
 def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
-          sec_key: str | None, notes: list[str], aides: set[str] = frozenset()
+          sec_key: str | None, notes: list[str], aides: Container[str] = frozenset()
           ) -> list[Exchange]:
     out: list[Exchange] = []
     in_aide_turn = False                 # the paragraphs of an aide's turn are theirs too

@@ -49,9 +49,13 @@ def as_date(value: dt.date | str | None, name: str, *, end: bool = False) -> dt.
         return dt.date.fromisoformat(text)
     except ValueError:
         pass
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-    period = period_of(f"{calendar.month_name[int(m[2])]} {m[1]}") \
-        if m and 1 <= int(m[2]) <= 12 else period_of(text)
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)   # a month, as the chat's date boxes take it
+    if m and 1 <= int(m[2]) <= 12:
+        year, month = int(m[1]), int(m[2])
+        period = (dt.date(year, month, 1),
+                  dt.date(year, month, calendar.monthrange(year, month)[1]))
+    else:
+        period = period_of(text)
     if period is None:
         raise PressconError(f"{name} must be a date like 2020-05-14 (or a period: 2020-05, "
                             f"May 2020, 2020), not {value!r}")
