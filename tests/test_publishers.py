@@ -159,9 +159,10 @@ def test_cli_names_the_publishers_when_publisher_is_none_of_them(mixed, tmp_path
         assert f"'{MFA}'" in bad.output and f"'{WH}'" in bad.output
 
 
-def test_a_briefings_markdown_lends_its_url_to_the_text_copy_stored_first(tmp_path):
-    """The .txt stored as the original (first, or promoted when the .md was
-    removed); the .md then comes in as its duplicate: hits still cite the page."""
+def test_a_briefing_stored_from_two_files_is_the_same_whichever_came_first(tmp_path):
+    """The .txt stored first, its .md added later: the .md (its path sorts
+    first) carries the conference, as one run over both would store it, and
+    the .txt is its duplicate; removing the .md brings the .txt back in full."""
     url = "https://www.whitehouse.gov/briefing-room/2021/01/21/"
     folder = tmp_path / "in"
     txt = white_house_briefing(folder, "2021-01-21.txt")
@@ -170,12 +171,38 @@ def test_a_briefings_markdown_lends_its_url_to_the_text_copy_stored_first(tmp_pa
     assert {h.url for h in r.search("Ukraine air defense", k=3)} == {None}
     md = white_house_briefing(folder)
     report = r.ingest([md])
-    assert [f.status for f in report.files] == ["duplicate"]
+    assert [f.status for f in report.files] == ["added"]
+    assert report.files[0].reason == f"stands for {txt.resolve()} (stored before, now its duplicate)"
     hits = r.search("Ukraine air defense", k=3)
     assert hits and {h.url for h in hits} == {url}
-    # removed and added again: the .txt is the original now, the page URL stays
+    assert {h.source for h in hits} == {str(md.resolve())}
+    assert (r.info()["conferences"], r.info()["duplicates"]) == (1, 1)
+    assert r.info()["vectors_in_index"] == r.info()["chunks"]
+    # the same as one run over both, in either order
+    both = Retriever.open(tmp_path / "index2", encoder=FakeEncoder())
+    assert [f.status for f in both.ingest([folder]).files] == ["added", "duplicate"]
+    assert [(h.passage_id, h.url) for h in both.search("Ukraine air defense", k=3)] == \
+        [(h.passage_id, h.url) for h in hits]
+    both.close()
+    assert r.ingest([folder]).counts["unchanged"] == 2      # and it stays so
+    # the .md removed: the .txt is stored in full again, and cites no page
     r.remove([md])
-    assert r.ingest([md]).files[0].status == "duplicate"
+    hits = r.search("Ukraine air defense", k=3)
+    assert hits and {h.source for h in hits} == {str(txt.resolve())}
+    assert {h.url for h in hits} == {None}
+    assert (r.info()["conferences"], r.info()["duplicates"]) == (1, 0)
+    r.close()
+
+
+def test_a_markdown_copy_stored_after_its_text_lends_its_url(tmp_path):
+    """A .md whose path sorts after the stored .txt (another folder) stays
+    its duplicate; hits still cite the page."""
+    url = "https://www.whitehouse.gov/briefing-room/2021/01/21/"
+    txt = white_house_briefing(tmp_path / "a", "2021-01-21.txt")
+    md = white_house_briefing(tmp_path / "b")
+    r = Retriever.open(tmp_path / "index", encoder=FakeEncoder())
+    assert r.ingest([txt]).ok
+    assert [f.status for f in r.ingest([md]).files] == ["duplicate"]
     assert {h.url for h in r.search("Ukraine air defense", k=3)} == {url}
     r.close()
 
@@ -216,6 +243,27 @@ def test_a_copy_differing_in_one_reply_is_stored_once(tmp_path):
     hits = r.search("topic number 12 latest", k=10, date_from="2021-01-22", date_to="2021-01-22")
     assert any("watching carefully" in h.text for h in hits)
     assert not any("On topic 12 we are watching closely" in h.text for h in hits)
+    r.close()
+
+
+def test_a_near_copy_stored_first_gives_way_to_the_file_that_sorts_first(tmp_path):
+    first = _long_briefing(tmp_path / "a", "2021-01-22.txt")
+    copy = _long_briefing(tmp_path / "b", "2021-01-22.txt", word="carefully")
+    r = Retriever.open(tmp_path / "index", encoder=FakeEncoder())
+    assert r.ingest([copy]).ok
+    report = r.ingest([first])
+    assert [f.status for f in report.files] == ["added"], report.files
+    hits = r.search("topic number 12 latest", k=10, date_from="2021-01-22", date_to="2021-01-22")
+    assert any("watching closely" in h.text for h in hits)          # a's words, as one run stores
+    assert not any("watching carefully" in h.text for h in hits)
+    assert (r.info()["conferences"], r.info()["duplicates"]) == (1, 1)
+    assert r.info()["vectors_in_index"] == r.info()["chunks"]
+    # the copy now stands for a: changing a releases it (stored in full again)
+    _long_briefing(tmp_path / "a", "2021-01-22.txt", word="warily", day=24)
+    r.ingest([first])
+    assert (r.info()["conferences"], r.info()["duplicates"]) == (2, 0)
+    hits = r.search("topic number 12 latest", k=10, date_from="2021-01-22", date_to="2021-01-22")
+    assert any("watching carefully" in h.text for h in hits)
     r.close()
 
 

@@ -262,13 +262,21 @@ class Ingestor:
         source = str(Path(conf.source).resolve())
         fp = fingerprint(conf)
         status = "updated" if existing else "added"
-        original = self.store.original_by_fingerprint(fp, source)
-        near = None if original else self._near_original(conf, source)
-        if near is not None:
+        original, near = self._original_of(conf, source)
+        # Of two files of one conference the one whose path sorts first carries
+        # it, whichever came first (what one run over both stores: the .md
+        # before the .txt of a folder), so the index is the same for the same
+        # files; the stored one, and its copies, become copies of this one.
+        demoted = original if original and source < original[1] else None
+        if demoted:
+            original = near = None
+        elif near is not None:
             # stored as a copy of it: the copy's fingerprint is the one it
             # stands for, so a change to the original releases it (stale)
-            original, fp = near[:2], near[2]
+            fp = near[2]
         old_chunks = self.store.chunk_ids_of_conference(existing.id) if existing else []
+        if demoted:
+            old_chunks += self.store.chunk_ids_of_conference(demoted[0])
         if original:
             prepared = []
         texts = {h: t for p in prepared for (_, _, t, h) in p.chunks}
@@ -294,6 +302,11 @@ class Ingestor:
                 # the .md of a briefing stored from its .txt (e.g. re-added after
                 # a remove promoted the .txt): its URL still reaches the citations
                 self.store.lend_url(original[0], conf.url)
+            if demoted:
+                url = self.store.conference_url(demoted[0])
+                self.store.demote_to_duplicate(demoted[0], conf_id, fp)
+                if url:   # the page of the copy it replaces still reaches the citations
+                    self.store.lend_url(conf_id, url)
             self.store.put_chunks([(c[0], p.id, c[1], c[3]) for p in prepared for c in p.chunks])
             self.store.put_vectors(self.encoder.model_id, new_vectors.items())
             if existing:
@@ -312,12 +325,22 @@ class Ingestor:
             return FileResult(source, "duplicate", f"same conference as {original[1]}{nearly}",
                               **read)
         return FileResult(source, status, passages=len(prepared), encoded=len(new_vectors),
-                          **read)
+                          reason=f"stands for {demoted[1]} (stored before, now its duplicate)"
+                          if demoted else "", **read)
+
+    def _original_of(self, conf: Conference, source: str
+                     ) -> tuple[tuple[int, str] | None, tuple[int, str, str, int] | None]:
+        """((id, source) of the stored original this conference copies, or
+        None; the near-copy match when it is one, else None)."""
+        original = self.store.original_by_fingerprint(fingerprint(conf), source)
+        near = None if original else self._near_original(conf, source)
+        return (original or (near[:2] if near else None)), near
 
     def _copy_of_stored(self, conf: Conference) -> bool:
+        """Stored as a copy, not in full (then it needs no vectors)."""
         source = str(Path(conf.source).resolve())
-        return bool(self.store.original_by_fingerprint(fingerprint(conf), source)
-                    or self._near_original(conf, source))
+        original, _ = self._original_of(conf, source)
+        return original is not None and original[1] < source
 
     def _near_original(self, conf: Conference, source: str) -> tuple[int, str, str, int] | None:
         """(id, source, fingerprint, exchanges differing) of a stored conference this one copies all

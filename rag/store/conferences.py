@@ -123,6 +123,17 @@ class ConferenceTables(Database):
         self.db.execute("DELETE FROM conferences WHERE id = ?", (conference_id,))
         return n
 
+    def demote_to_duplicate(self, conference_id: int, original_id: int, fingerprint: str) -> None:
+        """A stored original, with the copies that stood in for it, becomes a
+        copy of ``original_id`` (which now carries the conference): its
+        passages and chunks go, its row stays, so its file reads as unchanged."""
+        self.db.execute("DELETE FROM chunks WHERE passage_id IN "
+                        "(SELECT id FROM passages WHERE conference_id = ?)", (conference_id,))
+        self.db.execute("DELETE FROM passages WHERE conference_id = ?", (conference_id,))
+        self.db.execute("UPDATE conferences SET duplicate_of = ?, fingerprint = ? "
+                        "WHERE id = ? OR duplicate_of = ?",
+                        (original_id, fingerprint, conference_id, conference_id))
+
     def release_duplicates(self, conference_id: int) -> list[str]:
         """Sources of the copies that stood in for a conference, each made to
         look unread (hash forgotten) so the next ingest stores it in full."""
@@ -150,6 +161,11 @@ class ConferenceTables(Database):
         return [(*r[:7], tuple(json.loads(r[7])) if r[7] else ()) for r in self.db.execute(
             "SELECT id, ordinal, kind, spokesperson, questioner, questioner_label, publisher, "
             "speakers FROM passages WHERE conference_id = ? ORDER BY ordinal", (conference_id,))]
+
+    def conference_url(self, conference_id: int) -> str | None:
+        row = self.db.execute("SELECT url FROM conferences WHERE id = ?",
+                              (conference_id,)).fetchone()
+        return row[0] if row else None
 
     def original_by_fingerprint(self, fingerprint: str, exclude_source: str
                                 ) -> tuple[int, str] | None:
