@@ -330,3 +330,14 @@ def test_a_reply_of_several_officials_names_them_all():
          "22 November 2022, answering a reporter")
     assert format_citation("John Kirby", day, None, "answer", WH,
                            ("John Kirby", "Jen Psaki")).startswith("John Kirby and Jen Psaki, ")
+
+
+def test_a_questioner_on_briefings_that_name_none_is_an_error(tmp_path):
+    from rag.errors import PressconError
+    r = Retriever.open(tmp_path / "index", encoder=FakeEncoder())
+    assert r.ingest([white_house_briefing(tmp_path / "in")]).ok
+    with pytest.raises(PressconError, match="no questioner 'Reuters' in this index: its "
+                                            "transcripts name none"):
+        r.search("Ukraine air defense", questioner="Reuters")
+    assert r.search("Ukraine air defense")          # no questioner: searched as ever
+    r.close()

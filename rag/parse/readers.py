@@ -60,7 +60,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # 7: an official who never answers a reporter and says a few words a turn
 #    (an aide keeping time, in any words) manages the floor, and ends the
 #    exchange as staff do.
-PARSER_VERSION = 7
+# 8: remarks open with any greeting of the room ("Happy Tuesday, everybody.");
+#    sign-offs ("See you tomorrow.") are pleasantries; an aide the briefing
+#    never names is one even when speaking first after a reporter.
+PARSER_VERSION = 8
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

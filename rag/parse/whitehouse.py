@@ -36,8 +36,8 @@ Turns
   briefing's ``OPERATOR:`` - skipped with a note; they end the current
   exchange and never give a reply. So does an aide with a name label ("MS.
   DALTON: Karine, you've got about two minutes."): an official the title does
-  not name who never speaks first after a reporter and never says more than
-  15 words a turn.
+  not name who never says more than 15 words a turn and either never speaks
+  first after a reporter or is never named in the briefing.
 * Skipped with a note: everything before the first turn (venue, start time,
   correction notice), time lines (``2:13 P.M. EST``, ``END 1:53 P.M. EST``),
   separators (``###``) and stage directions standing alone (``(Laughter.)``,
@@ -291,11 +291,12 @@ _AIDE_MAX_WORDS = 15
 
 def _aides(title: str, turns: list[Turn], canon: dict[str, str], sec_key: str | None
            ) -> set[str]:
-    """Officials of this briefing who only manage the floor: never the first
-    to speak after a reporter and never more than a few words a turn ("MS.
-    DALTON: We have time for a couple more.", "Karine, you've got about two
-    minutes."; a guest's "Thank you."). Not the press secretary, nor anyone
-    the title names (a co-briefer who only adds "I support it too.")."""
+    """Officials of this briefing who only manage the floor: never more than
+    a few words a turn, and either never the first to speak after a reporter
+    or never named in the briefing ("MS. DALTON: We have time for a couple
+    more.", "Karine, you've got about two minutes."; a guest's "Thank you.").
+    Not the press secretary, nor anyone the title names (a co-briefer who
+    only adds "I support it too.")."""
     answered: set[str] = set()
     longest: Counter = Counter()
     last: str | None = None        # the official whose turn is running
@@ -316,9 +317,14 @@ def _aides(title: str, turns: list[Turn], canon: dict[str, str], sec_key: str | 
                 answered.add(last)
         prev = t.kind
     named = title.upper()
+    # named in the briefing's own words (introduced, thanked, asked): a guest
+    # or co-briefer, unless they never answer a reporter
+    mentioned = {k for k in longest
+                 if any(re.search(rf"\b{re.escape(k.split()[-1])}\b", t.body, re.I)
+                        for t in turns if t.kind != "skip")}
     return {k for k, n in longest.items()
-            if k != sec_key and k not in answered and n <= _AIDE_MAX_WORDS
-            and k.split()[-1] not in named}
+            if k != sec_key and n <= _AIDE_MAX_WORDS and k.split()[-1] not in named
+            and (k not in answered or k not in mentioned)}
 
 
 def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
@@ -527,10 +533,14 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
     return out
 
 
-#: An official greeting the room: remarks begin ("Okay, good afternoon, everybody.").
+#: An official greeting the room: remarks begin ("Okay, good afternoon, everybody.",
+#: "All right. It's Tuesday. Happy Tuesday, everybody.", "All right, everybody.").
 _OPENS_REMARKS_RE = re.compile(
-    r"^(?:(?:okay|ok|all\s+right|alright|well|so)[,.!]?\s+)?good\s+(?:morning|afternoon|evening)\b",
-    re.I)
+    r"^(?:(?:okay|ok|all\s+right|alright|well|so|yeah|oh)[,.!?]?\s+)*"
+    r"(?:it(?:'|’)s\s+\w+day[.!]\s+)?"
+    r"(?:good\s+(?:morning|afternoon|evening)\b"
+    r"|happy\s+(?:monday|tuesday|wednesday|thursday|friday|new\s+year)\b"
+    r"|(?:hi|hello|all\s+right),?\s+(?:everybody|everyone|folks)\b)", re.I)
 
 
 def _opens_remarks(body: str) -> bool:

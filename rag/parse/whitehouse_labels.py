@@ -147,9 +147,15 @@ _GREETING_PHRASE = re.compile(
     r"|thank\s+you(?:\s+(?:so|very)\s+much)?(?:\s+(?:for\s+(?:having|joining|coming|doing|being)"
     r"(?:\s+(?:us|me|this|here))*))?"
     r"|thanks(?:\s+(?:so|very)\s+much)?|(?:I\s+)?(?:really\s+)?appreciate\s+(?:it|you|that|you\s+all)"
-    r"|much\s+appreciated|appreciated)(?![\w’'])")
+    r"|much\s+appreciated|appreciated"
+    # signing off: "All right, everybody. I'll see you tomorrow.", "Have a great weekend."
+    r"|(?:I(?:'|’)ll\s+)?see\s+(?:you|you\s+all|y(?:'|’)all|everybody|everyone)"
+    r"(?:\s+(?:tomorrow|next\s+week|soon|later|(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday)))?"
+    r"|have\s+a\s+(?:good|great|nice|wonderful|happy)\s+(?:weekend|day|one|evening|night|holiday"
+    r"|thanksgiving))(?![\w’'])")
 #: Words that may go with a pleasantry ("Okay. Thank you.") but are not one.
-_FILLER_PHRASE = re.compile(r"(?i:and|oh|so|okay|ok|all\s+right|alright|yeah|yes|well|great|again)(?![\w’'])")
+_FILLER_PHRASE = re.compile(r"(?i:and|oh|so|okay|ok|all\s+right|alright|yeah|yes|well|great|again"
+                            r"|everybody|everyone|folks|guys|you\s+all|y(?:'|’)all)(?![\w’'])")
 _MODERATION_PHRASE = re.compile(
     r"(?i:go\s+ahead|okay|ok|all\s+right|alright|sure|yes|yeah|yep|yup|sorry|great|please|right|um|uh"
     r"|well|wait|let(?:'|’)s\s+see|last\s+(?:one|two|three|question)s?|final\s+question|one\s+more(?:\s+questions?)?"

@@ -162,6 +162,9 @@ class Searcher:
             spokesperson = known or spokesperson
         if questioner:
             stored = self._facets().questioners
+            if not stored and self._facets().spokespersons:
+                raise PressconError(f"no questioner {questioner!r} in this index: its "
+                                    "transcripts name none (a bare \"Q\" asks)")
             if stored and resolve_outlet(questioner, stored) is None:
                 raise PressconError(f"no questioner {questioner!r} in this index; "
                                     f"{nearest_note(questioner, stored)}")

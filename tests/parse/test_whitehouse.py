@@ -456,6 +456,57 @@ DR. FAUCI: Months, not decades.
     assert c.exchanges[-1].text == "Months, not decades."
 
 
+def test_remarks_open_with_any_greeting_of_the_room_and_sign_offs_are_no_statements():
+    c = brief("""
+MS. JEAN-PIERRE: Hi, hi.
+
+Q Did you bake these yourself?
+
+MS. JEAN-PIERRE: I will. (Laughter.)
+
+All right. It's Tuesday. Happy Tuesday, everybody. The Admiral is here on the G7.
+
+MR. KIRBY: Thanks, Karine. The President leaves for Hiroshima tomorrow.
+
+Q Admiral, will he meet Zelenskyy?
+
+MR. KIRBY: I won't get ahead of the schedule.
+
+All right, everybody. I'll see you tomorrow.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre and NSC Coordinator for "
+           "Strategic Communications John Kirby, May 16, 2023", source="2023-05-16.txt")
+    assert [(e.kind, e.spokesperson, e.text) for e in c.exchanges] == [
+        ("answer", "Karine Jean-Pierre", "I will. (Laughter.)"),
+        ("statement", "Karine Jean-Pierre",
+         "All right. It's Tuesday. Happy Tuesday, everybody. The Admiral is here on the G7."),
+        ("statement", "John Kirby", "Thanks, Karine. The President leaves for Hiroshima tomorrow."),
+        ("answer", "John Kirby", "I won't get ahead of the schedule.")]
+
+
+def test_an_aide_never_named_is_one_even_answering_a_reporter():
+    # 2023-01-03: Dalton, never named, once speaks first after a reporter
+    c = brief("""
+MS. JEAN-PIERRE: Good afternoon. One thing at the top: the Pope's funeral.
+
+Q Karine? A question on Pope Benedict?
+
+MS. DALTON: We have a local reporter (inaudible).
+
+MS. JEAN-PIERRE: Go ahead.
+
+Q Will the President attend the funeral?
+
+MS. JEAN-PIERRE: He will not; the delegation is led by the ambassador.
+
+MS. DALTON: I think we're running into a technical issue.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre, January 3, 2023",
+               source="2023-01-03.txt")
+    assert not any("Dalton" in (e.spokesperson, *e.speakers) for e in c.exchanges)
+    assert [(e.question, e.text) for e in c.exchanges if e.kind == "answer"] == [
+        ("Will the President attend the funeral?",
+         "He will not; the delegation is led by the ambassador.")]
+
+
 def test_an_aide_keeping_time_is_floor_management():
     c = brief("""
 MS. JEAN-PIERRE: Good afternoon. One thing at the top: the strike in Nevada.
@@ -507,11 +558,11 @@ QMS. JEAN-PIERRE: I'll take that one.
 
 Q` Last one?
 
-MR SULLIVAN: I'll add one thing.
+MR SULLIVAN: I'll add one thing: we will keep working with our allies on this, as we have from the start.
 
 Q OK?
 
-ADMINSITRATOR CRISWELL: FEMA is ready.
+ADMINSITRATOR CRISWELL: FEMA is ready, with teams and supplies in place in every state that could be hit.
 """, title="Press Briefing by Press Secretary Karine Jean-Pierre and Secretary of Homeland "
            "Security Alejandro Mayorkas, May 11, 2023", source="2023-05-11.txt")
     answers = [e for e in c.exchanges if e.kind == "answer"]
