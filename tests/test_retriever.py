@@ -67,6 +67,15 @@ def test_rankings_find_the_reply(retriever, ranking):
     assert any("Japan" in h.text for h in hits)
 
 
+@pytest.mark.parametrize("words", ["assimilation", "arbitrarily", "atmosphere accusations"])
+def test_a_keyword_search_puts_the_replies_holding_its_words_first(retriever, words):
+    """One or two words ("premature") score low in BM25 however exact the match,
+    and the encoder has no meaning to go on: the replies holding them come first."""
+    hit = retriever.search(words, k=3)[0]
+    held = _collapse(f"{hit.question or ''} {hit.text}").lower()
+    assert any(w in held for w in words.split()), (words, hit.text[:200])
+
+
 @pytest.mark.parametrize("bad, message", [
     ("", "empty"), ("   ", "empty"), ("x" * 100_000, "100,000 characters"),
 ])

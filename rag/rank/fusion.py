@@ -17,6 +17,22 @@ LEXICAL_WEIGHT = 0.3   # measured with benchmarks/ablate_fusion.py: see README "
 RRF_K = 60
 CONFIDENT_FROM = 14.0  # BM25 (FTS5 scale) below which words add nothing
 CONFIDENT_AT = 22.0    # and from which they count fully
+#: A question of at most this many content words is a keyword search
+#: ("premature", "Huawei 5G"): its best BM25 score stays low however exact the
+#: match (one rare word scores 5-10, a question naming a person 20 and more)
+#: and a word or two has no meaning for the encoder to go on (cosines 0.1-0.3
+#: for every reply), so the replies holding the words come first, by BM25,
+#: and meaning orders the rest. No question of the dev files or of the
+#: corpus folds is this short: their figures are unmoved.
+KEYWORD_TERMS = 2
+KEYWORD_WEIGHT = 1.0
+
+
+def fusion_for(content_words: int) -> dict[str, float]:
+    """:func:`fuse`'s settings for a question of that many content words."""
+    if 0 < content_words <= KEYWORD_TERMS:
+        return {"weight": KEYWORD_WEIGHT, "lo": 0.0, "hi": 0.0}
+    return {}
 
 
 def lexical_confidence(top_bm25: float, lo: float | None = None, hi: float | None = None) -> float:

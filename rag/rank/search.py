@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import PressconError
 from ..index.lexical import LexicalIndex
 from ..index.live import LiveIndex
-from ..index.tokenize import STOPWORDS, tokens
+from ..index.tokenize import STOPWORDS, query_terms, tokens
 from ..index.words import WordCounts
 from ..parse.records import FUTURE_SLACK
 from ..parse.registry import (OUTLET_ALIASES, publisher_names, resolve_outlet,
@@ -22,7 +22,7 @@ from ..store import Store
 from .candidates import Candidates, Query
 from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
-from .fusion import METHODS, fuse, prefer_passages, prefer_period
+from .fusion import METHODS, fuse, fusion_for, prefer_passages, prefer_period
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
 from .speakers import nearest_note, resolve_person
 from .spelling import Correction, Vocabulary, english_words, unknown_words
@@ -286,6 +286,7 @@ class Searcher:
                 phrase_ids: list[int] | None = None, exact: list[int] | None = None
                 ) -> list[Hit]:
         mask = lex.mask(**self._stored_forms(filters))
+        settings = fusion_for(len(query_terms(query.text)))   # "premature": a keyword search
         preferred = lex.mask(publisher=publisher) if publisher else None
         phrase = phrase_ids or []
         if phrase and mask is not None:
@@ -293,7 +294,7 @@ class Searcher:
 
         def scores(depth: int) -> dict[int, float]:
             dense, lexical = self.candidates.scores(query, lex, depth, ranking, mask, phrase)
-            fused = fuse(dense, lexical, ranking)
+            fused = fuse(dense, lexical, ranking, **settings)
             if phrase:
                 fused = prefer_phrases(fused, phrase, exact or ())
             if prefer:
