@@ -63,7 +63,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # 8: remarks open with any greeting of the room ("Happy Tuesday, everybody.");
 #    sign-offs ("See you tomorrow.") are pleasantries; an aide the briefing
 #    never names is one even when speaking first after a reporter.
-PARSER_VERSION = 8
+# 9: calling on the next reporter ("With that, go ahead, Aamer.", "Who have
+#    I not called on?") is floor management, no statement, and a reply's
+#    closing "Go ahead, Owen." is not part of the reply.
+PARSER_VERSION = 9
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

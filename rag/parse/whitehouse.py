@@ -97,8 +97,9 @@ Exchanges
   official greeting the room past the first paragraph of a reply ("Okay, good
   afternoon, everybody. Today I'm joined by ...") opens remarks: small talk
   before them that read as an exchange does not swallow them.
-* Floor management: once a reply has begun, an official's labelled paragraph
-  that is only moderation ("MS. PSAKI: Kaitlan.", "Go ahead, Mary.", "Thank
+* Floor management: a reply's last paragraphs that call on the next reporter
+  ("Go ahead, Owen.", "Okay. Go ahead.") are dropped with a note. Once a
+  reply has begun, an official's labelled paragraph that is only moderation ("MS. PSAKI: Kaitlan.", "Go ahead, Mary.", "Thank
   you so much, Admiral.", "We got to start wrapping up.") ends the exchange
   and is skipped with a note; what that official says next, before a new
   question, is a statement.
@@ -349,6 +350,11 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             # the reporter had the last word (the official moved on): not part of the reply
             notes.append(f"reporter's aside after a reply {cur.reply.pop()[:60]!r}")
             cur.asides.pop()
+        while cur.kind == "answer" and len(cur.reply) > 1 and _gives_floor(cur.reply[-1]) \
+                and len(cur.reply) - 1 not in cur.asides:
+            # "... Go ahead, Owen." closing a reply calls on the next reporter (a
+            # last "Yes." after an aside is an answer: it stays)
+            notes.append(f"floor management after a reply {cur.reply.pop()[:60]!r}")
         if cur.kind == "answer" and not cur.reply:
             notes.append("question without a reply: " + " ".join(cur.question)[:80])
         elif cur.reply:

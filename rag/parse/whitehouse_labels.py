@@ -161,7 +161,7 @@ _MODERATION_PHRASE = re.compile(
     r"|well|wait|let(?:'|’)s\s+see|last\s+(?:one|two|three|question)s?|final\s+question|one\s+more(?:\s+questions?)?"
     r"|(?:a\s+)?couple\s+(?:of\s+)?more|(?:way\s+)?(?:in|to)\s+the\s+(?:back|middle|front|side|corner)"
     r"|you\s+have\s+the\s+last\s+(?:one|question)|you|here|there|then|now|just"
-    r"|(?:let(?:'|’)s|we(?:'|’)ll|we\s+will|we(?:'|’)re\s+going\s+to|we(?:'|’)ve\s+got\s+to|we\s+got\s+to"
+    r"|(?:let(?:'|’)s|we(?:'|’)ll|we\s+will|we(?:'|’)re\s+going\s+to|I(?:'|’)m\s+going\s+to|we(?:'|’)ve\s+got\s+to|we\s+got\s+to"
     r"|we\s+have\s+to|I\s+have\s+to|I(?:'|’)ve\s+got\s+to|need\s+to|got\s+to)\s+(?:start\s+)?"
     r"(?:wrap(?:ping)?(?:\s+it)?\s+up|go|move\s+on|keep\s+going)|kick\s+us\s+off|take\s+it\s+away"
     r"|(?:just,?\s+)?(?:like,?\s+)?(?:one|two|three|four|five|a\s+few|a\s+couple(?:\s+of)?|few|couple)"
@@ -171,7 +171,11 @@ _MODERATION_PHRASE = re.compile(
     r"|start(?:ing)?|us|off|no|(?:I(?:'|’)m\s+)?sorry|my\s+apologies|again|too|of\s+course"
     # an aide keeping time: "We have time for a couple more.", "Time for one more.", "Wrap it up."
     r"|(?:we\s+(?:only\s+|just\s+)?have\s+|we(?:'|’)ve\s+(?:only\s+|just\s+)?got\s+)?(?:time|room)\s+for"
-    r"|wrap(?:ping)?(?:\s+it)?\s+up)"
+    r"|wrap(?:ping)?(?:\s+it)?\s+up"
+    # calling on the next: "With that, go ahead, Aamer.", "Who have I not called on?",
+    # "we'll take a couple more", "and then I'll call you"
+    r"|(?:and\s+)?with\s+that|who\s+have\s+I\s+not\s+called\s+on|who\s+haven(?:'|’)t\s+I\s+called\s+on"
+    r"|we(?:'|’)ll\s+take|I(?:'|’)ll\s+(?:call\s+(?:on\s+)?you|come\s+back\s+to\s+you|get\s+to\s+you))"
     r"(?![\w’'])")
 _SENTENCE_SPLIT = re.compile(r"[.!?;—–]+|\s-\s|\s-$")
 _ABBREV = re.compile(r"\b(Dr|Mr|Ms|Mrs|Jr|Sr|St|[A-Z])\.")

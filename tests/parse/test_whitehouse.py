@@ -313,6 +313,32 @@ MS. PSAKI: Yes, this week.
     assert any("kick us off" in n for n in c.skipped)
 
 
+def test_calling_on_the_next_reporter_is_no_statement():
+    c = brief("""
+MS. PSAKI: Good afternoon. The President signed an order today.
+
+With that, go ahead, Aamer.
+
+Q On the order?
+
+MS. PSAKI: It takes effect today.
+
+MS. PSAKI: Who have I not called on? Go ahead, sir.
+
+Q And the budget?
+
+MS. PSAKI: Next week.
+
+I'm going to go way to the back. Go ahead, Owen.
+""")
+    # ... nor the end of the reply before it
+    assert [(e.kind, e.text) for e in c.exchanges] == [
+        ("statement", "Good afternoon. The President signed an order today."),
+        ("answer", "It takes effect today."),
+        ("answer", "Next week.")]
+    assert any("'With that, go ahead, Aamer.'" in n for n in c.skipped)
+
+
 def test_a_quip_during_remarks_is_not_a_question():
     c = brief("""
 MS. JEAN-PIERRE: Okay. So, the President is welcoming President Macron.
