@@ -194,7 +194,11 @@ def test_search_notes_go_to_stderr_and_json_stays_a_list(index):
     assert isinstance(json.loads(result.stdout), list)
     assert "No close match" in result.stderr and "AUKUS" in result.stderr
     assert "2021-12-24" in result.stderr            # the index's span is named
-    assert "no spokesperson called Wang Wenbin" in result.stderr
+    assert "no spokesperson called Wang Wenbin in this index (none is close)" in result.stderr
+    near = CliRunner().invoke(main, ["search", "What did Zhao say about the Olympics?",
+                                     "--index", str(index), "-k", "1"])
+    assert 'Understood: spokesperson Zhao Lijian (from "Zhao")' in near.stderr
+    assert "no spokesperson called" not in near.stderr
     typo = CliRunner().invoke(main, ["search", "Japanese athletes at the Paralmypics",
                                      "--index", str(index), "-k", "1"])
     assert "Searched for: Japanese athletes at the Paralympics" in typo.stderr

@@ -199,16 +199,18 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
                    understand=not literal)
     hits = answer.hits
     from ..rank.closeness import notice
-    from ..rank.speakers import unknown_spokesperson
+    from ..rank.speakers import nearest_note, unknown_spokesperson
     if answer.searched_for:
         click.echo(f"Searched for: {answer.searched_for}  (put a word in double quotes to "
                    "search it as typed)", err=True)
-    if not spokesperson:
-        unknown = unknown_spokesperson(question, [n for n, _ in r.spokespersons()])
+    read_one = any(n.startswith("spokesperson ") for n in answer.understood)
+    if not spokesperson and not read_one:
+        known = [n for n, _ in r.spokespersons()]
+        unknown = unknown_spokesperson(question, known)
         if unknown:
-            click.echo(f"Note: no spokesperson called {unknown} in this index; the replies "
-                       "are from any spokesperson (`presscon names` lists those it has).",
-                       err=True)
+            click.echo(f"Note: no spokesperson called {unknown} in this index ("
+                       f"{nearest_note(unknown, known)}); the replies are from any "
+                       "spokesperson (`presscon names` lists those it has).", err=True)
     line = notice(answer.close_match, answer.not_found, r.store.date_range())
     if line and hits:
         click.echo(line, err=True)

@@ -8,11 +8,12 @@ user gets a note naming who the index does have.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..people import name_words as _words, same_person
 
-__all__ = ["unknown_spokesperson", "resolve_person", "nearest_names", "nearest_note"]
+__all__ = ["unknown_spokesperson", "speaker_names", "near_spokesperson", "resolve_person",
+           "nearest_names", "nearest_note"]
 
 _NAME = r"((?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+)"
 _CUES = (
@@ -28,22 +29,66 @@ The US U.S. America American Washington Japan Russia India Taiwan Hong Kong Whit
 President Premier Minister Secretary State Government Embassy""".split())
 
 
-def unknown_spokesperson(question: str, spokespersons: Iterable[str]) -> str | None:
-    """A person's name the question presents as the one who spoke ("did Wang
-    Wenbin say", "spokesperson Zhao") when no spokesperson of the index has
-    it (full name or surname); None otherwise."""
-    known = [s.casefold() for s in spokespersons if s]
-    parts = {p for s in known for p in s.split()}
+def speaker_names(question: str, *, single: bool = False) -> list[tuple[str, tuple[int, int]]]:
+    """(name, span) of each person the question presents as the one who spoke
+    ("did Wang Wenbin say", "spokesperson Zhao", "Dr. Jha's answer"). A lone
+    word before a verb of saying only with ``single`` ("did Trump say" is as
+    often a leader as a spokesperson)."""
+    out = []
     for cue in _CUES:
         for m in cue.finditer(question):
             words = [w for w in m.group(1).split() if w not in _NOT_NAMES]
-            # "did Trump say": one word after no title is as often a leader as a spokesperson
-            if not words or (cue is _CUES[2] and len(words) < 2):
+            if not words or (cue is _CUES[2] and len(words) < 2 and not single):
                 continue
-            name = " ".join(words)
-            if name.casefold() in known or any(w.casefold() in parts for w in words):
-                continue
-            return name
+            out.append((" ".join(words), m.span(1)))
+    return out
+
+
+def unknown_spokesperson(question: str, spokespersons: Iterable[str]) -> str | None:
+    """A person's name the question presents as the one who spoke when no
+    spokesperson of the index has it (full name or surname); None otherwise."""
+    known = [s.casefold() for s in spokespersons if s]
+    parts = {p for s in known for p in re.split(r"[\s-]+", s)}
+    for name, _ in speaker_names(question):
+        if name.casefold() in known or any(w.casefold() in parts for w in re.split(r"[\s-]+", name)):
+            continue
+        return name
+    return None
+
+
+#: How alike a name in a question must be to a spokesperson's to be read as
+#: theirs ("Jen Psaky", "Sherwood Randall", "Karine"; rapidfuzz WRatio), and
+#: by how much it must beat the next name.
+NEAR_NAME = 88
+NEAR_NAME_MARGIN = 5
+
+
+def near_spokesperson(question: str, spokespersons: Sequence[str]
+                      ) -> tuple[str, tuple[int, int], str] | None:
+    """(spokesperson, span, as typed) for a name the question presents as the
+    speaker that is close to one spokesperson's and to no other's: a typo
+    ("Jen Psaky"), a missing hyphen ("Sherwood Randall"), a first name alone
+    ("What did Karine say")."""
+    from rapidfuzz import fuzz
+
+    def plain(name: str) -> str:
+        return " ".join(_words(name.replace("-", " ")))
+
+    def likeness(typed: str, name: str) -> float:
+        t, n = plain(typed), plain(name)
+        best = max(fuzz.ratio(t, n), fuzz.token_set_ratio(t, n))   # "Karine", "Sherwood Randall"
+        if " " not in t:   # one word: a surname or first name mistyped ("Kirbyy")
+            best = max([best, *(fuzz.ratio(t, w) for w in n.split() if len(w) >= 3)])
+        return best
+
+    names = [n for n in spokespersons if n and not n.lower().startswith("the ")]
+    for typed, span in speaker_names(question, single=True):
+        ranked = sorted(((likeness(typed, n), n) for n in names), reverse=True)[:2]
+        if not ranked or ranked[0][0] < NEAR_NAME:
+            continue
+        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < NEAR_NAME_MARGIN:
+            continue
+        return ranked[0][1], span, typed
     return None
 
 

@@ -17,6 +17,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from dateutil.relativedelta import relativedelta
 
+from .speakers import near_spokesperson
+
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS.pop("may", None)  # handled with care below: "may" is also a verb
@@ -268,6 +270,11 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         plan["spokesperson"] = name
         spans.append(span)
         notes.append(f"spokesperson {name}")
+    elif near := near_spokesperson(question, spokespersons):
+        name, span, typed = near
+        plan["spokesperson"] = name
+        spans.append(span)
+        notes.append(f"spokesperson {name} (from \"{typed}\")")
     named = {pub: m for pub, words in (publishers or {}).items()
              if (m := re.search(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", question,
                                 re.I))} if publishers else {}

@@ -133,6 +133,25 @@ def test_a_short_surname_or_a_common_word_needs_its_capital():
                       ).spokesperson == "John Kirby"
 
 
+def test_a_speaker_named_near_a_spokesperson_is_read_as_them_with_what_was_typed():
+    names = ["Jen Psaki", "Karine Jean-Pierre", "John Kirby", "Elizabeth Sherwood-Randall",
+             "Jennifer Klein", "Hua Chunying", "The President"]
+    for question, meant in (("What did Jen Psaky say about Ukraine?", "Jen Psaki"),
+                            ("What did Sherwood Randall say about ransomware?",
+                             "Elizabeth Sherwood-Randall"),
+                            ("What did Karine say about the strike?", "Karine Jean-Pierre"),
+                            ("What did Kirbyy say about Gaza?", "John Kirby"),
+                            ("How did Hua Chunyin respond to the sanctions?", "Hua Chunying")):
+        plan = understand(question, spokespersons=names)
+        assert plan.spokesperson == meant, question
+        assert plan.notes[0].startswith(f"spokesperson {meant} (from \"")
+    # nobody near, or a place, an institution, a title: no filter
+    for question in ("What did Biden say about Ukraine?", "What did Moscow say?",
+                     "What did Congress say about the budget?", "What did China say?",
+                     "What did the President say about jobs?"):
+        assert understand(question, spokespersons=names).spokesperson is None, question
+
+
 def test_a_publisher_named_alone_is_preferred_not_required():
     pubs = {"Ministry of Foreign Affairs of China": ("China", "Beijing"),
             "The White House": ("White House", "the administration")}
