@@ -50,15 +50,17 @@ def unknown_spokesperson(question: str, spokespersons: Iterable[str]) -> str | N
     known = [s.casefold() for s in spokespersons if s]
     parts = {p for s in known for p in re.split(r"[\s-]+", s)}
     for name, _ in speaker_names(question):
-        if name.casefold() in known or any(w.casefold() in parts for w in re.split(r"[\s-]+", name)):
+        words = re.split(r"[\s-]+", name)   # "Sherwood Randall" is a part of "Sherwood-Randall"
+        if name.casefold() in known or any(w.casefold() in parts for w in words):
             continue
         return name
     return None
 
 
-#: How alike a name in a question must be to a spokesperson's to be read as
-#: theirs ("Jen Psaky", "Sherwood Randall", "Karine"; rapidfuzz WRatio), and
-#: by how much it must beat the next name.
+#: How alike (0-100: rapidfuzz's edit ratio, or its word-set ratio for a name
+#: given in part) a name in a question must be to a spokesperson's to be read
+#: as theirs ("Jen Psaky", "Sherwood Randall", "Karine"), and by how much it
+#: must beat the next name.
 NEAR_NAME = 88
 NEAR_NAME_MARGIN = 5
 
