@@ -66,7 +66,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # 9: calling on the next reporter ("With that, go ahead, Aamer.", "Who have
 #    I not called on?") is floor management, no statement, and a reply's
 #    closing "Go ahead, Owen." is not part of the reply.
-PARSER_VERSION = 9
+# 10: a few words before five times as many by another official ("I'm just
+#     trying to keep him on time." before Dr. Fauci's answer) make the reply
+#     the other's.
+PARSER_VERSION = 10
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

@@ -596,12 +596,14 @@ def _resumes(body: str, reply: list[str], official: str) -> bool:
 #: An official's first words into a reply that another then gives, at most this
 #: long, only hand it over ("Dr. Fauci.", "I'm just trying to keep him on time.").
 _HANDOFF_WORDS = 8
+_HANDOFF_RATIO = 5
 
 
 def _answerer(cur: _Pending) -> str | None:
     """Who gave the reply: its first speaker, unless they only handed it to
-    the next one (a few words naming them, or floor talk) and never spoke
-    again: "Dr. Fauci." then Fauci's answer is Fauci's reply."""
+    the next one (a few words naming them, floor talk, or a few words before
+    five times as many) and never spoke again: "Dr. Fauci." then Fauci's
+    answer is Fauci's reply."""
     if not cur.speakers:
         return None
     first = cur.speakers[0]
@@ -610,7 +612,10 @@ def _answerer(cur: _Pending) -> str | None:
         nxt = cur.speakers[1]
         named = any(re.search(rf"\b{re.escape(w)}\b", part, re.I)
                     for w in nxt.split() if len(w) > 2)
-        if named or _floor_talk(part):
+        # or the next says nearly all of it ("I'm just trying to keep him on
+        # time." before Dr. Fauci's whole answer)
+        rest = sum(len(p.split()) for p in cur.reply) - len(part.split())
+        if named or _floor_talk(part) or rest >= _HANDOFF_RATIO * max(1, len(part.split())):
             return nxt
     return first
 

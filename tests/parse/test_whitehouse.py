@@ -182,10 +182,19 @@ Q And the mayors, on the minimum wage?
 MR. ZIENTS: We support it.
 
 DR. FAUCI: So do I.
+
+Q And will you testify at the oversight hearings?
+
+MS. PSAKI: I'm just trying to keep him on time.
+
+DR. FAUCI: If there are oversight hearings, I will cooperate fully and testify before Congress, as I always have, and answer every question about what we did and why. I have nothing to hide, and I have testified before the Congress hundreds of times over the last several decades, under every administration, and I will do it again.
 """, title="Press Briefing by Press Secretary Jen Psaki, Dr. Anthony Fauci and Jeff Zients, "
            "April 13, 2021", source="2021-04-13.txt")
-    handed, short = c.exchanges[1], c.exchanges[2]
+    handed, short, timed = c.exchanges[1], c.exchanges[2], c.exchanges[3]
     assert handed.spokesperson == "Anthony Fauci"            # Zients only named him
+    # a few words before five times as many: the reply is the second's
+    assert timed.spokesperson == "Anthony Fauci" and timed.speakers == ("Jen Psaki",
+                                                                         "Anthony Fauci")
     assert handed.speakers == ("Jeff Zients", "Anthony Fauci")  # both still named, in order
     assert handed.text.startswith("Dr. Fauci.\n\nDR. FAUCI: It would be premature")
     assert short.spokesperson == "Jeff Zients"               # a short answer is still an answer
