@@ -114,13 +114,13 @@ def test_the_analysis_commands_take_the_publisher_filter(mixed):
         res = CliRunner().invoke(main, ["timeline", question, "--index", str(r.index_dir),
                                         "--publisher", publisher, "--relative", "0", "--json"])
         assert res.exit_code == 0, res.output
-        assert {m["month"] for m in json.loads(res.output) if m["replies"]} == dates
+        assert {m["month"] for m in json.loads(res.stdout) if m["replies"]} == dates
     # dates as `presscon search` takes them: a month is from its first to its last day
     res = CliRunner().invoke(main, ["timeline", question, "--index", str(r.index_dir),
                                     "--from", "December 2021", "--to", "December 2021",
                                     "--relative", "0", "--json"])
     assert res.exit_code == 0, res.output
-    assert {m["month"] for m in json.loads(res.output) if m["replies"]} == {"2021-12"}
+    assert {m["month"] for m in json.loads(res.stdout) if m["replies"]} == {"2021-12"}
     res = CliRunner().invoke(main, ["changes", question, "--index", str(r.index_dir),
                                     "--from", "Maytember"])
     assert res.exit_code == 1 and \
@@ -129,7 +129,7 @@ def test_the_analysis_commands_take_the_publisher_filter(mixed):
                                     "--publisher", WH, "--json"])
     assert res.exit_code == 0, res.output
     assert [row[0] if isinstance(row, list) else row.get("questioner")
-            for row in json.loads(res.output)] == [None]    # White House reporters are unnamed
+            for row in json.loads(res.stdout)] == [None]    # White House reporters are unnamed
 
 
 def test_a_publisher_is_found_in_any_case_or_by_the_name_questions_call_it(mixed):

@@ -76,6 +76,25 @@ def test_a_keyword_search_puts_the_replies_holding_its_words_first(retriever, wo
     assert any(w in held for w in words.split()), (words, hit.text[:200])
 
 
+def test_a_keyword_search_kept_to_one_person_is_close_only_where_the_word_is(retriever):
+    """Kept to a spokesperson, a search is judged by its names: for a keyword
+    search that is the keyword, in any case ("lithuania" too)."""
+    for word in ("Lithuania", "lithuania"):
+        answer = retriever.ask(word, k=10, spokesperson="Zhao Lijian")
+        held = ["lithuania" in f"{h.question or ''} {h.text}".lower() for h in answer.hits]
+        assert any(held) and not all(held)
+        assert answer.hits[0].close and held[0]
+        assert not any(h.close for h, has in zip(answer.hits, held) if not has), word
+
+
+def test_a_mistyped_name_read_as_the_spokesperson_is_not_reported_missing(retriever):
+    answer = retriever.ask("What did Zha Lijian say about Lithuania?", k=3)
+    assert answer.understood == ("spokesperson Zhao Lijian",)
+    assert "Zha" not in answer.not_found
+    # a name nobody in the index has still is
+    assert "Wenbin" in retriever.ask("What did Wang Wenbin say about Lithuania?", k=3).not_found
+
+
 @pytest.mark.parametrize("bad, message", [
     ("", "empty"), ("   ", "empty"), ("x" * 100_000, "100,000 characters"),
 ])

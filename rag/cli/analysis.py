@@ -43,6 +43,16 @@ def _filter_options(f):
     return command
 
 
+def _warn_if_not_close(r, question: str, limit: int, search: dict) -> None:
+    """The search's "No close match" notice on stderr: the counts below are
+    then of the nearest replies only (a question the transcripts may not answer)."""
+    from ..rank.closeness import notice
+    answer = r.ask(question, k=limit, **search)
+    line = notice(answer.close_match, answer.not_found, r.store.date_range())
+    if line and answer.hits:
+        click.echo(line + " The counts are of those.", err=True)
+
+
 def _relative_option(f):
     """The matching cut shared by the analysis commands (timeline, changes, questioners)."""
     return click.option("--relative", default=0.8, show_default=True,
@@ -68,6 +78,7 @@ def timeline(question, index_dir, limit, relative, as_json, search):
     r = open_index(index_dir, publisher=search["publisher"],
                    spokesperson=search["spokesperson"], questioner=search["questioner"])
     months = r.timeline(question, limit=limit, relative=relative, **search)
+    _warn_if_not_close(r, question, limit, search)
     if as_json:
         click.echo(json.dumps([m.to_dict() for m in months], indent=2))
         return
@@ -100,6 +111,7 @@ def changes(question, index_dir, limit, relative, n, as_json, search):
     r = open_index(index_dir, publisher=search["publisher"],
                    spokesperson=search["spokesperson"], questioner=search["questioner"])
     change = r.answer_change(question, limit=limit, relative=relative, n=n, **search)
+    _warn_if_not_close(r, question, limit, search)
     if as_json:
         click.echo(json.dumps(change.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -131,6 +143,7 @@ def questioners(question, index_dir, limit, relative, as_json, search):
                    spokesperson=search["spokesperson"], questioner=search["questioner"])
     if question:
         pairs = r.topic_questioners(question, limit=limit, relative=relative, **search)
+        _warn_if_not_close(r, question, limit, search)
     else:
         pairs = r.questioners()
     if as_json:

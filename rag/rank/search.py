@@ -24,7 +24,7 @@ from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
 from .fusion import METHODS, fuse, fusion_for, prefer_passages, prefer_period
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
-from .speakers import nearest_note, resolve_person
+from .speakers import mistyped_part, nearest_note, resolve_person
 from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .understand import QueryPlan, applied_notes, period_of, understand
 
@@ -89,8 +89,12 @@ def _off_topic(hits: list[Hit], text: str) -> set[int]:
     Reuters in May 2020 about Hong Kong?"): a search kept to one person is
     judged by names, and a reply to Reuters about tariffs is not about Hong
     Kong. Empty when ``text`` names nothing."""
-    words = text.split()[1:]
-    names = {t for w in words if w[:1].isupper() for t in tokens(w)} - _STOP_TOKENS
+    terms = query_terms(text)
+    if fusion_for(len(terms)):   # a keyword search: its words, in any case, are the topic
+        names = {t for w in terms for t in tokens(w)} - _STOP_TOKENS
+    else:
+        words = text.split()[1:]   # the first is capitalized as any question's first word
+        names = {t for w in words if w[:1].isupper() for t in tokens(w)} - _STOP_TOKENS
     if not names:
         return set()
     return {h.passage_id for h in hits if not names & set(tokens(f"{h.question or ''} {h.text}"))}
@@ -200,14 +204,23 @@ class Searcher:
             hits, notes, dropped, filters = self._relaxed(question, read, given, lex, k, ranking,
                                                          group_repeats, phrase_ids, exact)
             read = replace(read, filters=filters)
-        missing = fixed.names_not_found + read.uncovered
+        # a word read as a filter is not missing ("Gen" of "What did Gen Shuang
+        # say", read as Geng Shuang): out of the text ranked, or a part of the
+        # inferred spokesperson's name as mistyped
+        person = read.filters.get("spokesperson") if not given["spokesperson"] else None
+
+        def searched(words: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(w for w in words if re.search(rf"\b{re.escape(w)}\b", read.text)
+                         and not (person and mistyped_part(w, person)))
+
+        missing = searched(fixed.names_not_found) + read.uncovered
         used = read.filters
         by_person = bool(used.get("questioner") or used.get("spokesperson"))
         hits, close = judge(hits, ranking, missing, phrase_ids, by_person=by_person,
                             off_topic=_off_topic(hits, read.text) if by_person else ())
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
                       searched_for=fixed.text if fixed.changes else None,
-                      not_found=tuple(dict.fromkeys(fixed.not_found + missing)))
+                      not_found=tuple(dict.fromkeys(searched(fixed.not_found) + missing)))
 
     def _relaxed(self, question: str, read: "_Reading", given: dict[str, Any],
                  lex: LexicalIndex, k: int, ranking: str, group_repeats: bool,

@@ -12,8 +12,8 @@ from typing import Iterable, Sequence
 
 from ..people import name_words as _words, same_person
 
-__all__ = ["unknown_spokesperson", "speaker_names", "near_spokesperson", "resolve_person",
-           "nearest_names", "nearest_note"]
+__all__ = ["unknown_spokesperson", "speaker_names", "near_spokesperson", "mistyped_part",
+           "resolve_person", "nearest_names", "nearest_note"]
 
 _NAME = r"((?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+)"
 _CUES = (
@@ -123,3 +123,11 @@ def nearest_note(name: str, stored: Iterable[str]) -> str:
     """"nearest: 'Jen Psaki'" (or "none is close") for an error naming nobody."""
     near = nearest_names(name, stored)
     return ("nearest: " + ", ".join(repr(n) for n in near)) if near else "none is close"
+
+
+def mistyped_part(word: str, name: str) -> bool:
+    """``word`` is a part of ``name`` as typed in a hurry ("Gen" of Geng
+    Shuang, "Huaa" of Hua Chunying): one of its words, one edit away."""
+    from rapidfuzz.distance import OSA
+    low = word.lower()
+    return any(OSA.distance(low, part) <= 1 for part in _words(name.replace("-", " ")))

@@ -144,7 +144,7 @@ def test_cli_views(tw):
     run = CliRunner().invoke
     res = run(main, ["timeline", QUERY, "--index", str(idx), "--limit", "3", "--json"])
     assert res.exit_code == 0, res.output
-    months = json.loads(res.output)
+    months = json.loads(res.stdout)
     assert months[0]["month"] == "2019-03" and "replies" in months[0]
     res = run(main, ["timeline", QUERY, "--index", str(idx), "--limit", "3"])
     assert res.exit_code == 0 and "2019-06" in res.output and "#" in res.output
@@ -152,20 +152,32 @@ def test_cli_views(tw):
     assert res.exit_code == 0, res.output
     assert "EARLIEST" in res.output and TAIWAN in res.output and TAIWAN_3 in res.output
     res = run(main, ["changes", QUERY, "--index", str(idx), "--limit", "1", "--json"])
-    assert json.loads(res.output)["same_reply"] is True
+    assert json.loads(res.stdout)["same_reply"] is True
     res = run(main, ["questioners", QUERY, "--index", str(idx), "--limit", "1", "--json"])
-    assert {d["questioner"] for d in json.loads(res.output)} == {"AFP", "Reuters", "Bloomberg"}
+    assert {d["questioner"] for d in json.loads(res.stdout)} == {"AFP", "Reuters", "Bloomberg"}
     res = run(main, ["questioners", "--index", str(idx)])
     assert res.exit_code == 0 and "Kyodo" in res.output
     res = run(main, ["repeats", "--index", str(idx), "--json"])
-    rows = json.loads(res.output)
+    rows = json.loads(res.stdout)
     assert rows[0]["size"] == 3 and rows[0]["text"] == TAIWAN_3
     res = run(main, ["versions", str(rows[0]["passage_id"]), "--index", str(idx)])
     assert res.exit_code == 0, res.output
     assert "[-firmly-]" in res.output and "2019-06-10" in res.output
     res = run(main, ["versions", str(rows[0]["passage_id"]), "--index", str(idx), "--json"])
-    assert [v["text"] for v in json.loads(res.output)] == [TAIWAN, TAIWAN_2, TAIWAN_3]
+    assert [v["text"] for v in json.loads(res.stdout)] == [TAIWAN, TAIWAN_2, TAIWAN_3]
     res = run(main, ["regroup", "--index", str(idx)])
     assert res.exit_code == 0 and "0 grouped" in res.output
     res = run(main, ["regroup", "--index", str(idx), "--rebuild"])
     assert res.exit_code == 0 and "8 grouped" in res.output
+
+
+def test_views_of_a_question_the_transcripts_do_not_answer_say_so(tw):
+    """timeline, changes and questioners count the nearest replies as search
+    shows them, and say, as search does, that none addresses the question."""
+    _, idx = tw
+    question = "What did the ministry say about the AUKUS submarine pact?"
+    for view in ("timeline", "changes", "questioners"):
+        res = CliRunner().invoke(main, [view, question, "--index", str(idx)])
+        assert res.exit_code == 0, res.output
+        assert 'No close match: nothing in the transcripts' in res.stderr, view
+        assert '"AUKUS"' in res.stderr and "The counts are of those." in res.stderr
