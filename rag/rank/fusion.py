@@ -28,9 +28,14 @@ KEYWORD_TERMS = 2
 KEYWORD_WEIGHT = 1.0
 
 
+def keyword_search(content_words: int) -> bool:
+    """Is a question of that many content words a keyword search?"""
+    return 0 < content_words <= KEYWORD_TERMS
+
+
 def fusion_for(content_words: int) -> dict[str, float]:
     """:func:`fuse`'s settings for a question of that many content words."""
-    if 0 < content_words <= KEYWORD_TERMS:
+    if keyword_search(content_words):
         return {"weight": KEYWORD_WEIGHT, "lo": 0.0, "hi": 0.0}
     return {}
 

@@ -22,7 +22,7 @@ from ..store import Store
 from .candidates import Candidates, Query
 from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
-from .fusion import METHODS, fuse, fusion_for, prefer_passages, prefer_period
+from .fusion import METHODS, fuse, fusion_for, keyword_search, prefer_passages, prefer_period
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
 from .speakers import mistyped_part, nearest_note, resolve_person
 from .spelling import Correction, Vocabulary, english_words, unknown_words
@@ -90,7 +90,7 @@ def _off_topic(hits: list[Hit], text: str) -> set[int]:
     judged by names, and a reply to Reuters about tariffs is not about Hong
     Kong. Empty when ``text`` names nothing."""
     terms = query_terms(text)
-    if fusion_for(len(terms)):   # a keyword search: its words, in any case, are the topic
+    if keyword_search(len(terms)):   # its words, in any case, are the topic
         names = {t for w in terms for t in tokens(w)} - _STOP_TOKENS
     else:
         words = text.split()[1:]   # the first is capitalized as any question's first word
