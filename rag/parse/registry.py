@@ -11,8 +11,8 @@ from .mfa import MFA_PROFILE
 from .whitehouse import WHITE_HOUSE
 from .profiles import BriefingProfile
 
-__all__ = ["PROFILES", "OUTLET_ALIASES", "profile_by_title", "normalize_outlet", "citation_style", "statement_name",
-           "publisher_names", "resolve_publisher"]
+__all__ = ["PROFILES", "OUTLET_ALIASES", "profile_by_title", "normalize_outlet", "resolve_outlet",
+           "citation_style", "statement_name", "publisher_names", "resolve_publisher"]
 
 #: Every registered profile, in the order detection tries them.
 PROFILES: tuple[BriefingProfile, ...] = (MFA_PROFILE, WHITE_HOUSE)

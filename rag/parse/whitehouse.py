@@ -318,14 +318,16 @@ def _aides(title: str, turns: list[Turn], canon: dict[str, str], sec_key: str | 
                 answered.add(last)
         prev = t.kind
     named = title.upper()
-    # named in the briefing's own words (introduced, thanked, asked): a guest
-    # or co-briefer, unless they never answer a reporter
-    mentioned = {k for k in longest
-                 if any(re.search(rf"\b{re.escape(k.split()[-1])}\b", t.body, re.I)
-                        for t in turns if t.kind != "skip")}
-    return {k for k, n in longest.items()
-            if k != sec_key and n <= _AIDE_MAX_WORDS and k.split()[-1] not in named
-            and (k not in answered or k not in mentioned)}
+    short = [k for k, n in longest.items()
+             if k != sec_key and n <= _AIDE_MAX_WORDS and k.split()[-1] not in named]
+
+    def mentioned(k: str) -> bool:
+        # named in the briefing's own words (introduced, thanked, asked): a
+        # guest or co-briefer, unless they never answer a reporter
+        return any(re.search(rf"\b{re.escape(k.split()[-1])}\b", t.body, re.I)
+                   for t in turns if t.kind != "skip")
+
+    return {k for k in short if k not in answered or not mentioned(k)}
 
 
 def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
