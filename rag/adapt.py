@@ -27,7 +27,7 @@ from embeddings.adapter import QueryAdapter
 from embeddings.base import Encoder
 
 from .crossval import (Pair, QueryMap, VectorCache, drop_reply_words, labelled_pairs)
-from .index.chunking import chunk_passage
+from .index.chunking import reply_windows
 from .store import Store
 
 __all__ = ["AdapterSettings", "train_matrix", "fold_trainer", "build_adapter", "pairs_hash",
@@ -113,7 +113,7 @@ def pair_vectors(pairs: Sequence[Pair], cache: VectorCache, progress: bool = Fal
                  dropped: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """(question, reply's first reply-only chunk, dropped question or None) vectors."""
     questions = cache.encode([p.question for p in pairs], progress=progress)
-    replies = cache.encode([chunk_passage(None, p.reply)[0].text for p in pairs],
+    replies = cache.encode([reply_windows(p.reply)[0] for p in pairs],
                            progress=progress)
     if not dropped:
         return questions, replies, None

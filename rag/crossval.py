@@ -36,7 +36,7 @@ import numpy as np
 
 from embeddings.base import Encoder
 
-from .index.chunking import chunk_passage
+from .index.chunking import reply_windows
 from .index.tokenize import STOPWORDS, query_tokens, tokens
 from .rank.candidates import DENSE_CANDIDATES, LEXICAL_CANDIDATES
 from .rank.fusion import fuse
@@ -214,8 +214,8 @@ class CorpusView:
         # reply-only chunks of the pairs' passages (what a held-out fold searches)
         reply_texts, reply_rows = [], []
         for p in pairs:
-            for ch in chunk_passage(None, p.reply):
-                reply_texts.append(ch.text)
+            for window in reply_windows(p.reply):
+                reply_texts.append(window)
                 reply_rows.append(self.row_of[p.passage_id])
         self.reply_vectors = cache.encode(reply_texts, progress=progress)
         self.reply_rows = np.asarray(reply_rows, np.int64)
@@ -371,7 +371,7 @@ def crossval(store: Store, encoder: Encoder, *, folds: int = 5,
     d_texts = [d or p.question for d, p in zip(dropped, pairs)]
     d_vectors = cache.encode(d_texts, progress=progress)
     # a reply's training target: its first reply-only chunk (what the question must find)
-    first_chunk = cache.encode([chunk_passage(None, p.reply)[0].text for p in pairs])
+    first_chunk = cache.encode([reply_windows(p.reply)[0] for p in pairs])
     result = FoldResult(folds=0)
     fold_list = date_folds(pairs, folds)
     result.folds = len(fold_list)

@@ -69,7 +69,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # 10: a few words before five times as many by another official ("I'm just
 #     trying to keep him on time." before Dr. Fauci's answer) make the reply
 #     the other's.
-PARSER_VERSION = 10
+# 11: one official's remarks are a statement a topic, not a paragraph
+#     (rag/parse/segments.py); remarks closing on "With that, Aamer." drop it.
+PARSER_VERSION = 11
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

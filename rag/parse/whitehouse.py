@@ -90,8 +90,11 @@ Exchanges
   ("Q (Inaudible.)") are treated the same way.
 * Statements: official paragraphs with no question pending - opening remarks,
   a co-briefer's remarks after being introduced (attributed to the
-  co-briefer), toppers. One statement per paragraph, as the ministry does; a
-  lead-in ending with a colon keeps the next paragraph with it. Statement
+  co-briefer), toppers. One statement a topic: one official's uninterrupted
+  remarks are cut where the topic turns ("Now, moving on to the hurricane",
+  a paragraph sharing no topical word with the ones before) and before 400
+  words (rag/parse/segments.py); a lead-in ending with a colon keeps the
+  list after it. Statement
   paragraphs that are only pleasantries or floor management ("Good afternoon,
   everybody.", "Go ahead.", "Thanks, Jen.") are skipped with a note. An
   official greeting the room past the first paragraph of a reply ("Okay, good
@@ -147,6 +150,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 
 from .records import Conference, Exchange, ParseError
+from .segments import Topics
 from .profiles import collapse_whitespace
 from .walker import stem_date
 from .whitehouse_labels import (FIXED_OFFICIALS, Q_RE, TITLE_RE, Turn, canonical_keys, classify,
@@ -340,6 +344,8 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
     started = False                      # a first turn (any label) was seen
     real_exchange = False                # a real question got a reply
     greeting: Turn | None = None        # greeting turn just skipped (may turn into a question)
+    # which paragraphs of one official's remarks make one statement (rag/parse/segments.py)
+    topics = Topics(t.body for t in turns if t.kind in ("official", "text"))
 
     def where(i: int) -> str:
         return f"paragraph {i + 1}"
@@ -352,11 +358,13 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             # the reporter had the last word (the official moved on): not part of the reply
             notes.append(f"reporter's aside after a reply {cur.reply.pop()[:60]!r}")
             cur.asides.pop()
-        while cur.kind == "answer" and len(cur.reply) > 1 and _gives_floor(cur.reply[-1]) \
+        while len(cur.reply) > 1 and _gives_floor(cur.reply[-1]) \
                 and len(cur.reply) - 1 not in cur.asides:
-            # "... Go ahead, Owen." closing a reply calls on the next reporter (a
-            # last "Yes." after an aside is an answer: it stays)
-            notes.append(f"floor management after a reply {cur.reply.pop()[:60]!r}")
+            # "... Go ahead, Owen." closing a reply, or "And with that, Aamer."
+            # closing remarks, calls on the next reporter (a last "Yes." after
+            # an aside is an answer: it stays)
+            notes.append(f"floor management after a {'reply' if cur.kind == 'answer' else 'statement'}"
+                         f" {cur.reply.pop()[:60]!r}")
         if cur.kind == "answer" and not cur.reply:
             notes.append("question without a reply: " + " ".join(cur.question)[:80])
         elif cur.reply:
@@ -401,10 +409,12 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             # items after it that continue the sentence ("an executive order ...").
             cur.reply.append(body)
             return
+        if cur is not None and cur.kind == "statement" and cur.last_key == key \
+                and topics.continues(cur.reply, body):
+            cur.reply.append(body)   # the same topic of the same remarks: one passage
+            return
         close()
         cur = _Pending("statement", reply=[body], speakers=[names[key]], keys=[key], last_key=key)
-        if not body.endswith(":"):
-            close()
 
     for i, t in enumerate(turns):
         if t.kind == "skip":
@@ -464,11 +474,14 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                     cur.reply.append(t.para)
                     cur.relabel = True
                     continue
-            if (cur is None or cur.kind == "statement") and (not out or out[-1].kind == "statement") \
-                    and _is_quip(t.body, nxt):
+            in_remarks = cur.kind == "statement" if cur is not None \
+                else (not out or out[-1].kind == "statement")
+            if in_remarks and _is_quip(t.body, nxt):
                 # "Q Bonjour!" / "Q Good luck with that. (Laughter.)" during the
-                # opening remarks or a topper, and the official goes on: a quip.
-                close()
+                # opening remarks or a topper, and the official goes on: a quip
+                # (the remarks' topic goes on too)
+                if cur is not None and cur.kind != "statement":
+                    close()
                 greeting = t
                 notes.append(f"{where(i)}: aside during remarks, not a question {t.para[:60]!r}")
                 continue
@@ -534,6 +547,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             elif prev_greeting is not None and _question_continues(turns, i):
                 # "Q Thanks, Jen." + the question in the next paragraph.
                 notes.pop() if notes and notes[-1].startswith(f"{where(i - 1)}: greeting") else None
+                close()
                 cur = _Pending("answer", [prev_greeting.body, t.body], label=prev_greeting.label)
             else:
                 statement(t.body, speaker or sec_key, i)

@@ -365,10 +365,12 @@ Q — who is invited?
 MS. JEAN-PIERRE: Many guests.
 """, title="Press Briefing by Press Secretary Karine Jean-Pierre, November 30, 2022",
         source="2022-11-30.txt")
-    assert kinds(c) == [("statement", "Karine Jean-Pierre")] * 2 + [("answer", "Karine Jean-Pierre")]
-    assert c.exchanges[1].text == "Oh, nice! Okay. The state dinner is tomorrow."
+    # the quip skipped, the remarks go on: one statement on the visit
+    assert kinds(c) == [("statement", "Karine Jean-Pierre"), ("answer", "Karine Jean-Pierre")]
+    assert c.exchanges[0].text == ("Okay. So, the President is welcoming President Macron.\n\n"
+                                   "Oh, nice! Okay. The state dinner is tomorrow.")
     # cut off ("on the dinner -") and given the floor: a question, not a quip
-    assert c.exchanges[2].question == "Karine, on the dinner —\n\n— who is invited?"
+    assert c.exchanges[1].question == "Karine, on the dinner —\n\n— who is invited?"
     assert any("aside during remarks" in n for n in c.skipped)
 
 
@@ -622,9 +624,11 @@ Q Is that fair?
 MS. JEAN-PIERRE: It is what they said.
 """, title="Press Briefing by Press Secretary Karine Jean-Pierre, February 1, 2023",
              source="2023-02-01.txt")
-    assert [e.text for e in c.exchanges[:3]] == [
+    # her remarks, the quoted headlines in them (one topic: one statement)
+    assert c.exchanges[0].text.split("\n\n") == [
         "Here is what outlets reported.", 'CBS: "Republicans want to raise the age."',
         'Reuters: "GOP threatens cuts."']
+    assert [e.kind for e in c.exchanges] == ["statement", "answer"]
     assert all(e.spokesperson == "Karine Jean-Pierre" for e in c.exchanges)
 
 
@@ -644,10 +648,11 @@ The first is on vaccines. How many?
 
 MS. PSAKI: A hundred million.
 """)
+    # the list kept with its lead-in, and the aside after it in the same remarks
     assert c.exchanges[0].text == ("The President also signed:\n\na memorandum on the National "
-                                   "Guard\n\nan executive order on testing")
-    assert c.exchanges[1].text == "Sorry, there's a lot here."
-    assert c.exchanges[2].question == "Two questions.\n\nThe first is on vaccines. How many?"
+                                   "Guard\n\nan executive order on testing\n\n"
+                                   "Sorry, there's a lot here.")
+    assert c.exchanges[1].question == "Two questions.\n\nThe first is on vaccines. How many?"
 
 
 def test_parse_errors():
@@ -770,26 +775,30 @@ def test_exact_counts_on_read_files():
     # Psaki alone: 3 opening paragraphs, the third handing the floor over ("But,
     # Colleen, why don't you kick us off."); 34 questions, one an aside
     c, _ = _txt("2021-12-21")
-    assert [e.kind for e in c.exchanges].count("statement") == 2
+    # her two opening paragraphs on one topic: one statement
+    assert [e.kind for e in c.exchanges].count("statement") == 1
     assert any("kick us off" in n for n in c.skipped)
     # 33 exchanges: "Q We like that big number on TV." is an aside inside a reply
     assert [e.kind for e in c.exchanges].count("answer") == 33
-    assert len(c.exchanges) == 35
+    assert len(c.exchanges) == 34
     aside = next(e for e in c.exchanges if "Q We like that big number on TV." in e.text)
     assert aside.text.split("\n\n") == ["Yes.", "Q We like that big number on TV.",
                                          "MS. PSAKI: Half a billion. Okay."]
-    assert c.exchanges[2].question.startswith("Okay. Thanks, Jen. So, first off, how is the President")
-    assert c.exchanges[33].question.startswith("All right. Okay.\n\nCan you clarify: He has not")
+    assert c.exchanges[1].question.startswith("Okay. Thanks, Jen. So, first off, how is the President")
+    assert c.exchanges[32].question.startswith("All right. Okay.\n\nCan you clarify: He has not")
 
     c, _ = _txt("2021-01-21")              # Dr. Fauci at the top, then Psaki
     ex = c.exchanges
     # "Q Dr. Fauci -" / "Yes." and two like it are not exchanges; "Q ... I have a question
     # for myself, and ..." / "Sure." / "Q My question is this ..." is one question;
     # "With that, I'm happy to take your questions. Zeke, ..." hands the floor over
-    assert len(ex) == 95
-    assert [e.spokesperson for e in ex[:21]] == ["Jen Psaki"] * 3 + ["Fauci"] * 18
-    assert all(e.kind == "statement" for e in ex[:21])
-    assert ex[21].kind == "answer" and ex[21].spokesperson == "Fauci"
+    # her 3 paragraphs introducing him are one statement, his 18 paragraphs of
+    # remarks six (cut where he turns: "So, first of all,", "Now, there's good news")
+    assert len(ex) == 74
+    assert [e.spokesperson for e in ex[:7]] == ["Jen Psaki"] + ["Fauci"] * 6
+    assert [len(e.text.split("\n\n")) for e in ex[:7]] == [3, 1, 2, 5, 4, 2, 4]
+    assert all(e.kind == "statement" for e in ex[:7])
+    assert ex[7].kind == "answer" and ex[7].spokesperson == "Fauci"
     assert sum(e.kind == "answer" and e.spokesperson == "Fauci" for e in ex) == 19
     assert sum(e.kind == "answer" and e.spokesperson == "Jen Psaki" for e in ex) == 44
 
