@@ -27,7 +27,9 @@ from ..index.tokenize import STOPWORDS, tokens
 
 __all__ = ["MAX_WORDS", "COMMON_SHARE", "Topics"]
 
-MAX_WORDS = 400        # the longest replies' length (99th percentile: 377 words at the White House, 555 at the ministry)
+#: No statement longer than the longest replies (their 99th percentile: 377
+#: words at the White House, 555 at the ministry).
+MAX_WORDS = 400
 COMMON_SHARE = 0.2
 #: A paragraph this short carries on the topic whatever its words ("Please,
 #: please, please listen to local officials. It could save your life.").
@@ -71,12 +73,10 @@ class Topics:
         of the passage so far, same official, nothing between them)?"""
         if not segment:
             return False
-        if sum(len(p.split()) for p in segment) + len(paragraph.split()) > MAX_WORDS:
+        so_far, words = sum(len(p.split()) for p in segment), len(paragraph.split())
+        if so_far + words > MAX_WORDS or _TURN_RE.match(paragraph):
             return False
-        if _TURN_RE.match(paragraph):
-            return False
-        if len(paragraph.split()) <= SHORT_WORDS \
-                or sum(len(p.split()) for p in segment) <= SHORT_WORDS:
+        if words <= SHORT_WORDS or so_far <= SHORT_WORDS:
             return True   # a short paragraph, or a lead-in ("So, today is a solemn day.")
         seen = set().union(*(self.topical(p) for p in segment))
         return bool(self.topical(paragraph) & seen)
