@@ -143,8 +143,10 @@ class Retriever:
                 chunking = store.get_meta("chunking")
                 if chunking is not None and chunking != STRATEGY:
                     raise PressconError(
-                        f"the index in {path} was chunked as {chunking!r}; this presscon "
-                        f"chunks as {STRATEGY!r}: run `presscon reindex --index {path}` once")
+                        f"the index in {path} was made by an older presscon (chunked as "
+                        f"{chunking!r}, now {STRATEGY!r}): run `presscon reindex --index {path}` "
+                        "once (it encodes only the chunks that changed), then `presscon ingest` "
+                        "your transcripts again to re-read those whose parser changed")
                 if encoder is None:
                     encoder = load_encoder(wanted)
                 if stored is None and not read_only:

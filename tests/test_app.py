@@ -128,6 +128,15 @@ def test_only_http_links(url, ok):
     assert bool(outside) == ok and all(h.startswith("http") for h in outside)
 
 
+def test_a_long_statement_is_called_a_statement_when_collapsed():
+    text = "\n\n".join(["The weather was discussed at length today. " * 12,
+                         "On Lithuania, customs clearance follows WTO rules. " * 10])
+    out = format_hit(make_hit(text=text, kind="statement", question=None, questioner=None),
+                     1, "Lithuania customs WTO")
+    assert "Show the whole statement (2 paragraphs" in out
+    assert "of the statement, quoted whole" in out and "whole reply" not in out
+
+
 def test_long_reply_collapsed_with_best_paragraph_first():
     paras = ["The weather was discussed at length today. " * 8,
              "On Lithuania, customs clearance follows WTO rules. " * 6,

@@ -140,6 +140,25 @@ def test_other_model_is_refused(tmp_path, retriever):
         Retriever.open(tmp_path / "index", encoder=FakeEncoder(dim=32, model_id="fake-bow-32"))
 
 
+def test_an_index_chunked_by_an_older_presscon_names_reindex_then_works(tmp_path, retriever):
+    import sqlite3
+    from rag import PressconError
+    from rag.retriever import DB_FILE
+    before = [h.passage_id for h in retriever.search("Winter Olympics Russia Putin", k=5)]
+    retriever.close()
+    db = sqlite3.connect(tmp_path / "index" / DB_FILE)   # as an older presscon left it
+    with db:
+        db.execute("UPDATE meta SET value = 'qwin-160-40' WHERE key = 'chunking'")
+    db.close()
+    with pytest.raises(PressconError, match=r"older presscon.*presscon reindex --index .*"
+                                            r"then `presscon ingest`"):
+        Retriever.open(tmp_path / "index", encoder=FakeEncoder())
+    Retriever.reindex(tmp_path / "index", encoder=FakeEncoder()).close()
+    r = Retriever.open(tmp_path / "index", encoder=FakeEncoder())
+    assert [h.passage_id for h in r.search("Winter Olympics Russia Putin", k=5)] == before
+    r.close()
+
+
 def test_manifest_records_model(tmp_path, retriever):
     import json
     m = json.loads((tmp_path / "index" / "manifest.json").read_text())

@@ -324,9 +324,14 @@ class Ingestor:
             nearly = f" but for {near[3]} exchange(s)" if near else ""
             return FileResult(source, "duplicate", f"same conference as {original[1]}{nearly}",
                               **read)
+        if demoted:
+            reason = f"stands for {demoted[1]} (stored before, now its duplicate)"
+        elif existing and existing.sha256 == sha:   # the same bytes: a newer parser's reading
+            reason = f"re-read by parser version {PARSER_VERSION}, was {existing.parser_version}"
+        else:
+            reason = ""
         return FileResult(source, status, passages=len(prepared), encoded=len(new_vectors),
-                          reason=f"stands for {demoted[1]} (stored before, now its duplicate)"
-                          if demoted else "", **read)
+                          reason=reason, **read)
 
     def _original_of(self, conf: Conference, source: str
                      ) -> tuple[tuple[int, str] | None, tuple[int, str, str, int] | None]:

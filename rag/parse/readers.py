@@ -71,7 +71,13 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #     the other's.
 # 11: one official's remarks are a statement a topic, not a paragraph
 #     (rag/parse/segments.py); remarks closing on "With that, Aamer." drop it.
-PARSER_VERSION = 11
+# 12: handing the floor on in more words is floor management too ("With that,
+#     I will turn it over to Dr. Fauci.", "And I'm happy to take any
+#     questions.", "The podium is yours."; remarks' closing "Go ahead, Owen.
+#     I haven't called on you in a while."): no statement, not in a reply;
+#     remarks cut only where the official turns to another topic; an official
+#     announcing what they have "at the top" opens remarks, past a quip.
+PARSER_VERSION = 12
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

@@ -101,7 +101,10 @@ Exchanges
   afternoon, everybody. Today I'm joined by ...") opens remarks: small talk
   before them that read as an exchange does not swallow them.
 * Floor management: a reply's last paragraphs that call on the next reporter
-  ("Go ahead, Owen.", "Okay. Go ahead.") are dropped with a note. Once a
+  ("Go ahead, Owen.", "Okay. Go ahead.") or hand the floor over ("With
+  that, I will turn it over to Dr. Fauci.", "The podium is yours.") are
+  dropped with a note, and so are remarks' closing lines of up to 40 words
+  that do ("Go ahead, Owen. I haven't called on you in a while."). Once a
   reply has begun, an official's labelled paragraph that is only moderation ("MS. PSAKI: Kaitlan.", "Go ahead, Mary.", "Thank
   you so much, Admiral.", "We got to start wrapping up.") ends the exchange
   and is skipped with a note; what that official says next, before a new
@@ -365,6 +368,8 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             # an aside is an answer: it stays)
             notes.append(f"floor management after a {'reply' if cur.kind == 'answer' else 'statement'}"
                          f" {cur.reply.pop()[:60]!r}")
+        while cur.kind == "statement" and cur.reply and _closes_remarks(cur.reply[-1]):
+            notes.append(f"floor management closing remarks {cur.reply.pop()[:60]!r}")
         if cur.kind == "answer" and not cur.reply:
             notes.append("question without a reply: " + " ".join(cur.question)[:80])
         elif cur.reply:
@@ -556,22 +561,34 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
 
 
 #: An official greeting the room: remarks begin ("Okay, good afternoon, everybody.",
-#: "All right. It's Tuesday. Happy Tuesday, everybody.", "All right, everybody.").
+#: "All right. It's Tuesday. Happy Tuesday, everybody.", "All right, everybody.",
+#: "Anyway, good afternoon, everybody.").
 _OPENS_REMARKS_RE = re.compile(
-    r"^(?:(?:okay|ok|all\s+right|alright|well|so|yeah|oh)[,.!?]?\s+)*"
+    r"^(?:(?:okay|ok|all\s+right|alright|well|so|yeah|oh|again|anyway)[,.!?]?\s+)*"
     r"(?:it(?:'|’)s\s+\w+day[.!]\s+)?"
     r"(?:good\s+(?:morning|afternoon|evening)\b"
     r"|happy\s+(?:monday|tuesday|wednesday|thursday|friday|new\s+year)\b"
     r"|(?:hi|hello|all\s+right),?\s+(?:everybody|everyone|folks)\b)", re.I)
 
 
+#: An official announcing the items of remarks ("So I have a few things at the
+#: top.", "All right, guys. I have a few things for you at the top.").
+_AT_THE_TOP_RE = re.compile(
+    r"\b(?:have|got)\b[^.?!]{0,40}?\b(?:things|items|announcements|updates?|news)\s+"
+    r"(?:(?:for|with)\s+(?:you|you\s+all|all\s+of\s+you)\s+)?at\s+the\s+top\b", re.I)
+
+
 def _opens_remarks(body: str) -> bool:
-    """An official's paragraph that greets the room opens remarks, also when
-    it follows small talk the parser took for an exchange ("Q If you have
-    time to bake, I'll be truly impressed." / "... Oh, I know." / "Okay, good
-    afternoon, everybody. Today I'm joined by ..."): a reply does not greet
-    the room in its second paragraph."""
-    return _OPENS_REMARKS_RE.match(body) is not None
+    """An official's paragraph that greets the room, or announces what they
+    have "at the top", opens remarks, also when it follows small talk the
+    parser took for an exchange ("Q If you have time to bake, I'll be truly
+    impressed." / "... Oh, I know." / "Okay, good afternoon, everybody. Today
+    I'm joined by ...", "Q Do you mean previous Monday or next Monday?" /
+    "Ahh, whatever Monday you want is yours." / "Okay. So, again, good
+    afternoon, everyone. ... I have a few things at the top."): a reply does
+    not greet the room in its second paragraph."""
+    return (_OPENS_REMARKS_RE.match(body) is not None
+            or _AT_THE_TOP_RE.search(body[:300]) is not None)
 
 
 def _floor_talk(body: str) -> bool:
@@ -667,16 +684,37 @@ _FLOOR_RE = re.compile(r"\bgo\s+ahead\b|\byou\b|\bright\s+here\b|\bin\s+the\s+ba
                        r"|\bnext\b|\blast\s+question\b", re.I)
 
 
+#: "With that, ..." opening a paragraph: the official is done and hands on.
+_WITH_THAT = r"^(?:(?:and|but|so|okay|ok|all\s+right)[,.]?\s+)*with\s+that\b"
+
 #: A line that hands the floor on ("With that, Alex, why don't you kick us off?",
-#: "I'll turn it over to you, Olivia.", "did you have a question, right there?").
+#: "I'll turn it over to you, Olivia.", "did you have a question, right there?",
+#: "With that, I will turn it over to Dr. Fauci.", "And I'm happy to take any
+#: questions.", "And with that, Jake, the podium is yours.").
 _HAND_OVER_RE = re.compile(r"\bkick\s+(?:us|it|things)\s+off\b|\bstart\s+us\s+off\b"
-                           r"|\bturn\s+it\s+(?:over|back)\s+to\s+you\b|\btake\s+(?:some|your)\s+questions\b"
+                           r"|\bturn\s+(?:it|this|things)\s+(?:over|back)\s+to\s+(?!the\b)"
+                           r"|\btake\s+(?:some|your)\s+questions\b"
+                           r"|\b(?:happy\s+to|I(?:'|’)ll|I\s+will|we(?:'|’)ll|we\s+can|I\s+can)\s+take\s+"
+                           r"(?:a\s+few\s+|a\s+couple\s+(?:of\s+)?|any\s+)?questions\b"
+                           rf"|{_WITH_THAT}|\b(?:podium|floor)\s+is\s+(?:all\s+)?yours\b"
                            r"|\b(?:did|do)\s+you\s+have\s+a\s+question\b|\bfirst\s+question\b", re.I)
 _MAX_HAND_OVER_CHARS = 120
 
 
 def _hands_over(body: str) -> bool:
     return len(body) <= _MAX_HAND_OVER_CHARS and _HAND_OVER_RE.search(body) is not None
+
+
+#: Remarks' last paragraph handing the floor on in more words than a reply's
+#: ("Go ahead, Owen. I haven't called on you in a while. Way in the back.",
+#: "And with that, I will turn it over to my NSC colleague, Admiral John Kirby,
+#: who will discuss the latest ...").
+_CLOSING_RE = re.compile(rf"\bgo\s+ahead\s*(?:[,.!—–-]|$)|{_WITH_THAT}", re.I)
+_MAX_CLOSING_WORDS = 40
+
+
+def _closes_remarks(body: str) -> bool:
+    return len(body.split()) <= _MAX_CLOSING_WORDS and _CLOSING_RE.search(body) is not None
 
 
 def _gives_floor(body: str) -> bool:

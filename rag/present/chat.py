@@ -203,14 +203,15 @@ def format_hit(hit: "Hit", rank: int | str, question: str = "", *,
     collapse = len(paras) > 1 and len(hit.text) > collapse_chars
     speaker = f'<span class="pc-b">{who}:</span> '
     if collapse:
+        unit = "statement" if hit.kind == "statement" else "reply"
         parts.append(f'<div class="pc-reply pc-best"><p class="pc-mark">{speaker}'
                      f'{_paragraph_html(paras[best], marks)}</p>'
                      f'<p class="pc-note">Best-matching paragraph ({best + 1} of {len(paras)}) '
-                     f'of the reply, quoted whole.</p></div>')
+                     f'of the {unit}, quoted whole.</p></div>')
         mark = ' class="pc-mark"'
         body = "".join(f'<p{mark if i == best else ""}>{_paragraph_html(p, marks)}</p>'
                        for i, p in enumerate(paras))
-        parts.append(f'<details class="pc-full"><summary>Show the whole reply '
+        parts.append(f'<details class="pc-full"><summary>Show the whole {unit} '
                      f'({len(paras)} paragraphs, {_word_count(hit.text):,} words)</summary>'
                      f'<div class="pc-reply">{body}</div></details>')
     else:

@@ -181,6 +181,9 @@ def test_a_newer_parser_rereads_stored_files_once(tmp_path, corpus, monkeypatch)
     assert pid in r.candidates(query, k=50, ranking="lexical", questioner=questioner)[1]
     assert not r.candidates(query, k=50, ranking="lexical", questioner="Old Guess")[1]
     assert report.counts == {**report.counts, "updated": 1, "unchanged": 4}
+    # the report says why a file whose bytes did not change was rewritten
+    assert [f.reason for f in report.files if f.status == "updated"] == [
+        f"re-read by parser version {PARSER_VERSION}, was 0"]
     assert enc.encoded == before                          # same texts: vectors reused
     assert not [p for p in r.store.all_passages() if p.questioner == "Old Guess"]
     db = sqlite3.connect(tmp_path / "idx" / DB_FILE)

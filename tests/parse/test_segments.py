@@ -29,20 +29,46 @@ def test_a_paragraph_on_the_same_topic_continues_the_statement():
     assert t.continues([OUTBREAK], RISK)          # "Marburg" in both
 
 
-def test_a_paragraph_sharing_no_topical_word_starts_a_new_one():
+def test_remarks_go_on_in_new_words_unless_the_official_turns():
+    # spoken remarks carry a topic on without repeating its words: only a turn
+    # or a step onto new words cuts them
     t = topics(OUTBREAK, RISK, STORM)
-    assert not t.continues([OUTBREAK, RISK], STORM)
+    assert t.continues([OUTBREAK, RISK], STORM)
+    assert not t.continues([OUTBREAK, RISK], "Next, o" + STORM[1:])
+    assert not t.continues([OUTBREAK, RISK], "Moving on: " + STORM)
 
 
-@pytest.mark.parametrize("opening", ["Now, moving on to the storm.", "Next, the budget.",
+@pytest.mark.parametrize("opening", ["Now, moving on to the storm.", "In other news, Marburg.",
                                      "And finally, a word on Marburg.", "Also today, Marburg.",
                                      "Two other items for all of you: Marburg.",
-                                     "Second, I'm joined by John Kirby on Marburg."])
+                                     "I'd also like to offer an update on Marburg."])
 def test_a_turn_of_topic_starts_a_new_one_whatever_its_words(opening):
     assert not topics(OUTBREAK, opening).continues([OUTBREAK], opening)
 
 
-def test_a_short_paragraph_or_after_a_short_lead_in_continues():
+@pytest.mark.parametrize("step", ["Next, the Marburg outbreak.", "Second, in Rwanda too.",
+                                  "Now, the outbreak in Kigali is the worst."])
+def test_a_step_continues_the_topic_when_it_shares_its_words(step):
+    assert topics(OUTBREAK, step).continues([OUTBREAK], step)
+
+
+@pytest.mark.parametrize("step", ["Next, the budget for bridges.", "Second, I'm joined by John Kirby.",
+                                  "Now, on to the hurricane."])
+def test_a_step_with_new_words_starts_a_new_one(step):
+    assert not topics(OUTBREAK, step).continues([OUTBREAK], step)
+
+
+def test_basic_english_words_are_no_topic():
+    a = ("People in every state continue to see the first results today, and the leader of "
+         "the effort said so again.")
+    b = ("Next, the Marburg outbreak in Rwanda continues, people in Kigali said today, and the "
+         "first cases are in the state hospital.")
+    t = topics(a, b)
+    assert not t.continues([a], b)    # people, state, continue, first, today: basic English
+    assert "marburg" in t.topical(b) and "peopl" not in t.topical(b)
+
+
+def test_a_short_paragraph_or_a_lead_in_continues():
     t = topics(OUTBREAK, STORM)
     assert t.continues([STORM], "Please, please listen to local officials.")
     assert t.continues(["So, today is a solemn day."], OUTBREAK)
@@ -52,9 +78,10 @@ def test_words_common_in_the_briefing_are_no_topic():
     # "president", "governors", "budget" are in most of its paragraphs
     a = ("The president met the governors on the budget and then on the Rwanda outbreak of "
          "the Marburg virus.")
-    b = ("The president told the governors that the budget for the new bridges in Baltimore "
-         "and Annapolis is ready now.")
+    b = ("Next, the president told the governors that the budget for the new bridges in "
+         "Baltimore and Annapolis is ready now.")
     assert not topics(a, b).continues([a], b)
+    assert topics(a, b).continues([a], b.replace("Baltimore", "Rwanda"))
 
 
 def test_a_statement_stops_growing_at_max_words():
@@ -118,3 +145,68 @@ def test_an_outbreak_and_its_risk_are_one_statement_of_the_real_briefing():
     assert "Hurricane Helene" not in text
     assert all(len(e.text.split()) <= MAX_WORDS or len(e.text.split("\n\n")) == 1
                for e in c.exchanges if e.kind == "statement")
+
+
+CLOSINGS = f"""Press Briefing by Press Secretary Karine Jean-Pierre, October 7, 2024
+
+MS. JEAN-PIERRE: {OUTBREAK}
+
+{RISK}
+
+And with that, I will turn it over to my NSC colleague, Admiral John Kirby, who will discuss the latest in the Middle East.
+
+MR. KIRBY: {STORM}
+
+Go ahead, Owen. I haven't called on you in a while. Way in the back.
+
+Q Who will look into the outbreak?
+
+MR. KIRBY: The CDC is on it.
+
+We'll turn it over to the Justice Department.
+
+Q And on the storm?
+
+MR. KIRBY: I'm happy to take your questions on that later.
+
+MS. JEAN-PIERRE: Go ahead, Peter. We're running out of time.
+"""
+
+
+def test_remarks_closing_on_the_floor_handed_on_leave_it_out():
+    paras = split_text_paragraphs(CLOSINGS)
+    c = wh.parse(paras[0], paras[1:], "2024-10-07.txt")
+    texts = [e.text for e in c.exchanges]
+    assert texts[0] == f"{OUTBREAK}\n\n{RISK}"            # "And with that, ... Kirby, who ..."
+    assert texts[1] == STORM                                # "Go ahead, Owen. I haven't ..."
+    # a reply's own words stay: handing a matter to "the Justice Department" is no hand-over
+    assert texts[2] == "The CDC is on it.\n\nWe'll turn it over to the Justice Department."
+    assert texts[3] == "I'm happy to take your questions on that later."   # a one-paragraph reply
+    # a lone "Go ahead, Peter. ..." is no statement
+    assert [e.kind for e in c.exchanges] == ["statement", "statement", "answer", "answer"]
+    assert sum("floor management" in n for n in c.skipped) >= 3
+
+
+def test_remarks_announced_at_the_top_after_a_quip_are_statements_not_its_reply():
+    paras = split_text_paragraphs("""Press Briefing by Press Secretary Karine Jean-Pierre, January 11, 2023
+
+Q Do you mean previous Monday or next Monday? (Laughter.)
+
+MS. JEAN-PIERRE: Ahh, whatever Monday you want is yours.
+
+Okay. So, again, good afternoon, everyone. There's been a lot of news, so I have a few things at the top.
+
+So, with respect to the FAA system outage that occurred early this morning, the safety of Americans is the top priority.
+
+Q Karine, on Texas, will the President go there?
+
+MS. JEAN-PIERRE: Look, as it relates to Texas, let me just say a couple of things at the top, because it's important.
+
+The President is watching closely.
+""")
+    c = wh.parse(paras[0], paras[1:], "2023-01-11.txt")
+    assert [e.kind for e in c.exchanges] == ["answer", "statement", "answer"]
+    assert c.exchanges[0].text == "Ahh, whatever Monday you want is yours."
+    assert "FAA system outage" in c.exchanges[1].text
+    # in a reply, "a couple of things at the top" of the answer: still the reply
+    assert c.exchanges[2].text.endswith("The President is watching closely.")

@@ -157,14 +157,16 @@ MS. PSAKI: And I'd just add that the President does as well.
 Q Thank you.
 """, title="Press Briefing by Press Secretary Jen Psaki, Detroit Mayor Mike Duggan, and "
            "Miami Mayor Francis Suarez, February 12, 2021", source="2021-02-12.txt")
-    e = c.exchanges[1]
+    # "With that, the two mayors." hands the floor over: no statement
+    assert any("floor management" in n and "two mayors" in n for n in c.skipped)
+    e = c.exchanges[0]
     assert e.kind == "answer" and e.spokesperson == "Mike Duggan"
     assert e.speakers == ("Mike Duggan", "Francis Suarez")
     assert e.text.split("\n\n") == ["I certainly support it.", "MAYOR SUAREZ: I support it too."]
     # The press secretary speaking into a co-briefer's reply without the
     # co-briefer resuming is her taking the floor back: a statement of hers.
-    assert kinds(c)[2:] == [("statement", "Jen Psaki")]
-    assert c.exchanges[2].text == "And I'd just add that the President does as well."
+    assert kinds(c)[1:] == [("statement", "Jen Psaki")]
+    assert c.exchanges[1].text == "And I'd just add that the President does as well."
 
 
 def test_a_reply_handed_over_in_a_few_words_is_the_next_officials():
@@ -792,11 +794,14 @@ def test_exact_counts_on_read_files():
     # "Q Dr. Fauci -" / "Yes." and two like it are not exchanges; "Q ... I have a question
     # for myself, and ..." / "Sure." / "Q My question is this ..." is one question;
     # "With that, I'm happy to take your questions. Zeke, ..." hands the floor over
-    # her 3 paragraphs introducing him are one statement, his 18 paragraphs of
-    # remarks six (cut where he turns: "So, first of all,", "Now, there's good news")
-    assert len(ex) == 74
+    # her 2 paragraphs introducing him are one statement (the third, "With that, I
+    # will turn it over to Dr. Fauci.", hands the floor over), his 18 paragraphs of
+    # remarks six (cut where he steps on to new words, "So, first of all,", "Now,
+    # there's good news", or the statement would pass 400 words)
+    assert len(ex) == 72
     assert [e.spokesperson for e in ex[:7]] == ["Jen Psaki"] + ["Fauci"] * 6
-    assert [len(e.text.split("\n\n")) for e in ex[:7]] == [3, 1, 2, 5, 4, 2, 4]
+    assert [len(e.text.split("\n\n")) for e in ex[:7]] == [2, 1, 2, 5, 4, 4, 2]
+    assert any("floor management" in n and "With that, I will turn" in n for n in c.skipped)
     assert all(e.kind == "statement" for e in ex[:7])
     assert ex[7].kind == "answer" and ex[7].spokesperson == "Fauci"
     assert sum(e.kind == "answer" and e.spokesperson == "Fauci" for e in ex) == 19
