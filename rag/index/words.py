@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-__all__ = ["WordCounts", "WORDS_FILE", "WORD"]
+__all__ = ["WordCounts", "WORDS_FILE", "WORD", "english_frequencies"]
 
 WORDS_FILE = "words.json"
 WORD = re.compile(r"[^\W\d_]+")   # a run of letters
@@ -60,3 +60,15 @@ class WordCounts:
                 isinstance(d.get(k), dict) for k in ("passages", "forms")):
             raise ValueError(f"{path}: not a presscon word count")
         return cls(Counter(d["passages"]), Counter(d["forms"]))
+
+
+def english_frequencies() -> dict[str, int]:
+    """Lower-case English words and their frequencies (pyspellchecker's list,
+    ~160k words: 0.3 s to read; callers keep what they need of it); empty
+    when that package is missing. Spelling correction takes its words,
+    remarks' topic cuts (rag/parse/segments.py) its most frequent ones."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:  # pragma: no cover - it is a declared dependency
+        return {}
+    return dict(SpellChecker(distance=1).word_frequency.dictionary)

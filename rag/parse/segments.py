@@ -40,6 +40,7 @@ from collections import Counter
 from typing import Iterable, Sequence
 
 from ..index.tokenize import STOPWORDS, tokens
+from ..index.words import english_frequencies
 
 __all__ = ["MAX_WORDS", "COMMON_SHARE", "BASIC_WORDS", "Topics"]
 
@@ -74,11 +75,7 @@ _STOP = frozenset(t for w in STOPWORDS for t in tokens(w))
 def _basic() -> frozenset[str]:
     """Stems of the BASIC_WORDS most frequent English words (empty without
     pyspellchecker: then only the briefing decides what is common)."""
-    try:
-        from spellchecker import SpellChecker
-    except ImportError:  # pragma: no cover - it is a declared dependency
-        return frozenset()
-    counts = SpellChecker(distance=1).word_frequency.dictionary
+    counts = english_frequencies()
     top = sorted(counts, key=counts.__getitem__, reverse=True)[:BASIC_WORDS]
     return frozenset(t for w in top for t in tokens(w))
 

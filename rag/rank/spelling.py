@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Callable, Container, Iterable
 
 from ..index.tokenize import STOPWORDS, tokens
-from ..index.words import WORD, WordCounts
+from ..index.words import WORD, WordCounts, english_frequencies
 from .phrases import quoted_spans
 
 __all__ = ["Vocabulary", "Correction", "MIN_COUNT", "MIN_LENGTH", "max_edits", "unknown_words",
@@ -38,14 +38,10 @@ LONG_WORD = 10    # from this length two edits are allowed, below it one
 
 @functools.lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    """Lower-case English words (pyspellchecker's frequency list, ~160k
-    words, read once: 0.7 s); empty when that package is missing, so that
-    then only the index's own vocabulary decides."""
-    try:
-        from spellchecker import SpellChecker
-    except ImportError:  # pragma: no cover - it is a declared dependency
-        return frozenset()
-    return frozenset(SpellChecker(distance=1).word_frequency.dictionary)
+    """Lower-case English words (rag/index/words.english_frequencies); empty
+    when pyspellchecker is missing, so that then only the index's own
+    vocabulary decides."""
+    return frozenset(english_frequencies())
 
 
 def max_edits(word: str, long_word: int | None = None) -> int:
