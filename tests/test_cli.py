@@ -89,6 +89,18 @@ def test_small_cli_courtesies(index):
     assert "Ministry of Foreign Affairs of China " in info.output and "{" not in info.output
 
 
+def test_a_long_reply_says_which_paragraph_matches_best(index):
+    q = "American democracy Jasmine Revolution Arab Spring double standards"
+    shown = CliRunner().invoke(main, ["search", q, "--index", str(index), "-k", "1"])
+    assert shown.exit_code == 0, shown.output
+    assert "Best-matching paragraph: 3 of 5" in shown.output   # "Second, ... Arab Spring"
+    found = CliRunner().invoke(main, ["search", q, "--index", str(index), "-k", "3", "--json"])
+    hits = json.loads(found.stdout)
+    best = hits[0]["best_paragraph"]
+    assert hits[0]["text"].split("\n\n")[best].startswith("Second, the American democracy")
+    assert all(0 <= h["best_paragraph"] < len(h["text"].split("\n\n")) for h in hits)
+
+
 def test_human_output_shows_citation_and_verbatim_reply(index):
     result = CliRunner().invoke(main, ["search", "Lithuania customs", "--index", str(index), "-k", "1"])
     assert result.exit_code == 0, result.output

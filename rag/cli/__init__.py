@@ -176,7 +176,9 @@ def remove(paths, index_dir):
                    "into filters.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON list of hits (text, date, questioner, spokesperson, "
-                   "question, score, citation, passage_id, citations, ...).")
+                   "question, score, citation, passage_id, citations, ..., and "
+                   "best_paragraph: the 0-based paragraph of text sharing the most words "
+                   "with the question).")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default=None,
               help="Export the results' citations instead: one row per date a reply was "
                    "given (date, questioner, spokesperson, question, reply, source), as "
@@ -220,8 +222,15 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
     if answer.dropped:
         click.echo("Read from the question but left out, as no reply matched with it: "
                    + "; ".join(answer.dropped), err=True)
+    from ..present.chat import COLLAPSE_CHARS, best_paragraph, paragraphs
+    searched = answer.searched_for or question
+
+    def best(h) -> int:   # the paragraph the chat shows first (a display aid)
+        return best_paragraph(paragraphs(h.text), searched)
+
     if as_json:
-        click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([{**h.to_dict(), "best_paragraph": best(h)} for h in hits],
+                              indent=2, ensure_ascii=False))
         return
     if fmt:
         from ..present.export import export_hits
@@ -238,6 +247,9 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
         click.secho(f"[{i}] {h.citation}  (score {h.score:.3f})", bold=True)
         if h.question:
             click.secho(question_text(h.question), dim=True)
+        paras = paragraphs(h.text)
+        if len(paras) > 2 and len(h.text) > COLLAPSE_CHARS:   # where to look in a long one
+            click.secho(f"Best-matching paragraph: {best(h) + 1} of {len(paras)}", dim=True)
         click.echo()
         click.echo(h.text)
         click.echo(f"-- {h.url or Path(h.source).name}")
