@@ -225,11 +225,12 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
     from ..present.chat import COLLAPSE_CHARS, best_paragraph, paragraphs
     searched = answer.searched_for or question
 
-    def best(h) -> int:   # the paragraph the chat shows first (a display aid)
-        return best_paragraph(paragraphs(h.text), searched)
+    def best(paras: list[str]) -> int:   # the paragraph the chat shows first (a display aid)
+        return best_paragraph(paras, searched)
 
     if as_json:
-        click.echo(json.dumps([{**h.to_dict(), "best_paragraph": best(h)} for h in hits],
+        click.echo(json.dumps([{**h.to_dict(), "best_paragraph": best(paragraphs(h.text))}
+                               for h in hits],
                               indent=2, ensure_ascii=False))
         return
     if fmt:
@@ -249,7 +250,7 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
             click.secho(question_text(h.question), dim=True)
         paras = paragraphs(h.text)
         if len(paras) > 2 and len(h.text) > COLLAPSE_CHARS:   # where to look in a long one
-            click.secho(f"Best-matching paragraph: {best(h) + 1} of {len(paras)}", dim=True)
+            click.secho(f"Best-matching paragraph: {best(paras) + 1} of {len(paras)}", dim=True)
         click.echo()
         click.echo(h.text)
         click.echo(f"-- {h.url or Path(h.source).name}")

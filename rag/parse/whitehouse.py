@@ -91,10 +91,10 @@ Exchanges
 * Statements: official paragraphs with no question pending - opening remarks,
   a co-briefer's remarks after being introduced (attributed to the
   co-briefer), toppers. One statement a topic: one official's uninterrupted
-  remarks are cut where the topic turns ("Now, moving on to the hurricane",
-  a paragraph sharing no topical word with the ones before) and before 400
-  words (rag/parse/segments.py); a lead-in ending with a colon keeps the
-  list after it. Statement
+  remarks are cut where the official turns to another topic ("Moving on to
+  the hurricane", "Also today,", or a "Next," / "Second," onto new words)
+  and before 400 words (rag/parse/segments.py); a lead-in ending with a
+  colon keeps the list after it. Statement
   paragraphs that are only pleasantries or floor management ("Good afternoon,
   everybody.", "Go ahead.", "Thanks, Jen.") are skipped with a note. An
   official greeting the room past the first paragraph of a reply ("Okay, good
