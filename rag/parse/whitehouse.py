@@ -149,7 +149,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from .records import Conference, Exchange, ParseError
@@ -350,8 +350,8 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
     # which paragraphs of one official's remarks make one statement (rag/parse/segments.py)
     topics = Topics(t.body for t in turns if t.kind in ("official", "text"))
 
-    def where(i: int) -> str:
-        return f"paragraph {i + 1}"
+    def where(i: int | None) -> str:
+        return f"paragraph {i + 1}" if i is not None else "remarks after a quip"
 
     def close() -> None:
         nonlocal cur, real_exchange
@@ -372,6 +372,28 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             notes.append(f"floor management closing remarks {cur.reply.pop()[:60]!r}")
         if cur.kind == "answer" and not cur.reply:
             notes.append("question without a reply: " + " ".join(cur.question)[:80])
+        elif cur.kind == "answer" and _remarks_after_quip(cur, out):
+            # "Q Chicks perhaps?" / "Chicks. Maybe candy." / "A couple of updates
+            # for all of you at the top. ...": the quip gets its one-paragraph
+            # reply, the rest are the official's remarks (statements by topic)
+            # (when that paragraph already greets the room or names what is at
+            # the top, the quip was an aside and all of it is remarks)
+            opens = _opens_remarks(cur.reply[0])
+            # (an official's paragraph after a reporter's aside kept its label
+            # inside the reply; a statement holds the words only)
+            key, rest = cur.keys[0], [classify(p).body if j - 1 in cur.asides else p
+                                      for j, p in enumerate(cur.reply)
+                                      if j not in cur.asides and (j > 0 or opens)]
+            notes.append(f"{'aside during' if opens else 'quip before'} remarks "
+                         f"{' '.join(cur.question)[:60]!r}")
+            if opens:
+                cur = None
+            else:
+                cur.reply, cur.asides = cur.reply[:1], []
+                close()
+            for body in rest:
+                statement(body, key, None)
+            close()
         elif cur.reply:
             if cur.kind == "answer":
                 real_exchange = True
@@ -402,7 +424,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             cur.keys.append(key)
         cur.last_key = key
 
-    def statement(body: str, key: str, i: int) -> None:
+    def statement(body: str, key: str, i: int | None) -> None:
         nonlocal cur
         if _floor_talk(body) or _hands_over(body):
             notes.append(f"{where(i)}: pleasantry/floor management {body[:60]!r}")
@@ -589,6 +611,38 @@ def _opens_remarks(body: str) -> bool:
     not greet the room in its second paragraph."""
     return (_OPENS_REMARKS_RE.match(body) is not None
             or _AT_THE_TOP_RE.search(body[:300]) is not None)
+
+
+#: Remarks read as a long reply to a quip, when no words of the official's
+#: announce them: the quip is short, the official's first paragraph reacts
+#: to it in a few words, and the rest runs as long as remarks do.
+_QUIP_MAX_WORDS = 15
+_REACTION_MAX_WORDS = 40
+_REMARKS_MIN_PARAGRAPHS = 4
+_REMARKS_MIN_WORDS = 200
+#: the official gave remarks already: a long reply after them answers a question
+_GAVE_REMARKS_WORDS = 150
+
+
+def _remarks_after_quip(cur: _Pending, out: Sequence[Exchange]) -> bool:
+    """A reply that is an official's opening remarks interrupted by a quip
+    ("Q Chicks perhaps?" / "Chicks. Maybe candy." / "A couple of updates
+    ... at the top"; "Q They don't say 'good afternoon' to you at the
+    Pentagon?" / "No, it's not quite as enthusiastic. (Laughter.)" / "I
+    think this week, as you all have seen, Russia ..."): one official, the
+    first reply they give in the briefing, before any remarks of theirs."""
+    if len(cur.speakers) != 1 or not cur.reply:
+        return False
+    paras = [p for j, p in enumerate(cur.reply) if j not in cur.asides]
+    if len(" ".join(cur.question).split()) > _QUIP_MAX_WORDS \
+            or len(paras) < _REMARKS_MIN_PARAGRAPHS \
+            or len(paras[0].split()) > _REACTION_MAX_WORDS \
+            or sum(len(p.split()) for p in paras) < _REMARKS_MIN_WORDS:
+        return False
+    name = cur.speakers[0]
+    said = [e for e in out if e.spokesperson == name or name in e.speakers]
+    return not any(e.kind == "answer" for e in said) \
+        and sum(len(e.text.split()) for e in said) < _GAVE_REMARKS_WORDS
 
 
 def _floor_talk(body: str) -> bool:

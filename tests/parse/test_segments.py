@@ -210,3 +210,109 @@ The President is watching closely.
     assert "FAA system outage" in c.exchanges[1].text
     # in a reply, "a couple of things at the top" of the answer: still the reply
     assert c.exchanges[2].text.endswith("The President is watching closely.")
+
+
+MEDAL = ("So, today, President Biden awarded the Medal of Honor to four Army soldiers for "
+         "their gallantry in the Vietnam War, in a ceremony in the East Room. Their courage "
+         "under fire saved the lives of dozens of their comrades in the jungle that night.")
+VISIT = ("Tomorrow, the President travels to Milwaukee to talk about the investments his "
+         "agenda has brought to workers and families across Wisconsin this year. He will "
+         "tour a factory that is hiring again and meet the apprentices it trains.")
+STORM_AID = ("And the FEMA administrator will be in Florida on Thursday to see the recovery "
+             "from the hurricane and meet the families who lost their homes there. Shelters "
+         "remain open in six counties, and power is back for nine in ten households.")
+BUDGET = ("Finally, on the budget, the President will send Congress his proposal on Monday, "
+          "and it will cut the deficit by three trillion dollars over the next decade.")
+
+
+def _briefing(quip: str, first: str, *rest: str, then: str = "") -> str:
+    body = "\n\n".join(rest)
+    return f"""Press Briefing by Press Secretary Karine Jean-Pierre, July 5, 2023
+
+MS. JEAN-PIERRE: Hi, everyone.
+
+Q Hi, Karine.
+
+MS. JEAN-PIERRE: Happy Wednesday.
+
+Q {quip}
+
+MS. JEAN-PIERRE: {first}
+
+{body}
+
+Q Karine, on the hurricane, will the President go to Florida?
+
+MS. JEAN-PIERRE: {then or "He will go when it does not take resources from the recovery."}
+"""
+
+
+def test_remarks_after_a_quip_with_no_sign_they_begin_are_statements():
+    # "Q Chicks perhaps?" / "Chicks. Maybe candy." / "So, today, President
+    # Biden awarded ...": the quip gets the official's few words, the rest are remarks
+    paras = split_text_paragraphs(_briefing(
+        "Did you bring the bunny?", "No bunny. Maybe candy. (Laughter.)",
+        MEDAL, MEDAL.replace("four Army soldiers", "their families"), VISIT,
+        VISIT.replace("Milwaukee", "Madison"), STORM_AID, BUDGET))
+    c = wh.parse(paras[0], paras[1:], "2023-07-05.txt")
+    kinds = [e.kind for e in c.exchanges]
+    assert kinds[0] == "answer" and kinds[-1] == "answer" and set(kinds[1:-1]) == {"statement"}
+    assert c.exchanges[0].text == "No bunny. Maybe candy. (Laughter.)"
+    assert c.exchanges[0].question == "Did you bring the bunny?"
+    statements = "\n\n".join(e.text for e in c.exchanges[1:-1])
+    assert statements.startswith(MEDAL) and statements.endswith(BUDGET)
+    assert BUDGET in c.exchanges[-2].text and MEDAL not in c.exchanges[-2].text  # "Finally," cuts
+    assert any("quip before remarks" in n for n in c.skipped)
+
+
+def test_a_quip_before_remarks_that_greet_the_room_is_no_exchange():
+    paras = split_text_paragraphs(_briefing(
+        "Is that a new tie?", "All right. Good afternoon, everybody. I have a few things at the top.",
+        MEDAL, VISIT, VISIT.replace("Milwaukee", "Madison"), STORM_AID, BUDGET))
+    c = wh.parse(paras[0], paras[1:], "2023-07-05.txt")
+    assert [e.kind for e in c.exchanges][0] == "statement"
+    assert all(e.question != "Is that a new tie?" for e in c.exchanges)
+    assert any("aside during remarks" in n for n in c.skipped)
+
+
+def test_a_long_first_reply_to_a_real_question_stays_one_reply():
+    # a first paragraph of substance, or remarks the official already gave,
+    # make a long reply an answer, however short its question
+    long_first = ("Well, look, the hurricane hit the coast hard, and the President has spoken "
+                  "with the governor twice today about what the state needs from us, from "
+                  "generators to water, and we are moving it in as fast as we can, with the "
+                  "Guard and FEMA teams already on the ground in the worst-hit counties.")
+    paras = split_text_paragraphs(_briefing(
+        "What happened in Florida?", long_first, MEDAL, MEDAL.replace("four", "five"), VISIT,
+        VISIT.replace("Milwaukee", "Madison"), STORM_AID, BUDGET))
+    c = wh.parse(paras[0], paras[1:], "2023-07-05.txt")
+    assert [e.kind for e in c.exchanges] == ["answer", "answer"]
+    assert c.exchanges[0].text.startswith(long_first) and c.exchanges[0].text.endswith(BUDGET)
+
+    gave = f"""Press Briefing by Press Secretary Karine Jean-Pierre, July 5, 2023
+
+MS. JEAN-PIERRE: Good afternoon, everybody. {MEDAL} {VISIT} {STORM_AID} {BUDGET}
+
+{MEDAL.replace("four", "five")} {VISIT.replace("Milwaukee", "Madison")}
+
+Q What about the families?
+
+MS. JEAN-PIERRE: They are in our hearts.
+
+{MEDAL}
+
+{MEDAL.replace("four", "five")}
+
+{VISIT}
+
+{VISIT.replace("Milwaukee", "Madison")}
+
+{STORM_AID}
+
+{BUDGET}
+"""
+    paras = split_text_paragraphs(gave)
+    c = wh.parse(paras[0], paras[1:], "2023-07-05.txt")
+    assert [e.kind for e in c.exchanges][-1] == "answer"
+    assert c.exchanges[-1].text.startswith("They are in our hearts.")
+    assert c.exchanges[-1].text.endswith(BUDGET)
