@@ -113,6 +113,8 @@ class Answer:
     close_match: bool = True
     searched_for: str | None = None    # the question as searched, when words were corrected
     not_found: tuple[str, ...] = ()    # words of the question the index never uses
+    # a person the question names, not applied because a filter given names another
+    overridden: tuple[str, ...] = ()
 
 
 def citation_from_row(p: "PassageRow") -> Citation:

@@ -290,3 +290,14 @@ def test_analyse_and_chat_endpoints_take_publisher(client):
     assert hits and {h["publisher"] for h in hits} == {WH}
     _, _, hits = client.predict(QUESTION, [], 10, "", "", "", "", api_name="/chat")   # old
     assert {h["publisher"] for h in hits} == {WH, MFA}
+
+
+def test_the_chat_says_when_a_filter_overrode_the_person_asked_about(mixed):
+    from rag.present.answers import answer_question
+    got = answer_question(mixed, "What did Zhao Lijian say about the Olympics boycott?", 3,
+                          spokesperson="Jen Psaki")
+    assert got.hits and all(h.spokesperson == "Jen Psaki" for h in got.hits)
+    assert "Spokesperson Zhao Lijian named in the question, not applied: the spokesperson " \
+           "filter is Jen Psaki." in inline_text(got.html)
+    plain = answer_question(mixed, "What did Zhao Lijian say about the Olympics boycott?", 3)
+    assert "not applied" not in inline_text(plain.html)

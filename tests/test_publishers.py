@@ -80,6 +80,24 @@ def test_a_co_briefers_reply_is_theirs_and_found_by_surname(mixed):
     assert r.search("air defense", spokesperson="John Kirby", publisher=MFA) == []
 
 
+def test_a_person_named_in_the_question_but_filtered_out_is_said(mixed):
+    from click.testing import CliRunner
+    from rag.cli import main
+    r, _ = mixed
+    question = "What did Kirby say about air defense systems for Ukraine?"
+    answer = r.ask(question, k=3, spokesperson="Jen Psaki")
+    # the filter given wins, and the answer says the question's person was not applied
+    assert answer.overridden == ("spokesperson John Kirby named in the question, not "
+                                 "applied: the spokesperson filter is Jen Psaki",)
+    assert all(h.spokesperson == "Jen Psaki" for h in answer.hits)
+    assert r.ask(question, k=3, spokesperson="kirby").overridden == ()
+    assert r.ask(question, k=3).overridden == ()
+    res = CliRunner().invoke(main, ["search", question, "--index", str(r.index_dir),
+                                    "--spokesperson", "Jen Psaki"])
+    assert res.exit_code == 0
+    assert "Note: spokesperson John Kirby named in the question, not applied" in res.stderr
+
+
 def test_ingest_report_names_the_profile(mixed):
     _, report = mixed
     assert sorted(f.profile for f in report.files if f.status == "added") == ["mfa", "whitehouse"]

@@ -219,6 +219,8 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
     if answer.understood:
         click.echo("Understood: " + "; ".join(answer.understood) + "  (--literal to ignore)",
                    err=True)
+    for note in answer.overridden:
+        click.echo(f"Note: {note}.", err=True)
     if answer.dropped:
         click.echo("Read from the question but left out, as no reply matched with it: "
                    + "; ".join(answer.dropped), err=True)

@@ -78,6 +78,8 @@ def answer_question(retriever: "Retriever", question: str, k: Any, questioner: A
     if facets is not None:
         total, q_counts, s_counts = facets()
         warnings = coverage_warnings({**filters, **inferred}, total, q_counts, s_counts)
+    # "Kirby" asked about while the filter says Psaki: the filter won, say so
+    warnings += [note[:1].upper() + note[1:] + "." for note in answer.overridden]
     hits = [public_hit(h) for h in answer.hits]   # no server paths in what users get
     shown = hits[max(0, start - 1):]
     html = format_hits(shown, question, filters=filters, notes=notes, dropped=answer.dropped,

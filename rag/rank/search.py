@@ -26,7 +26,7 @@ from .fusion import METHODS, fuse, fusion_for, keyword_search, prefer_passages, 
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
 from .speakers import mistyped_part, nearest_note, resolve_person
 from .spelling import Correction, Vocabulary, english_words, unknown_words
-from .understand import QueryPlan, applied_notes, period_of, understand
+from .understand import QueryPlan, applied_notes, overridden_notes, period_of, understand
 
 __all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date"]
 
@@ -71,6 +71,7 @@ class _Reading:
     publisher: str | None = None                # a publisher ranked higher
     notes: tuple[str, ...] = ()
     uncovered: tuple[str, ...] = ()             # a period named that no conference falls in
+    overridden: tuple[str, ...] = ()            # a person named, but a given filter differs
 
 
 #: Capitalized words that name nothing ("What did they tell ... I ...").
@@ -219,6 +220,7 @@ class Searcher:
         hits, close = judge(hits, ranking, missing, phrase_ids, by_person=by_person,
                             off_topic=_off_topic(hits, read.text) if by_person else ())
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
+                      overridden=read.overridden,
                       searched_for=fixed.text if fixed.changes else None,
                       not_found=tuple(dict.fromkeys(searched(fixed.not_found) + missing)))
 
@@ -265,11 +267,12 @@ class Searcher:
             prefer = (plan.prefer_from, plan.prefer_to)
         boost = plan.prefer_publisher if plan.prefer_publisher and not given["publisher"] \
             else None
+        overridden = tuple(overridden_notes(plan, given))
         if not (inferred or prefer or boost):
-            return _Reading(question, dict(given), uncovered=uncovered)
+            return _Reading(question, dict(given), uncovered=uncovered, overridden=overridden)
         # a pasted sentence is searched whole; else without the words read as filters
         return _Reading(question if verbatim_text else plan.text, {**given, **inferred}, prefer,
-                        boost, tuple(applied_notes(plan.notes, given)), uncovered)
+                        boost, tuple(applied_notes(plan.notes, given)), uncovered, overridden)
 
     def correct(self, question: str, lex: LexicalIndex | None = None) -> Correction:
         """``question`` with the words the index never uses corrected against

@@ -303,6 +303,20 @@ def applied_notes(notes: Sequence[str], given: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def overridden_notes(plan: QueryPlan, given: Mapping[str, Any]) -> list[str]:
+    """A person the question names that a filter the caller set overrode
+    with another ("spokesperson John Kirby named in the question, not
+    applied: the spokesperson filter is Jen Psaki"): said, so a search kept
+    to someone else is never silently not what was asked."""
+    out = []
+    for kind, read in (("questioner", plan.questioner), ("spokesperson", plan.spokesperson)):
+        want = given.get(kind)
+        if read and want and str(read).casefold() != str(want).casefold():
+            out.append(f"{kind} {read} named in the question, not applied: "
+                       f"the {kind} filter is {want}")
+    return out
+
+
 def period_of(text: str) -> tuple[dt.date, dt.date] | None:
     """The period ``text`` names when it names nothing else ("May 2020",
     "late 2019", "14 May 2020"): what `presscon search --from/--to` accept
