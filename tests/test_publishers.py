@@ -98,6 +98,21 @@ def test_a_person_named_in_the_question_but_filtered_out_is_said(mixed):
     assert "Note: spokesperson John Kirby named in the question, not applied" in res.stderr
 
 
+def test_a_mistyped_spokesperson_is_read_as_them_not_spelled_into_another_word(tmp_path):
+    folder = tmp_path / "transcripts"
+    white_house_briefing(folder)
+    (folder / "2021-02-02.txt").write_text(
+        "Press Briefing by Press Secretary Jen Psaki, February 2, 2021\n\n"
+        "Q Will the President skip the summit?\n\n"
+        "MS. PSAKI: He will not skip it; he will attend in person.\n", encoding="utf-8")
+    with Retriever.open(tmp_path / "index", encoder=FakeEncoder()) as r:
+        assert r.ingest([folder]).ok
+        answer = r.ask("What did Jen Sakip say about the summit?", k=3)
+        assert answer.searched_for is None           # not "What did Jen skip say ..."
+        assert answer.understood == ('spokesperson Jen Psaki (from "Jen Sakip")',)
+        assert answer.hits and all(h.spokesperson == "Jen Psaki" for h in answer.hits)
+
+
 def test_ingest_report_names_the_profile(mixed):
     _, report = mixed
     assert sorted(f.profile for f in report.files if f.status == "added") == ["mfa", "whitehouse"]

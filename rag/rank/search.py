@@ -24,7 +24,7 @@ from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
 from .fusion import METHODS, fuse, fusion_for, keyword_search, prefer_passages, prefer_period
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
-from .speakers import mistyped_part, nearest_note, resolve_person
+from .speakers import mistyped_part, near_spokesperson, nearest_note, resolve_person
 from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .understand import QueryPlan, applied_notes, overridden_notes, period_of, understand
 
@@ -294,7 +294,10 @@ class Searcher:
             # the outlets, spokespersons and publishers are turn labels and
             # metadata, not passage text: known words all the same ("TASS")
             self._words = (generation, Vocabulary(counted + names, english=english_words()))
-        return self._words[1].correct(question)
+        # "What did Jen Sakip say": a name close to one spokesperson's is read
+        # as theirs by query understanding, not corrected to "Skip" first
+        near = near_spokesperson(question, self._facets().spokespersons)
+        return self._words[1].correct(question, keep=[near[1]] if near else ())
 
     def _ranked(self, query: Query, lex: LexicalIndex, k: int, ranking: str,
                 filters: dict[str, Any], prefer: tuple[dt.date, dt.date] | None,

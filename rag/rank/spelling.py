@@ -21,7 +21,7 @@ import copy
 import functools
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Container, Iterable
+from typing import Callable, Container, Iterable, Sequence
 
 from ..index.tokenize import STOPWORDS, tokens
 from ..index.words import WORD, WordCounts, english_frequencies
@@ -138,16 +138,18 @@ class Vocabulary:
                                          -self.counts[c[0]], c[0]))
         return best[0]
 
-    def correct(self, question: str) -> Correction:
+    def correct(self, question: str, keep: Sequence[tuple[int, int]] = ()) -> Correction:
         """``question`` with each unknown word of MIN_LENGTH letters or more
         replaced by its nearest index word (spelled as the typist did: a name
-        as the transcripts write it, other words in the typed case)."""
+        as the transcripts write it, other words in the typed case). Words in
+        the ``keep`` spans (a person's name as mistyped, read as that person)
+        are left as typed, like quoted ones."""
         out: list[str] = []
         changes: list[tuple[str, str]] = []
         missing: list[str] = []
         names: list[str] = []
         last = 0
-        quoted = quoted_spans(question)   # a quoted word is searched as typed
+        quoted = [*quoted_spans(question), *keep]   # a quoted word is searched as typed
         for m in WORD.finditer(question):
             word = m.group(0)
             if any(a <= m.start() < b for a, b in quoted):

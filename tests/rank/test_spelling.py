@@ -45,3 +45,13 @@ def test_rare_words_are_not_offered_as_corrections():
     assert v.correct("Zanzibra").changes == ()
     assert Vocabulary(TEXTS + ["Zanzibar once."], min_count=1).correct("Zanzibra").text \
         == "Zanzibar"
+
+
+def test_words_in_kept_spans_are_left_as_typed():
+    v = Vocabulary(TEXTS + ["We will skip the extradition hearing."])
+    question = "What did Jen Sakip say about extradtion?"
+    assert v.correct(question).text == "What did Jen Skip say about extradition?"
+    start = question.index("Jen")
+    kept = v.correct(question, keep=[(start, start + len("Jen Sakip"))])
+    assert kept.text == "What did Jen Sakip say about extradition?"
+    assert "Sakip" not in kept.not_found
