@@ -353,10 +353,15 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
     def where(i: int | None) -> str:
         return f"paragraph {i + 1}" if i is not None else "remarks after a quip"
 
+    # how many exchanges came before the floor was last given to questions
+    # ("With that, ...", "Go ahead, Owen."): remarks before it are over
+    floor_given_after = 0
+
     def close() -> None:
-        nonlocal cur, real_exchange
+        nonlocal cur, real_exchange, floor_given_after
         if cur is None:
             return
+        given_before = floor_given_after   # this reply's own last line may give the floor
         while cur.asides and cur.asides[-1] == len(cur.reply) - 1:
             # the reporter had the last word (the official moved on): not part of the reply
             notes.append(f"reporter's aside after a reply {cur.reply.pop()[:60]!r}")
@@ -368,17 +373,19 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             # an aside is an answer: it stays)
             notes.append(f"floor management after a {'reply' if cur.kind == 'answer' else 'statement'}"
                          f" {cur.reply.pop()[:60]!r}")
+            floor_given_after = len(out) + 1
         while cur.kind == "statement" and cur.reply and _closes_remarks(cur.reply[-1]):
             notes.append(f"floor management closing remarks {cur.reply.pop()[:60]!r}")
+            floor_given_after = len(out) + 1
         if cur.kind == "answer" and not cur.reply:
             notes.append("question without a reply: " + " ".join(cur.question)[:80])
-        elif cur.kind == "answer" and _remarks_after_quip(cur, out):
+        elif cur.kind == "answer" and _remarks_after_quip(cur, out, given_before):
             # "Q Chicks perhaps?" / "Chicks. Maybe candy." / "A couple of updates
             # for all of you at the top. ...": the quip gets its one-paragraph
             # reply, the rest are the official's remarks (statements by topic)
             # (when that paragraph already greets the room or names what is at
             # the top, the quip was an aside and all of it is remarks)
-            opens = _opens_remarks(cur.reply[0])
+            opens = _opens_remarks(cur.reply[0]) or _names_things(cur.reply[0])
             # (an official's paragraph after a reporter's aside kept its label
             # inside the reply; a statement holds the words only)
             key, rest = cur.keys[0], [classify(p).body if j - 1 in cur.asides else p
@@ -394,6 +401,8 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             for body in rest:
                 statement(body, key, None)
             close()
+            if floor_given_after != given_before:   # the remarks' last line gave it
+                floor_given_after = len(out)
         elif cur.reply:
             if cur.kind == "answer":
                 real_exchange = True
@@ -425,9 +434,11 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         cur.last_key = key
 
     def statement(body: str, key: str, i: int | None) -> None:
-        nonlocal cur
+        nonlocal cur, floor_given_after
         if _floor_talk(body) or _hands_over(body):
             notes.append(f"{where(i)}: pleasantry/floor management {body[:60]!r}")
+            if _hands_over(body) or _gives_floor(body):
+                floor_given_after = len(out) + (cur is not None)
             return
         if cur is not None and cur.kind == "statement" and cur.reply and cur.last_key == key \
                 and cur.reply[0].endswith(":") and len(cur.reply) < _MAX_LIST_ITEMS \
@@ -620,17 +631,19 @@ _QUIP_MAX_WORDS = 15
 _REACTION_MAX_WORDS = 40
 _REMARKS_MIN_PARAGRAPHS = 4
 _REMARKS_MIN_WORDS = 200
-#: the official gave remarks already: a long reply after them answers a question
+#: the official gave remarks and then the floor: a long reply after them answers a question
 _GAVE_REMARKS_WORDS = 150
 
 
-def _remarks_after_quip(cur: _Pending, out: Sequence[Exchange]) -> bool:
+def _remarks_after_quip(cur: _Pending, out: Sequence[Exchange], floor_given_after: int) -> bool:
     """A reply that is an official's opening remarks interrupted by a quip
     ("Q Chicks perhaps?" / "Chicks. Maybe candy." / "A couple of updates
     ... at the top"; "Q They don't say 'good afternoon' to you at the
     Pentagon?" / "No, it's not quite as enthusiastic. (Laughter.)" / "I
     think this week, as you all have seen, Russia ..."): one official, the
-    first reply they give in the briefing, before any remarks of theirs."""
+    first reply they give in the briefing, and not after remarks of theirs
+    that gave the floor to questions (remarks interrupted halfway, "Q
+    President Obama -" / "I know, I know. We're going back ...", go on)."""
     if len(cur.speakers) != 1 or not cur.reply:
         return False
     paras = [p for j, p in enumerate(cur.reply) if j not in cur.asides]
@@ -640,9 +653,23 @@ def _remarks_after_quip(cur: _Pending, out: Sequence[Exchange]) -> bool:
             or sum(len(p.split()) for p in paras) < _REMARKS_MIN_WORDS:
         return False
     name = cur.speakers[0]
-    said = [e for e in out if e.spokesperson == name or name in e.speakers]
-    return not any(e.kind == "answer" for e in said) \
-        and sum(len(e.text.split()) for e in said) < _GAVE_REMARKS_WORDS
+    said = [i for i, e in enumerate(out) if e.spokesperson == name or name in e.speakers]
+    if any(out[i].kind == "answer" for i in said):
+        return False
+    gave = sum(len(out[i].text.split()) for i in said) >= _GAVE_REMARKS_WORDS
+    return not (gave and floor_given_after > said[-1])
+
+
+#: words of a proper name in a sentence ("Jake Sullivan is in Israel today"),
+#: not the pronoun I or a sentence's first word
+_PROPER_RE = re.compile(r"(?<![.!?]\s)(?<![.!?]\s\s)(?<!^)\b(?!I\b|I['’])[A-Z][a-z]+")
+
+
+def _names_things(body: str) -> bool:
+    """A paragraph that names people or places ("All right. (Laughs.) Look,
+    as you all know, National Security Advisor Jake Sullivan is in Israel
+    today.") is not a reaction to a quip but the remarks themselves."""
+    return len(_PROPER_RE.findall(body)) >= 3
 
 
 def _floor_talk(body: str) -> bool:

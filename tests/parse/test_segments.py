@@ -295,6 +295,8 @@ MS. JEAN-PIERRE: Good afternoon, everybody. {MEDAL} {VISIT} {STORM_AID} {BUDGET}
 
 {MEDAL.replace("four", "five")} {VISIT.replace("Milwaukee", "Madison")}
 
+With that, I'm happy to take your questions.
+
 Q What about the families?
 
 MS. JEAN-PIERRE: They are in our hearts.
@@ -316,3 +318,51 @@ MS. JEAN-PIERRE: They are in our hearts.
     assert [e.kind for e in c.exchanges][-1] == "answer"
     assert c.exchanges[-1].text.startswith("They are in our hearts.")
     assert c.exchanges[-1].text.endswith(BUDGET)
+
+
+def test_remarks_interrupted_halfway_go_on_and_a_reaction_naming_things_is_remarks():
+    # "Q President Obama -" / "I know, I know. We're going back ..." / "President
+    # Biden announced ...": remarks that gave no floor yet go on after the quip
+    head = f"""Press Briefing by Press Secretary Karine Jean-Pierre, July 5, 2023
+
+MS. JEAN-PIERRE: Good afternoon, everybody. {MEDAL} {VISIT} {STORM_AID}
+
+{MEDAL.replace("four", "five")} {VISIT.replace("Milwaukee", "Madison")}
+
+Q President Obama —
+
+MS. JEAN-PIERRE: I know, I know. We're going back, not forwards. (Laughter.)
+
+{BUDGET}
+
+{BUDGET.replace("Monday", "Tuesday")}
+
+{STORM_AID}
+
+{VISIT}
+
+{MEDAL}
+
+{STORM_AID.replace("Thursday", "Friday")}
+
+With that, I'm happy to take your questions.
+
+Q Karine, on the hurricane, will the President go to Florida?
+
+MS. JEAN-PIERRE: He will go when it does not take resources from the recovery.
+"""
+    paras = split_text_paragraphs(head)
+    c = wh.parse(paras[0], paras[1:], "2023-07-05.txt")
+    answers = [e for e in c.exchanges if e.kind == "answer"]
+    assert [a.text for a in answers] == [
+        "I know, I know. We're going back, not forwards. (Laughter.)",
+        "He will go when it does not take resources from the recovery."]
+    assert any(BUDGET in e.text for e in c.exchanges if e.kind == "statement")
+    # a first paragraph naming people and places is the remarks' own start
+    paras = split_text_paragraphs(_briefing(
+        "Are you saying hi?", "All right. (Laughs.) Look, as you all know, National Security "
+        "Advisor Jake Sullivan is in Israel today.", MEDAL, VISIT,
+        VISIT.replace("Milwaukee", "Madison"), STORM_AID, BUDGET))
+    c = wh.parse(paras[0], paras[1:], "2023-07-05.txt")
+    assert c.exchanges[0].kind == "statement" and "Jake Sullivan" in c.exchanges[0].text
+    assert all(e.question != "Are you saying hi?" for e in c.exchanges)

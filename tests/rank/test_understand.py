@@ -163,3 +163,19 @@ def test_a_publisher_named_alone_is_preferred_not_required():
     assert understand("Did the White House answer Beijing?", publishers=pubs).prefer_publisher is None
     assert understand("What about the weather?", publishers=pubs).prefer_publisher is None
     assert understand("How did Beijing answer?").prefer_publisher is None
+
+
+def test_a_month_named_ranks_its_replies_higher_than_a_year_named():
+    import datetime as dt
+    from rag.rank.fusion import MONTH_BOOST, PERIOD_BOOST, prefer_period
+    scores = {1: 0.50, 2: 0.45}
+    dates = {1: dt.date(2021, 3, 2), 2: dt.date(2021, 8, 6)}
+    month = plan("What did she say about the jobs report at the start of the briefing in August 2021?")
+    year = plan("What did she say about the jobs report at the start of the briefing in 2021?")
+    by_month = prefer_period(scores, dates, month.prefer_from, month.prefer_to)
+    by_year = prefer_period(scores, dates, year.prefer_from, year.prefer_to)
+    # a month is precise evidence: its reply comes first; a year (often an
+    # event's) raises every reply of it alike, and only a little
+    assert by_month == {1: 0.50, 2: 0.45 + MONTH_BOOST} and max(by_month, key=by_month.get) == 2
+    assert by_year == {1: 0.50 + PERIOD_BOOST, 2: 0.45 + PERIOD_BOOST}
+    assert MONTH_BOOST > PERIOD_BOOST
