@@ -143,7 +143,11 @@ _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w.'’\-]*|(?i:everyone|everybody|all|guys
                          r"ma’am|ma'am|again|too|both|team|man))$")
 _GREETING_PHRASE = re.compile(
     r"(?i:hi|hello|hey|howdy|good\s+(?:afternoon|morning|evening|day)|happy\s+[\w’'/\-]+"
-    r"|welcome(?:\s+back)?|congratulations|congrats|(?:nice|good|great)\s+to\s+see\s+you"
+    r"|welcome(?:\s+back)?|congratulations|congrats"
+    # "Good to see everybody.", "It's great to be with you all.", "Good to be back."
+    r"|(?:it(?:'|’)s\s+)?(?:so\s+|really\s+)?(?:nice|good|great)\s+to\s+(?:see|be\s+(?:here\s+)?with|be\s+back\s+with)"
+    r"\s+(?:you(?:\s+all)?|everybody|everyone|all\s+of\s+you|y(?:'|’)all)"
+    r"|(?:it(?:'|’)s\s+)?(?:so\s+|really\s+)?(?:nice|good|great)\s+to\s+be\s+(?:here|back)"
     r"|thank\s+you(?:\s+(?:so|very)\s+much)?(?:\s+(?:for\s+(?:having|joining|coming|doing|being)"
     r"(?:\s+(?:us|me|this|here))*))?"
     r"|thanks(?:\s+(?:so|very)\s+much)?|(?:I\s+)?(?:really\s+)?appreciate\s+(?:it|you|that|you\s+all)"
@@ -154,7 +158,7 @@ _GREETING_PHRASE = re.compile(
     r"|have\s+a\s+(?:good|great|nice|wonderful|happy)\s+(?:weekend|day|one|evening|night|holiday"
     r"|thanksgiving))(?![\w’'])")
 #: Words that may go with a pleasantry ("Okay. Thank you.") but are not one.
-_FILLER_PHRASE = re.compile(r"(?i:and|oh|so|okay|ok|all\s+right|alright|yeah|yes|well|great|again"
+_FILLER_PHRASE = re.compile(r"(?i:and|oh|so|okay|ok|all\s+right|alright|yeah|yes|well|great|again|indeed"
                             r"|everybody|everyone|folks|guys|you\s+all|y(?:'|’)all)(?![\w’'])")
 _MODERATION_PHRASE = re.compile(
     r"(?i:go\s+ahead|okay|ok|all\s+right|alright|sure|yes|yeah|yep|yup|sorry|great|please|right|um|uh"

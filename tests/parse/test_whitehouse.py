@@ -872,3 +872,23 @@ def test_collapse_is_the_paragraph_normalization():
     # Paragraphs from read_text are exactly rag.parse's collapse of the block.
     t, paras = read_text(TITLE + "\n\nQ\u00a0 Hi,   Jen.\n\nMS. PSAKI:\u00a0 Hi.\n", "x.txt")
     assert paras == [collapse("Q\u00a0 Hi,   Jen."), collapse("MS. PSAKI:\u00a0 Hi.")]
+
+
+def test_more_pleasantries_are_no_statements_but_sentences_about_things_are():
+    c = brief("""
+MS. JEAN-PIERRE: Happy Monday indeed.
+
+MR. SAMS: Thank you, Karine. Good to see everybody.
+
+MR. SAMS: It's good to be with you all.
+
+MR. SAMS: It is good to see the economy recover this quarter, with wages up again.
+
+Q Ian, will the counsel's office release the letter?
+
+MR. SAMS: We will release it when the review is done.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre and Spokesman for the White "
+           "House Counsel's Office Ian Sams, February 9, 2024", source="2024-02-09.txt")
+    assert [(e.kind, e.text) for e in c.exchanges] == [
+        ("statement", "It is good to see the economy recover this quarter, with wages up again."),
+        ("answer", "We will release it when the review is done.")]
