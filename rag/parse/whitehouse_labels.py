@@ -144,6 +144,8 @@ _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w.'’\-]*|(?i:everyone|everybody|all|guys
 _GREETING_PHRASE = re.compile(
     r"(?i:hi|hello|hey|howdy|good\s+(?:afternoon|morning|evening|day)|happy\s+[\w’'/\-]+"
     r"|welcome(?:\s+back)?|congratulations|congrats"
+    r"|how\s+are\s+you(?:\s+(?:all|guys|doing))?(?:\s+today)?|how(?:'|’)s\s+it\s+going"
+    r"|how\s+(?:was|is)\s+your\s+(?:weekend|day|holiday|trip)"
     # "Good to see everybody.", "It's great to be with you all.", "Good to be back."
     r"|(?:it(?:'|’)s\s+)?(?:so\s+|really\s+)?(?:nice|good|great)\s+to\s+(?:see|be\s+(?:here\s+)?with|be\s+back\s+with)"
     r"\s+(?:you(?:\s+all)?|everybody|everyone|all\s+of\s+you|y(?:'|’)all)"

@@ -892,3 +892,20 @@ MR. SAMS: We will release it when the review is done.
     assert [(e.kind, e.text) for e in c.exchanges] == [
         ("statement", "It is good to see the economy recover this quarter, with wages up again."),
         ("answer", "We will release it when the review is done.")]
+
+
+def test_a_reporter_asking_how_the_official_is_greets_and_asks_nothing():
+    c = brief("""
+MS. PSAKI: Hi, everyone.
+
+Q Hi. How are you?
+
+MS. PSAKI: Great. Okay. Today, as promised, we have the premiere of Dr. Ashish Jha in the briefing room.
+
+Q Jen, how long will he stay?
+
+MS. PSAKI: He has time for a few questions today.
+""", title="Press Briefing by Press Secretary Jen Psaki, April 26, 2022", source="2022-04-26.txt")
+    assert [(e.kind, e.question) for e in c.exchanges] == [
+        ("statement", None), ("answer", "Jen, how long will he stay?")]
+    assert "premiere of Dr. Ashish Jha" in c.exchanges[0].text
