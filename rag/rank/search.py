@@ -23,7 +23,7 @@ from .candidates import Candidates, Query
 from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
 from .fusion import METHODS, fuse, fusion_for, keyword_search, prefer_passages, prefer_period
-from .phrases import outside_quotes, pasted_phrases, prefer_phrases, verbatim
+from .phrases import outside_quotes, pasted_phrases, prefer_phrases, quoted_spans, verbatim
 from .speakers import mistyped_part, near_spokesperson, nearest_note, resolve_person
 from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .understand import QueryPlan, applied_notes, overridden_notes, period_of, understand
@@ -193,8 +193,13 @@ class Searcher:
             for pid, row in self.store.passages(phrase_ids).items()}) if phrase_ids else []
         given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
                  "date_from": d_from, "date_to": d_to, "publisher": publisher or None}
-        # a pasted quote's own words ("In May 2020, ...", "to AFP") are not the user's cues
-        cues = outside_quotes(question) if phrase_ids else question
+        quoted = bool(quoted_spans(question))
+        # a phrase the user put in quotes that no passage holds: said, and no
+        # reply is close ('"Fifteen minutes"' must not quietly give "a few minutes")
+        absent = tuple(raw for raw, words in pasted if quoted and words not in held)
+        # a quote's own words ("In May 2020, ...", "to AFP", "MR. KIRBY") are
+        # not the user's cues, found or not
+        cues = outside_quotes(question) if phrase_ids or quoted else question
         read = self._read(question, cues, given, lex, verbatim_text=bool(phrase_ids)) \
             if understand and cues else _Reading(question, dict(given))
         notes, dropped = read.notes, ()
@@ -214,11 +219,12 @@ class Searcher:
             return tuple(w for w in words if re.search(rf"\b{re.escape(w)}\b", read.text)
                          and not (person and mistyped_part(w, person)))
 
-        missing = searched(fixed.names_not_found) + read.uncovered
+        missing = searched(fixed.names_not_found) + read.uncovered + absent
         used = read.filters
         by_person = bool(used.get("questioner") or used.get("spokesperson"))
         hits, close = judge(hits, ranking, missing, phrase_ids, by_person=by_person,
-                            off_topic=_off_topic(hits, read.text) if by_person else ())
+                            off_topic=_off_topic(hits, read.text) if by_person else (),
+                            named=float("inf") if absent else None)
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
                       overridden=read.overridden,
                       searched_for=fixed.text if fixed.changes else None,

@@ -39,6 +39,24 @@ def test_a_pasted_sentence_is_not_read_for_filters(retriever):
         or not _has(answer.hits[0], SENTENCE)
 
 
+def test_a_quoted_phrase_no_passage_holds_is_said_and_no_reply_is_close(retriever):
+    answer = retriever.ask('What did Zhao Lijian say about "Olympics of fifteen minutes"?', k=3)
+    assert answer.close_match is False and not any(h.close for h in answer.hits)
+    assert "Olympics of fifteen minutes" in answer.not_found
+    assert answer.hits    # the nearest replies still follow
+    found = retriever.ask('What did he say about "hosting the Olympics"?', k=3)
+    assert found.close_match and "hosting the Olympics" not in found.not_found
+
+
+def test_words_inside_quotes_are_never_read_as_filters(retriever):
+    # found or not, a quote is the words someone said: "told to MASTV" inside
+    # it names no questioner to keep the search to
+    for question in ('"agreed to support each other, as told to MASTV"',
+                     '"a promise told to MASTV in the spring"'):
+        answer = retriever.ask(question, k=3)
+        assert not any(n.startswith("questioner") for n in answer.understood), question
+
+
 def test_mistyped_words_are_corrected_and_shown(retriever):
     answer = retriever.ask("Japanese athletes at the Paralmypics", k=1)
     assert answer.searched_for == "Japanese athletes at the Paralympics"
