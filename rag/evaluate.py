@@ -222,6 +222,18 @@ def format_table(results: Sequence[Result]) -> str:
     return "\n".join([line(cols), line(["-" * w for w in widths]), *map(line, rows)])
 
 
+def _tagged(kind: str, where: str) -> str:
+    """"dev_hard, rank 3", or "rank 3" for a question of no kind."""
+    return f"{kind}, {where}" if kind else where
+
+
+def _who(hit) -> str:
+    """Who answered a hit and, where the transcripts name one, who asked
+    ("Zhao Lijian to AFP", "John Kirby")."""
+    who = hit.spokesperson or "-"
+    return f"{who} to {hit.questioner}" if hit.questioner else who
+
+
 def format_misses(result: Result, limit: int = 3) -> str:
     out = []
     unanswerable = not answerable(result.questions)
@@ -230,15 +242,15 @@ def format_misses(result: Result, limit: int = 3) -> str:
         if unanswerable:
             if not close:
                 continue
-            out.append(f"- {q.id} ({q.kind}, not flagged): {q.question}")
+            out.append(f"- {q.id} ({_tagged(q.kind, 'not flagged')}): {q.question}")
             for i, h in enumerate(hits[:limit], 1):
                 out.append(f"    {i}. {h.date} {h.score:.3f}: {collapse(h.text)[:100]}")
             continue
         if rank == 1:
             continue
         where = f"rank {rank}" if rank else "not in top 10"
-        out.append(f"- {q.id} ({q.kind}, {where}): {q.question}")
+        out.append(f"- {q.id} ({_tagged(q.kind, where)}): {q.question}")
         out.append(f"    gold: {q.gold[0][:100]}")
         for i, h in enumerate(hits[:limit], 1):
-            out.append(f"    {i}. {h.date} {h.questioner or '-'}: {collapse(h.text)[:100]}")
+            out.append(f"    {i}. {h.date} {_who(h)}: {collapse(h.text)[:100]}")
     return "\n".join(out)

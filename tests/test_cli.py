@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -234,3 +235,16 @@ def test_eval_reports_quotes_and_the_flagged_share_of_unanswerable_questions(ind
 def test_eval_needs_a_question_set(index):
     result = CliRunner().invoke(main, ["eval", "--index", str(index)])
     assert result.exit_code == 1 and "--quotes" in result.output
+
+
+def test_eval_misses_name_who_answered_and_leave_out_a_missing_kind(index, tmp_path):
+    qs = tmp_path / "mine.jsonl"
+    # a gold no reply holds: always a miss, listed with what came back
+    qs.write_text(json.dumps({"id": "m1", "question": "Japan Olympic Committee Yamashita",
+                              "gold": ["no reply says this"]}) + "\n")
+    result = CliRunner().invoke(main, ["eval", str(qs), "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert "- m1 (not in top 10): Japan Olympic Committee Yamashita" in result.stdout
+    listed = [ln for ln in result.stdout.splitlines() if ln.startswith("    1. ")]
+    # "2021-12-24 Zhao Lijian to <outlet>: ...": the official and the outlet asking
+    assert listed and re.match(r"    1\. 2021-12-24 Zhao Lijian( to [^:]+)?: ", listed[0]), listed

@@ -343,10 +343,14 @@ def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, li
     """Recall@1/5/10 and MRR@10 on QUESTIONS (JSON lines with verbatim gold snippets).
 
     A returned reply counts as correct when its text contains a gold snippet
-    (whitespace collapsed). Filters in a question's "filters" field are applied.
-    The no_close column is the share answered "No close match": false alarms
-    on answerable questions; on a file of records without gold (questions
-    no conference answers) it is the share flagged, the only figure shown.
+    (whitespace collapsed) and, in a file of questions with a "speaker" or
+    "also_dates" field, is dated "date" or one of "also_dates". Filters in a question's "filters"
+    field are applied. The speaker column (questions with a "speaker" field,
+    the label as printed: "MR. KIRBY") is the share of correct hits given by
+    that official. The no_close column is the share answered "No close
+    match": false alarms on answerable questions; on a file of records
+    without gold (questions no conference answers) it is the share flagged,
+    the only figure shown.
     """
     from ..crossval import date_ranges
     from ..evaluate import (evaluate, fold_questions, format_misses, format_table,
