@@ -683,6 +683,12 @@ def _is_aside(body: str) -> bool:
     return len(body) <= _MAX_ACK_CHARS
 
 
+#: A reporter's tag on their own point, asking nothing new ("Right?", "No?",
+#: "Isn't it?"): the official's reply goes on.
+_TAG_QUESTION_RE = re.compile(r"^(?:right|correct|no|true|really|is\s+that\s+right|isn(?:'|’)t\s+it"
+                              r"|don(?:'|’)t\s+you\s+think)\?$", re.I)
+
+
 def _resumes(body: str, reply: list[str], official: str) -> bool:
     """Does the official's next paragraph carry the open reply on past the
     reporter's aside ``body``?
@@ -697,6 +703,8 @@ def _resumes(body: str, reply: list[str], official: str) -> bool:
     if reply[-1][-1:] in _DASHES or official[:1] in _DASHES or official[:1].islower():
         return True
     words = len(body.split())
+    if _TAG_QUESTION_RE.match(body):
+        return True     # "Q Of course. But so does showing up." / "- taking it seriously." / "Q Right?"
     if "?" in body:
         return False
     if body[-1:] not in _DASHES and all(len(p) <= _MAX_ACK_CHARS for p in reply

@@ -909,3 +909,23 @@ MS. PSAKI: He has time for a few questions today.
     assert [(e.kind, e.question) for e in c.exchanges] == [
         ("statement", None), ("answer", "Jen, how long will he stay?")]
     assert "premiere of Dr. Ashish Jha" in c.exchanges[0].text
+
+
+def test_a_reporters_tag_question_is_an_aside_and_the_reply_goes_on():
+    c = brief("""
+Q Will the President visit East Palestine?
+
+MS. JEAN-PIERRE: I don't have anything to share on a visit. But it does matter that the President put forth a multi-agency reaction to this —
+
+Q Of course. But so does showing up.
+
+MS. JEAN-PIERRE: — taking it seriously.
+
+Q Right?
+
+MS. JEAN-PIERRE: Look, showing up is having the EPA Administrator on the ground.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre, February 23, 2023",
+           source="2023-02-23.txt")
+    assert [e.question for e in c.exchanges] == ["Will the President visit East Palestine?"]
+    text = c.exchanges[0].text
+    assert "Q Right?" in text and text.endswith("having the EPA Administrator on the ground.")
