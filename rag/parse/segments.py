@@ -20,6 +20,9 @@ changes:
   joined by ...") do not;
 * before a passage grows past :data:`MAX_WORDS`.
 
+A lead-in announcing items ("I have a couple of items for all of you at the
+top.") is no topic of its own: the first item ("First, ...") goes with it.
+
 Not where the words alone change: spoken remarks go on with a topic in new
 words (Dr. Fauci's eighteen paragraphs on the pandemic share few), and cut
 there they fell apart into single paragraphs (wh_dev hybrid MRR@10 0.693
@@ -47,6 +50,8 @@ __all__ = ["MAX_WORDS", "COMMON_SHARE", "BASIC_WORDS", "Topics"]
 #: No statement longer than the longest replies (their 99th percentile: 377
 #: words at the White House, 555 at the ministry).
 MAX_WORDS = 400
+#: remarks so far this short only lead in to their first item
+LEAD_IN_WORDS = 20
 COMMON_SHARE = 0.2
 BASIC_WORDS = 1000
 
@@ -67,6 +72,12 @@ _TURN_RE = re.compile(
 _STEP_RE = re.compile(
     _LEAD + r"(?:now|next|also|additionally|meanwhile|first|second|third|fourth|fifth"
     r"|first\s+up)\b", re.I)
+
+#: Remarks announcing their items ("I have a couple of items for all of you at
+#: the top.", "And finally, I have two shoutouts in the room.").
+_LEAD_IN_RE = re.compile(
+    r"\b(?:a\s+few|a\s+couple(?:\s+of)?|two|three|four|several|some|one|few)\s+(?:\w+\s+)?"
+    r"(?:things|items|updates|announcements|notes|shout-?outs|toppers)\b", re.I)
 
 _STOP = frozenset(t for w in STOPWORDS for t in tokens(w))
 
@@ -109,5 +120,10 @@ class Topics:
         if so_far + words > MAX_WORDS or _TURN_RE.match(paragraph):
             return False
         if _STEP_RE.match(paragraph):
-            return bool(self.topical(paragraph) & set().union(*map(self.topical, segment)))
+            # a lead-in ("Okay, a couple of items for you at the top.") is not a
+            # topic of its own: its first item goes with it
+            lead_in = len(segment) == 1 and so_far <= LEAD_IN_WORDS \
+                and _LEAD_IN_RE.search(segment[0])
+            return bool(lead_in) or \
+                bool(self.topical(paragraph) & set().union(*map(self.topical, segment)))
         return True

@@ -29,6 +29,14 @@ def test_a_paragraph_on_the_same_topic_continues_the_statement():
     assert t.continues([OUTBREAK], RISK)          # "Marburg" in both
 
 
+def test_a_lead_in_announcing_items_goes_with_the_first_item():
+    t = topics(OUTBREAK, RISK, STORM)
+    lead = "I have a couple of items for all of you at the top."
+    assert t.continues([lead], "First, o" + STORM[1:])             # no lone "items at the top"
+    assert not t.continues([lead, "First, o" + STORM[1:]], "Second, " + OUTBREAK)
+    assert not t.continues(["So you'll hear more about that later."], "Next, o" + STORM[1:])
+
+
 def test_remarks_go_on_in_new_words_unless_the_official_turns():
     # spoken remarks carry a topic on without repeating its words: only a turn
     # or a step onto new words cuts them

@@ -96,8 +96,7 @@ def test_small_briefing_turns():
     assert c.spokesperson == "Jen Psaki"
     assert (c.publisher, c.profile) == ("The White House", "whitehouse")
     assert kinds(c) == [
-        ("statement", "Jen Psaki"),     # I have two items at the top:  (greetings skipped)
-        ("statement", "Jen Psaki"),
+        ("statement", "Jen Psaki"),     # I have two items at the top: + the first (greetings skipped)
         ("statement", "Jen Psaki"),
         ("statement", "John Kirby"),    # the co-briefer's remarks after the introduction
         ("answer", "John Kirby"),
@@ -105,15 +104,16 @@ def test_small_briefing_turns():
         ("answer", "Jen Psaki"),        # "Q But -" and she carries on: the same reply
     ]
     ex = c.exchanges
-    assert ex[0].text == "I have two items at the top."
-    assert ex[4].question == "John, is the President sending more aid?"
-    assert ex[4].text == "We have nothing to announce today.\n\nBut we are watching closely."
-    assert ex[4].questioner is None and ex[4].questioner_label == "Q"
+    # a lead-in announcing the items goes with the first of them
+    assert ex[0].text == "I have two items at the top.\n\nFirst, the President signed an order today."
+    assert ex[3].question == "John, is the President sending more aid?"
+    assert ex[3].text == "We have nothing to announce today.\n\nBut we are watching closely."
+    assert ex[3].questioner is None and ex[3].questioner_label == "Q"
     # "Go ahead." before the reporter goes on with "- will he ..." is an aside
-    assert ex[6].question == "Jen, on the budget —\n\n— will the President sign it?"
+    assert ex[5].question == "Jen, on the budget —\n\n— will the President sign it?"
     # the aside keeps its label, and so does the official taking the reply back
-    assert ex[6].text == "He will. (Laughter.)\n\nQ But —\n\nMS. PSAKI: And he said so yesterday."
-    assert ex[5].question is None
+    assert ex[5].text == "He will. (Laughter.)\n\nQ But —\n\nMS. PSAKI: And he said so yesterday."
+    assert ex[4].question is None
     assert any("greeting" in n for n in c.skipped)
     assert any("time line" in n for n in c.skipped)
 
