@@ -374,3 +374,25 @@ def test_a_questioner_on_briefings_that_name_none_is_an_error(tmp_path):
         r.search("Ukraine air defense", questioner="Reuters")
     assert r.search("Ukraine air defense")          # no questioner: searched as ever
     r.close()
+
+
+def test_a_name_most_passages_carry_does_not_make_a_persons_reply_off_topic(tmp_path):
+    # "What did Granholm say about why American oil companies ...": her oil
+    # reply need not say "American", a word a fifth of the briefings carry
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    turns = "\n\n".join(
+        f"Q Question {i} on American {topic}?\n\nMS. PSAKI: American {topic} matter to us."
+        for i, topic in enumerate(["families", "workers", "farmers", "students"]))
+    (folder / "2021-11-23.txt").write_text(
+        "Press Briefing by Press Secretary Jen Psaki and Secretary of Energy Jennifer "
+        "Granholm, November 23, 2021\n\n" + turns + "\n\nQ Secretary Granholm, why has "
+        "domestic production not returned?\n\nSECRETARY GRANHOLM: We have 250 fewer oil rigs "
+        "working today than before the pandemic.\n", encoding="utf-8")
+    with Retriever.open(tmp_path / "index", encoder=FakeEncoder()) as r:
+        assert r.ingest([folder]).ok
+        answer = r.ask("What did Granholm say about why American oil companies have not "
+                       "ramped production back up?", k=3)
+        assert answer.understood == ("spokesperson Jennifer Granholm",)
+        assert answer.hits and "250 fewer oil rigs" in answer.hits[0].text
+        assert answer.close_match and answer.hits[0].close

@@ -84,18 +84,26 @@ _KEYS = {"questioner": ("questioner",), "spokesperson": ("spokesperson",),
          "dates": ("date_from", "date_to")}
 
 
-def _off_topic(hits: list[Hit], text: str) -> set[int]:
+#: A name in more than this share of the index's passages names no topic
+#: ("American": a fifth of the White House's; "China": most of the ministry's).
+COMMON_NAME_SHARE = 0.15
+
+
+def _off_topic(hits: list[Hit], text: str, lex: LexicalIndex) -> set[int]:
     """Hits (passage ids) naming none of the names left in ``text`` once the
     filters' words are gone ("about Hong Kong" of "What did Hua Chunying tell
     Reuters in May 2020 about Hong Kong?"): a search kept to one person is
     judged by names, and a reply to Reuters about tariffs is not about Hong
-    Kong. Empty when ``text`` names nothing."""
+    Kong. Empty when ``text`` names nothing but what most passages name (the
+    oil reply Granholm was asked for need not say "American")."""
     terms = query_terms(text)
     if keyword_search(len(terms)):   # its words, in any case, are the topic
         names = {t for w in terms for t in tokens(w)} - _STOP_TOKENS
     else:
         words = text.split()[1:]   # the first is capitalized as any question's first word
         names = {t for w in words if w[:1].isupper() for t in tokens(w)} - _STOP_TOKENS
+    common = COMMON_NAME_SHARE * len(lex)
+    names = {t for t in names if lex.document_frequency(t) <= common}
     if not names:
         return set()
     return {h.passage_id for h in hits if not names & set(tokens(f"{h.question or ''} {h.text}"))}
@@ -223,7 +231,7 @@ class Searcher:
         used = read.filters
         by_person = bool(used.get("questioner") or used.get("spokesperson"))
         hits, close = judge(hits, ranking, missing, phrase_ids, by_person=by_person,
-                            off_topic=_off_topic(hits, read.text) if by_person else (),
+                            off_topic=_off_topic(hits, read.text, lex) if by_person else (),
                             named=float("inf") if absent else None)
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
                       overridden=read.overridden,
