@@ -544,7 +544,12 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         elif t.kind == "official":
             key = canon[t.key]
             speaker = key
-            if cur is not None and cur.kind == "answer" and cur.reply and _opens_remarks(t.body):
+            if cur is not None and cur.kind == "answer" and _opens_remarks(t.body) \
+                    and (cur.reply or real_exchange):
+                # a reply does not greet the room; nor does the first word
+                # after a question shouted as a co-briefer leaves ("Q Doctor
+                # Jha, why ...?" / "All right, guys. I have a few things for
+                # you at the top."): that question got no reply
                 close()
                 statement(t.body, key, i)
             elif cur is not None and cur.kind == "answer":

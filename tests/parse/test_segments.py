@@ -374,3 +374,30 @@ MS. JEAN-PIERRE: He will go when it does not take resources from the recovery.
     c = wh.parse(paras[0], paras[1:], "2023-07-05.txt")
     assert c.exchanges[0].kind == "statement" and "Jake Sullivan" in c.exchanges[0].text
     assert all(e.question != "Are you saying hi?" for e in c.exchanges)
+
+
+def test_remarks_right_after_a_question_shouted_at_a_departing_co_briefer_are_no_reply():
+    paras = split_text_paragraphs(f"""Press Briefing by Press Secretary Karine Jean-Pierre and \
+COVID-19 Response Coordinator Dr. Ashish Jha, June 2, 2022
+
+MS. JEAN-PIERRE: Good afternoon. Dr. Jha is here today.
+
+DR. JHA: Thank you. {MEDAL}
+
+Q Dr. Jha, when will shots for children under five begin?
+
+DR. JHA: As early as Tuesday, June 21st.
+
+MS. JEAN-PIERRE: We're over time. Thank you, Dr. Jha.
+
+Q Doctor Jha, why are more boosted Americans having breakthrough cases?
+
+MS. JEAN-PIERRE: All right, guys. I have a few things for you at the top.
+
+{VISIT}
+""")
+    c = wh.parse(paras[0], paras[1:], "2022-06-02.txt")
+    assert [(e.kind, e.spokesperson) for e in c.exchanges][-1] == ("statement", "Karine Jean-Pierre")
+    assert VISIT in c.exchanges[-1].text
+    assert all("breakthrough" not in (e.question or "") for e in c.exchanges)
+    assert any("question without a reply" in n for n in c.skipped)
