@@ -128,8 +128,10 @@ def classify(para: str) -> Turn:
         if up in _REPORTER_LABELS:
             return Turn("reporter", body, para, label)
         words = label.split()
-        # The name part must be upper case; the title may be "Mr." (one typo).
-        if len(words) >= 2 and all(w == w.upper() for w in words[1:]) and _title_word(words[0]):
+        # The name part must be upper case; the title may be "Mr." (one typo),
+        # or its letters lost but one ("S. PSAKI:" for "MS. PSAKI:").
+        if len(words) >= 2 and all(w == w.upper() for w in words[1:]) and (
+                _title_word(words[0]) or re.fullmatch(r"[A-Z]\.", words[0])):
             i = 1
             while i < len(words) - 1 and _title_word(words[i]):
                 i += 1

@@ -929,3 +929,13 @@ MS. JEAN-PIERRE: Look, showing up is having the EPA Administrator on the ground.
     assert [e.question for e in c.exchanges] == ["Will the President visit East Palestine?"]
     text = c.exchanges[0].text
     assert "Q Right?" in text and text.endswith("having the EPA Administrator on the ground.")
+
+
+def test_a_label_that_lost_its_title_but_a_letter_is_still_the_official():
+    c = brief("""
+Q Did the Speaker consult the President before sending the article over?
+
+S. PSAKI: I don't have any calls between them to read out for you, Kristen.
+""", title="Press Briefing by Press Secretary Jen Psaki, January 22, 2021", source="2021-01-22.txt")
+    assert [(e.spokesperson, e.text) for e in c.exchanges] == [
+        ("Jen Psaki", "I don't have any calls between them to read out for you, Kristen.")]
