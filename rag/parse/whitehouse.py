@@ -504,10 +504,17 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                     close()
                     notes.append(f"{where(i)}: aside before floor management {t.para[:60]!r}")
                     continue
-                if same and t.body[:1] not in _DASHES and _resumes(t.body, cur.reply, nxt.body):
+                crosstalk = same and t.body[:1] in _DASHES and cur.reply[-1][-1:] in _DASHES \
+                    and nxt.body[:1] in _DASHES \
+                    and not all(len(p) <= _MAX_ACK_CHARS for p in cur.reply)
+                if crosstalk or (same and t.body[:1] not in _DASHES
+                                 and _resumes(t.body, cur.reply, nxt.body)):
                     # "Q Yeah." / "Q (Inaudible.)" / "Q Why?" and the same official
                     # carries on: one reply to the question asked, the aside kept
                     # verbatim with its label (and the official's next label too).
+                    # So is cross-talk, both mid-sentence, once the official has
+                    # said more than a few words ("I can give you some economics
+                    # on that -" / "Q - for the lag? Yeah." / "- the lag structure.").
                     cur.asides.append(len(cur.reply))
                     cur.reply.append(t.para)
                     cur.relabel = True

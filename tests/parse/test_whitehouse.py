@@ -939,3 +939,24 @@ S. PSAKI: I don't have any calls between them to read out for you, Kristen.
 """, title="Press Briefing by Press Secretary Jen Psaki, January 22, 2021", source="2021-01-22.txt")
     assert [(e.spokesperson, e.text) for e in c.exchanges] == [
         ("Jen Psaki", "I don't have any calls between them to read out for you, Kristen.")]
+
+
+def test_cross_talk_mid_sentence_stays_inside_the_reply():
+    c = brief("""
+Q How long will it be before the tariffs make themselves felt?
+
+CHAIR BERNSTEIN: Okay. So, first of all —
+
+Q Like, what — what's your prediction —
+
+CHAIR BERNSTEIN: Sure. I can give you some economics on that —
+
+Q — for the lag? Yeah.
+
+CHAIR BERNSTEIN: — the lag structure. It takes a while for tariffs to show up in prices.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre and Chair of the Council of "
+           "Economic Advisers Jared Bernstein, December 11, 2024", source="2024-12-11.txt")
+    assert [e.question for e in c.exchanges] == [
+        "How long will it be before the tariffs make themselves felt?"]
+    assert c.exchanges[0].text.endswith("It takes a while for tariffs to show up in prices.")
+    assert "Q — for the lag? Yeah." in c.exchanges[0].text
