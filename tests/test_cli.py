@@ -212,6 +212,11 @@ def test_search_notes_go_to_stderr_and_json_stays_a_list(index):
                                      "--index", str(index), "-k", "1"])
     assert 'Understood: spokesperson Zhao Lijian (from "Zhao")' in near.stderr
     assert "no spokesperson called" not in near.stderr
+    # an office is no person: "the chair of the Council of Economic Advisers say"
+    office = CliRunner().invoke(main, ["search", "What did the chair of the Council of Economic "
+                                       "Advisers say about the Olympics?", "--index", str(index),
+                                       "-k", "1"])
+    assert office.exit_code == 0 and "no spokesperson called" not in office.stderr
     typo = CliRunner().invoke(main, ["search", "Japanese athletes at the Paralmypics",
                                      "--index", str(index), "-k", "1"])
     assert "Searched for: Japanese athletes at the Paralympics" in typo.stderr

@@ -19,14 +19,17 @@ _NAME = r"((?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+)"
 _CUES = (
     re.compile(rf"\bspokes(?:person|man|woman)\s+{_NAME}"),
     re.compile(rf"\b(?:Mr|Ms|Mrs|Dr)\.?\s+{_NAME}"),
-    re.compile(rf"\b{_NAME}(?:['’]s)?\s+(?:say|said|says|tell|told|answer|answered|reply|replied|"
+    # not after "of": "the chair of the Council of Economic Advisers say" names an office
+    re.compile(rf"(?<!\bof\s)\b{_NAME}(?:['’]s)?\s+(?:say|said|says|tell|told|answer|answered|reply|replied|"
                r"respond|responded|comment|commented|announce|announced|state|stated)\b"),
 )
 # capitalized words that start questions or name institutions, not people
 _NOT_NAMES = frozenset("""What When Where Why How Who Which Did Does Do Has Have Had Is Are Was
 Were Will Would Can Could Should China Chinese Beijing Ministry Foreign Spokesperson
 The US U.S. America American Washington Japan Russia India Taiwan Hong Kong White House
-President Premier Minister Secretary State Government Embassy""".split())
+President Premier Minister Secretary State Government Embassy Council Department Office
+Agency Committee Commission Board Bureau Service Administration Advisers Advisors Senate Congress
+Court Pentagon""".split())
 
 
 def speaker_names(question: str, *, single: bool = False) -> list[tuple[str, tuple[int, int]]]:
