@@ -241,6 +241,10 @@ def understand(question: str, *, questioners: Iterable[str] = (),
     spans: list[tuple[int, int]] = []
     plan: dict = {}
     period = _find_period(question, reference)
+    if period and re.search(r"\bby(?:\s+the)?\s*$", question[:period[2][0]], re.I):
+        # "Will the rule be final by May 2023?": a deadline, asked about
+        # before it; neither the reply's date nor the event's
+        period = None
     if period:
         s, e, span, said = period
         if _dates_the_reply(question, span):

@@ -179,3 +179,11 @@ def test_a_month_named_ranks_its_replies_higher_than_a_year_named():
     assert by_month == {1: 0.50, 2: 0.45 + MONTH_BOOST} and max(by_month, key=by_month.get) == 2
     assert by_year == {1: 0.50 + PERIOD_BOOST, 2: 0.45 + PERIOD_BOOST}
     assert MONTH_BOOST > PERIOD_BOOST
+
+
+@pytest.mark.parametrize("q", ["Did Beijing promise to finish the talks by May 2020?",
+                               "Will the troops leave by the end of 2019?"])
+def test_a_deadline_is_no_period_of_the_reply(q):
+    # asked about before it: neither a filter nor a preference
+    p = plan(q)
+    assert p.filters == {} and p.prefer_from is None and p.notes == ()
