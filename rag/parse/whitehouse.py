@@ -454,7 +454,11 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         close()
         cur = _Pending("statement", reply=[body], speakers=[names[key]], keys=[key], last_key=key)
 
+    farewells: set[int] = set()    # a co-briefer's words taking leave (ids of their turns)
     for i, t in enumerate(turns):
+        if id(t) in farewells:
+            notes.append(f"{where(i)}: farewell {t.para[:60]!r}")
+            continue
         if t.kind == "skip":
             notes.append(f"{where(i)}: {t.why} {t.para[:40]!r}")
             continue
@@ -566,8 +570,19 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 elif key == sec_key and first != sec_key:
                     # The press secretary speaks into a co-briefer's reply: part
                     # of it if the co-briefer then carries on, else she is
-                    # managing the floor (or taking it back).
-                    if _carries_on(turns, i, first, canon):
+                    # managing the floor (or taking it back). Thanks alone
+                    # ("Okay. Thank you, Mr. Secretary.") see the co-briefer off,
+                    # whatever they say to that.
+                    after = _next_official(turns, i)
+                    if is_greeting(t.body) and not _ACK_RE.match(t.body) and (
+                            after is None or (after.body[:1] not in _DASHES
+                                              and not after.body[:1].islower()
+                                              and len(after.body.split()) <= _FAREWELL_WORDS)):
+                        close()
+                        notes.append(f"{where(i)}: floor management {t.para[:60]!r}")
+                        if after is not None and canon[after.key] == first:
+                            farewells.add(id(after))   # "Thanks very much. Real honored ..."
+                    elif _carries_on(turns, i, first, canon):
                         add_reply(t.body, t.para, key)
                     else:
                         close()
@@ -682,6 +697,12 @@ def _names_things(body: str) -> bool:
     as you all know, National Security Advisor Jake Sullivan is in Israel
     today.") is not a reaction to a quip but the remarks themselves."""
     return len(_PROPER_RE.findall(body)) >= 3
+
+
+#: A co-briefer's words after the press secretary's thanks, at most this long,
+#: take leave ("Thanks very much. Real honored to be here."); longer ones go on
+#: with the reply.
+_FAREWELL_WORDS = 25
 
 
 def _floor_talk(body: str) -> bool:

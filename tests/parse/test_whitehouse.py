@@ -960,3 +960,25 @@ CHAIR BERNSTEIN: — the lag structure. It takes a while for tariffs to show up 
         "How long will it be before the tariffs make themselves felt?"]
     assert c.exchanges[0].text.endswith("It takes a while for tariffs to show up in prices.")
     assert "Q — for the lag? Yeah." in c.exchanges[0].text
+
+
+def test_the_press_secretary_seeing_a_co_briefer_off_ends_their_reply():
+    c = brief("""
+Q Mr. Secretary, does the administration support congestion pricing in New York?
+
+SECRETARY BUTTIGIEG: This is a decision for the parties involved. There is a real challenge with congestion there.
+
+MS. PSAKI: Okay. Thank you, Mr. Secretary.
+
+SECRETARY BUTTIGIEG: Thanks very much. Real honored to be here.
+
+Q Jen, on the pipeline?
+
+MS. PSAKI: We are watching it closely.
+""", title="Press Briefing by Press Secretary Jen Psaki and Secretary of Transportation Pete "
+           "Buttigieg, April 9, 2021", source="2021-04-09.txt")
+    assert [(e.spokesperson, e.text) for e in c.exchanges] == [
+        ("Pete Buttigieg", "This is a decision for the parties involved. There is a real "
+                           "challenge with congestion there."),
+        ("Jen Psaki", "We are watching it closely.")]
+    assert any("farewell" in n for n in c.skipped)
