@@ -362,6 +362,13 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         if cur is None:
             return
         given_before = floor_given_after   # this reply's own last line may give the floor
+        while cur.asides and cur.asides[-1] == len(cur.reply) - 2 and len(cur.reply) > 2 \
+                and is_greeting(classify(cur.reply[-1]).body):
+            # "... Q Karine, Happy Valentine's Day." / "Happy Valentine's Day.":
+            # pleasantries traded after the reply, not part of it
+            notes.append(f"pleasantries after a reply {cur.reply[-2][:60]!r}")
+            del cur.reply[-2:]
+            cur.asides.pop()
         while cur.asides and cur.asides[-1] == len(cur.reply) - 1:
             # the reporter had the last word (the official moved on): not part of the reply
             notes.append(f"reporter's aside after a reply {cur.reply.pop()[:60]!r}")

@@ -982,3 +982,23 @@ MS. PSAKI: We are watching it closely.
                            "challenge with congestion there."),
         ("Jen Psaki", "We are watching it closely.")]
     assert any("farewell" in n for n in c.skipped)
+
+
+def test_pleasantries_traded_after_a_reply_are_not_part_of_it():
+    c = brief("""
+Q What does the CPI report say about rents?
+
+MS. JEAN-PIERRE: Rents are still coming down, and we expect that to continue.
+
+Q Karine, Happy Valentine's Day.
+
+MS. JEAN-PIERRE: Happy Valentine's Day.
+
+Q On Ukraine, will the President travel there?
+
+MS. JEAN-PIERRE: I don't have any travel to announce.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre, February 14, 2023",
+           source="2023-02-14.txt")
+    assert [e.text for e in c.exchanges] == [
+        "Rents are still coming down, and we expect that to continue.",
+        "I don't have any travel to announce."]
