@@ -39,7 +39,7 @@ from embeddings.base import Encoder
 from .index.chunking import reply_windows
 from .index.tokenize import STOPWORDS, query_tokens, tokens
 from .rank.candidates import DENSE_CANDIDATES, LEXICAL_CANDIDATES
-from .rank.fusion import fuse
+from .rank.fusion import SHORT_REPLY_CHARS, demote_short, fuse
 from .store import Store
 
 __all__ = ["Pair", "labelled_pairs", "date_ranges", "date_folds", "drop_reply_words", "VectorCache",
@@ -197,6 +197,9 @@ class CorpusView:
         self.ids = np.fromiter((p.id for p in passages), np.int64, len(passages))
         self.row_of = {int(pid): i for i, pid in enumerate(self.ids)}
         groups = store.group_of([int(i) for i in self.ids])
+        # replies ranked a little lower for being short, as rag/rank does
+        self.short = np.fromiter((p.kind == "answer" and len(p.text) < SHORT_REPLY_CHARS
+                                  for p in passages), bool, len(passages))
         self.groups = np.fromiter((groups.get(int(i), int(i)) for i in self.ids), np.int64,
                                   len(self.ids))
         # stored chunk vectors, each with the row of its passage
@@ -247,14 +250,15 @@ class CorpusView:
         lengths = np.where(out, reply.lengths, full.lengths)
         from scipy.sparse import csr_matrix
         tf = csr_matrix((v, (r, c)), shape=(len(self.ids), len(self.vocab))).tocsc()
-        return FoldIndex(vectors, rows, len(self.ids), tf, lengths, self.vocab, self.groups)
+        return FoldIndex(vectors, rows, len(self.ids), tf, lengths, self.vocab, self.groups,
+                         self.short)
 
 
 class FoldIndex:
     """Dense, BM25 and fused scores over every passage of one fold's index."""
 
     def __init__(self, vectors: np.ndarray, rows: np.ndarray, n: int, tf, lengths: np.ndarray,
-                 vocab: dict[str, int], groups: np.ndarray):
+                 vocab: dict[str, int], groups: np.ndarray, short: np.ndarray | None = None):
         order = np.argsort(rows, kind="stable")
         self.vectors = np.ascontiguousarray(vectors[order])
         rows = rows[order]
@@ -271,6 +275,7 @@ class FoldIndex:
         self.idf = np.where(idf <= 0, 1e-6, idf).astype(np.float32)
         self.vocab = vocab
         self.groups = groups
+        self.short = short if short is not None else np.zeros(n, bool)
 
     def dense(self, queries: np.ndarray) -> np.ndarray:
         """(queries, passages): best-chunk cosine."""
@@ -311,6 +316,8 @@ class FoldIndex:
             for i in [i for i in d if i not in lx]:
                 lx[i] = float(lexical[i])
         scores = fuse(d, lx, method)
+        if method in ("hybrid", "dense"):
+            scores = demote_short(scores, {i for i in scores if self.short[i]})
         out: list[int] = []
         for i in sorted(scores, key=scores.__getitem__, reverse=True):
             g = int(self.groups[i])

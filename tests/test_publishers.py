@@ -396,3 +396,30 @@ def test_a_name_most_passages_carry_does_not_make_a_persons_reply_off_topic(tmp_
         assert answer.understood == ("spokesperson Jennifer Granholm",)
         assert answer.hits and "250 fewer oil rigs" in answer.hits[0].text
         assert answer.close_match and answer.hits[0].close
+
+
+def test_a_short_reply_ranks_just_below_replies_scoring_the_same(tmp_path):
+    from rag.rank.fusion import SHORT_REPLY_CHARS, SHORT_REPLY_PENALTY, fuse
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "2024-01-09.txt").write_text(
+        "Press Briefing by Press Secretary Karine Jean-Pierre and NSC Coordinator for Strategic "
+        "Communications John Kirby, January 9, 2024\n\n"
+        "Q When was the President told of Secretary Austin's cancer diagnosis?\n\n"
+        "MR. KIRBY: He was informed today.\n\n"
+        "Q Was it acceptable that the President was not told of the diagnosis for weeks?\n\n"
+        "MR. KIRBY: It is not optimal. For a situation like this to go as long as it did "
+        "without the Commander-in-Chief knowing is not the way it is supposed to work.\n",
+        encoding="utf-8")
+    with Retriever.open(tmp_path / "index", encoder=FakeEncoder()) as r:
+        assert r.ingest([folder]).ok
+        question = "Was it acceptable that the President was not told of Austin's cancer diagnosis?"
+        hits = r.search(question, k=5, group_repeats=False)
+        dense, lexical = r.candidates(question, k=5)
+        fused = fuse(dense, lexical, "hybrid")
+        for h in hits:
+            short = len(h.text) < SHORT_REPLY_CHARS
+            assert h.score == pytest.approx(fused[h.passage_id] - (SHORT_REPLY_PENALTY if short
+                                                                    else 0.0), abs=1e-5)
+        # both replies came back, and the short one was scored 0.02 lower
+        assert sorted(len(h.text) < SHORT_REPLY_CHARS for h in hits) == [False, True]

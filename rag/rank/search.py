@@ -22,7 +22,8 @@ from ..store import Store
 from .candidates import Candidates, Query
 from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
-from .fusion import METHODS, fuse, fusion_for, keyword_search, prefer_passages, prefer_period
+from .fusion import (METHODS, SHORT_REPLY_CHARS, demote_short, fuse, fusion_for, keyword_search,
+                     prefer_passages, prefer_period)
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, quoted_spans, verbatim
 from .speakers import mistyped_part, near_spokesperson, nearest_note, resolve_person
 from .spelling import Correction, Vocabulary, english_words, unknown_words
@@ -328,6 +329,9 @@ class Searcher:
         def scores(depth: int) -> dict[int, float]:
             dense, lexical = self.candidates.scores(query, lex, depth, ranking, mask, phrase)
             fused = fuse(dense, lexical, ranking, **settings)
+            if ranking in ("hybrid", "dense"):
+                fused = demote_short(fused, self.store.short_replies(list(fused),
+                                                                     SHORT_REPLY_CHARS))
             if phrase:
                 fused = prefer_phrases(fused, phrase, exact or ())
             if prefer:

@@ -248,6 +248,12 @@ class ConferenceTables(Database):
         return {pid: dt.date.fromisoformat(d) for pid, d in self._in_batches(
             "SELECT id, date FROM passages WHERE id IN ({marks})", ids)}
 
+    def short_replies(self, ids: Sequence[int], chars: int) -> set[int]:
+        """The replies among ``ids`` of fewer than ``chars`` characters."""
+        return {pid for (pid,) in self._in_batches(
+            "SELECT id FROM passages WHERE length(text) < ? AND kind = 'answer' "
+            "AND id IN ({marks})", ids, chars)}
+
     def count(self, table: str) -> int:
         if table not in ("conferences", "passages", "chunks", "vectors"):
             raise ValueError(table)
