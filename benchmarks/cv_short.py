@@ -16,8 +16,6 @@ run in one process against the unchanged ranking (penalty 0).
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 from pathlib import Path
 
