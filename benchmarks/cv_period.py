@@ -22,14 +22,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import rag.crossval as cv  # noqa: E402
 from embeddings.registry import load_encoder  # noqa: E402
-from rag.rank.candidates import DENSE_CANDIDATES, LEXICAL_CANDIDATES  # noqa: E402
-from rag.rank.fusion import fuse  # noqa: E402
 from rag.store import Store  # noqa: E402
 
 
@@ -68,35 +64,22 @@ def main() -> None:
         state["window"] = window[question]
         return bm25(self, question)
 
-    passage_ids: list[np.ndarray] = []
+    passage_ids: list = []            # each fold view's passage ids by row
     view_init = cv.CorpusView.__init__
 
     def view(self, *args, **kw):
         view_init(self, *args, **kw)
         passage_ids.append(self.ids)
 
-    def ranked(self, dense, lexical, method, k=10):
-        d = {int(i): float(dense[i]) for i in np.argpartition(-dense, DENSE_CANDIDATES)[:DENSE_CANDIDATES]}
-        nz = np.flatnonzero(lexical)
-        lx = {int(i): float(lexical[i]) for i in nz[np.argsort(-lexical[nz])[:LEXICAL_CANDIDATES]]}
-        for i in lx:
-            d.setdefault(i, float(dense[i]))
-        for i in d:
-            lx.setdefault(i, float(lexical[i]))
+    fused = cv.FoldIndex.scores
+
+    def scores(self, dense, lexical, method):
         start, end = state["window"]
         ids = passage_ids[-1]
-        scores = {i: s + (state["boost"] if start <= date_of[int(ids[i])] <= end else 0.0)
-                  for i, s in fuse(d, lx, method).items()}
-        out: list[int] = []
-        for i in sorted(scores, key=scores.__getitem__, reverse=True):
-            g = int(self.groups[i])
-            if g not in out:
-                out.append(g)
-                if len(out) == k:
-                    break
-        return out
+        return {i: s + (state["boost"] if start <= date_of[int(ids[i])] <= end else 0.0)
+                for i, s in fused(self, dense, lexical, method).items()}
 
-    cv.FoldIndex.bm25, cv.FoldIndex.ranked, cv.CorpusView.__init__ = bm25_of, ranked, view
+    cv.FoldIndex.bm25, cv.FoldIndex.scores, cv.CorpusView.__init__ = bm25_of, scores, view
     print(f"{len(pairs)} held-out questions with their month named, {a.folds} date folds, "
           f"{a.limit or 'all'} a fold; hybrid")
     print(f"{'boost':>6}  R@1    R@5    R@10   MRR@10  MRR sd  n")

@@ -301,6 +301,11 @@ class FoldIndex:
                k: int = 10) -> list[int]:
         """Top-k group ids (repeats collapsed) for one query, as rag/rank would
         order them: the candidate depths, then ``fuse``."""
+        return self.top_groups(self.scores(dense, lexical, method), k)
+
+    def scores(self, dense: np.ndarray, lexical: np.ndarray, method: str) -> dict[int, float]:
+        """Fused scores of one query's candidates (passage rows), short replies
+        lowered, as rag/rank scores them (a benchmark may adjust these)."""
         d: dict[int, float] = {}
         lx: dict[int, float] = {}
         if method != "lexical":
@@ -318,6 +323,10 @@ class FoldIndex:
         scores = fuse(d, lx, method)
         if method in ("hybrid", "dense"):
             scores = demote_short(scores, {i for i in scores if self.short[i]})
+        return scores
+
+    def top_groups(self, scores: dict[int, float], k: int = 10) -> list[int]:
+        """The ``k`` best groups of repeated replies by ``scores``."""
         out: list[int] = []
         for i in sorted(scores, key=scores.__getitem__, reverse=True):
             g = int(self.groups[i])
