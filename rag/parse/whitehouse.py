@@ -72,16 +72,29 @@ Exchanges
   unless the reply was cut off mid-sentence, or resumes mid-sentence, or was
   only an acknowledgement so far ("Okay."). An aside the official answers by
   handing the floor on ("Q Me?" / "Yes. Go ahead." / "Q ...") is neither a
-  question nor a reply; an aside left as the reply's last word is dropped.
-  Any other reporter turn after the reply has begun ends that exchange and
-  opens a new one with that turn as its question.
+  question nor a reply; an aside left as the reply's last word is dropped,
+  and so are pleasantries traded after the reply ("Q Karine, Happy
+  Valentine's Day." / "Happy Valentine's Day."). A reporter's tag question
+  ("Q Right?") is an aside, and so is cross-talk with both sides
+  mid-sentence once the official has said more than a few words ("I can
+  give you some economics on that -" / "Q - for the lag? Yeah." / "- the lag
+  structure."). Any other reporter turn after the reply has begun ends that
+  exchange and opens a new one with that turn as its question.
 * Quips: a reporter's short remark without a question mark during the
   opening remarks or a topper ("Q Bonjour!", "Q Good luck with that.
   (Laughter.)"), with the official going on, is skipped with a note: the
   remarks stay statements (not "answering a reporter"). A cut-off start
-  ("Q Jen, on the budget -") or one given the floor is a question.
+  ("Q Jen, on the budget -") or one given the floor is a question. Remarks
+  read as a long reply to a quip are remarks again: the official's first
+  reply of the briefing (unless remarks of theirs already gave the floor to
+  questions), to a question of at most 15 words, whose first paragraph
+  reacts in at most 40 words and whose rest runs as remarks do (4+
+  paragraphs, 200+ words), is that reaction and then statements ("Q Chicks
+  perhaps?" / "Chicks. Maybe candy." / "A couple of updates ... at the
+  top."); a first paragraph that greets the room or names people and
+  places is remarks too, and the quip gets no reply.
 * Greetings: a reporter turn that is only a pleasantry ("Good afternoon.",
-  "Happy New Year.", "Thank you, Jen.", "Hi, Karine.") and comes when no real
+  "Happy New Year.", "Thank you, Jen.", "Hi, Karine.", "Hi. How are you?") and comes when no real
   question is pending is not a question: it is skipped with a note and the
   official's next paragraphs are statements. So greetings never end the
   opening remarks, and the press secretary's "topper" after a co-briefer
@@ -97,9 +110,13 @@ Exchanges
   colon keeps the list after it. Statement
   paragraphs that are only pleasantries or floor management ("Good afternoon,
   everybody.", "Go ahead.", "Thanks, Jen.") are skipped with a note. An
-  official greeting the room past the first paragraph of a reply ("Okay, good
-  afternoon, everybody. Today I'm joined by ...") opens remarks: small talk
-  before them that read as an exchange does not swallow them.
+  official greeting the room or saying what is at the top, past the first
+  paragraph of a reply ("Okay, good afternoon, everybody. Today I'm joined
+  by ...") or first after a question once a real exchange has been ("Q
+  Doctor Jha, why ...?" shouted as he leaves / "All right, guys. I have a
+  few things for you at the top."), opens remarks: small talk before them
+  that read as an exchange does not swallow them, and a question shouted
+  past a departing co-briefer gets no reply.
 * Floor management: a reply's last paragraphs that call on the next reporter
   ("Go ahead, Owen.", "Okay. Go ahead.") or hand the floor over ("With
   that, I will turn it over to Dr. Fauci.", "The podium is yours.") are
@@ -114,7 +131,10 @@ Exchanges
   whole briefing after this." / "SECRETARY GRANHOLM: Yeah, I mean, ...");
   otherwise she is managing the floor or taking it back ("Go ahead, Mary.",
   "Brian has got to go."), which ends the exchange: her paragraph is skipped
-  when it is only moderation, else a statement of hers. On the corpus nearly
+  when it is only moderation, else a statement of hers. Her thanks seeing
+  the co-briefer off ("Okay. Thank you, Mr. Secretary.") end the reply even
+  when the co-briefer answers them, and a farewell of theirs of up to 25
+  words ("Thanks very much. Real honored to be here.") is skipped. On the corpus nearly
   every such paragraph is floor management, so this keeps the co-briefer's
   replies clean.
 * Several officials in one reply otherwise: a substantive labelled paragraph
@@ -578,8 +598,8 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                     # The press secretary speaks into a co-briefer's reply: part
                     # of it if the co-briefer then carries on, else she is
                     # managing the floor (or taking it back). Thanks alone
-                    # ("Okay. Thank you, Mr. Secretary.") see the co-briefer off,
-                    # whatever they say to that.
+                    # ("Okay. Thank you, Mr. Secretary.") see the co-briefer off
+                    # when what they say back is a few words of farewell.
                     after = _next_official(turns, i)
                     if is_greeting(t.body) and not _ACK_RE.match(t.body) and (
                             after is None or (after.body[:1] not in _DASHES
