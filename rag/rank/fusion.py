@@ -84,7 +84,7 @@ PERIOD_BOOST = 0.05   # measured with benchmarks/ablate_fusion.py (period prefer
 #: about that way fell in its window, while a year named often dates an event
 #: the reply came long after ("a 2019 sporting event", answered in 2020). On
 #: the White House folds (benchmarks/cv_period.py, the month of each held-out
-#: question named) hybrid MRR@10 is 0.242 / 0.297 / 0.392 / 0.407 at 0 / 0.05
+#: question named) hybrid MRR@10 is 0.238 / 0.294 / 0.389 / 0.406 at 0 / 0.05
 #: / 0.2 / 0.5: 0.2 keeps most of that and still lets a reply that matches far
 #: better from another month come first.
 MONTH_BOOST = 0.2
