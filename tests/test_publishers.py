@@ -423,3 +423,29 @@ def test_a_short_reply_ranks_just_below_replies_scoring_the_same(tmp_path):
                                                                     else 0.0), abs=1e-5)
         # both replies came back, and the short one was scored 0.02 lower
         assert sorted(len(h.text) < SHORT_REPLY_CHARS for h in hits) == [False, True]
+
+
+def test_close_match_is_judged_on_the_same_top_hits_whatever_k(tmp_path):
+    # a search kept to Kirby is judged by the question's names: six replies
+    # that share its words but not "Ukraine", one that names it and little else
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    filler = ("the air defense systems and the air defense systems that the President "
+              "approved for air defense of the air base")
+    turns = "\n\n".join(f"Q Question {i} on the air defense systems for the base?\n\n"
+                        f"MR. KIRBY: Reply {i}: {filler} number {i}."
+                        for i in range(6))
+    (folder / "2024-01-09.txt").write_text(
+        "Press Briefing by Press Secretary Karine Jean-Pierre and NSC Coordinator for Strategic "
+        "Communications John Kirby, January 9, 2024\n\n" + turns +
+        "\n\nQ And Kyiv?\n\nMR. KIRBY: Ukraine gets them too.\n", encoding="utf-8")
+    with Retriever.open(tmp_path / "index", encoder=FakeEncoder()) as r:
+        assert r.ingest([folder]).ok
+        question = "What did Kirby say about air defense systems for Ukraine?"
+        deep = r.ask(question, k=10)
+        assert deep.understood == ("spokesperson John Kirby",)
+        ranks = [i for i, h in enumerate(deep.hits) if "Ukraine" in h.text]
+        assert ranks and ranks[0] >= 5      # the one naming Ukraine ranks past the top 5
+        assert deep.close_match is False    # judged on the top 5, as k=5 and k=1 are
+        assert r.ask(question, k=5).close_match is False
+        assert r.ask(question, k=1).close_match is False

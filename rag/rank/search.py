@@ -33,6 +33,8 @@ __all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date"]
 
 MAX_QUESTION_CHARS = 2000
 MAX_K = 100
+#: How many of the best hits "No close match" judges: the chat's and the CLI's default k.
+CLOSE_DEPTH = 5
 
 
 def as_date(value: dt.date | str | None, name: str, *, end: bool = False) -> dt.date | None:
@@ -212,12 +214,16 @@ class Searcher:
         read = self._read(question, cues, given, lex, verbatim_text=bool(phrase_ids)) \
             if understand and cues else _Reading(question, dict(given))
         notes, dropped = read.notes, ()
-        hits = self._ranked(self.candidates.query(read.text, lex), lex, k, ranking,
+        # closeness is judged on the same top CLOSE_DEPTH hits whatever k is
+        # asked (`search -k 1`, the chat's 5, `eval`'s 10 agree)
+        depth = max(k, CLOSE_DEPTH)
+        hits = self._ranked(self.candidates.query(read.text, lex), lex, depth, ranking,
                             read.filters, read.prefer, group_repeats, read.publisher,
                             phrase_ids, exact)
         if not hits and read.filters != given:
-            hits, notes, dropped, filters = self._relaxed(question, read, given, lex, k, ranking,
-                                                         group_repeats, phrase_ids, exact)
+            hits, notes, dropped, filters = self._relaxed(question, read, given, lex, depth,
+                                                         ranking, group_repeats, phrase_ids,
+                                                         exact)
             read = replace(read, filters=filters)
         # a word read as a filter is not missing ("Gen" of "What did Gen Shuang
         # say", read as Geng Shuang): out of the text ranked, or a part of the
@@ -231,9 +237,11 @@ class Searcher:
         missing = searched(fixed.names_not_found) + read.uncovered + absent
         used = read.filters
         by_person = bool(used.get("questioner") or used.get("spokesperson"))
-        hits, close = judge(hits, ranking, missing, phrase_ids, by_person=by_person,
-                            off_topic=_off_topic(hits, read.text, lex) if by_person else (),
-                            named=float("inf") if absent else None)
+        hits, _ = judge(hits, ranking, missing, phrase_ids, by_person=by_person,
+                        off_topic=_off_topic(hits, read.text, lex) if by_person else (),
+                        named=float("inf") if absent else None)
+        close = any(h.close for h in hits[:CLOSE_DEPTH])
+        hits = hits[:k]
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
                       overridden=read.overridden,
                       searched_for=fixed.text if fixed.changes else None,
