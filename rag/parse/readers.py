@@ -77,7 +77,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #     I haven't called on you in a while."): no statement, not in a reply;
 #     remarks cut only where the official turns to another topic; an official
 #     announcing what they have "at the top" opens remarks, past a quip.
-PARSER_VERSION = 23
+PARSER_VERSION = 24
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

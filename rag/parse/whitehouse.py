@@ -151,7 +151,11 @@ Exchanges
   moratorium." / "MS. PSAKI: Sure." / "Q Some states are reporting ...?"):
   while the question has no question mark and the reply is only nods
   ("Sure.", "Yes.", "Mm-hmm."), the next reporter turn continues the question
-  and the nod is dropped with a note.
+  and the nod is dropped with a note. So does a second part after a nod to a
+  question with its question mark ("Q ... What's your response?" /
+  "Yeah." / "Q And to what extent ...?") when the same official then
+  answers: the nod is "Sure.", "Mm-hmm." or the like, or "Yeah." / "Right."
+  to a "what" or "can you" question; "Yes." and "No." are answers.
 * A reporter turn starting with a dash ("Q - a reason why ...") after a reply
   that is only short asides ("Yeah.", "Go ahead.", "You know -", each <= 40
   characters) continues the question: the asides are dropped with a note and
@@ -569,7 +573,13 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 and all(_ACK_RE.match(p) for p in cur.reply)
             cut_off = replying and t.body[:1] in _DASHES \
                 and all(len(p) <= _MAX_ACK_CHARS for p in cur.reply)
-            if lead_in or cut_off:
+            # "Q ... What's the White House's response to that?" / "Yeah." / "Q
+            # And to what extent are you concerned ...?" and the same official
+            # answers: a nod to a question in two parts ("Yes." / "No." answer:
+            # they stay replies)
+            two_part = replying and same and _FOLLOW_ON_RE.match(t.body) is not None \
+                and _nods_only(cur.reply, cur.question)
+            if lead_in or cut_off or two_part:
                 notes.append(f"{where(i)}: question continues after {' / '.join(cur.reply)[:60]!r}")
                 cur.reply, cur.speakers, cur.keys, cur.last_key, cur.asides = [], [], [], None, []
                 cur.question.append(t.body)
@@ -742,6 +752,26 @@ def _is_aside(body: str) -> bool:
     """A reporter's few words into an official's turn ("Yeah.", "(Inaudible.)", "Me?")."""
     return len(body) <= _MAX_ACK_CHARS
 
+
+#: An official's nod that lets a reporter go on to a second part, never an
+#: answer of its own ("Sure.", "Mm-hmm."); "Yeah." and "Right." are nods only
+#: to a question they cannot answer ("What's the White House's response?"),
+#: and "Yes." and "No." are always answers.
+_LISTEN_RE = re.compile(r"^(?:(?:sure|mm-hmm|uh-huh|okay|ok|got\s+it)[.,!]?\s*)+$", re.I)
+_YEAH_RE = re.compile(r"^(?:(?:yeah|right|sure|mm-hmm|uh-huh|okay|ok)[.,!]?\s*)+$", re.I)
+_OPEN_QUESTION_RE = re.compile(r"(?:^|[.?!]\s+)(?:what|how|why|when|where|who|which|can\s+you"
+                               r"|could\s+you|would\s+you)\b[^.?!]*\?\s*$", re.I)
+
+
+def _nods_only(reply: list[str], question: list[str]) -> bool:
+    """Is the reply so far only nods to ``question``, not an answer to it?"""
+    if all(_LISTEN_RE.match(p) for p in reply):
+        return True
+    return all(_YEAH_RE.match(p) for p in reply) and bool(question) \
+        and _OPEN_QUESTION_RE.search(question[-1]) is not None
+#: A reporter's turn going on with the same question ("And to what extent ...",
+#: "But have you reached out to them?").
+_FOLLOW_ON_RE = re.compile(r"^(?:and|but|also|so)\b", re.I)
 
 #: A reporter's tag on their own point, asking nothing new ("Right?", "No?",
 #: "Isn't it?"): the official's reply goes on.

@@ -1002,3 +1002,30 @@ MS. JEAN-PIERRE: I don't have any travel to announce.
     assert [e.text for e in c.exchanges] == [
         "Rents are still coming down, and we expect that to continue.",
         "I don't have any travel to announce."]
+
+
+def test_a_nod_between_two_parts_of_a_question_is_no_reply_but_yes_is():
+    c = brief("""
+Q Putin called the United States an enemy today. What's the White House's response to that?
+
+MS. JEAN-PIERRE: Yeah.
+
+Q And to what extent are you concerned now?
+
+MS. JEAN-PIERRE: So, just a couple of things. We are watching the visit closely.
+
+Q Is the meeting with Seoul still on for next week?
+
+MS. JEAN-PIERRE: Yes.
+
+Q And who will attend it?
+
+MS. JEAN-PIERRE: The Secretary of State will lead our side.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre, June 18, 2024",
+           source="2024-06-18.txt")
+    assert [(e.question.split("\n\n")[-1], e.text) for e in c.exchanges] == [
+        ("And to what extent are you concerned now?",
+         "So, just a couple of things. We are watching the visit closely."),
+        ("Is the meeting with Seoul still on for next week?", "Yes."),
+        ("And who will attend it?", "The Secretary of State will lead our side.")]
+    assert c.exchanges[0].question.startswith("Putin called the United States an enemy today.")
