@@ -77,7 +77,14 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #     I haven't called on you in a while."): no statement, not in a reply;
 #     remarks cut only where the official turns to another topic; an official
 #     announcing what they have "at the top" opens remarks, past a quip.
-PARSER_VERSION = 24
+# 13-24: White House remarks after a quip, greetings, farewells, cross-talk,
+#     nods between two parts of one question (see rag/parse/whitehouse.py).
+# 25: an official asking back what was meant ("How much?") is part of the
+#     question; leave to ask ("Can I ask about Iran?" / "Sure.") joins the
+#     question that follows; a question passed over ("Go ahead, April.") gets
+#     no reply; a question begun inside a reply starts the next; a middle
+#     name from the title ("Keisha Lance Bottoms").
+PARSER_VERSION = 25
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

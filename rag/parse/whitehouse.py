@@ -257,6 +257,7 @@ class _Pending:
     first_resumed: bool = False                # its first speaker spoke again after another
     first_part: list[str] = field(default_factory=list)  # what its first speaker said before
     relabel: bool = False                      # after an aside: the official's next label stays
+    first_para: str | None = None              # the reply's first paragraph with its label
 
 
 #: A reporter turn starting with a dash continues the question when the reply so
@@ -265,7 +266,7 @@ _DASHES = ("—", "–", "-", "…")
 _MAX_ACK_CHARS = 40
 
 #: An official's nod that lets a reporter go on ("Sure.", "Mm-hmm.", "Yes, go ahead.").
-_ACK_RE = re.compile(r"^(?:(?:yes|yeah|yep|sure|okay|ok|mm-hmm|uh-huh|right|please|of course"
+_ACK_RE = re.compile(r"^(?:(?:yes|yeah|yep|sure|okay|ok|oh|mm-hmm|uh-huh|right|please|of course"
                      r"|absolutely|got it|all right|go ahead)[.,!]?\s*)+$", re.I)
 
 #: A lead-in statement ("He also issued:") keeps at most this many paragraphs.
@@ -408,7 +409,13 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         while cur.kind == "statement" and cur.reply and _closes_remarks(cur.reply[-1]):
             notes.append(f"floor management closing remarks {cur.reply.pop()[:60]!r}")
             floor_given_after = len(out) + 1
-        if cur.kind == "answer" and not cur.reply:
+        if cur.kind == "answer" and cur.reply and _passed_over(cur):
+            # "Q Is that a concern to this administration?" / "Go ahead, April.":
+            # the official called on someone else; that question got no reply
+            notes.append(f"question passed over {' / '.join(cur.reply)[:60]!r}: "
+                         + " ".join(cur.question)[:60])
+            floor_given_after = len(out)
+        elif cur.kind == "answer" and not cur.reply:
             notes.append("question without a reply: " + " ".join(cur.question)[:80])
         elif cur.kind == "answer" and _remarks_after_quip(cur, out, given_before):
             # "Q Chicks perhaps?" / "Chicks. Maybe candy." / "A couple of updates
@@ -450,6 +457,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         name = names[key]
         if not cur.reply:
             cur.reply.append(body)
+            cur.first_para = para
         elif key != cur.last_key or cur.relabel:
             cur.reply.append(para if para != body else body)   # keep the second speaker's label
         else:
@@ -527,6 +535,16 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 if t.body and not (is_greeting(t.body) and not cur.question):
                     cur.question.append(t.body)
                 continue
+            # "Q ... How much does the President want to spend?" / "How much?" /
+            # "Q How much?" / "Wait - wait until ...": the official asked what
+            # was meant and the same official then answers; the question is all
+            # of it, the official's words kept verbatim with their label
+            if replying and same and _clarifies(cur):
+                notes.append(f"{where(i)}: the official asks what was meant {cur.reply[0][:60]!r}")
+                cur.question.extend([cur.first_para or cur.reply[0], t.para])
+                cur.reply, cur.speakers, cur.keys, cur.last_key, cur.asides = [], [], [], None, []
+                cur.first_part = []
+                continue
             if _is_aside(t.body):
                 then = _floor_given_to(turns, i)
                 if nxt is not None and then is not None and then.body[:1] not in _DASHES and (
@@ -539,11 +557,21 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                     close()
                     notes.append(f"{where(i)}: aside before floor management {t.para[:60]!r}")
                     continue
-                crosstalk = same and t.body[:1] in _DASHES and cur.reply[-1][-1:] in _DASHES \
+                said = [p for j, p in enumerate(cur.reply) if j not in cur.asides] if cur else []
+                if nxt is None and replying and said[-1][-1:] in _DASHES:
+                    # "... So, I will pass that off to -" / "Q Keep going." / "Q Not
+                    # a problem with that here." / "- I will pass that off to
+                    # Karine.": asides in a row, and the official then finishes
+                    # the sentence they broke off
+                    after = _official_after_asides(turns, i)
+                    if after is not None and canon[after.key] == cur.last_key \
+                            and after.body[:1] in _DASHES:
+                        nxt, same = after, True
+                crosstalk = same and t.body[:1] in _DASHES and said[-1][-1:] in _DASHES \
                     and nxt.body[:1] in _DASHES \
                     and not all(len(p) <= _MAX_ACK_CHARS for p in cur.reply)
                 if crosstalk or (same and t.body[:1] not in _DASHES
-                                 and _resumes(t.body, cur.reply, nxt.body)):
+                                 and _resumes(t.body, said, nxt.body)):
                     # "Q Yeah." / "Q (Inaudible.)" / "Q Why?" and the same official
                     # carries on: one reply to the question asked, the aside kept
                     # verbatim with its label (and the official's next label too).
@@ -569,8 +597,9 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             # "Q I have a question on the eviction moratorium." / "Sure." / "Q Some
             # states are reporting ...?" (a lead-in, a nod, the question), and
             # "Q ... the NATO Secretary-General said -" / "Yeah." / "Q - a reason why".
-            lead_in = replying and bool(cur.question) and "?" not in cur.question[-1] \
-                and all(_ACK_RE.match(p) for p in cur.reply)
+            lead_in = replying and bool(cur.question) and not cur.asides and all(
+                _ACK_RE.match(p) or _GO_AHEAD_RE.match(p) or _gives_floor(p) for p in cur.reply) and (
+                "?" not in cur.question[-1] or _PERMISSION_RE.search(cur.question[-1]) is not None)
             cut_off = replying and t.body[:1] in _DASHES \
                 and all(len(p) <= _MAX_ACK_CHARS for p in cur.reply)
             # "Q ... What's the White House's response to that?" / "Yeah." / "Q
@@ -582,10 +611,24 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             if lead_in or cut_off or two_part:
                 notes.append(f"{where(i)}: question continues after {' / '.join(cur.reply)[:60]!r}")
                 cur.reply, cur.speakers, cur.keys, cur.last_key, cur.asides = [], [], [], None, []
+                cur.first_part = []
                 cur.question.append(t.body)
                 continue
+            begun: list[str] = []
+            if replying and t.body[:1] in _DASHES and cur.asides \
+                    and cur.asides[-1] == len(cur.reply) - 2:
+                # "... there's a clear -" / "Q So, the President would support
+                # those -" / "- a clear connection." / "Q - workers?": the aside
+                # was this question's start, the official finishing a sentence
+                started_q = classify(cur.reply[-2]).body
+                finished = classify(cur.reply[-1]).body
+                if started_q[-1:] in _DASHES and finished[:1] in _DASHES:
+                    notes.append(f"{where(i)}: question begun inside a reply {started_q[:60]!r}")
+                    cur.reply[-2:] = [finished]
+                    cur.asides.pop()
+                    begun = [started_q]
             close()
-            cur = _Pending("answer", [t.body] if t.body else [], label=t.label)
+            cur = _Pending("answer", begun + ([t.body] if t.body else []), label=t.label)
         elif t.kind == "staff":
             close()
             notes.append(f"{where(i)}: staff {t.para[:60]!r}")
@@ -672,7 +715,10 @@ _OPENS_REMARKS_RE = re.compile(
 #: top.", "All right, guys. I have a few things for you at the top.").
 _AT_THE_TOP_RE = re.compile(
     r"\b(?:have|got)\b[^.?!]{0,40}?\b(?:things|items|announcements|updates?|news)\s+"
-    r"(?:(?:for|with)\s+(?:you|you\s+all|all\s+of\s+you)\s+)?at\s+the\s+top\b", re.I)
+    r"(?:(?:for|with)\s+(?:you|you\s+all|all\s+of\s+you)\s+)?at\s+the\s+top\b"
+    # "I just have one more thing, and then I'll go into your questions."
+    r"|\bthen\s+I(?:'|’)ll\s+(?:go|get|turn|move)\s+(?:in)?to\s+(?:your\s+)?questions\b"
+    r"|\bbefore\s+I\s+(?:take|go\s+to|get\s+to|turn\s+to)\s+(?:your\s+)?questions\b", re.I)
 
 
 def _opens_remarks(body: str) -> bool:
@@ -769,6 +815,47 @@ def _nods_only(reply: list[str], question: list[str]) -> bool:
         return True
     return all(_YEAH_RE.match(p) for p in reply) and bool(question) \
         and _OPEN_QUESTION_RE.search(question[-1]) is not None
+#: A reporter asking leave to ask ("Can I ask you a quick one on Iran?", "Could
+#: I follow up on that, Jen?"): the question comes in their next turn.
+_PERMISSION_RE = re.compile(
+    r"(?:^|[.?!]\s+)(?:(?:and|but|so|okay|ok|yeah|great|thanks|thank\s+you)[,.!]?\s+)*"
+    r"(?:can|could|may)\s+(?:I|we)\s+(?:just\s+|also\s+|quickly\s+|actually\s+|real\s+quick\s+)*"
+    r"(?:ask|follow|do|get|try|have|jump|squeeze|sneak|pivot|switch|turn)\b[^?]{0,80}\?\s*$", re.I)
+
+#: An official letting the reporter go on ("Oh, go ahead.", "Yeah. Go ahead, Steve.").
+_GO_AHEAD_RE = re.compile(r"^(?:(?:oh|yeah|yes|sure|okay|ok|please|all\s+right)[,.!]?\s+)*"
+                          r"go\s+(?:—\s+go\s+)?ahead(?:,\s+[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)?[.!]?$",
+                          re.I)
+
+#: An official's question back, at most this long ("How much?", "You mean on
+#: the ground, Kelly?", "Do you mean members of the party? Or the -").
+_CLARIFY_WORDS = 12
+
+
+#: Words that answer, so a reply holding them was not only floor management
+#: ("Yes, ma'am.", "Nope. Go ahead.").
+_ANSWER_WORD_RE = re.compile(r"\b(?:yes|yeah|yep|yup|no|nope|correct|right|sure|absolutely|exactly"
+                             r"|of\s+course|I\s+don(?:'|’)t|we\s+don(?:'|’)t)\b", re.I)
+
+
+def _passed_over(cur: _Pending) -> bool:
+    """A reply that only calls on the next reporter ("Go ahead, Ed.", "I'll
+    come back to you.") and answers nothing."""
+    return not cur.asides and all(
+        is_noise(p) or (is_moderation(p) and _FLOOR_RE.search(p) is not None) for p in cur.reply) \
+        and not any(_ANSWER_WORD_RE.search(p) for p in cur.reply)
+
+
+def _clarifies(cur: _Pending) -> bool:
+    """Is the reply so far one short question back to the reporter?"""
+    if len(cur.reply) != 1 or cur.asides or len(cur.speakers) != 1:
+        return False
+    body = cur.reply[0].rstrip()
+    if len(body.split()) > _CLARIFY_WORDS or is_noise(body):
+        return False
+    return body.endswith("?") or (body[-1:] in _DASHES and "?" in body)
+
+
 #: A reporter's turn going on with the same question ("And to what extent ...",
 #: "But have you reached out to them?").
 _FOLLOW_ON_RE = re.compile(r"^(?:and|but|also|so)\b", re.I)
@@ -917,6 +1004,16 @@ def _next_official(turns: list[Turn], i: int) -> Turn | None:
     next turn is anything else (a reporter, unlabelled text, staff)."""
     for t in turns[i + 1:]:
         if t.kind == "skip":
+            continue
+        return t if t.kind == "official" else None
+    return None
+
+
+def _official_after_asides(turns: list[Turn], i: int) -> Turn | None:
+    """The official's turn after turn ``i`` and any reporter's asides of a few
+    words right after it; None when anything else comes first."""
+    for t in turns[i + 1:]:
+        if t.kind == "skip" or (t.kind == "reporter" and _is_aside(t.body)):
             continue
         return t if t.kind == "official" else None
     return None

@@ -8,10 +8,12 @@ stands for. The order of turns is rag/parse/whitehouse.py's business.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..index.words import english_frequencies
 from .profiles import MONTHS, collapse_whitespace
 
 __all__ = ["parse_title", "Turn", "classify", "is_greeting", "is_moderation", "is_noise",
@@ -261,15 +263,31 @@ What When Where Who How Our Your His Her Their Its Mayors Secretaries Ambassador
 NAME_WORD = r"[A-Z][a-z\u00E0-\u00FF'’\-]+"
 
 
+#: An English word at least this frequent in pyspellchecker's list is no
+#: given name before another ("Advisers" 853, "Competitiveness" 271; "Keisha" 81).
+_ENGLISH_COUNT = 200
+
+
+@functools.lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    return frozenset(w for w, n in english_frequencies().items() if n >= _ENGLISH_COUNT)
+
+
+def _english(word: str) -> bool:
+    return word.lower() in _english_words()
+
+
 def full_names(title: str, paras: list[str], surnames: list[str]) -> dict[str, str]:
     """Surname key -> display name, from the title first, then the briefing's text."""
     out: dict[str, str] = {}
     for s in surnames:
-        rx = re.compile(rf"(?<![\w.])(?P<first>{NAME_WORD}(?:\s+[A-Z]\.)?)\s+(?P<last>(?i:{re.escape(s)}))"
-                        rf"(?![\w’'])")
+        # a given name and, with it, a middle name or the first half of a
+        # two-word surname ("Keisha Lance Bottoms" of "MS. BOTTOMS:")
+        rx = re.compile(rf"(?<![\w.])(?P<first>{NAME_WORD}(?:\s+{NAME_WORD})?(?:\s+[A-Z]\.)?)"
+                        rf"\s+(?P<last>(?i:{re.escape(s)}))(?![\w’'])")
         spelled = Counter()
         found: Counter[str] = Counter()
-        for text, weight in [(title, 1000)] + [(p, 1) for p in paras]:
+        for text, weight in [(title.replace("_", " "), 1000)] + [(p, 1) for p in paras]:
             for m in rx.finditer(text):
                 last = m.group("last")
                 if last.isupper() and not s.isupper():
@@ -277,10 +295,19 @@ def full_names(title: str, paras: list[str], surnames: list[str]) -> dict[str, s
                 if last == last.upper() and len(last) > 2:
                     continue                   # a label, not prose
                 spelled[last] += weight
-                first = m.group("first").split()[0]
-                if first.lower() in NOT_FIRST_NAMES:
+                given = m.group("first").split()
+                while given and given[0].lower() in NOT_FIRST_NAMES:
+                    given.pop(0)               # "Secretary Pete Buttigieg"
+                named = [w for w in given if not re.fullmatch(r"[A-Z]\.", w)]
+                if len(named) > 1 and (_english(given[0]) or (
+                        given[0] == m.group("first").split()[0]
+                        and text[:m.start()].rstrip()[-1:] in ("", ".", "!", "?", ":", '"', "“"))):
+                    # a word of a title ("Council of Economic Advisers Jared
+                    # Bernstein") or a sentence's first ("Join Jake Sullivan")
+                    given = given[1:]
+                if not given:
                     continue
-                found[f"{m.group('first')} {last}"] += weight
+                found[f"{' '.join(given)} {last}"] += weight
         if found:
             out[s] = found.most_common(1)[0][0]
         elif spelled:

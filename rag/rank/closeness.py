@@ -73,10 +73,17 @@ _SAID = re.compile(r'\(from "([^"]+)"\)')
 
 def uncovered_period(plan: QueryPlan, lex: LexicalIndex) -> tuple[str, ...]:
     """The words of the period ``plan`` read ("August 2022") when no passage
-    of ``lex`` is dated within it; () otherwise."""
-    start, end = (plan.date_from, plan.date_to) if plan.date_from or plan.date_to \
-        else (plan.prefer_from, plan.prefer_to)
+    of ``lex`` is dated within it; () otherwise.
+
+    A period that may date the event rather than the reply (a preference:
+    "revive the 2015 nuclear deal") does not count when it ends before the
+    index's first conference: replies come after the events they answer,
+    and briefings of 2021-2025 do answer questions about the 2015 deal."""
+    dated = bool(plan.date_from or plan.date_to)
+    start, end = (plan.date_from, plan.date_to) if dated else (plan.prefer_from, plan.prefer_to)
     if not (start or end):
+        return ()
+    if not dated and end is not None and not lex.mask(date_to=end).any():
         return ()
     mask = lex.mask(date_from=start, date_to=end)
     if mask is None or mask.any():

@@ -780,14 +780,20 @@ def test_exact_counts_on_read_files():
     # her two opening paragraphs on one topic: one statement
     assert [e.kind for e in c.exchanges].count("statement") == 1
     assert any("kick us off" in n for n in c.skipped)
-    # 33 exchanges: "Q We like that big number on TV." is an aside inside a reply
-    assert [e.kind for e in c.exchanges].count("answer") == 33
-    assert len(c.exchanges) == 34
+    # 32 exchanges: "Q We like that big number on TV." is an aside inside a reply,
+    # and "What - what is their protocol or what is the President's protocol?"
+    # asks back what was meant: part of the question it clarifies
+    assert [e.kind for e in c.exchanges].count("answer") == 32
+    assert len(c.exchanges) == 33
+    asked = next(e for e in c.exchanges if "MS. PSAKI: What — what is their protocol" in (e.question or ""))
+    assert asked.question.endswith("What is the protocol for other White House staff — others who "
+                                   "were interacting with this individual?")
+    assert asked.text.startswith("Well — well, if somebody is a close contact")
     aside = next(e for e in c.exchanges if "Q We like that big number on TV." in e.text)
     assert aside.text.split("\n\n") == ["Yes.", "Q We like that big number on TV.",
                                          "MS. PSAKI: Half a billion. Okay."]
     assert c.exchanges[1].question.startswith("Okay. Thanks, Jen. So, first off, how is the President")
-    assert c.exchanges[32].question.startswith("All right. Okay.\n\nCan you clarify: He has not")
+    assert c.exchanges[31].question.startswith("All right. Okay.\n\nCan you clarify: He has not")
 
     c, _ = _txt("2021-01-21")              # Dr. Fauci at the top, then Psaki
     ex = c.exchanges
@@ -1029,3 +1035,165 @@ MS. JEAN-PIERRE: The Secretary of State will lead our side.
         ("Is the meeting with Seoul still on for next week?", "Yes."),
         ("And who will attend it?", "The Secretary of State will lead our side.")]
     assert c.exchanges[0].question.startswith("Putin called the United States an enemy today.")
+
+
+def test_an_official_asking_what_was_meant_is_part_of_the_question():
+    c = brief("""
+Q How much does the President want to spend on an infrastructure package?
+
+MS. PSAKI: How much?
+
+Q How much?
+
+MS. PSAKI: Wait until the President lays out his plan next week.
+
+Q Is he going to Ohio?
+
+MS. PSAKI: Why?
+
+Q Because the plant opens there on Friday.
+
+MS. PSAKI: He has no travel to announce.
+""")
+    qs = [(e.question.split("\n\n"), e.text) for e in c.exchanges]
+    # the official's words stay, verbatim and labelled, in the question they clarify
+    assert qs == [
+        (["How much does the President want to spend on an infrastructure package?",
+          "MS. PSAKI: How much?", "Q How much?"],
+         "Wait until the President lays out his plan next week."),
+        (["Is he going to Ohio?", "MS. PSAKI: Why?", "Q Because the plant opens there on Friday."],
+         "He has no travel to announce.")]
+    assert sum("asks what was meant" in n for n in c.skipped) == 2
+
+
+def test_a_long_question_back_is_a_reply():
+    c = brief("""
+Q Is the President worried about the strike?
+
+MS. PSAKI: Well, would you not be worried if a hundred thousand workers walked off the job tomorrow?
+
+Q I would.
+
+MS. JEAN-PIERRE: Then you have your answer.
+""")
+    assert c.exchanges[0].text.startswith("Well, would you not be worried")
+
+
+def test_asking_leave_to_ask_joins_the_question_that_follows():
+    c = brief("""
+Q Can I ask you a quick one on Iran?
+
+MS. PSAKI: Sure.
+
+Q The talks in Vienna resume on Monday. Who will lead them?
+
+MS. PSAKI: Rob Malley will lead our delegation.
+
+Q Is the President still going to Tulsa?
+
+MS. PSAKI: Yes.
+""")
+    assert [(e.question, e.text) for e in c.exchanges] == [
+        ("Can I ask you a quick one on Iran?\n\nThe talks in Vienna resume on Monday. Who will lead them?",
+         "Rob Malley will lead our delegation."),
+        ("Is the President still going to Tulsa?", "Yes.")]
+
+
+def test_a_question_passed_over_gets_no_reply_but_yes_go_ahead_is_one():
+    c = brief("""
+Q Is that a concern to this administration?
+
+MS. PSAKI: Go ahead, April.
+
+Q Does the President support the commission?
+
+MS. PSAKI: Yes. Go ahead.
+
+Q On the budget, when will it come out?
+
+MS. PSAKI: In May.
+""")
+    assert [(e.question, e.text) for e in c.exchanges] == [
+        ("Does the President support the commission?", "Yes. Go ahead."),
+        ("On the budget, when will it come out?", "In May.")]
+    assert any("passed over" in n and "Is that a concern" in n for n in c.skipped)
+
+
+def test_two_asides_before_the_official_finishes_a_sentence_stay_in_the_reply():
+    c = brief("""
+Q What will he say to President Xi?
+
+MR. SULLIVAN: I have already said too much. So, I will pass that off to —
+
+Q Keep going.
+
+Q Not a problem with that here.
+
+MR. SULLIVAN: — I will pass that off to Karine. But on the meeting, he will raise fentanyl.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre and National Security Advisor "
+           "Jake Sullivan, November 13, 2024", source="2024-11-13.txt")
+    assert len(c.exchanges) == 1
+    e = c.exchanges[0]
+    assert e.spokesperson == "Jake Sullivan"
+    assert e.text.split("\n\n") == [
+        "I have already said too much. So, I will pass that off to —", "Q Keep going.",
+        "Q Not a problem with that here.",
+        "MR. SULLIVAN: — I will pass that off to Karine. But on the meeting, he will raise fentanyl."]
+
+
+def test_a_question_begun_inside_a_reply_is_the_next_questions_start():
+    c = brief("""
+Q Does the White House support the auto workers?
+
+MR. BERNSTEIN: He is a pro-union president. So, I think there's a clear —
+
+Q So, the President would support those —
+
+MR. BERNSTEIN: — a clear connection.
+
+Q — workers? He would support them if they strike?
+
+MR. BERNSTEIN: I'm going to leave it at that.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre and Chair of the Council of "
+           "Economic Advisers Jared Bernstein, September 13, 2023", source="2023-09-13.txt")
+    assert [(e.question, e.text, e.spokesperson) for e in c.exchanges] == [
+        ("Does the White House support the auto workers?",
+         "He is a pro-union president. So, I think there's a clear —\n\n— a clear connection.",
+         "Jared Bernstein"),
+        ("So, the President would support those —\n\n— workers? He would support them if they strike?",
+         "I'm going to leave it at that.", "Jared Bernstein")]
+
+
+def test_one_more_thing_before_questions_after_a_quip_is_remarks():
+    c = brief("""
+Q Is the President going to Delaware this weekend?
+
+MS. JEAN-PIERRE: He is.
+
+Q Congrats on becoming a congressional spouse. (Laughter.)
+
+MS. JEAN-PIERRE: I just have one more thing, and then I'll go into your questions. So, today, the President welcomed 200 educators.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre, November 13, 2024",
+           source="2024-11-13.txt")
+    assert [e.kind for e in c.exchanges] == ["answer", "statement"]
+    assert c.exchanges[1].text.startswith("I just have one more thing")
+
+
+def test_a_middle_name_or_two_word_surname_from_the_title():
+    c = brief("""
+MS. JEAN-PIERRE: Good afternoon. Keisha Lance Bottoms is here to talk about voting.
+
+MS. BOTTOMS: Thank you, Karine. The President has signed three orders on voting.
+
+Q Can he do more without Congress?
+
+MS. BOTTOMS: He has used every executive power he has.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre and Senior Advisor for Public "
+           "Engagement Keisha Lance Bottoms, January 13, 2023", source="2023-01-13.txt")
+    assert {e.spokesperson for e in c.exchanges} >= {"Keisha Lance Bottoms"}
+    # a title's words before a name are no part of it
+    c = brief("""
+MR. BERNSTEIN: Thanks, Karine. Wages are up.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre and Chair of the Council of "
+           "Economic Advisers Jared Bernstein, September 13, 2023", source="2023-09-13.txt")
+    assert c.exchanges[0].spokesperson == "Jared Bernstein"

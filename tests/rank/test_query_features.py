@@ -79,6 +79,16 @@ def test_a_period_the_index_holds_no_conference_in_is_no_close_match(retriever):
     assert answer.hits                      # the nearest replies are still shown
 
 
+def test_an_event_before_the_index_begins_is_no_evidence_of_absence(retriever):
+    # the seed index holds 2021-12-24 only: "the 2008 Beijing Olympics" dates the
+    # event, not a reply, and replies come after the events they answer; a
+    # period after the index's start with no conference in it still counts
+    before = retriever.ask("What did China say about the legacy of the 2008 Beijing Olympics?", k=3)
+    assert not any("2008" in w for w in before.not_found)
+    after = retriever.ask("What did China say about the Winter Olympics of August 2022?", k=3)
+    assert any("2022" in w for w in after.not_found)
+
+
 def test_an_outlet_or_spokesperson_named_is_a_known_name_not_a_word_not_found(retriever):
     """Outlets and spokespersons are turn labels, not reply text: naming them is
     no sign the index lacks what is asked (they are the search's filters)."""
