@@ -84,7 +84,8 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #     question that follows; a question passed over ("Go ahead, April.") gets
 #     no reply; a question begun inside a reply starts the next; a middle
 #     name from the title ("Keisha Lance Bottoms").
-PARSER_VERSION = 25
+# 26: an official breaking off at once ("So -") leaves the question open.
+PARSER_VERSION = 26
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

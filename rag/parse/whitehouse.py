@@ -600,8 +600,10 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             lead_in = replying and bool(cur.question) and not cur.asides and all(
                 _ACK_RE.match(p) or _GO_AHEAD_RE.match(p) or _gives_floor(p) for p in cur.reply) and (
                 "?" not in cur.question[-1] or _PERMISSION_RE.search(cur.question[-1]) is not None)
-            cut_off = replying and t.body[:1] in _DASHES \
-                and all(len(p) <= _MAX_ACK_CHARS for p in cur.reply)
+            # ... and "Q Is he going to Ohio?" / "So -" / "Q And will he see the
+            # plant?": the official broke off before saying anything
+            cut_off = replying and all(len(p) <= _MAX_ACK_CHARS for p in cur.reply) and (
+                t.body[:1] in _DASHES or (not cur.asides and _broke_off(cur.reply)))
             # "Q ... What's the White House's response to that?" / "Yeah." / "Q
             # And to what extent are you concerned ...?" and the same official
             # answers: a nod to a question in two parts ("Yes." / "No." answer:
@@ -844,6 +846,18 @@ def _passed_over(cur: _Pending) -> bool:
     return not cur.asides and all(
         is_noise(p) or (is_moderation(p) and _FLOOR_RE.search(p) is not None) for p in cur.reply) \
         and not any(_ANSWER_WORD_RE.search(p) for p in cur.reply)
+
+
+#: An official's first words broken off, at most this long ("So -", "I -",
+#: "Here's the thing -").
+_BROKE_OFF_WORDS = 4
+
+
+def _broke_off(reply: list[str]) -> bool:
+    """Is the reply only a few words broken off, answering nothing ("No -" and
+    "Yeah -" may be answers: they stay)?"""
+    return len(reply) == 1 and len(reply[0].split()) <= _BROKE_OFF_WORDS \
+        and reply[0].rstrip()[-1:] in _DASHES and _ANSWER_WORD_RE.search(reply[0]) is None
 
 
 def _clarifies(cur: _Pending) -> bool:

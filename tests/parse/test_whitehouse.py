@@ -804,13 +804,18 @@ def test_exact_counts_on_read_files():
     # will turn it over to Dr. Fauci.", hands the floor over), his 18 paragraphs of
     # remarks six (cut where he steps on to new words, "So, first of all,", "Now,
     # there's good news", or the statement would pass 400 words)
-    assert len(ex) == 72
+    # "Q ... Is there anything actionable ...?" / "DR. FAUCI: Well -" / "Q And is
+    # that delaying your efforts ...?" / his answer: one question
+    assert len(ex) == 71
     assert [e.spokesperson for e in ex[:7]] == ["Jen Psaki"] + ["Fauci"] * 6
     assert [len(e.text.split("\n\n")) for e in ex[:7]] == [2, 1, 2, 5, 4, 4, 2]
     assert any("floor management" in n and "With that, I will turn" in n for n in c.skipped)
     assert all(e.kind == "statement" for e in ex[:7])
     assert ex[7].kind == "answer" and ex[7].spokesperson == "Fauci"
-    assert sum(e.kind == "answer" and e.spokesperson == "Fauci" for e in ex) == 19
+    assert sum(e.kind == "answer" and e.spokesperson == "Fauci" for e in ex) == 18
+    assert any(e.question.startswith("President Biden said that what was left was") and
+               e.question.endswith("that's the question that —".replace("'", "’")) and
+               e.text.startswith("No, I mean, we’re coming in with fresh ideas") for e in ex[7:])
     assert sum(e.kind == "answer" and e.spokesperson == "Jen Psaki" for e in ex) == 44
 
 
@@ -1197,3 +1202,28 @@ MR. BERNSTEIN: Thanks, Karine. Wages are up.
 """, title="Press Briefing by Press Secretary Karine Jean-Pierre and Chair of the Council of "
            "Economic Advisers Jared Bernstein, September 13, 2023", source="2023-09-13.txt")
     assert c.exchanges[0].spokesperson == "Jared Bernstein"
+
+
+def test_an_official_breaking_off_at_once_leaves_the_question_open():
+    c = brief("""
+Q Is the President going to Ohio next week?
+
+MS. PSAKI: So —
+
+Q And will he visit the plant in Lordstown?
+
+MS. PSAKI: He will be in Ohio on Tuesday, and the plant is on his schedule.
+
+Q Did he call the governor?
+
+MS. PSAKI: No —
+
+Q Why not?
+
+MS. PSAKI: He will call tomorrow.
+""")
+    assert [(e.question, e.text) for e in c.exchanges] == [
+        ("Is the President going to Ohio next week?\n\nAnd will he visit the plant in Lordstown?",
+         "He will be in Ohio on Tuesday, and the plant is on his schedule."),
+        # "No -" may be an answer: it stays one, the aside inside it
+        ("Did he call the governor?", "No —\n\nQ Why not?\n\nMS. PSAKI: He will call tomorrow.")]
