@@ -24,7 +24,7 @@ from .ingest import Ingestor, IngestReport
 from .ingest.reindex import reindex_store
 from .parse.registry import resolve_publisher
 from .rank.candidates import Candidates
-from .rank.search import Searcher
+from .rank.search import Searcher, valid_text
 from .results import Answer, Citation, Hit, citation_from_row
 from .store import Store
 
@@ -113,6 +113,10 @@ class Retriever:
         derived files rebuilt in memory if stale); None (the default) does so
         when the folder or its database is not writable (a shared drive).
         """
+        if index_dir is not None and (not isinstance(index_dir, (str, os.PathLike))
+                                      or not str(index_dir).strip()):
+            # Path("") is the working directory: an index made there by mistake
+            raise PressconError(f"the index folder must be a path, not {index_dir!r}")
         path = Path(index_dir) if index_dir is not None else default_index_dir()
         db_path = path / DB_FILE
         if read_only is None:
@@ -202,6 +206,12 @@ class Retriever:
         (default rag.ingest.apply.WINDOW_CHUNKS; 1 = file by file)."""
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
+        try:
+            paths = list(paths)
+        except TypeError:
+            paths = [paths]
+        if not all(isinstance(p, (str, os.PathLike)) and str(p) for p in paths):
+            raise PressconError(f"ingest takes files or folders (paths), not {paths!r}")
         t0 = time.perf_counter()
         bar = None
         if progress:
@@ -277,7 +287,9 @@ class Retriever:
     @_store_errors
     def understand(self, question: str) -> "QueryPlan":
         """The filters ``search`` would infer from the question, with notes for the user."""
-        return self.searcher.understand(question)
+        if not isinstance(question, str):
+            raise PressconError(f"the question must be text, not {question!r}")
+        return self.searcher.understand(valid_text(question))
 
     @_store_errors
     def candidates(self, question: str, k: int = 10, ranking: str = "hybrid", *,

@@ -253,3 +253,17 @@ def test_eval_misses_name_who_answered_and_leave_out_a_missing_kind(index, tmp_p
     listed = [ln for ln in result.stdout.splitlines() if ln.startswith("    1. ")]
     # "2021-12-24 Zhao Lijian to <outlet>: ...": the official and the outlet asking
     assert listed and re.match(r"    1\. 2021-12-24 Zhao Lijian( to [^:]+)?: ", listed[0]), listed
+
+
+def test_an_empty_index_path_is_refused_not_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["ingest", str(SEED), "--index", "", "-q", *FAKE])
+    assert res.exit_code == 2 and "an empty path" in res.output
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_question_of_bytes_no_encoding_reads_is_searched_not_a_traceback(index):
+    res = CliRunner().invoke(main, ["search", "Olympics \udcff", "--index", str(index), "--json",
+                                    "-k", "1"])
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(res.stdout)) == 1

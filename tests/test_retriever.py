@@ -112,6 +112,27 @@ def test_bad_arguments(retriever):
         retriever.search("Olympics", date_from="2022-01-01", date_to="2021-01-01")
 
 
+def test_a_question_holding_bytes_no_text_encoding_reads_is_searched(retriever):
+    # a terminal that is not UTF-8 hands Python its bytes as lone surrogates
+    hits = retriever.search("Olympics \udcff", k=2)
+    assert hits and any("Olympic" in h.text for h in hits)
+    assert retriever.ask("Olympics \ud800", k=1).hits
+
+
+def test_arguments_that_are_no_text_or_path_are_clear_errors(retriever, tmp_path, monkeypatch):
+    with pytest.raises(PressconError, match="must be text"):
+        retriever.understand(None)
+    for bad in (None, [None], [""]):
+        with pytest.raises(PressconError, match="files or folders"):
+            retriever.ingest(bad)
+    here = tmp_path / "working"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    with pytest.raises(PressconError, match="must be a path"):
+        Retriever.open("")
+    assert not any(here.iterdir())       # no index made in the working directory
+
+
 def test_reopen_loads_index_without_encoding(tmp_path, retriever):
     n = retriever.info()["passages"]
     retriever.close()

@@ -11,9 +11,17 @@ INDEX_HELP = ("Index folder (ingest creates it if absent). Default: $PRESSCON_IN
               "the user data folder, e.g. ~/.local/share/presscon/index.")
 
 
+def _index_path(ctx, param, value: str | None) -> Path | None:
+    # "" would be the working directory: an index made there by mistake
+    # (an unset variable in a script: --index "$DIR")
+    if value is not None and not value.strip():
+        raise click.BadParameter("an empty path; give the index folder")
+    return Path(value) if value is not None else None
+
+
 def index_option(f):
-    return click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path),
-                        default=None, help=INDEX_HELP)(f)
+    return click.option("--index", "index_dir", type=click.Path(file_okay=False),
+                        callback=_index_path, default=None, help=INDEX_HELP)(f)
 
 
 def model_option(f):

@@ -96,7 +96,18 @@ def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileR
     unique = []
     for f in found:
         r = f.resolve()
-        if r not in seen:
-            seen.add(r)
-            unique.append(r)
+        if r in seen:
+            continue
+        seen.add(r)
+        try:
+            str(r).encode("utf-8")
+        except UnicodeEncodeError:
+            # a name in another encoding (bytes Python keeps as surrogates):
+            # the index stores every path as text, so this file is refused
+            # alone and the rest go in
+            shown = str(r).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            other.append(FileResult(shown, "failed", "the file name is not valid UTF-8 "
+                                    "(rename the file to read it)"))
+            continue
+        unique.append(r)
     return unique, other

@@ -265,6 +265,24 @@ def _mostly_ascii(raw: bytes, share: float = 0.95) -> bool:
     return sum(1 for b in raw if b < 0x80) >= share * len(raw)
 
 
+#: UTF-8's multi-byte characters (a lead byte and its continuation bytes).
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]"
+                             rb"|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+                             rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                             rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """Does ``raw`` hold UTF-8 characters (two or more, and at least as many
+    as the bytes outside them that are not ASCII)? A file in a code page
+    almost never does: its accented letters and quotes are single bytes."""
+    valid = _UTF8_MULTIBYTE.findall(raw)
+    if len(valid) < 2:
+        return False
+    other = sum(1 for b in _UTF8_MULTIBYTE.sub(b"", raw) if b >= 0x80)
+    return len(valid) >= other
+
+
 def _decode_western(raw: bytes) -> str | None:
     """``raw`` as cp1252 (strict: its five undefined bytes fail), or None."""
     try:
@@ -291,6 +309,13 @@ def decode_bytes(raw: bytes, source: str) -> tuple[str, str]:
             return raw.decode("utf-8-sig"), "utf-8"
         except UnicodeDecodeError as e:
             bad = f"invalid UTF-8 byte 0x{raw[e.start]:02x} at offset {e.start}"
+            if _mostly_utf8(raw):
+                # UTF-8 throughout but for a stray byte or two (a damaged copy,
+                # text pasted from elsewhere): no single code page reads it
+                # right, and a guess would store mojibake ("couldn‚Äôt") as
+                # the officials' words
+                raise ParseError(source, f"not valid UTF-8 ({bad}) though the rest of the file "
+                                         "is: damaged, or two encodings mixed; save it as UTF-8")
     if b"\x00" not in raw and _mostly_ascii(raw):
         # English with a few smart quotes and dashes saved on Windows: the
         # detector guesses from those few bytes (big5 for one em dash, cp1250
@@ -324,6 +349,24 @@ def decode_bytes(raw: bytes, source: str) -> tuple[str, str]:
         raise ParseError(source, f"binary file (control characters when read as "
                                  f"{best.encoding}), not a text transcript")
     return text.lstrip("\ufeff"), best.encoding.replace("_", "-")
+
+
+#: A briefing's closing time line ("2:13 P.M. EST", "9:12 A.M. EEST", "END 12:59 P.M. EST").
+_CLOSING_TIME_RE = re.compile(r"\d{1,2}:\d{2}\s*(?:[AaPp]\.?\s?[Mm]\.?)?\s*(?:[A-Z]{2,5})?$")
+
+
+def _refuse_truncated(conf: Conference, source: str) -> None:
+    """A transcript whose last words break off mid-sentence ("... refused to
+    incorpor", "... MS") was cut short, or is still being written: stored, its
+    last reply would be served as all the official said. Every transcript of
+    the corpora (1,481 files) ends in punctuation or a closing time line."""
+    if not conf.exchanges:
+        return
+    last = conf.exchanges[-1].text.rstrip()
+    end = last[-1:]
+    if (end.isalnum() or end in ",;") and not _CLOSING_TIME_RE.search(last):
+        raise ParseError(source, f"ends mid-sentence (\"...{' '.join(last[-40:].split())}\"): "
+                                 "cut short, or still being written; ingest it again once whole")
 
 
 def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None, *,
@@ -370,6 +413,7 @@ def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None, 
             conf = parse_html(text, source, sha, profile)
         else:
             conf = parse_text(text, source, sha, profile)
+        _refuse_truncated(conf, source)
         return replace(conf, encoding=encoding)
     except ParseError:
         raise

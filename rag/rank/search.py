@@ -29,9 +29,24 @@ from .speakers import mistyped_part, near_spokesperson, nearest_note, resolve_pe
 from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .understand import QueryPlan, applied_notes, overridden_notes, period_of, understand
 
-__all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date"]
+__all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date", "valid_text"]
 
 MAX_QUESTION_CHARS = 2000
+
+
+def valid_text(text: str) -> str:
+    """``text`` with what is no Unicode text replaced by U+FFFD: a terminal
+    that is not UTF-8 hands Python its bytes as lone surrogates
+    ($'vaccine \\xff'), which no tokenizer or SQLite accepts."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = text.encode("utf-8", "replace")
+        return raw.decode("utf-8", "replace")
 MAX_K = 100
 #: How many of the best hits "No close match" judges: the chat's and the CLI's default k.
 CLOSE_DEPTH = 5
@@ -146,6 +161,7 @@ class Searcher:
             group_repeats: bool = True) -> Answer:
         if not isinstance(question, str):
             raise PressconError(f"the question must be text, not {question!r}")
+        question = valid_text(question)
         if not question.strip():
             raise PressconError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
@@ -155,6 +171,8 @@ class Searcher:
                             ("publisher", publisher)):
             if value is not None and not isinstance(value, str):
                 raise PressconError(f"{name} must be text (a name), not {value!r}")
+        questioner, spokesperson, publisher = (
+            valid_text(v) if v is not None else None for v in (questioner, spokesperson, publisher))
         # bool is an int to Python, not to a user: k=True is a mistake
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise PressconError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")

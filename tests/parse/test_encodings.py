@@ -102,3 +102,34 @@ def test_the_ingest_report_names_the_encoding(tmp_path):
     res = CliRunner().invoke(main, ["ingest", str(d), "--index", str(tmp_path / "idx3"),
                                     "--model", "fake-bow-64", "--json"])
     assert {f["encoding"] for f in json.loads(res.output)["files"]} == {"utf-16", "cp1252"}
+
+
+@pytest.mark.parametrize("stray", [b"\x81", b"\xe9", b"\x92"])
+def test_utf8_with_a_stray_byte_is_refused_not_read_as_a_code_page(tmp_path, stray):
+    # one damaged byte in a UTF-8 file: read as mac-roman or cp1252, every curly
+    # quote would be stored as mojibake ("China‚Äôs") and served as the words said
+    raw = (TITLE + BODY).encode("utf-8")
+    i = raw.index(b"The ")
+    f = tmp_path / "2019-05-06.txt"
+    f.write_bytes(raw[:i] + stray + raw[i:])
+    with pytest.raises(ParseError) as info:
+        parse_file(f)
+    assert f.name in str(info.value)
+    assert f"0x{stray[0]:02x}" in info.value.reason and "the rest of the file is" in info.value.reason
+
+
+def test_a_name_in_another_encoding_fails_alone_and_the_rest_go_in(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "2019-05-06.txt").write_text(TITLE + BODY, encoding="utf-8")
+    bad = folder / "2019-05-07\udcff.txt"      # the byte 0xff as Python keeps it
+    try:
+        bad.write_text(TITLE.replace("May 6", "May 7") + BODY, encoding="utf-8")
+    except (UnicodeEncodeError, OSError):
+        pytest.skip("this file system takes only UTF-8 names")
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    report = r.ingest(folder)
+    statuses = sorted((f.status, f.reason or "") for f in report.files)
+    assert [s for s, _ in statuses] == ["added", "failed"]
+    assert "not valid UTF-8" in statuses[1][1]
+    assert len(r.search("naïve view of the café", k=3)) >= 1

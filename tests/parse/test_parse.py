@@ -559,3 +559,24 @@ def test_an_html_page_that_is_not_a_transcript_names_what_was_looked_for(tmp_pat
     msg = str(e.value)
     assert "index.html" in msg and "no article body (div.content)" in msg
     assert "(, " not in msg and ", )" not in msg        # no empty selector of an HTML-less profile
+
+
+@pytest.mark.parametrize("cut", [60, 61, 200])
+def test_a_transcript_cut_short_mid_sentence_is_refused(tmp_path, cut):
+    text = SEED.read_text(encoding="utf-8")
+    f = tmp_path / "2021-12-24.txt"
+    at = text.rfind("Zhao Lijian: ") + cut
+    f.write_text(text[:at].rstrip(" ."), encoding="utf-8")
+    with pytest.raises(ParseError) as info:
+        parse_file(f)
+    assert f.name in str(info.value) and "ends mid-sentence" in info.value.reason
+
+
+def test_a_whole_transcript_and_a_closing_time_line_are_not_cut_short(tmp_path):
+    assert parse_file(SEED).exchanges
+    f = tmp_path / "2021-01-21.txt"
+    f.write_text("Press Briefing by Press Secretary Jen Psaki, January 21, 2021\n\n"
+                 "MS. PSAKI: Hi, everyone. The President signed ten orders today.\n\n"
+                 "Q Will he sign more tomorrow?\n\nMS. PSAKI: He will sign three more\n\n"
+                 "9:12 A.M. EEST\n", encoding="utf-8")
+    assert parse_file(f).exchanges[-1].text.startswith("He will sign three more")
