@@ -13,13 +13,12 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
-from .atomic import write_json_atomic
+from .atomic import new_temp_file, write_json_atomic
 
 __all__ = ["QueryAdapter", "AdaptedEncoder", "with_query_adapter", "ADAPTER_NPY",
            "ADAPTER_JSON", "AdapterError"]
@@ -37,7 +36,7 @@ def _sha256(data: bytes) -> str:
 
 
 def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    fd, tmp = new_temp_file(path)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

@@ -32,13 +32,14 @@ or stale. No pickle: ``faiss.write_index``/``read_index`` only.
 from __future__ import annotations
 
 import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable
 
 import faiss
 import numpy as np
+
+from .atomic import new_temp_file
 
 
 def _env_int(name: str, default: int) -> int:
@@ -287,7 +288,7 @@ class VectorIndex:
         """Write to a temp file, fsync, rename into place; ``before_replace``
         runs between the write and the rename (the crash tests' hook)."""
         path = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        fd, tmp = new_temp_file(path)     # a name only presscon makes (embeddings/atomic.py)
         os.close(fd)
         try:
             faiss.write_index(self.index, tmp)

@@ -18,7 +18,7 @@ from embeddings.registry import load_encoder
 from .errors import DatabaseDamagedError, ModelMismatchError, PressconError, ReadOnlyIndexError
 from .index.chunking import STRATEGY
 from .index.live import LiveIndex
-from .index.manifest import MANIFEST, read_manifest
+from .index.manifest import MANIFEST, read_manifest, unproven_files
 from .index.repeats import update_groups
 from .ingest import Ingestor, IngestReport
 from .ingest.reindex import reindex_store
@@ -343,6 +343,9 @@ class Retriever:
             "generation": self.store.generation(),
             "groups_pending": self.store.pending_count(),
             "read_only": self.read_only,
+            # names that look like presscon's files but are not provably its own:
+            # never deleted (README "Stored and derived files")
+            "left_in_place": unproven_files(self.index_dir, self.store),
         }
 
     # -- repeated replies, positions over time, questioners (rag/present/analysis.py) --

@@ -277,6 +277,8 @@ def info(index_dir, as_json):
             value = f"{value / 1e6:.1f} MB"
         elif isinstance(value, dict):      # publishers: "The White House 8,893; ..."
             value = "; ".join(f"{k} {v:,}" for k, v in value.items()) or "-"
+        elif isinstance(value, list):      # left_in_place: "lexical.3/notes.txt, ..."
+            value = ", ".join(value) or "-"
         click.echo(f"{key:<{width}}  {value}")
 
 

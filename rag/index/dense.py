@@ -23,7 +23,7 @@ from ..store import SCHEMA_VERSION, Store
 from .chunking import STRATEGY
 from .embed import encode_unvectored_chunks
 from .manifest import (claim, clear_stale_temp_files, file_record, fresh_name, matches, owned,
-                       read_manifest, release_others, update_manifest)
+                       read_manifest, record_owned, release_others, update_manifest)
 
 __all__ = ["DenseIndex"]
 
@@ -130,8 +130,8 @@ class DenseIndex:
                 return False
             clear_stale_temp_files(self.index_dir)
             try:
-                name = fresh_name(self.index_dir, f"vectors.{generation}", ".faiss")
-                claim(self.index_dir, name)
+                name = fresh_name(self.index_dir, f"vectors.{generation}", ".faiss", self.store)
+                claim(self.index_dir, name, self.store)
                 path = self.index_dir / name
                 self._index.save(path, before_replace=lambda: crash_point("faiss.write"))
                 crash_point("faiss.before_manifest")
@@ -139,6 +139,7 @@ class DenseIndex:
                 update_manifest(self.index_dir, **self._manifest(generation, name),
                                 faiss_record=record)
                 release_others(self.index_dir, "vectors.", {name})
+                record_owned(self.index_dir, self.store)
             except (OSError, RuntimeError):
                 # faiss reports a failed write (ENOSPC) as RuntimeError
                 return False

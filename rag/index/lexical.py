@@ -24,20 +24,25 @@ import math
 import os
 import re
 import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
 
+from embeddings.atomic import new_temp_dir
+
 from ..faults import crash_point
 from ..parse import normalize_outlet
-from .manifest import (claim, clear_stale_temp_files, file_record, fresh_name, matches, owned,
-                       read_manifest, release_others, update_manifest)
+from .manifest import (claim, clear_stale_temp_files, discard, file_record,
+                       fresh_name, matches, owned, read_manifest, record_owned, release_others,
+                       update_manifest)
 from .tokenize import query_tokens, tokens
 from .words import WORDS_FILE, WordCounts
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 K1, B = 1.2, 0.75
 REBUILD_SHARE = 0.05      # rebuild when added + removed passages exceed this share...
@@ -175,18 +180,21 @@ class LexicalIndex:
                    np.ones(len(rows), bool), _Tail([]), None, built_at,
                    _SnapshotWords(words, None))
 
-    def save(self, index_dir: Path, generation: int) -> Path:
+    def save(self, index_dir: Path, generation: int, store: "Store | None" = None) -> Path:
         """Write ``lexical.<generation>/`` beside the index (temp folder, then
         rename, so a reader sees a whole snapshot or none), and record it with
         each file's size and SHA-256 in the manifest, which is what ``load``
-        trusts. Only under the writer lock. A folder of that name that is not
-        presscon's is left alone (the snapshot takes ``lexical.<gen>-1``)."""
+        trusts (and, given the ``store``, in presscon.db's copy of the
+        ledger). Only under the writer lock. A folder of that name that is not
+        presscon's, or one of presscon's that holds a file of someone else's,
+        is left alone (the snapshot takes ``lexical.<gen>-1``)."""
         if self._tail.n or not self._alive.all():
             raise ValueError("only a freshly built snapshot is saved")
         clear_stale_temp_files(index_dir)
-        name = fresh_name(index_dir, f"lexical.{generation}", "")
+        stem = f"lexical.{generation}"
+        name = fresh_name(index_dir, stem, "", store)
         final = index_dir / name
-        tmp = Path(tempfile.mkdtemp(prefix=final.name + ".", suffix=".tmp", dir=index_dir))
+        tmp = new_temp_dir(final)      # a name only presscon makes (embeddings/atomic.py)
         try:
             if self._bm25 is not None:
                 self._bm25.save(str(tmp), show_progress=False)
@@ -203,9 +211,14 @@ class LexicalIndex:
             files = {f.name: file_record(f) for f in sorted(tmp.iterdir()) if f.is_file()}
             os.chmod(tmp, 0o755)
             crash_point("bm25.before_rename")
-            claim(index_dir, name)
-            if final.exists():   # presscon's own (fresh_name): a broken snapshot load skipped
-                shutil.rmtree(final)
+            claim(index_dir, name, store)
+            tried = {name}
+            # presscon's own (fresh_name): a broken snapshot that load skipped
+            while not discard(index_dir, name):
+                name = fresh_name(index_dir, stem, "", store, skip=tried)
+                tried.add(name)
+                final = index_dir / name
+                claim(index_dir, name, store)
             os.replace(tmp, final)
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -218,6 +231,7 @@ class LexicalIndex:
             update_manifest(index_dir, lexical={"dir": name, "generation": generation,
                                                 "files": files})
             release_others(index_dir, "lexical.", {name})
+        record_owned(index_dir, store)
         self.path = final
         self._words.folder = final
         return final

@@ -106,7 +106,7 @@ class LiveIndex:
             # early (see LexicalIndex.build), which would re-read recent files
             lexical = LexicalIndex.build(self.store.lexical_rows(), writer=True)
             try:
-                lexical.save(self.index_dir, self.generation)
+                lexical.save(self.index_dir, self.generation, self.store)
             except OSError:
                 pass  # a full disk: serve from memory
             self._lexical = lexical
@@ -154,7 +154,7 @@ class LiveIndex:
             newest = LexicalIndex.build(self.store.lexical_rows(), writer=save)
             if save:
                 try:
-                    newest.save(self.index_dir, generation)
+                    newest.save(self.index_dir, generation, self.store)
                 except OSError:
                     pass  # read-only folder or a full disk: serve from memory
         self._lexical = newest

@@ -168,7 +168,8 @@ class Database:
     @contextmanager
     def write(self, *, bump: bool = True) -> Iterator[sqlite3.Connection]:
         """One transaction; the generation counter moves with every commit
-        (``bump=False`` only for migrations, which change no searched data).
+        (``bump=False`` only for writes that change no searched data: a
+        migration, presscon's record of its own derived files).
         Store methods called inside it, on this thread, are part of it. A
         full disk, a damaged or a read-only file raise presscon's errors
         saying so, after the rollback."""
@@ -247,6 +248,14 @@ class Database:
             self._put_meta(key, value)
             return
         with self.write():
+            self._put_meta(key, value)
+
+    def set_meta_quietly(self, key: str, value: str) -> None:
+        """Set a meta value that no search reads (presscon's record of the
+        derived files it wrote, rag/index/manifest.py), in a transaction of its
+        own that leaves the generation where it is: the FAISS file and the BM25
+        snapshot of this generation stay current."""
+        with self.write(bump=False):
             self._put_meta(key, value)
 
     def generation(self) -> int:

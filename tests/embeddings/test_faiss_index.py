@@ -198,7 +198,7 @@ def test_save_load_round_trip(tmp_path, data, kind):
     idx.remove(ids[:3])
     path = tmp_path / "vectors.7.faiss"
     idx.save(path)
-    assert not list(tmp_path.glob("*.tmp"))           # temp file replaced, not left
+    assert not list(tmp_path.glob("*.presscon-tmp-*"))  # temp file replaced, not left
     back = VectorIndex.load(path)
     assert back.kind == kind and back.dim == DIM
     assert len(back) == len(idx) == 1997

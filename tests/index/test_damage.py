@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 
 import pytest
@@ -164,21 +166,50 @@ def test_files_presscon_did_not_make_are_kept(tmp_path):
                     m["lexical"]["dir"]} | ({DB_FILE + "-wal", DB_FILE + "-shm"} & ours)
 
 
+def _dead_pid() -> int:
+    """The id of a process that has ended."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
 def test_stale_temp_files_of_a_killed_save_are_cleared(index):
     idx, _ = index
     old = time.time() - 7200
-    killed = [idx / "vectors.4.faiss.k1ll3d_x.tmp", idx / "manifest.json.abc12345.tmp"]
-    fresh = idx / "vectors.5.faiss.inpr0gr5.tmp"          # a save in progress elsewhere
-    foreign = [idx / "vectors.mine.faiss.tmp", idx / "my.tmp"]
+    dead, alive = _dead_pid(), os.getppid()
+
+    def tmp(final, pid, token="0123456789abcdef"):
+        return idx / f"{final}.presscon-tmp-{pid}-{token}"
+    # presscon's own, of a process that is gone (however recent) or two hours old
+    killed = [tmp("vectors.4.faiss", dead), tmp("manifest.json", dead),
+              tmp("vectors.3-1.faiss", alive), tmp("query_adapter.npy", dead)]
+    killed_dir = tmp("lexical.4", dead)
+    fresh = tmp("vectors.5.faiss", alive)          # a save in progress elsewhere
+    # not presscon's by their names: older presscons' temp names (tempfile's) among them
+    foreign = [idx / "vectors.4.faiss.k1ll3d_x.tmp", idx / "manifest.json.abc12345.tmp",
+               idx / "vectors.mine.faiss.tmp", idx / "my.tmp",
+               tmp("notes.txt", dead), idx / f"vectors.4.faiss.presscon-tmp-{dead}-xyz"]
     for p in killed + [fresh] + foreign:
         p.write_bytes(b"partial")
-    for p in killed + foreign:
+    killed_dir.mkdir()
+    (killed_dir / "ids.npy").write_bytes(b"half")
+    user_dir = tmp("lexical.5", dead)              # presscon's temp folder with a user's file
+    user_dir.mkdir()
+    (user_dir / "ids.npy").write_bytes(b"half")
+    (user_dir / "mine.txt").write_bytes(b"mine")
+    for p in [killed[2]] + foreign:
         os.utime(p, (old, old))
     r = Retriever.open(idx, encoder=FakeEncoder())
     r.ingest(make_corpus(idx.parent / "more", 9)[-1])
+    left = r.info()["left_in_place"]
     r.close()
-    assert not any(p.exists() for p in killed)
-    assert fresh.exists() and all(p.exists() for p in foreign)
+    assert not any(p.exists() for p in killed) and not killed_dir.exists()
+    assert fresh.exists() and all(p.read_bytes() == b"partial" for p in foreign)
+    assert os.listdir(user_dir) == ["mine.txt"]
+    # what looks like presscon's and stays is named; a user's my.tmp and notes are not
+    assert {"vectors.4.faiss.k1ll3d_x.tmp", "manifest.json.abc12345.tmp",
+            "vectors.mine.faiss.tmp", f"{user_dir.name}/mine.txt"} <= set(left)
+    assert not {"my.tmp", fresh.name} & set(left)
 
 
 def test_a_reader_never_writes_and_says_restart_after_a_reindex(tmp_path, index):

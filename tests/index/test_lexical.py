@@ -13,6 +13,7 @@ import pytest
 import rag.index.lexical as bm
 from rag import Retriever
 from rag.index.lexical import LexicalIndex
+from rag.index.manifest import SNAPSHOT_FILES
 from rag.index.tokenize import query_tokens, tokens
 from rag.parse import normalize_outlet
 from rag.retriever import DB_FILE
@@ -136,12 +137,19 @@ def test_mask_filters_like_sql():
 
 def test_save_load_round_trip_and_old_snapshots_go(tmp_path):
     lex = LexicalIndex.build(rows(50))
-    (tmp_path / "lexical.3.123.tmp").mkdir()     # a save in progress elsewhere: ignored, kept
-    killed = tmp_path / "lexical.2.99.tmp"       # a save killed two hours ago: cleared
+    # a save in progress (this process's, an hour old at most): kept
+    busy = tmp_path / f"lexical.3.presscon-tmp-{os.getpid()}-{'b' * 16}"
+    busy.mkdir()
+    killed = tmp_path / f"lexical.2.presscon-tmp-{os.getpid()}-{'d' * 16}"   # two hours ago
     killed.mkdir()
+    (killed / "ids.npy").write_bytes(b"half")
     os.utime(killed, (time.time() - 7200, time.time() - 7200))
+    old_style = tmp_path / "lexical.2.99.tmp"   # an older presscon's name, or a user's: kept
+    old_style.mkdir()
+    os.utime(old_style, (time.time() - 7200, time.time() - 7200))
     lex.save(tmp_path, 3)
-    assert not killed.exists() and (tmp_path / "lexical.3.123.tmp").exists()
+    assert not killed.exists() and busy.exists() and old_style.exists()
+    assert set(os.listdir(tmp_path / "lexical.3")) <= SNAPSHOT_FILES      # what it may delete
     loaded = LexicalIndex.load(tmp_path)
     assert loaded.path == tmp_path / "lexical.3"
     q = "South China Sea reply 7"

@@ -91,6 +91,13 @@ def _killed(proc: subprocess.CompletedProcess, point: str) -> None:
 
 
 # -- the files on disk, read without presscon -------------------------------------------
+TEMP = r"\.presscon-tmp-\d+-[0-9a-f]{16}"     # the end of presscon's temp names (atomic.py)
+
+
+def temp_files(idx: Path) -> list[str]:
+    return sorted(p.name for p in idx.iterdir() if re.search(TEMP + "$", p.name))
+
+
 def fts_check(db: sqlite3.Connection) -> None:
     """Raises sqlite3.DatabaseError unless the FTS5 index matches its content
     table row for row (rank=1: without it, FTS5 checks only its own structure)."""
@@ -189,11 +196,12 @@ def inspect_disk(idx: Path, scratch: Path) -> Disk:
             assert len(np.load(d / "ids.npy", allow_pickle=False)) == snap["passages"]
             snapshots[d.name] = snap
         else:
-            assert re.fullmatch(r"lexical\.\d+\.[^.]+\.tmp", d.name), d.name
+            assert re.fullmatch(r"lexical\.\d+" + TEMP, d.name), d.name
             snapshot_tmp[d.name] = whole
     return Disk(idx, generation, model_id, counts, vectors_by_model, passage_ids, manifest,
                 current, sorted(p.name for p in idx.glob("vectors.*.faiss")),
-                sorted(p.name for p in idx.glob("vectors.*.tmp")), snapshots, snapshot_tmp)
+                sorted(p.name for p in idx.glob("vectors.*.faiss.presscon-tmp-*")), snapshots,
+                snapshot_tmp)
 
 
 # -- what an index answers ---------------------------------------------------------------
@@ -336,6 +344,8 @@ def test_kill_9_during_ingest(world, tmp_path, point, nth, files, expect):
     statuses = [f["status"] for f in json.loads(done.stdout)["files"]]
     # what the crash committed is kept, the rest goes in now, nothing twice
     assert sorted(statuses) == sorted(["added"] * (files - stored) + ["unchanged"] * stored)
+    # the killed process's temp files are cleared at once (it is gone), and only they
+    assert not temp_files(idx), temp_files(idx)
     same_as_clean(idx, world.clean("ingest", files), FakeEncoder(dim=DIM, model_id=MODEL),
                   tmp_path)
 
