@@ -302,11 +302,13 @@ class Retriever:
                                               date_to=date_to)
 
     # -- facts ---------------------------------------------------------------------
+    @_store_errors
     def questioners(self, publisher: str | None = None) -> list[tuple[str, int]]:
         """Outlets that asked, with their passage counts (of one publisher's
         conferences when ``publisher`` is given: a stored name or an alias)."""
         return self.store.facet("questioner", self._publisher(publisher))
 
+    @_store_errors
     def spokespersons(self, publisher: str | None = None) -> list[tuple[str, int]]:
         """Who answered, with passage counts (of one publisher's, as above)."""
         return self.store.facet("spokesperson", self._publisher(publisher))
@@ -316,6 +318,7 @@ class Retriever:
             return None
         return resolve_publisher(name, [p for p, _ in self.publishers()]) or name
 
+    @_store_errors
     def publishers(self) -> list[tuple[str, int]]:
         return self.store.facet("publisher")
 

@@ -3,6 +3,7 @@ commands, so `presscon --help` answers at once."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -10,8 +11,8 @@ import click
 
 from ..errors import PressconError
 from ..parse import ParseError
-from .common import (date_options, fail, index_option, model_option, open_index, question_text,
-                     repeat_line)
+from .common import (DATABASE_META, date_options, fail, index_option, model_option, open_index,
+                     question_text, repeat_line)
 
 
 
@@ -23,6 +24,15 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (PressconError, ParseError) as e:
             fail(str(e))
+        except sqlite3.DatabaseError as e:
+            # a damaged page met by a command reading the store directly
+            # (counts, date range): the same message the API gives
+            from ..store.database import translate_error
+            db = ctx.meta.get(DATABASE_META)
+            translated = translate_error(db, e) if db is not None else None
+            if translated is None:
+                raise
+            fail(str(translated))
         except ValueError as e:
             # imported only now: at the top it would load numpy for `presscon --help`
             from embeddings.registry import UnknownModelError

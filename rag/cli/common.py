@@ -7,6 +7,9 @@ from pathlib import Path
 
 import click
 
+#: Where open_index leaves the database path in click's context meta.
+DATABASE_META = "presscon.database"
+
 INDEX_HELP = ("Index folder (ingest creates it if absent). Default: $PRESSCON_INDEX, else "
               "the user data folder, e.g. ~/.local/share/presscon/index.")
 
@@ -45,6 +48,9 @@ def open_index(index_dir, model=None, *, create: bool = False, publisher: str | 
     # a manifest without its database is a damaged index: Retriever.open says so
     if not create and not (folder / DB_FILE).is_file() and not (folder / MANIFEST).is_file():
         fail(f"no index in {folder}; run `presscon ingest PATH --index {folder}` first")
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:   # for the message of an SQLite error no call translated
+        ctx.meta[DATABASE_META] = folder / DB_FILE
     r = Retriever.open(folder, model=model)
     if publisher:
         from ..parse.registry import resolve_publisher

@@ -436,6 +436,17 @@ def file_record(path: Path) -> dict[str, Any]:
             "ctime_ns": st.st_ctime_ns, "inode": st.st_ino}
 
 
+def stamps(path: Path) -> dict[str, int] | None:
+    """Size, inode, mtime and ctime of a file, or None if it cannot be read:
+    what any write to it changes (no program can set a ctime back)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return {"size": st.st_size, "inode": st.st_ino, "mtime_ns": st.st_mtime_ns,
+            "ctime_ns": st.st_ctime_ns}
+
+
 def matches(path: Path, record: Any) -> bool:
     """True if the file is as written: the recorded size, and either the very
     same inode, mtime and ctime (nothing wrote to it since: any write moves

@@ -23,6 +23,7 @@ __all__ = ["reindex_store"]
 def reindex_store(index_dir: Path, store: Store, encoder: Encoder, *, progress: bool = False,
                   batch: int = 256) -> None:
     with writer_lock(index_dir):
+        store.verify()   # rewriting every chunk row of a damaged file would not mend it
         plan = []  # (passage id, chunk id, ordinal, text, hash)
         for p in store.all_passages():
             plan.extend((p.id, *row) for row in chunk_rows(p.id, p.question, p.text))

@@ -202,6 +202,28 @@ class Database:
                 raise
             raise translated from e
 
+    def verify(self) -> None:
+        """Raise DatabaseDamagedError if SQLite's ``PRAGMA quick_check`` finds a
+        damaged page (it reads every page of the file: 0.14 s warm, 0.7 s cold
+        at 10.7k passages, 164 MB). Reading only what a query needs, a write
+        can go through beside a damaged page and add to a file no search can
+        read whole; this is what a writer runs first."""
+        try:
+            with self.reporting_errors():
+                found = [str(r[0]) for r in self.db.execute("PRAGMA quick_check(3)")]
+        except DatabaseDamagedError as e:   # a page it could not even read
+            raise damaged_error(self.path, f"SQLite's quick_check: {e.__cause__}") from e
+        problems = [p for p in found if p != "ok" and not p.startswith("*** in database")]
+        if problems or not found:
+            raise damaged_error(self.path, "SQLite's quick_check: " + "; ".join(problems or found))
+
+    def checkpoint(self) -> None:
+        """Copy what the WAL holds into the database file, as far as readers
+        allow (PASSIVE: never waits for them), so that the file is left as it
+        will stay until the next write."""
+        with self.reporting_errors():
+            self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:

@@ -4,17 +4,22 @@ never a traceback, never an empty answer passed off as "No passage found"."""
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from embeddings.testing import FakeEncoder
 from rag import PressconError, Retriever
+from rag.cli import main
+from rag.errors import DatabaseDamagedError
 from rag.retriever import DB_FILE
 
 from conftest import ROOT
@@ -110,6 +115,118 @@ def test_a_missing_database_beside_its_manifest_is_a_clear_error(index):
     assert out.returncode == 1 and "missing" in out.stderr and "12 conferences" in out.stderr
     assert "No passage found" not in out.stdout
     assert not (index / DB_FILE).exists()         # nothing created in its place
+
+
+# -- one damaged page in a database that still opens ------------------------------------
+def _damage_page(db: Path, table: str, nth: int = 5) -> None:
+    """Overwrite the nth leaf page of ``table`` with random bytes (the same
+    bytes every run), as the tester's `dd` did; every other page stays intact."""
+    con = sqlite3.connect(db)
+    pages = [r[0] for r in con.execute(
+        "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
+        (table,))]
+    size = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    assert len(pages) > nth, pages
+    with open(db, "r+b") as f:
+        f.seek((pages[nth] - 1) * size)
+        f.write(random.Random(pages[nth]).randbytes(size))
+
+
+def _stored_conferences(idx: Path) -> int:
+    """Rows of the conferences table, whose pages the damage leaves intact."""
+    con = sqlite3.connect(idx / DB_FILE)
+    try:
+        return con.execute("SELECT count(*) FROM conferences").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def snapshotted(index) -> Path:
+    """The index with a BM25 snapshot of every passage, as a large index has
+    after its rebuilds: opening it then reads no passage row, and a damaged
+    page among them is met only by what reads it."""
+    for folder in index.glob("lexical.*"):
+        shutil.rmtree(folder)
+    Retriever.open(index, encoder=FakeEncoder()).close()   # rebuilt and saved
+    assert Retriever.open(index, encoder=FakeEncoder()).info()["bm25_since_snapshot"] == 0
+    return index
+
+
+#: Commands that must refuse a database with that table damaged: the writers
+#: (checked before they write) and those that read every row of it.
+_REFUSED = {"passages": {"names", "ingest", "regroup", "remove"},
+            "vectors": {"ingest", "regroup", "remove"}}
+
+
+@pytest.mark.parametrize("table", ["passages", "vectors"])
+def test_every_command_on_a_damaged_page_says_so_without_a_traceback(snapshotted, table):
+    """Items 5 and 6: a page of `vectors` overwritten made `ingest` show a
+    traceback (from its count of the stored conferences), one of `passages`
+    made `names` show one, while `info` said "damaged ... restore"."""
+    idx = str(snapshotted)
+    _damage_page(snapshotted / DB_FILE, table)
+    stored = sorted((snapshotted.parent / "in").iterdir())
+    for args in (["names"], ["info"], ["search", QUESTION], ["questioners"], ["repeats"],
+                 ["timeline", QUESTION], ["changes", QUESTION], ["regroup"],
+                 ["ingest", "-q", str(stored[0].parent)], ["remove", str(stored[0])]):
+        res = CliRunner().invoke(main, [*args, "--index", idx])
+        # SystemExit: the CLI printed a message and chose the exit code; any
+        # other exception would be a traceback
+        assert res.exception is None or isinstance(res.exception, SystemExit), \
+            (args, repr(res.exception))
+        if args[0] in _REFUSED[table]:
+            assert res.exit_code == 1, (args, res.output)
+        if res.exit_code:
+            assert f"{DB_FILE} is damaged" in res.stderr and "estore" in res.stderr, \
+                (args, res.stderr)
+            assert "unchanged" not in res.stdout, (args, res.stdout)
+    assert _stored_conferences(snapshotted) == 12          # remove took nothing out
+
+
+@pytest.mark.parametrize("table", ["passages", "vectors"])
+def test_ingest_does_not_write_into_a_damaged_database(snapshotted, table, tmp_path):
+    """Item 6: with a page of `passages` overwritten, ingesting the same folder
+    reported "12 unchanged" (exit 0) and a new file was written into the
+    damaged database; ingest now refuses before it writes, CLI and API alike."""
+    _damage_page(snapshotted / DB_FILE, table)
+    new = make_corpus(tmp_path / "new", 14)[12:]           # two conferences not stored yet
+    res = CliRunner().invoke(main, ["ingest", "-q", *map(str, new), "--index", str(snapshotted)])
+    assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
+    assert f"{DB_FILE} is damaged" in res.stderr and "estore" in res.stderr
+    r = Retriever.open(snapshotted, encoder=FakeEncoder())
+    with pytest.raises(DatabaseDamagedError, match=rf"{DB_FILE} is damaged.*estore"):
+        r.ingest(new)
+    r.close()
+    assert _stored_conferences(snapshotted) == 12
+
+
+def test_damage_after_presscons_own_last_write_is_caught_by_the_next(tmp_path):
+    """The whole-file check is skipped only for a database file as the last
+    ingest left it: bytes written into it since, in place, are found."""
+    files = make_corpus(tmp_path / "in", 14)
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    assert r.ingest(files[:12]).ok
+    assert r.ingest(files[:12]).counts["unchanged"] == 12   # checked, written, recorded
+    r.close()
+    # file times move in clock ticks (a few ms): a write in the very tick of
+    # the last record would look like no write, as for any stamp check
+    time.sleep(0.05)
+    _damage_page(tmp_path / "idx" / DB_FILE, "vectors")   # opening reads none of them
+    r = Retriever.open(tmp_path / "idx", encoder=FakeEncoder())
+    with pytest.raises(DatabaseDamagedError, match="quick_check"):
+        r.ingest(files)
+    r.close()
+    assert _stored_conferences(tmp_path / "idx") == 12
+
+
+def test_reindex_refuses_a_damaged_database_before_encoding(snapshotted):
+    _damage_page(snapshotted / DB_FILE, "vectors")
+    new = FakeEncoder(dim=32, model_id="fake-bow-32")
+    with pytest.raises(DatabaseDamagedError, match=rf"{DB_FILE} is damaged"):
+        Retriever.reindex(snapshotted, encoder=new)
+    assert new.encoded == 0
 
 
 # -- read-only ------------------------------------------------------------------------
