@@ -267,3 +267,35 @@ def test_a_question_of_bytes_no_encoding_reads_is_searched_not_a_traceback(index
                                     "-k", "1"])
     assert res.exit_code == 0, res.output
     assert len(json.loads(res.stdout)) == 1
+
+
+def test_questioners_of_an_index_naming_no_outlet_say_why(tmp_path):
+    """Item 6: `questioners` on White House briefings (a bare "Q" asks) printed
+    nothing and exited 0; it says why on stderr, as `search --questioner` does."""
+    from transcripts import white_house_briefing
+    idx = str(tmp_path / "idx")
+    briefing = white_house_briefing(tmp_path / "wh")
+    assert CliRunner().invoke(main, ["ingest", "-q", str(briefing), "--index", idx,
+                                     *FAKE]).exit_code == 0
+    res = CliRunner().invoke(main, ["questioners", "--index", idx])
+    assert res.exit_code == 0 and res.stdout == ""
+    assert 'its transcripts name none (a bare "Q" asks' in res.stderr
+    assert res.stderr.count("\n") == 1
+    listed = CliRunner().invoke(main, ["questioners", "--index", idx, "--json"])
+    assert listed.exit_code == 0 and json.loads(listed.stdout) == []
+
+
+def test_questioners_without_a_question_keep_to_the_publisher_asked(tmp_path):
+    from transcripts import white_house_briefing
+    idx = str(tmp_path / "idx")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / SEED.name).write_bytes(SEED.read_bytes())
+    white_house_briefing(folder)
+    assert CliRunner().invoke(main, ["ingest", "-q", str(folder), "--index", idx,
+                                     *FAKE]).exit_code == 0
+    everyone = CliRunner().invoke(main, ["questioners", "--index", idx])
+    assert everyone.exit_code == 0 and "Bloomberg" in everyone.stdout and everyone.stderr == ""
+    res = CliRunner().invoke(main, ["questioners", "--index", idx, "--publisher", "white house"])
+    assert res.exit_code == 0 and res.stdout == ""
+    assert "of 'white house': its transcripts name none" in res.stderr

@@ -145,7 +145,11 @@ def questioners(question, index_dir, limit, relative, as_json, search):
         pairs = r.topic_questioners(question, limit=limit, relative=relative, **search)
         _warn_if_not_close(r, question, limit, search)
     else:
-        pairs = r.questioners()
+        pairs = r.questioners(search["publisher"])
+        if not pairs:   # an empty answer would read as a failure to look
+            of = f" of {search['publisher']!r}" if search["publisher"] else ""
+            click.echo(f"No outlet is named in {r.index_dir}{of}: its transcripts name none "
+                       "(a bare \"Q\" asks, as in White House briefings).", err=True)
     if as_json:
         click.echo(json.dumps([{"questioner": q, "count": c} for q, c in pairs], indent=2))
         return
