@@ -1,4 +1,10 @@
 """Errors a user can act on; the CLI prints them as one line and exits 1."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .ingest.report import IngestReport
 
 
 class PressconError(Exception):
@@ -17,6 +23,11 @@ class IngestBusyError(PressconError):
 class StoreError(PressconError):
     """The index's database cannot be used as it is."""
 
+    #: Set when it stopped an ingest: what that ingest did up to there (the
+    #: files stored before it, and the file it stopped at, failed), so the
+    #: caller can still report them.
+    report: IngestReport | None = None
+
 
 class NotAnIndexError(StoreError):
     """The database in the index folder belongs to another program."""
@@ -27,7 +38,19 @@ class DatabaseDamagedError(StoreError):
     says it held conferences."""
 
 
-class DiskFullError(StoreError):
+class DiskError(StoreError):
+    """Writing (or reading) the database file failed for a reason outside it:
+    a full disk, the process's file size limit, an I/O error. Not damage:
+    what was stored before is intact."""
+
+    def __init__(self, message: str, what: str = ""):
+        super().__init__(message)
+        #: what happened, in a few words ("the disk holding x is full"), for
+        #: the line of the file that could not be stored
+        self.what = what or message
+
+
+class DiskFullError(DiskError):
     """The disk holding the index is full."""
 
 

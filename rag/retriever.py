@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 from embeddings.base import DEFAULT_MODEL, Encoder
 from embeddings.registry import load_encoder
 
-from .errors import DatabaseDamagedError, ModelMismatchError, PressconError, ReadOnlyIndexError
+from .errors import (DatabaseDamagedError, ModelMismatchError, PressconError, ReadOnlyIndexError,
+                     StoreError)
 from .index.chunking import STRATEGY
 from .index.live import LiveIndex
 from .index.manifest import MANIFEST, read_manifest, unproven_files
@@ -203,7 +204,12 @@ class Retriever:
         """Add, update or skip each transcript under ``paths`` (files or folders);
         ``defer(path)``, a reason to leave a file for later (see Ingestor.ingest);
         ``window``, how many chunks' worth of files are encoded in one call
-        (default rag.ingest.apply.WINDOW_CHUNKS; 1 = file by file)."""
+        (default rag.ingest.apply.WINDOW_CHUNKS; 1 = file by file).
+
+        A damaged database is refused before anything is written
+        (DatabaseDamagedError). A StoreError met on the way (a full disk, a
+        file size limit, an I/O error) stops the ingest; its ``report`` holds
+        what was done up to there, the files already stored included."""
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         try:
@@ -219,9 +225,14 @@ class Retriever:
 
             def bar(it):
                 return tqdm(it, desc="ingest", unit="file")
-        with self.live.writing():
-            report = self._ingestor(window).ingest(list(paths), prune=prune, progress=bar,
-                                                   defer=defer)
+        try:
+            with self.live.writing():
+                report = self._ingestor(window).ingest(list(paths), prune=prune, progress=bar,
+                                                       defer=defer)
+        except StoreError as e:
+            if e.report is not None:
+                e.report.seconds = time.perf_counter() - t0
+            raise
         report.seconds = time.perf_counter() - t0
         return report
 

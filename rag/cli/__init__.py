@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import PressconError
+from ..errors import PressconError, StoreError
 from ..parse import ParseError
 from .common import (DATABASE_META, date_options, fail, index_option, model_option, open_index,
                      question_text, repeat_line)
@@ -106,12 +106,27 @@ def ingest(paths, index_dir, model, prune, as_json, quiet, watch, interval):
 
 
 def _ingest_once(r, paths, prune, as_json, quiet, defer=None):
-    """One ingest, its report printed; the report."""
-    report = r.ingest(list(paths), prune=prune, progress=not (quiet or as_json), defer=defer)
+    """One ingest, its report printed; the report. An ingest stopped by the
+    database's trouble (a full disk, a file size limit) prints what it did up
+    to there, then the error, which the caller reports."""
+    try:
+        report = r.ingest(list(paths), prune=prune, progress=not (quiet or as_json),
+                          defer=defer)
+    except StoreError as e:
+        if e.report is not None:
+            _print_report(e.report, as_json, quiet)
+        raise
+    _print_report(report, as_json, quiet)
+    return report
+
+
+def _print_report(report, as_json, quiet):
     if as_json:
         click.echo(json.dumps({"files": [f.__dict__ for f in report.files],
                                "counts": report.counts, "encoded": report.encoded,
-                               "seconds": round(report.seconds, 3)}, indent=2))
+                               "seconds": round(report.seconds, 3),
+                               **({"stopped": report.stopped} if report.stopped else {})},
+                              indent=2))
     else:
         for f in report.files:
             for warning in f.warnings:
@@ -125,7 +140,6 @@ def _ingest_once(r, paths, prune, as_json, quiet, defer=None):
                 note = f" ({f.reason})" if f.reason else ""
                 click.echo(f"{f.status:<10} {f.path}{extra}{note}")
         click.echo(report.summary())
-    return report
 
 
 @main.command()
@@ -155,13 +169,21 @@ def reindex(index_dir, model):
 def remove(paths, index_dir):
     """Remove conferences (by the path they were ingested from) from the index."""
     r = open_index(index_dir)
-    report = r.remove(list(paths))
-    for f in report.files:
+    try:
+        report = r.remove(list(paths))
+    except StoreError as e:
+        _print_removed(e.report.files if e.report is not None else [])
+        raise
+    _print_removed(report.files)
+    sys.exit(0 if report.ok else 1)
+
+
+def _print_removed(files):
+    for f in files:
         if f.status == "failed":
             click.echo(f"failed     {f.path}: {f.reason}", err=True)
         else:
             click.echo(f"{f.status:<10} {f.path} ({f.passages} passages)")
-    sys.exit(0 if report.ok else 1)
 
 
 @main.command()

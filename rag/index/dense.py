@@ -17,7 +17,7 @@ import numpy as np
 from embeddings.base import Encoder
 from embeddings.faiss_index import VectorIndex
 
-from ..errors import DiskFullError, ReadOnlyIndexError
+from ..errors import DiskError, ReadOnlyIndexError
 from ..faults import crash_point
 from ..store import SCHEMA_VERSION, Store
 from .chunking import STRATEGY
@@ -114,7 +114,7 @@ class DenseIndex:
             if encode_unvectored_chunks(self.store, self.encoder):
                 generation = self.store.generation()   # that was a commit
                 self.rebuild()
-        except (DiskFullError, ReadOnlyIndexError):
+        except (DiskError, ReadOnlyIndexError):
             pass  # serve what is stored; the next ingest encodes the rest
         self.save(generation)
         return generation

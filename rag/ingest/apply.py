@@ -25,7 +25,8 @@ import numpy as np
 
 from embeddings.base import Encoder
 
-from ..faults import crash_point
+from ..errors import DiskError, StoreError
+from ..faults import crash_point, fail_point
 from ..ids import stable_id, text_hash
 from ..index.chunking import chunk_rows
 from ..index.dense import DenseIndex
@@ -132,9 +133,27 @@ class Ingestor:
                defer: Callable[[Path], str | None] | None = None) -> IngestReport:
         """Ingest every transcript under ``paths``. ``defer(path)`` may give a
         reason to leave a file for a later run ("still open for writing", from
-        ``ingest --watch``); such a file is reported "deferred" and not read."""
+        ``ingest --watch``); such a file is reported "deferred" and not read.
+
+        A StoreError (the database's own trouble: a full disk, a file size
+        limit, an I/O error, damage) stops the ingest, as every later file
+        would fail the same way; it is raised with ``report`` set to what was
+        done up to there, the file it stopped at named as failed."""
+        report = IngestReport()
+        try:
+            with self.store.reporting_errors():
+                self._ingest(report, paths, prune, progress, defer)
+        except StoreError as e:
+            report.stopped = str(e)
+            e.report = report
+            raise
+        return report
+
+    def _ingest(self, report: IngestReport, paths: Sequence[str | os.PathLike], prune: bool,
+                progress: Callable[[Iterable], Iterable] | None,
+                defer: Callable[[Path], str | None] | None) -> None:
         files, failed = discover(paths)
-        report = IngestReport(files=list(failed))
+        report.files.extend(failed)
         iterator: Iterable[Path] = progress(files) if progress else files
         promoted: set[str] = set()
         window: list[tuple[Path, "FileResult | _Read"]] = []
@@ -145,11 +164,13 @@ class Ingestor:
             for path, item in window:
                 if str(path) in promoted:
                     continue   # already stored in full as a promoted duplicate, this run
-                report.files.append(item if isinstance(item, FileResult)
-                                    else self._finish(item, pool))
-                for result in self._promote_released():
-                    promoted.add(result.path)
-                    report.files.append(result)
+                if isinstance(item, FileResult):
+                    report.files.append(item)
+                else:
+                    self._store_into(report.files, item, pool)
+                done = len(report.files)
+                self._promote_released(report.files)
+                promoted.update(f.path for f in report.files[done:])
             window.clear()
 
         for path in iterator:
@@ -165,16 +186,27 @@ class Ingestor:
                 pending = 0
         flush()
         if prune:
-            report.files.extend(self._prune(paths, {str(f) for f in files}))
+            self._prune(report.files, paths, {str(f) for f in files})
         update_groups(self.store)  # a backlog (index from before grouping) even if nothing changed
-        return report
 
-    def ingest_file(self, path: Path) -> FileResult:
-        """Add, update or skip one file; any failure is a failed result naming it."""
-        item = self._read(path)
-        if isinstance(item, FileResult):
-            return item
-        return self._finish(item, self._encode_window([item]))
+    def _store_into(self, results: list[FileResult], item: "_Read",
+                    pool: dict[str, np.ndarray], note: str = "") -> None:
+        """Store one read file, its result appended to ``results`` (``note``:
+        the reason given to one added or updated without one). A StoreError
+        is the database's, not the file's: it is appended as this file's
+        failure, then raised to stop the ingest."""
+        try:
+            result = self._finish(item, pool)
+        except StoreError as e:
+            what = e.what if isinstance(e, DiskError) else str(e)
+            results.append(FileResult(item.source, "failed", f"nothing of it was stored: {what}"))
+            raise
+        if note and result.status in ("added", "updated") and not result.reason:
+            result.reason = note
+        results.append(result)
+        # after its commit: a failure here stops the ingest, the file stays stored
+        # (and its passages queued for grouping, which the next ingest does)
+        update_groups(self.store)
 
     def _read(self, path: Path) -> "FileResult | _Read":
         """Read, hash, parse and chunk one file (nothing written): a result
@@ -233,24 +265,29 @@ class Ingestor:
         """Store one read file (its own transaction), with vectors from ``pool``.
         What is stored is looked up again: a file earlier in the window may
         have changed it (released a duplicate)."""
-        same, existing, orphaned = self._unchanged(item.source, item.sha)
-        if same:
-            return FileResult(item.source, "unchanged")
-        conf = item.conf
         try:
-            if existing and existing.sha256 == item.sha and not orphaned and (
-                    existing.duplicate_of is not None
-                    or self._parsed_as_stored(existing.id, conf, item.prepared)):
-                # an older parser read this file the same way: only record the version
-                with self.store.write():
-                    self.store.set_parser_version(existing.id, PARSER_VERSION)
-                return FileResult(item.source, "unchanged")
-            return self._apply(conf, item.sha, existing, item.prepared, pool)
+            with self.store.reporting_errors():
+                return self._write_read(item, pool)
+        except StoreError:
+            raise   # the database's trouble, not this file's: see _store_into
         except Exception as e:  # noqa: BLE001 - one file's failure must not stop the others
             # The transaction rolled back (or, after the commit, the derived
             # FAISS index is rebuilt from SQLite when next opened).
             return FileResult(item.source, "failed",
                               f"could not store ({type(e).__name__}: {e})")
+
+    def _write_read(self, item: "_Read", pool: dict[str, np.ndarray]) -> FileResult:
+        same, existing, orphaned = self._unchanged(item.source, item.sha)
+        if same:
+            return FileResult(item.source, "unchanged")
+        if existing and existing.sha256 == item.sha and not orphaned and (
+                existing.duplicate_of is not None
+                or self._parsed_as_stored(existing.id, item.conf, item.prepared)):
+            # an older parser read this file the same way: only record the version
+            with self.store.write():
+                self.store.set_parser_version(existing.id, PARSER_VERSION)
+            return FileResult(item.source, "unchanged")
+        return self._apply(item.conf, item.sha, existing, item.prepared, pool)
 
     def _parsed_as_stored(self, conference_id: int, conf: Conference,
                           prepared: list[_PreparedPassage]) -> bool:
@@ -312,12 +349,13 @@ class Ingestor:
             if existing:
                 # copies that stood in for what this file held before
                 self._released.extend(self.store.release_stale_duplicates(conf_id))
+            fail_point("ingest.file_write")
         crash_point("ingest.file_committed")
         # SQLite has committed; now mirror the change in the in-memory index.
         self.dense.remove(old_chunks)
         if prepared:
             self.dense.add(*self._vectors_for(prepared, new_vectors))
-        update_groups(self.store)  # repeated replies: group what this file added/removed
+        # the groups of repeated replies follow in _store_into, once the file is reported stored
         read = {"date": conf.date.isoformat(), "profile": conf.profile,
                 "encoding": conf.encoding, "warnings": _warnings(conf)}
         if original:
@@ -373,7 +411,20 @@ class Ingestor:
         return ids, vecs
 
     def remove(self, sources: Iterable[str | os.PathLike]) -> list[FileResult]:
-        results = []
+        """Remove the conferences stored from ``sources``, promoting the copies
+        that stood in for them. A StoreError stops it, as in :meth:`ingest`,
+        with ``report`` set to what was done up to there."""
+        results: list[FileResult] = []
+        try:
+            with self.store.reporting_errors():
+                self._remove_into(results, sources)
+        except StoreError as e:
+            e.report = IngestReport(files=results, stopped=str(e))
+            raise
+        return results
+
+    def _remove_into(self, results: list[FileResult], sources: Iterable[str | os.PathLike]
+                     ) -> None:
         for s in sources:
             source = str(Path(s).resolve())
             existing = self.store.conference_by_source(source)
@@ -387,31 +438,41 @@ class Ingestor:
                 # its hash is forgotten, so it is ingested again below.
                 orphans = self.store.release_duplicates(existing.id)
             self.dense.remove(old_chunks)
-            update_groups(self.store)  # its replies leave their groups of repeats
             results.append(FileResult(source, "removed", passages=n))
+            update_groups(self.store)  # its replies leave their groups of repeats
             self._released.extend(orphans)
-            results.extend(self._promote_released())
-        return results
+            self._promote_released(results)
 
-    def _promote_released(self) -> list[FileResult]:
+    def ingest_file(self, path: Path) -> FileResult:
+        """Add, update or skip one file; any failure of the file is a failed
+        result naming it (a StoreError is raised, as in :meth:`ingest`)."""
+        results: list[FileResult] = []
+        self._ingest_file_into(results, path)
+        return results[0]
+
+    def _ingest_file_into(self, results: list[FileResult], path: Path, note: str = "") -> None:
+        item = self._read(path)
+        if isinstance(item, FileResult):
+            results.append(item)
+        else:
+            self._store_into(results, item, self._encode_window([item]), note)
+
+    def _promote_released(self, results: list[FileResult]) -> None:
         """Store in full each released duplicate (its original changed or
-        went); one whose file is gone too is removed."""
-        results = []
+        went), appending to ``results``; one whose file is gone too is removed."""
         while self._released:
             orphan = self._released.pop(0)
             if Path(orphan).is_file():
-                result = self.ingest_file(Path(orphan))
-                if result.status in ("added", "updated") and not result.reason:
-                    result.reason = "promoted: the file it duplicated changed or is gone"
-                results.append(result)
+                self._ingest_file_into(results, Path(orphan),
+                                       "promoted: the file it duplicated changed or is gone")
             else:
-                results.extend(self.remove([orphan]))
-        return results
+                self._remove_into(results, [orphan])
 
-    def _prune(self, paths: Sequence[str | os.PathLike], present: set[str]) -> list[FileResult]:
+    def _prune(self, results: list[FileResult], paths: Sequence[str | os.PathLike],
+               present: set[str]) -> None:
         """Remove stored files that lived under the given folders but are gone."""
         folders = [str(Path(p).resolve()) + os.sep for p in paths if Path(p).is_dir()]
         gone = [s for s in self.store.sources()
                 if any(s.startswith(f) for f in folders) and s not in present
                 and not Path(s).exists()]
-        return self.remove(gone)
+        self._remove_into(results, gone)

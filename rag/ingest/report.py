@@ -31,6 +31,10 @@ class FileResult:
 class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    #: Why it stopped before the end, if it did (a StoreError: a full disk,
+    #: a file size limit, damage); the files after the one that failed were
+    #: not tried.
+    stopped: str = ""
 
     def by_status(self, status: str) -> list[FileResult]:
         return [f for f in self.files if f.status == status]
@@ -45,9 +49,11 @@ class IngestReport:
 
     @property
     def ok(self) -> bool:
-        return not self.by_status("failed")
+        return not self.by_status("failed") and not self.stopped
 
     def summary(self) -> str:
         parts = [f"{n} {s}" for s, n in self.counts.items() if n]
-        return (", ".join(parts) or "nothing to do") + \
+        stopped = "; stopped early (see the error): any file after the last one listed was " \
+            "not tried" if self.stopped else ""
+        return (", ".join(parts) or "nothing to do") + stopped + \
             f"; {self.encoded} chunks encoded in {self.seconds:.1f}s"

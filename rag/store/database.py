@@ -8,14 +8,15 @@ and ``groups.py`` (repeated-reply groups); :class:`rag.store.Store` joins them.
 """
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from ..errors import (DatabaseDamagedError, DiskFullError, NotAnIndexError, ReadOnlyIndexError,
-                      StoreError)
+from ..errors import (DatabaseDamagedError, DiskError, DiskFullError, NotAnIndexError,
+                      ReadOnlyIndexError, StoreError)
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["Database", "StoreError", "translate_error"]
@@ -25,6 +26,12 @@ IN_BATCH = 500
 
 # SQLite's primary result codes (the low byte of an extended code).
 SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 8, 10, 11, 13, 26
+# extended codes of a failed read
+SQLITE_IOERR_READ, SQLITE_IOERR_SHORT_READ = SQLITE_IOERR | 1 << 8, SQLITE_IOERR | 2 << 8
+
+#: A write that fails this close to the file size limit (or to no free
+#: space) hit it: SQLite writes a page or a WAL frame (4 KB + 24 B) at a time.
+LIMIT_SLACK = 1 << 20
 
 
 def damaged_error(path: Path, reason: str) -> DatabaseDamagedError:
@@ -37,7 +44,7 @@ def damaged_error(path: Path, reason: str) -> DatabaseDamagedError:
 
 def translate_error(path: Path, error: sqlite3.DatabaseError) -> StoreError | None:
     """The user's view of an SQLite error about the database file itself
-    (damaged, disk full, read-only), or None for any other error."""
+    (damaged, disk full, read-only, an I/O error), or None for any other error."""
     code = getattr(error, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     text = str(error)
@@ -45,18 +52,72 @@ def translate_error(path: Path, error: sqlite3.DatabaseError) -> StoreError | No
             or "not a database" in text:
         return damaged_error(path, f"SQLite: {text}")
     if primary == SQLITE_FULL or "disk is full" in text:
-        return DiskFullError(
-            f"the disk holding {path} is full (SQLite: {text}); nothing of the interrupted "
-            "file was stored, what was stored before is kept and still searchable: free "
-            "some space and run the same command again")
+        return _full_disk(path, text)
     if primary == SQLITE_READONLY or "readonly database" in text:
         return ReadOnlyIndexError(
             f"{path} is read-only (SQLite: {text}); searching works, but this command "
             "writes: run it as a user who may write to that folder")
-    if primary == SQLITE_IOERR:
-        return DatabaseDamagedError(
-            f"cannot read or write {path} (SQLite: {text}); check the disk, then retry")
+    if primary == SQLITE_IOERR or "disk I/O error" in text:
+        return _io_error(path, text, code)
     return None
+
+
+#: What was being written when a write failed: SQLite rolled it back.
+_KEPT = ("what was being written was rolled back, what was stored before is kept and still "
+         "searchable")
+
+
+def _full_disk(path: Path, text: str) -> DiskFullError:
+    what = f"the disk holding {path} is full"
+    return DiskFullError(f"{what} (SQLite: {text}); {_KEPT}: free some space and run the "
+                         "same command again", what)
+
+
+def _io_error(path: Path, text: str, code: int | None) -> DiskError:
+    """An I/O error is not damage: SQLite says no more than "disk I/O error"
+    (errno is not passed on), so the likely causes are looked at here, the
+    file size limit first (``ulimit -f``: write() fails with EFBIG, which
+    SQLite reports as an I/O error, and Python ignores the SIGXFSZ signal)."""
+    if code == SQLITE_IOERR_READ or code == SQLITE_IOERR_SHORT_READ:
+        what = f"an I/O error reading {path}"
+        return DiskError(f"{what} (SQLite: {text}); check the disk (e.g. `dmesg`), then retry",
+                         what)
+    limit = _file_size_limit()
+    if limit is not None and _largest_file(path) + LIMIT_SLACK >= limit:
+        what = (f"writing {path} reached this process's file size limit ({limit:,} bytes, "
+                "`ulimit -f`)")
+        return DiskError(f"{what} (SQLite: {text}); {_KEPT}: raise the limit (`ulimit -f "
+                         "unlimited`) and run the same command again", what)
+    try:
+        full = shutil.disk_usage(path.parent).free < LIMIT_SLACK
+    except OSError:
+        full = False
+    if full:   # a quota, or a file system that does not say ENOSPC
+        return _full_disk(path, text)
+    what = f"an I/O error writing {path}"
+    return DiskError(f"{what} (SQLite: {text}); {_KEPT}: check the disk (e.g. `dmesg`), "
+                     "then run the same command again", what)
+
+
+def _file_size_limit() -> int | None:
+    """This process's file size limit in bytes (RLIMIT_FSIZE), None if unlimited."""
+    try:
+        import resource
+    except ImportError:   # not on POSIX
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else int(soft)
+
+
+def _largest_file(path: Path) -> int:
+    """Size of the largest of the database's files (itself, its WAL, its journal)."""
+    sizes = [0]
+    for name in (path.name, path.name + "-wal", path.name + "-journal"):
+        try:
+            sizes.append((path.parent / name).stat().st_size)
+        except OSError:
+            pass
+    return max(sizes)
 
 
 class Database:
