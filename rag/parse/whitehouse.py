@@ -259,6 +259,12 @@ class _Pending:
     relabel: bool = False                      # after an aside: the official's next label stays
     first_para: str | None = None              # the reply's first paragraph with its label
 
+    def restart_reply(self) -> None:
+        """Forget the official's words so far: the question goes on (they
+        were a nod, or asked what was meant)."""
+        self.reply, self.speakers, self.keys, self.asides, self.first_part = [], [], [], [], []
+        self.last_key, self.first_para, self.first_resumed, self.relabel = None, None, False, False
+
 
 #: A reporter turn starting with a dash continues the question when the reply so
 #: far is only asides this short ("Yeah.", "Right.", "You know -").
@@ -542,8 +548,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             if replying and same and _clarifies(cur):
                 notes.append(f"{where(i)}: the official asks what was meant {cur.reply[0][:60]!r}")
                 cur.question.extend([cur.first_para or cur.reply[0], t.para])
-                cur.reply, cur.speakers, cur.keys, cur.last_key, cur.asides = [], [], [], None, []
-                cur.first_part = []
+                cur.restart_reply()
                 continue
             if _is_aside(t.body):
                 then = _floor_given_to(turns, i)
@@ -612,8 +617,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                 and _nods_only(cur.reply, cur.question)
             if lead_in or cut_off or two_part:
                 notes.append(f"{where(i)}: question continues after {' / '.join(cur.reply)[:60]!r}")
-                cur.reply, cur.speakers, cur.keys, cur.last_key, cur.asides = [], [], [], None, []
-                cur.first_part = []
+                cur.restart_reply()
                 cur.question.append(t.body)
                 continue
             begun: list[str] = []
