@@ -23,9 +23,10 @@ from .index.manifest import MANIFEST, read_manifest, unproven_files
 from .index.repeats import update_groups
 from .ingest import Ingestor, IngestReport
 from .ingest.reindex import reindex_store
+from .parse import valid_text
 from .parse.registry import resolve_publisher
 from .rank.candidates import Candidates
-from .rank.search import Searcher, valid_text
+from .rank.search import Searcher
 from .results import Answer, Citation, Hit, citation_from_row
 from .store import Store
 

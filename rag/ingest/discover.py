@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 from typing import Iterable
 
-from ..parse import SUPPORTED_SUFFIXES
+from ..parse import SUPPORTED_SUFFIXES, valid_text
 from .report import FileResult
 
 __all__ = ["discover"]
@@ -99,13 +99,11 @@ def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[FileR
         if r in seen:
             continue
         seen.add(r)
-        try:
-            str(r).encode("utf-8")
-        except UnicodeEncodeError:
+        shown = valid_text(str(r))
+        if shown != str(r):
             # a name in another encoding (bytes Python keeps as surrogates):
             # the index stores every path as text, so this file is refused
             # alone and the rest go in
-            shown = str(r).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             other.append(FileResult(shown, "failed", "the file name is not valid UTF-8 "
                                     "(rename the file to read it)"))
             continue

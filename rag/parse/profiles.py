@@ -40,6 +40,23 @@ def collapse_whitespace(text: str) -> str:
     """
     return WS_RE.sub(" ", text).strip()
 
+
+def valid_text(text: str) -> str:
+    """``text`` with what is no Unicode text replaced by U+FFFD: a question
+    typed in a terminal that is not UTF-8 ($'vaccine \\xff'), or a file name
+    in another encoding, reaches Python as lone surrogates, which no
+    tokenizer, SQLite or terminal accepts."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = text.encode("utf-8", "replace")
+        return raw.decode("utf-8", "replace")
+
+
 # Turn kinds a profile can assign to a paragraph.
 QUESTION = "question"          # a reporter's question (label names outlet or not)
 FOLLOW_UP = "follow_up"        # a question by the previous questioner

@@ -14,6 +14,7 @@ from ..index.lexical import LexicalIndex
 from ..index.live import LiveIndex
 from ..index.tokenize import STOPWORDS, query_terms, tokens
 from ..index.words import WordCounts
+from ..parse import valid_text
 from ..parse.records import FUTURE_SLACK
 from ..parse.registry import (OUTLET_ALIASES, publisher_names, resolve_outlet,
                               resolve_publisher)
@@ -29,24 +30,10 @@ from .speakers import mistyped_part, near_spokesperson, nearest_note, resolve_pe
 from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .understand import QueryPlan, applied_notes, overridden_notes, period_of, understand
 
-__all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date", "valid_text"]
+__all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date"]
 
 MAX_QUESTION_CHARS = 2000
 
-
-def valid_text(text: str) -> str:
-    """``text`` with what is no Unicode text replaced by U+FFFD: a terminal
-    that is not UTF-8 hands Python its bytes as lone surrogates
-    ($'vaccine \\xff'), which no tokenizer or SQLite accepts."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        try:
-            raw = text.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:
-            raw = text.encode("utf-8", "replace")
-        return raw.decode("utf-8", "replace")
 MAX_K = 100
 #: How many of the best hits "No close match" judges: the chat's and the CLI's default k.
 CLOSE_DEPTH = 5
