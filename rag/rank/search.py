@@ -26,6 +26,7 @@ from .collapse import collapse_repeats, plain_hits
 from .fusion import (METHODS, SHORT_REPLY_CHARS, demote_short, fuse, fusion_for, keyword_search,
                      prefer_passages, prefer_period)
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, quoted_spans, verbatim
+from .roles import OfficeBook
 from .speakers import mistyped_part, near_spokesperson, nearest_note, resolve_person
 from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .understand import QueryPlan, applied_notes, overridden_notes, period_of, understand
@@ -129,6 +130,7 @@ class _Facets:
     publishers: dict[str, tuple[str, ...]]      # publisher -> the names questions call it by
     name_words: WordCounts                      # the words of all those names
     all_publishers: list[str]                   # as stored (with or without a profile)
+    offices: OfficeBook                         # who held which office when
 
 
 class Searcher:
@@ -363,7 +365,8 @@ class Searcher:
         f = self._facets()
         return understand(question, questioners=f.questioners, spokespersons=f.spokespersons,
                           aliases=OUTLET_ALIASES, reference=f.reference,
-                          publishers=f.publishers if len(f.publishers) > 1 else None)
+                          publishers=f.publishers if len(f.publishers) > 1 else None,
+                          offices=f.offices)
 
     def _facets(self) -> "_Facets":
         """The names the index knows and its reference date, refreshed only
@@ -379,7 +382,8 @@ class Searcher:
                 questioners, spokespersons, self._reference_date(today), publishers,
                 WordCounts.from_texts([*questioners, *spokespersons, *publishers,
                                        *(n for names in publishers.values() for n in names),
-                                       *OUTLET_ALIASES]), stored))
+                                       *OUTLET_ALIASES]), stored,
+                OfficeBook.from_titles(self.store.titles_and_speakers())))
         return self._vocabulary[1]
 
     def _reference_date(self, today: dt.date) -> dt.date | None:

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from dateutil.relativedelta import relativedelta
 
+from .roles import OfficeBook
 from .speakers import near_spokesperson
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -228,14 +229,17 @@ def _dates_the_reply(question: str, span: tuple[int, int]) -> bool:
 def understand(question: str, *, questioners: Iterable[str] = (),
                spokespersons: Iterable[str] = (), aliases: dict[str, str] | None = None,
                reference: dt.date | None = None,
-               publishers: Mapping[str, Sequence[str]] | None = None) -> QueryPlan:
+               publishers: Mapping[str, Sequence[str]] | None = None,
+               offices: "OfficeBook | None" = None) -> QueryPlan:
     """Recognize a period, an outlet, a spokesperson and a publisher in ``question``.
 
     ``questioners``/``spokespersons`` are the names the index knows;
     ``aliases`` maps other spellings to them ("Kyodo News" -> "Kyodo");
     ``reference`` anchors "last year" (the newest conference in the index);
     ``publishers`` maps each publisher the index holds to the names questions
-    call it by (given only when there are several to choose from).
+    call it by (given only when there are several to choose from);
+    ``offices`` who held which office ("the Energy Secretary say"), read
+    when no spokesperson is named.
     """
     notes: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -279,6 +283,11 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         plan["spokesperson"] = name
         spans.append(span)
         notes.append(f"spokesperson {name} (from \"{typed}\")")
+    elif offices and (held := offices.find(question, plan.get("date_from"), plan.get("date_to"))):
+        name, span, typed = held
+        plan["spokesperson"] = name
+        spans.append(span)
+        notes.append(f"spokesperson {name} (from \"the {typed}\")")
     named = {pub: m for pub, words in (publishers or {}).items()
              if (m := re.search(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", question,
                                 re.I))} if publishers else {}

@@ -304,6 +304,17 @@ class ConferenceTables(Database):
             self._shown_names = cached
         return cached[1]
 
+    def titles_and_speakers(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(ISO date, title, its spokespersons as shown) of every stored
+        conference: who held which office when (rag/rank/roles.py)."""
+        shown = self.display_names()
+        return [(date, title, tuple(sorted({shown.get(n, n) for n in json.loads(names)})))
+                for date, title, names in self.db.execute(
+                    "SELECT c.date, c.title, json_group_array(DISTINCT p.spokesperson) "
+                    "FROM conferences c JOIN passages p ON p.conference_id = c.id "
+                    "WHERE c.duplicate_of IS NULL AND p.spokesperson IS NOT NULL "
+                    "AND p.spokesperson != '' GROUP BY c.id")]
+
     def stored_names(self, person: str) -> tuple[str, ...]:
         """Every stored form of the spokesperson shown as ``person`` (any case):
         what a filter on that name matches."""

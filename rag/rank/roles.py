@@ -1,0 +1,174 @@
+"""An official the question names by office: "What did the Transportation
+Secretary say about the Key Bridge?" means Pete Buttigieg's replies.
+
+The offices come from the index itself, not from a list kept here: a White
+House title line introduces every briefer by office ("Press Briefing by Press
+Secretary Karine Jean-Pierre, Secretary of Transportation Pete Buttigieg, and
+..."), so each stored conference says who held which office on its date. An
+office becomes a spokesperson filter only when
+
+* the question presents its holder as the one who spoke ("did the Energy
+  Secretary say", "the NEC director's answer", "according to the national
+  security adviser"): "Who replaced the Commerce Secretary?" asks about the
+  office, not what its holder said;
+* one person holds it: in the index, counting the briefings that give each
+  holder the office, so that one title line's slip ("White House National
+  Security Advisor John Kirby") does not make Jake Sullivan's office
+  ambiguous; or in every briefing of the period the question names ("the
+  press secretary" in October 2024 is Karine Jean-Pierre).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+__all__ = ["OfficeBook", "office_of", "office_forms"]
+
+#: the share of an office's briefings its holder must have for the office to
+#: stand for them (one slip in a title line is outvoted)
+HOLDER_SHARE = 0.75
+_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s+&\s+|\bby\s+", re.I)
+# the heads of offices that are turned around ("Energy Secretary" / "Secretary of Energy")
+_HEADS = frozenset("""secretary director administrator advisor coordinator chair chairman
+chairwoman commissioner spokesperson spokesman spokeswoman""".split())
+_BODIES = frozenset("council office agency administration committee commission board".split())
+_SMALL = frozenset({"of", "the", "for", "to", "and", "on"})
+# words a title line puts around the offices that are no part of them
+_PREFIX = re.compile(r"^(?:the\s+)?(?:white\s+house\s+|u\.?\s?s\.?\s+|united\s+states\s+)", re.I)
+_SAID = (r"(?:say|says|said|saying|tell|told|answer(?:s|ed)?|respond(?:s|ed)?|react(?:s|ed)?|"
+         r"comment(?:s|ed)?|announce(?:s|d)?|state(?:s|d)?|repl(?:y|ied|ies)|explain(?:s|ed)?|"
+         r"describe(?:s|d)?|den(?:y|ied|ies)|warn(?:s|ed)?|insist(?:s|ed)?|confirm(?:s|ed)?|"
+         r"answer|response|remarks?|view|position)")
+
+
+def _plain(text: str) -> str:
+    """Lower case, one spelling of "adviser", no dots ("U.S." is "us")."""
+    text = re.sub(r"\badviser", "advisor", text.lower())
+    return " ".join(re.sub(r"[.]", "", text).split())
+
+
+def office_of(title: str, person: str) -> str | None:
+    """The office ``title`` gives ``person`` ("Secretary of Transportation"
+    for Pete Buttigieg in "Press Briefing by Press Secretary Karine
+    Jean-Pierre, Secretary of Transportation Pete Buttigieg, and ..."), found
+    by the full name or else the surname; None when the title does not name
+    them or names no office before them."""
+    title = " ".join(title.split())
+    for name in (person, person.split()[-1]) if person.split() else ():
+        m = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", title)
+        if not m:
+            continue
+        before = _SPLIT.split(title[:m.start()])[-1].strip()
+        before = _PREFIX.sub("", before).strip()
+        words = before.split()
+        # an office has a capitalized head word; "Press Briefing by" has none left
+        if words and words[-1][:1].isupper() and not re.search(r"\bBriefing\b", before):
+            return before
+        return None
+    return None
+
+
+def office_forms(office: str) -> set[str]:
+    """The ways a question may name ``office``, lower case: as written, its
+    words turned around ("Secretary of Energy" / "Energy Secretary",
+    "Director of the National Economic Council" / "National Economic Council
+    Director") and with the body's initials ("NEC Director"). Forms of one
+    word are left out: "the administrator" is a word every question may use."""
+    plain = _plain(_PREFIX.sub("", office.strip()))
+    forms = {plain}
+    m = re.fullmatch(r"(\w+) of (?:the )?(.+)", plain)
+    if m and m.group(1) in _HEADS:
+        forms.add(f"{m.group(2)} {m.group(1)}")
+    m = re.fullmatch(r"(.+) (\w+)", plain)
+    if m and m.group(2) in _HEADS and not set(m.group(1).split()) & _SMALL:
+        forms.update({f"{m.group(2)} of {m.group(1)}", f"{m.group(2)} of the {m.group(1)}"})
+    for form in list(forms):
+        *body, head = form.split()
+        # a body's initials only for a body ("National Economic Council" is
+        # the NEC; "National Security Communications" is no NSC)
+        if head in _HEADS and len(body) >= 3 and body[-1] in _BODIES \
+                and all(w.isalpha() and w not in _SMALL for w in body):
+            forms.add("".join(w[0] for w in body) + " " + head)
+    return {f for f in forms if len(f.split()) >= 2}
+
+
+@dataclass
+class OfficeBook:
+    """Who held which office on which dates, read from the index's titles."""
+
+    holders: dict[str, Counter] = field(default_factory=dict)   # form -> Counter((person, date))
+    written: dict[str, str] = field(default_factory=dict)       # form -> the office as written
+
+    @classmethod
+    def from_titles(cls, rows: Iterable[tuple[str, str, Sequence[str]]]) -> "OfficeBook":
+        """``rows``: (ISO date, title, the conference's spokespersons as shown)."""
+        book = cls()
+        for date, title, people in rows:
+            for person in people:
+                if not person or person.lower().startswith("the "):
+                    continue
+                office = office_of(title, person)
+                if not office:
+                    continue
+                for form in office_forms(office):
+                    book.holders.setdefault(form, Counter())[(person, date)] += 1
+                    book.written.setdefault(form, office)
+        return book
+
+    def holder(self, form: str, date_from: dt.date | None = None,
+               date_to: dt.date | None = None) -> str | None:
+        """The one person ``form`` stands for (in the period, when given)."""
+        count: Counter = Counter()
+        for (person, date), n in self.holders.get(form, {}).items():
+            day = dt.date.fromisoformat(date)
+            if (date_from and day < date_from) or (date_to and day > date_to):
+                continue
+            count[person] += n
+        if not count:
+            return None
+        person, n = count.most_common(1)[0]
+        # in a period the question names, every briefing must agree: the
+        # ministry's spokespersons take turns, and "the spokesperson" of a
+        # month two of them shared is either
+        share = 1.0 if (date_from or date_to) else HOLDER_SHARE
+        return person if n >= share * sum(count.values()) else None
+
+    def find(self, question: str, date_from: dt.date | None = None,
+             date_to: dt.date | None = None) -> tuple[str, tuple[int, int], str] | None:
+        """(person, span, the office as typed) for an office the question
+        presents as the speaker and one person held; None otherwise."""
+        if not self.holders:
+            return None
+        plain, where = _plain_offsets(question)
+        collapsed = " ".join(plain.split())
+        for form in sorted(self.holders, key=len, reverse=True):
+            if form not in collapsed:   # a cheap test first: most questions name no office
+                continue
+            words = r"\s+".join(map(re.escape, form.split()))
+            office = rf"(?:white\s+house\s+|us\s+|united\s+states\s+)?(?P<office>{words})"
+            for m in re.finditer(rf"\bthe\s+{office}\b", plain):
+                after = plain[m.end():]
+                spoke = (re.search(r"according\s+to\s+$", plain[:m.start()])
+                         or re.match(rf"['’]s\b|(?:\s+\w+){{0,2}}?\s+{_SAID}\b", after))
+                person = spoke and self.holder(form, date_from, date_to)
+                if person:
+                    a, b = where[m.start("office")], where[m.end("office") - 1] + 1
+                    return person, (a, b), question[a:b]
+        return None
+
+
+def _plain_offsets(text: str) -> tuple[str, list[int]]:
+    """``text`` as :func:`_plain` spells it (dots dropped, lower case, one
+    "advisor"), with each character's offset in ``text``: the span of what
+    was matched is the user's own words."""
+    chars, where = [], []
+    for i, c in enumerate(text):
+        if c == ".":
+            continue
+        low = c.lower()
+        chars.append(low if len(low) == 1 else c)
+        where.append(i)
+    return "".join(chars).replace("adviser", "advisor"), where   # same length: offsets hold

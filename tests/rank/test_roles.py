@@ -1,0 +1,118 @@
+"""An official named by office ("the Transportation Secretary") is read as
+the person the index's title lines give that office."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from embeddings.testing import FakeEncoder
+from rag import Retriever
+from rag.rank.roles import OfficeBook, office_forms, office_of
+
+TITLE = ("Press Briefing by Press Secretary Karine Jean-Pierre, Secretary of Transportation "
+         "Pete Buttigieg, and FEMA Administrator Criswell, March 27, 2024")
+
+
+def test_the_office_a_title_gives_each_briefer():
+    assert office_of(TITLE, "Karine Jean-Pierre") == "Press Secretary"
+    assert office_of(TITLE, "Pete Buttigieg") == "Secretary of Transportation"
+    # a title naming a briefer by surname alone still gives the office
+    assert office_of(TITLE, "Deanne Criswell") == "FEMA Administrator"
+    assert office_of(TITLE, "Jen Psaki") is None
+    assert office_of("Press Briefing by Jen Psaki, May 3, 2021", "Jen Psaki") is None
+
+
+def test_an_office_is_found_in_the_ways_a_question_words_it():
+    assert office_forms("Secretary of Energy") == {"secretary of energy", "energy secretary"}
+    forms = office_forms("Director of the National Economic Council")
+    assert {"national economic council director", "nec director"} <= forms
+    assert "national security advisor" in office_forms("White House National Security Adviser")
+    # one word is no office: "the administrator" is said of anyone
+    assert office_forms("Administrator") == set()
+
+
+def book(*rows):
+    return OfficeBook.from_titles(rows)
+
+
+ROWS = [("2021-08-17", "Press Briefing by Press Secretary Jen Psaki and National Security "
+         "Advisor Jake Sullivan, August 17, 2021", ("Jake Sullivan", "Jen Psaki")),
+        ("2023-07-07", "Press Briefing by Press Secretary Karine Jean-Pierre and National "
+         "Security Advisor Jake Sullivan, July 7, 2023", ("Jake Sullivan", "Karine Jean-Pierre")),
+        ("2023-09-05", "Press Briefing by Press Secretary Karine Jean-Pierre and National "
+         "Security Advisor Jake Sullivan, September 5, 2023", ("Jake Sullivan", "Karine Jean-Pierre")),
+        ("2021-09-09", "Press Briefing by Press Secretary Jen Psaki, September 9, 2021",
+         ("Jen Psaki",)),
+        # a slip in one title line: Kirby was never the national security adviser
+        ("2024-02-27", "Press Briefing by Press Secretary Karine Jean-Pierre and White House "
+         "National Security Advisor John Kirby, February 27, 2024", ("John Kirby", "Karine Jean-Pierre")),
+        ("2024-03-27", TITLE, ("Criswell", "Karine Jean-Pierre", "Pete Buttigieg"))]
+
+
+@pytest.mark.parametrize("question, person, typed", [
+    ("What did the Transportation Secretary say about the bridge?", "Pete Buttigieg",
+     "Transportation Secretary"),
+    ("what did the secretary of transportation tell reporters?", "Pete Buttigieg",
+     "secretary of transportation"),
+    ("According to the national security adviser, what comes next?", "Jake Sullivan",
+     "national security adviser"),
+    ("How did the White House National Security Advisor explain the withdrawal?", "Jake Sullivan",
+     "National Security Advisor"),
+    ("What was the FEMA administrator's answer on Maui?", "Criswell", "FEMA administrator"),
+])
+def test_an_office_the_question_presents_as_the_speaker(question, person, typed):
+    found = book(*ROWS).find(question)
+    assert found is not None
+    assert (found[0], found[2]) == (person, typed)
+    assert question[found[1][0]:found[1][1]] == typed
+
+
+@pytest.mark.parametrize("question", [
+    "Who replaced the Transportation Secretary?",          # asks about the office
+    "What did the press secretary say about the bridge?",  # two held it
+    "What did the deputy national security advisor say?",  # another office
+])
+def test_no_person_without_a_cue_or_with_several_holders(question):
+    assert book(*ROWS).find(question) is None
+
+
+def test_a_period_named_picks_the_holder_of_that_time():
+    b = book(*ROWS)
+    q = "What did the press secretary say about the bridge?"
+    assert b.find(q, dt.date(2021, 8, 1), dt.date(2021, 8, 31))[0] == "Jen Psaki"
+    assert b.find(q, dt.date(2024, 3, 1), dt.date(2024, 3, 31))[0] == "Karine Jean-Pierre"
+    # in a period two held the office in, neither is meant
+    assert b.find(q, dt.date(2021, 1, 1), dt.date(2024, 12, 31)) is None
+
+
+BRIEFING = """\
+Press Briefing by Press Secretary Jen Psaki and Secretary of Transportation Pete Buttigieg, May 3, 2021
+
+MS. PSAKI: Good afternoon. The Secretary of Transportation is here to talk about the bridge repairs and the new bridge funding.
+
+SECRETARY BUTTIGIEG: Thanks, Jen. The bridge funding reaches every state this year.
+
+Q Mr. Secretary, how long will the bridge repairs take?
+
+SECRETARY BUTTIGIEG: The bridge repairs will take about two years, and the work starts in June.
+
+Q Jen, does the President plan to visit the bridge?
+
+MS. PSAKI: The President hopes to visit the bridge repairs when the work starts.
+"""
+
+
+def test_the_retriever_reads_an_office_as_its_holder(tmp_path):
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "2021-05-03.txt").write_text(BRIEFING, encoding="utf-8")
+    with Retriever.open(tmp_path / "index", encoder=FakeEncoder()) as r:
+        assert r.ingest([tmp_path / "t"]).ok
+        answer = r.ask("What did the Transportation Secretary say about the bridge repairs?")
+        assert answer.understood == (
+            'spokesperson Pete Buttigieg (from "the Transportation Secretary")',)
+        assert answer.hits and {h.spokesperson for h in answer.hits} == {"Pete Buttigieg"}
+        # the office asked about, not its holder's words: no filter
+        other = r.ask("Will the President meet the Transportation Secretary at the bridge?")
+        assert other.understood == ()
+        assert "Jen Psaki" in {h.spokesperson for h in other.hits}
