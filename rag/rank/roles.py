@@ -25,6 +25,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from .speakers import SAY
+
 __all__ = ["OfficeBook", "office_of", "office_forms"]
 
 #: the share of an office's briefings its holder must have for the office to
@@ -38,10 +40,9 @@ _BODIES = frozenset("council office agency administration committee commission b
 _SMALL = frozenset({"of", "the", "for", "to", "and", "on"})
 # words a title line puts around the offices that are no part of them
 _PREFIX = re.compile(r"^(?:the\s+)?(?:white\s+house\s+|u\.?\s?s\.?\s+|united\s+states\s+)", re.I)
-_SAID = (r"(?:say|says|said|saying|tell|told|answer(?:s|ed)?|respond(?:s|ed)?|react(?:s|ed)?|"
-         r"comment(?:s|ed)?|announce(?:s|d)?|state(?:s|d)?|repl(?:y|ied|ies)|explain(?:s|ed)?|"
-         r"describe(?:s|d)?|den(?:y|ied|ies)|warn(?:s|ed)?|insist(?:s|ed)?|confirm(?:s|ed)?|"
-         r"answer|response|remarks?|view|position)")
+# what the holder of an office said: a verb of saying, or the noun for it
+# ("the NEC director's answer")
+_SAID = rf"(?:{SAY.pattern}|answer|response|remarks?|view|position)"
 
 
 def _plain(text: str) -> str:
@@ -100,7 +101,6 @@ class OfficeBook:
     """Who held which office on which dates, read from the index's titles."""
 
     holders: dict[str, Counter] = field(default_factory=dict)   # form -> Counter((person, date))
-    written: dict[str, str] = field(default_factory=dict)       # form -> the office as written
 
     @classmethod
     def from_titles(cls, rows: Iterable[tuple[str, str, Sequence[str]]]) -> "OfficeBook":
@@ -115,7 +115,6 @@ class OfficeBook:
                     continue
                 for form in office_forms(office):
                     book.holders.setdefault(form, Counter())[(person, date)] += 1
-                    book.written.setdefault(form, office)
         return book
 
     def holder(self, form: str, date_from: dt.date | None = None,

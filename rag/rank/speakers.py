@@ -12,9 +12,15 @@ from typing import Iterable, Sequence
 
 from ..people import name_words as _words, same_person
 
-__all__ = ["unknown_spokesperson", "speaker_names", "near_spokesperson", "mistyped_part",
+__all__ = ["SAY", "unknown_spokesperson", "speaker_names", "near_spokesperson", "mistyped_part",
            "resolve_person", "nearest_names", "nearest_note"]
 
+# Verbs of saying: a name or an office before one is the speaker ("did Kirby say"),
+# a period right after one ("tell AFP in May 2020") dates the reply.
+SAY = re.compile(r"\b(?:say|says|said|saying|tell|tells|told|answer(?:s|ed|ing)?|respond(?:s|ed)?|"
+                 r"react(?:s|ed)?|comment(?:s|ed)?|announce(?:s|d)?|state(?:s|d)?|repl(?:y|ied|ies)|"
+                 r"remark(?:s|ed)?|stress(?:es|ed)?|explain(?:s|ed)?|ask(?:s|ed)?|describe(?:s|d)?|"
+                 r"den(?:y|ied|ies)|urge(?:s|d)?|warn(?:s|ed)?|insist(?:s|ed)?|confirm(?:s|ed)?)\b", re.I)
 _NAME = r"((?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+)"
 _CUES = (
     re.compile(rf"\bspokes(?:person|man|woman)\s+{_NAME}"),

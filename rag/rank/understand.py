@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from dateutil.relativedelta import relativedelta
 
 from .roles import OfficeBook
-from .speakers import near_spokesperson
+from .speakers import SAY, near_spokesperson
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -38,11 +38,6 @@ _RE_SEASON = re.compile(
 _RE_YEAR = re.compile(r"\b(?:in\s+|during\s+)?(?:(?P<part>early|mid|late|end of)[\s-]*)?(?P<y>(?:19|20)\d\d)\b", re.I)
 _RE_LAST = re.compile(r"\b(?P<w>last)\s+(?P<unit>year|month)\b", re.I)
 
-# Verbs of saying: a period right after one ("tell AFP in May 2020") dates the reply.
-_SAY = re.compile(r"\b(?:say|says|said|saying|tell|tells|told|answer(?:s|ed|ing)?|respond(?:s|ed)?|"
-                  r"react(?:s|ed)?|comment(?:s|ed)?|announce(?:s|d)?|state(?:s|d)?|repl(?:y|ied|ies)|"
-                  r"remark(?:s|ed)?|stress(?:es|ed)?|explain(?:s|ed)?|ask(?:s|ed)?|describe(?:s|d)?|"
-                  r"den(?:y|ied|ies)|urge(?:s|d)?|warn(?:s|ed)?|insist(?:s|ed)?|confirm(?:s|ed)?)\b", re.I)
 _ASK_CUE = r"(?:tell|tells|told|telling|answer|answers|answered|answering|repl(?:y|ied|ying)\s+to|asked\s+by|question\s+from|to|from|by)"
 
 
@@ -200,7 +195,7 @@ def _find_surname(q: str, names: Sequence[str]) -> tuple[str, tuple[int, int]] |
         m = re.search(rf"\b{_HONORIFIC}\s+{pattern}\b", q, re.I)
         if m:   # "Dr. Jha": a title makes even a short surname a name
             return owners[0], m.span()
-        for m in re.finditer(rf"\b({pattern})(?:['’]s)?\s+(?:\w+\s+){{0,2}}?{_SAY.pattern}",
+        for m in re.finditer(rf"\b({pattern})(?:['’]s)?\s+(?:\w+\s+){{0,2}}?{SAY.pattern}",
                              q, re.I):
             # a short surname ("Jha") only as typed with its capital
             if m.group(1)[0].isupper() or (not cased and len(surname) >= 4):
@@ -222,7 +217,7 @@ def _dates_the_reply(question: str, span: tuple[int, int]) -> bool:
     # "the 2019 Boao Forum", "the 2022 Winter Olympics": the year names the event
     if re.search(r"\bthe\s*$", before, re.I) and question[span[1]:].lstrip()[:1].isupper():
         return False
-    verbs = list(_SAY.finditer(before))
+    verbs = list(SAY.finditer(before))
     return bool(verbs) and len(before[verbs[-1].end():].split()) <= 4
 
 
