@@ -325,6 +325,14 @@ class Retriever:
         """Who answered, with passage counts (of one publisher's, as above)."""
         return self.store.facet("spokesperson", self._publisher(publisher))
 
+    @_store_errors
+    def offices(self) -> dict[str, list[str]]:
+        """Spokesperson -> the offices the index's title lines give them, most
+        often first ("Pete Buttigieg": ["Secretary of Transportation"]): a
+        question naming one ("What did the Transportation Secretary say")
+        is read as that person's (rag/rank/roles.py)."""
+        return self.searcher.offices()
+
     def _publisher(self, name: str | None) -> str | None:
         if not name:
             return None

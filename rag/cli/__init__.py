@@ -321,18 +321,23 @@ def info(index_dir, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def names(index_dir, publisher, as_json):
     """The spokespersons and the outlets (questioners) of an index, with their
-    passage counts: the names --spokesperson and --questioner take."""
+    passage counts: the names --spokesperson and --questioner take. A
+    spokesperson's office is the one their briefings' title lines give most
+    often: a question may name them by it ("the Energy Secretary")."""
     r = open_index(index_dir, publisher=publisher)
     data = {"publishers": dict(r.publishers()),
             "spokespersons": dict(r.spokespersons(publisher)),
             "questioners": dict(r.questioners(publisher))}
+    offices = r.offices()
     if as_json:
+        data["offices"] = {name: offices[name] for name in data["spokespersons"] if name in offices}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     for title, counts in data.items():
         click.secho(f"{title} ({len(counts)})", bold=True)
         for name, n in counts.items():
-            click.echo(f"  {n:>7,}  {name}")
+            held = offices.get(name) if title == "spokespersons" else None
+            click.echo(f"  {n:>7,}  {name}" + (f"  ({held[0]})" if held else ""))
         if not counts:
             click.echo("  (none: the transcripts do not name them)")
 

@@ -40,6 +40,12 @@ _BODIES = frozenset("council office agency administration committee commission b
 _SMALL = frozenset({"of", "the", "for", "to", "and", "on"})
 # words a title line puts around the offices that are no part of them
 _PREFIX = re.compile(r"^(?:the\s+)?(?:white\s+house\s+|u\.?\s?s\.?\s+|united\s+states\s+)", re.I)
+# a rank or honorific the title puts between office and name ("... Coordinator
+# for the Southern Border Ambassador Roberta Jacobson", "... Coast Guard Vice
+# Admiral Peter Gautier"): the person's, not the office's. "General" only with
+# its rank: the Surgeon General and the Attorney General hold offices.
+_HONORIFIC = re.compile(r"(?:^|\s+)(?:Ambassador|(?:Vice\s+|Rear\s+)?Admiral|(?:Lieutenant|Major|"
+                        r"Brigadier)\s+General|Colonel|Captain|Dr\.?)$")
 # what the holder of an office said: a verb of saying, or the noun for it
 # ("the NEC director's answer")
 _SAID = rf"(?:{SAY.pattern}|answer|response|remarks?|view|position)"
@@ -63,7 +69,7 @@ def office_of(title: str, person: str) -> str | None:
         if not m:
             continue
         before = _SPLIT.split(title[:m.start()])[-1].strip()
-        before = _PREFIX.sub("", before).strip()
+        before = _HONORIFIC.sub("", _PREFIX.sub("", before)).strip()
         words = before.split()
         # an office has a capitalized head word; "Press Briefing by" has none left
         if words and words[-1][:1].isupper() and not re.search(r"\bBriefing\b", before):
@@ -101,6 +107,7 @@ class OfficeBook:
     """Who held which office on which dates, read from the index's titles."""
 
     holders: dict[str, Counter] = field(default_factory=dict)   # form -> Counter((person, date))
+    offices: dict[str, Counter] = field(default_factory=dict)   # person -> Counter(office as written)
 
     @classmethod
     def from_titles(cls, rows: Iterable[tuple[str, str, Sequence[str]]]) -> "OfficeBook":
@@ -113,6 +120,7 @@ class OfficeBook:
                 office = office_of(title, person)
                 if not office:
                     continue
+                book.offices.setdefault(person, Counter())[office] += 1
                 for form in office_forms(office):
                     book.holders.setdefault(form, Counter())[(person, date)] += 1
         return book

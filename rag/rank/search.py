@@ -368,6 +368,12 @@ class Searcher:
                           publishers=f.publishers if len(f.publishers) > 1 else None,
                           offices=f.offices)
 
+    def offices(self) -> dict[str, list[str]]:
+        """Each spokesperson's offices as the title lines give them, most
+        often first: what "the Energy Secretary say" is read by."""
+        return {person: [o for o, _ in count.most_common()]
+                for person, count in self._facets().offices.offices.items()}
+
     def _facets(self) -> "_Facets":
         """The names the index knows and its reference date, refreshed only
         when the index changes (or the day does)."""

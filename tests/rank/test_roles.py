@@ -21,6 +21,13 @@ def test_the_office_a_title_gives_each_briefer():
     assert office_of(TITLE, "Deanne Criswell") == "FEMA Administrator"
     assert office_of(TITLE, "Jen Psaki") is None
     assert office_of("Press Briefing by Jen Psaki, May 3, 2021", "Jen Psaki") is None
+    # a rank is the person's, not the office's; "General" of an office stays
+    assert office_of("Press Briefing by Press Secretary Jen Psaki and Coordinator for the "
+                     "Southern Border Ambassador Roberta Jacobson", "Roberta Jacobson") == \
+        "Coordinator for the Southern Border"
+    assert office_of("Press Briefing by Ambassador Roberta Jacobson", "Roberta Jacobson") is None
+    assert office_of("Press Briefing by Press Secretary Jen Psaki and Surgeon General Vivek "
+                     "Murthy", "Vivek Murthy") == "Surgeon General"
 
 
 def test_an_office_is_found_in_the_ways_a_question_words_it():
@@ -112,7 +119,28 @@ def test_the_retriever_reads_an_office_as_its_holder(tmp_path):
         assert answer.understood == (
             'spokesperson Pete Buttigieg (from "the Transportation Secretary")',)
         assert answer.hits and {h.spokesperson for h in answer.hits} == {"Pete Buttigieg"}
+        assert r.offices() == {"Pete Buttigieg": ["Secretary of Transportation"],
+                               "Jen Psaki": ["Press Secretary"]}
         # the office asked about, not its holder's words: no filter
         other = r.ask("Will the President meet the Transportation Secretary at the bridge?")
         assert other.understood == ()
         assert "Jen Psaki" in {h.spokesperson for h in other.hits}
+
+
+def test_names_shows_each_spokespersons_office(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from rag.cli import main
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "2021-05-03.txt").write_text(BRIEFING, encoding="utf-8")
+    index = str(tmp_path / "index")
+    with Retriever.open(index, encoder=FakeEncoder()) as r:
+        assert r.ingest([tmp_path / "t"]).ok
+    run = CliRunner().invoke(main, ["names", "--index", index])
+    assert run.exit_code == 0, run.output
+    assert "Pete Buttigieg  (Secretary of Transportation)" in run.output
+    data = json.loads(CliRunner().invoke(main, ["names", "--index", index, "--json"]).output)
+    assert data["offices"] == {"Pete Buttigieg": ["Secretary of Transportation"],
+                               "Jen Psaki": ["Press Secretary"]}
