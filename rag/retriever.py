@@ -333,6 +333,14 @@ class Retriever:
         is read as that person's (rag/rank/roles.py)."""
         return self.searcher.offices()
 
+    @_store_errors
+    def unknown_office(self, question: str) -> str | None:
+        """An office ``question`` asks to hear from ("What did the Secretary of
+        State say ...") that no briefing of the index gives anyone; None when
+        there is none or the index knows it. The search then answers with
+        every official's replies: worth telling the user."""
+        return self.searcher.unknown_office(valid_text(question))
+
     def _publisher(self, name: str | None) -> str | None:
         if not name:
             return None

@@ -208,6 +208,10 @@ def test_search_notes_go_to_stderr_and_json_stays_a_list(index):
     assert "No close match" in result.stderr and "AUKUS" in result.stderr
     assert "2021-12-24" in result.stderr            # the index's span is named
     assert "no spokesperson called Wang Wenbin in this index (none is close)" in result.stderr
+    # a person the question only quotes is not one whose words it asks for
+    quoted = CliRunner().invoke(main, ["search", "How did China respond after Wang Wenbin said "
+                                       "the Olympics were safe?", "--index", str(index), "-k", "1"])
+    assert quoted.exit_code == 0 and "no spokesperson called" not in quoted.stderr
     near = CliRunner().invoke(main, ["search", "What did Zhao say about the Olympics?",
                                      "--index", str(index), "-k", "1"])
     assert 'Understood: spokesperson Zhao Lijian (from "Zhao")' in near.stderr

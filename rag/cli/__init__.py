@@ -245,6 +245,10 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
             click.echo(f"Note: no spokesperson called {unknown} in this index ("
                        f"{nearest_note(unknown, known)}); the replies are from any "
                        "spokesperson (`presscon names` lists those it has).", err=True)
+        elif office := r.unknown_office(question):
+            click.echo(f"Note: no briefing in this index names anyone {office}; the replies "
+                       "are from any spokesperson (`presscon names` lists the offices it "
+                       "has).", err=True)
     line = notice(answer.close_match, answer.not_found, r.store.date_range())
     if line and hits:
         click.echo(line, err=True)

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from .speakers import SAY
+from .speakers import SAY, asked_about
 
 __all__ = ["OfficeBook", "office_of", "office_forms"]
 
@@ -49,6 +49,27 @@ _HONORIFIC = re.compile(r"(?:^|\s+)(?:Ambassador|(?:Vice\s+|Rear\s+)?Admiral|(?:
 # what the holder of an office said: a verb of saying, or the noun for it
 # ("the NEC director's answer")
 _SAID = rf"(?:{SAY.pattern}|answer|response|remarks?|view|position)"
+
+# any office, known or not, the question has speak: up to four words and a
+# head ("the Secretary of State say", "the deputy national security advisor's answer")
+_ANY_HEAD = r"(?:" + "|".join(sorted(_HEADS | {"representative", "ambassador", "envoy", "general",
+                                                 "administrator"})) + r")"
+_ANY_OFFICE = re.compile(
+    rf"\bthe\s+(?:white\s+house\s+|us\s+|united\s+states\s+)?(?P<office>(?:(?!the\b)[a-z]+\s+){{0,4}}?"
+    rf"{_ANY_HEAD}(?:\s+of\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+){{0,2}}?)?)"
+    rf"(?=['’]s\b|(?:\s+\w+){{0,2}}?\s+{_SAID}\b)")
+
+
+def _speaks(plain: str, start: int, end: int) -> bool:
+    """The office at plain[start:end] ("the ...") is the one whose words are
+    asked for: "did the Energy Secretary say", "according to the ...", "the
+    ...'s answer"; not "How did the White House respond after the Energy
+    Secretary said ..." (speakers.asked_about), and not "Who replaced the
+    Commerce Secretary?" (no verb of saying)."""
+    if not asked_about(plain, (start, end)):
+        return False
+    return bool(re.match(rf"['’]s\b|(?:\s+\w+){{0,2}}?\s+{_SAID}\b", plain[end:])
+                or re.search(r"according\s+to\s+$", plain[:start]))
 
 
 def _plain(text: str) -> str:
@@ -157,13 +178,26 @@ class OfficeBook:
             words = r"\s+".join(map(re.escape, form.split()))
             office = rf"(?:white\s+house\s+|us\s+|united\s+states\s+)?(?P<office>{words})"
             for m in re.finditer(rf"\bthe\s+{office}\b", plain):
-                after = plain[m.end():]
-                spoke = (re.search(r"according\s+to\s+$", plain[:m.start()])
-                         or re.match(rf"['’]s\b|(?:\s+\w+){{0,2}}?\s+{_SAID}\b", after))
+                spoke = _speaks(plain, m.start(), m.end())
                 person = spoke and self.holder(form, date_from, date_to)
                 if person:
                     a, b = where[m.start("office")], where[m.end("office") - 1] + 1
                     return person, (a, b), question[a:b]
+        return None
+
+    def unknown(self, question: str) -> str | None:
+        """An office the question presents as the speaker ("What did the
+        Secretary of State say") that no briefing of the index gives anyone,
+        as typed; None when there is none, or the index knows it (held by
+        one person or several)."""
+        plain, where = _plain_offsets(question)
+        for m in _ANY_OFFICE.finditer(plain):
+            office = " ".join(m.group("office").split())
+            if len(office.split()) < 2 or office in self.holders \
+                    or not _speaks(plain, m.start(), m.end("office")):
+                continue
+            a, b = where[m.start("office")], where[m.end("office") - 1] + 1
+            return question[a:b]
         return None
 
 

@@ -374,6 +374,12 @@ class Searcher:
         return {person: [o for o, _ in count.most_common()]
                 for person, count in self._facets().offices.offices.items()}
 
+    def unknown_office(self, question: str) -> str | None:
+        """An office the question has speak that no briefing of the index
+        gives anyone ("the Secretary of State" on White House briefings that
+        never had one), as typed; None otherwise."""
+        return self._facets().offices.unknown(question)
+
     def _facets(self) -> "_Facets":
         """The names the index knows and its reference date, refreshed only
         when the index changes (or the day does)."""

@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 
 from ..people import name_words as _words, same_person
 
-__all__ = ["SAY", "unknown_spokesperson", "speaker_names", "near_spokesperson", "mistyped_part",
+__all__ = ["SAY", "asked_about", "unknown_spokesperson", "speaker_names", "near_spokesperson", "mistyped_part",
            "resolve_person", "nearest_names", "nearest_note"]
 
 # Verbs of saying: a name or an office before one is the speaker ("did Kirby say"),
@@ -53,14 +53,30 @@ def speaker_names(question: str, *, single: bool = False) -> list[tuple[str, tup
     return out
 
 
+_ASKING = re.compile(r"(?:^|\b(?:did|does|do|has|have|had|will|would|can|could|was|is|were|"
+                     r"according\s+to)\s)\s*(?:the\s+)?$", re.I)
+_ANSWER_NOUN = re.compile(r"['’]s\s+(?:own\s+)?(?:answer|response|reply|remarks?|comments?|view|"
+                          r"position|explanation|words)\b", re.I)
+
+
+def asked_about(question: str, span: tuple[int, int]) -> bool:
+    """Is the speaker at ``span`` the one whose words are asked for ("What did
+    Kirby say", "according to the NEC director", "the FEMA administrator's
+    answer"), not one the question only quotes ("How did China respond after
+    Mike Pompeo said ...")?"""
+    return bool(_ASKING.search(question[:span[0]]) or _ANSWER_NOUN.match(question, span[1]))
+
+
 def unknown_spokesperson(question: str, spokespersons: Iterable[str]) -> str | None:
-    """A person's name the question presents as the one who spoke when no
-    spokesperson of the index has it (full name or surname); None otherwise."""
+    """A person's name the question presents as the one whose words are asked
+    for when no spokesperson of the index has it (full name or surname); None
+    otherwise."""
     known = [s.casefold() for s in spokespersons if s]
     parts = {p for s in known for p in re.split(r"[\s-]+", s)}
-    for name, _ in speaker_names(question):
+    for name, span in speaker_names(question):
         words = re.split(r"[\s-]+", name)   # "Sherwood Randall" is a part of "Sherwood-Randall"
-        if name.casefold() in known or any(w.casefold() in parts for w in words):
+        if name.casefold() in known or any(w.casefold() in parts for w in words) \
+                or not asked_about(question, span):
             continue
         return name
     return None

@@ -79,6 +79,8 @@ def test_an_office_the_question_presents_as_the_speaker(question, person, typed)
     "Who replaced the Transportation Secretary?",          # asks about the office
     "What did the press secretary say about the bridge?",  # two held it
     "What did the deputy national security advisor say?",  # another office
+    # the office is quoted, not asked to speak
+    "How did the White House respond after the Transportation Secretary said the bridge is safe?",
 ])
 def test_no_person_without_a_cue_or_with_several_holders(question):
     assert book(*ROWS).find(question) is None
@@ -91,6 +93,23 @@ def test_a_period_named_picks_the_holder_of_that_time():
     assert b.find(q, dt.date(2024, 3, 1), dt.date(2024, 3, 31))[0] == "Karine Jean-Pierre"
     # in a period two held the office in, neither is meant
     assert b.find(q, dt.date(2021, 1, 1), dt.date(2024, 12, 31)) is None
+
+
+@pytest.mark.parametrize("question, office", [
+    ("What did the Secretary of State say about Gaza?", "Secretary of State"),
+    ("What was the deputy national security advisor's answer on Iran?",
+     "deputy national security advisor"),
+    ("What did the U.S. Trade Representative tell reporters?", "Trade Representative"),
+    # known offices, one holder or several: nothing to tell
+    ("What did the Transportation Secretary say about the bridge?", None),
+    ("What did the press secretary say about the bridge?", None),
+    # no office, one word, or an office only quoted
+    ("What did the spokesperson say about Taiwan?", None),
+    ("Who replaced the Secretary of State?", None),
+    ("How did the White House respond after the Secretary of State said it?", None),
+])
+def test_an_office_no_briefing_gives_anyone_is_named(question, office):
+    assert book(*ROWS).unknown(question) == office
 
 
 BRIEFING = """\
@@ -127,7 +146,7 @@ def test_the_retriever_reads_an_office_as_its_holder(tmp_path):
         assert "Jen Psaki" in {h.spokesperson for h in other.hits}
 
 
-def test_names_shows_each_spokespersons_office(tmp_path):
+def test_names_shows_each_spokespersons_office_and_search_an_unknown_one(tmp_path):
     import json
 
     from click.testing import CliRunner
@@ -141,6 +160,15 @@ def test_names_shows_each_spokespersons_office(tmp_path):
     run = CliRunner().invoke(main, ["names", "--index", index])
     assert run.exit_code == 0, run.output
     assert "Pete Buttigieg  (Secretary of Transportation)" in run.output
+    unknown = CliRunner().invoke(main, ["search", "What did the Secretary of State say about "
+                                        "the bridge?", "--index", index, "-k", "1"])
+    assert unknown.exit_code == 0
+    assert "no briefing in this index names anyone Secretary of State" in unknown.stderr
+    known = CliRunner().invoke(main, ["search", "What did the Transportation Secretary say about "
+                                      "the bridge?", "--index", index, "-k", "1"])
+    assert "no briefing" not in known.stderr
+    assert 'Understood: spokesperson Pete Buttigieg (from "the Transportation Secretary")' \
+        in known.stderr
     data = json.loads(CliRunner().invoke(main, ["names", "--index", index, "--json"]).output)
     assert data["offices"] == {"Pete Buttigieg": ["Secretary of Transportation"],
                                "Jen Psaki": ["Press Secretary"]}
