@@ -52,8 +52,8 @@ _SAID = rf"(?:{SAY.pattern}|answer|response|remarks?|view|position)"
 
 # any office, known or not, the question has speak: up to four words and a
 # head ("the Secretary of State say", "the deputy national security advisor's answer")
-_ANY_HEAD = r"(?:" + "|".join(sorted(_HEADS | {"representative", "ambassador", "envoy", "general",
-                                                 "administrator"})) + r")"
+_ANY_HEAD = r"(?:" + "|".join(sorted(_HEADS | {"representative", "ambassador", "envoy",
+                                                 "general"})) + r")"
 _ANY_OFFICE = re.compile(
     rf"\bthe\s+(?:white\s+house\s+|us\s+|united\s+states\s+)?(?P<office>(?:(?!the\b)[a-z]+\s+){{0,4}}?"
     rf"{_ANY_HEAD}(?:\s+of\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+){{0,2}}?)?)"
@@ -73,9 +73,9 @@ def _speaks(plain: str, start: int, end: int) -> bool:
 
 
 def _plain(text: str) -> str:
-    """Lower case, one spelling of "adviser", no dots ("U.S." is "us")."""
-    text = re.sub(r"\badviser", "advisor", text.lower())
-    return " ".join(re.sub(r"[.]", "", text).split())
+    """Lower case, one spelling of "adviser", no dots ("U.S." is "us"), one
+    space between words: an office as :func:`_plain_offsets` spells questions."""
+    return " ".join(_plain_offsets(text)[0].split())
 
 
 def office_of(title: str, person: str) -> str | None:

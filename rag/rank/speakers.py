@@ -12,8 +12,8 @@ from typing import Iterable, Sequence
 
 from ..people import name_words as _words, same_person
 
-__all__ = ["SAY", "asked_about", "unknown_spokesperson", "speaker_names", "near_spokesperson", "mistyped_part",
-           "resolve_person", "nearest_names", "nearest_note"]
+__all__ = ["SAY", "asked_about", "unknown_spokesperson", "speaker_names", "near_spokesperson",
+           "mistyped_part", "resolve_person", "nearest_names", "nearest_note"]
 
 # Verbs of saying: a name or an office before one is the speaker ("did Kirby say"),
 # a period right after one ("tell AFP in May 2020") dates the reply.
