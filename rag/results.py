@@ -115,6 +115,10 @@ class Answer:
     not_found: tuple[str, ...] = ()    # words of the question the index never uses
     # a person the question names, not applied because a filter given names another
     overridden: tuple[str, ...] = ()
+    # the person or office whose words are asked for, when the index has no
+    # one by that name ("no spokesperson called Wang Wenbin in this index
+    # (nearest: ...)"): the hits are then from any spokesperson
+    no_such_speaker: str | None = None
 
 
 def citation_from_row(p: "PassageRow") -> Citation:

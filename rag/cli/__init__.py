@@ -233,22 +233,12 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
                    understand=not literal)
     hits = answer.hits
     from ..rank.closeness import notice
-    from ..rank.speakers import nearest_note, unknown_spokesperson
     if answer.searched_for:
         click.echo(f"Searched for: {answer.searched_for}  (put a word in double quotes to "
                    "search it as typed)", err=True)
-    read_one = any(n.startswith("spokesperson ") for n in answer.understood)
-    if not spokesperson and not read_one:
-        known = [n for n, _ in r.spokespersons()]
-        unknown = unknown_spokesperson(question, known)
-        if unknown:
-            click.echo(f"Note: no spokesperson called {unknown} in this index ("
-                       f"{nearest_note(unknown, known)}); the replies are from any "
-                       "spokesperson (`presscon names` lists those it has).", err=True)
-        elif office := r.unknown_office(question):
-            click.echo(f"Note: no briefing in this index names anyone {office}; the replies "
-                       "are from any spokesperson (`presscon names` lists the offices it "
-                       "has).", err=True)
+    if answer.no_such_speaker:
+        click.echo(f"Note: {answer.no_such_speaker}; the replies are from any spokesperson "
+                   "(`presscon names` lists the names and offices it has).", err=True)
     line = notice(answer.close_match, answer.not_found, r.store.date_range())
     if line and hits:
         click.echo(line, err=True)

@@ -80,6 +80,10 @@ def answer_question(retriever: "Retriever", question: str, k: Any, questioner: A
         warnings = coverage_warnings({**filters, **inferred}, total, q_counts, s_counts)
     # "Kirby" asked about while the filter says Psaki: the filter won, say so
     warnings += [note[:1].upper() + note[1:] + "." for note in answer.overridden]
+    if answer.no_such_speaker:   # "What did Wang Wenbin say" on 2018-2020: not silently others'
+        warnings.append(answer.no_such_speaker[:1].upper() + answer.no_such_speaker[1:]
+                        + "; the replies are from any spokesperson (the Spokesperson menu "
+                        "lists those it has).")
     hits = [public_hit(h) for h in answer.hits]   # no server paths in what users get
     shown = hits[max(0, start - 1):]
     html = format_hits(shown, question, filters=filters, notes=notes, dropped=answer.dropped,

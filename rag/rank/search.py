@@ -27,7 +27,8 @@ from .fusion import (METHODS, SHORT_REPLY_CHARS, demote_short, fuse, fusion_for,
                      prefer_passages, prefer_period)
 from .phrases import outside_quotes, pasted_phrases, prefer_phrases, quoted_spans, verbatim
 from .roles import OfficeBook
-from .speakers import mistyped_part, near_spokesperson, nearest_note, resolve_person
+from .speakers import (mistyped_part, near_spokesperson, nearest_note, resolve_person,
+                       unknown_spokesperson)
 from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .understand import QueryPlan, applied_notes, overridden_notes, period_of, understand
 
@@ -249,8 +250,10 @@ class Searcher:
                         named=float("inf") if absent else None)
         close = any(h.close for h in hits[:CLOSE_DEPTH])
         hits = hits[:k]
+        nobody = self._no_such_speaker(cues) \
+            if understand and cues and not read.filters.get("spokesperson") else None
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
-                      overridden=read.overridden,
+                      overridden=read.overridden, no_such_speaker=nobody,
                       searched_for=fixed.text if fixed.changes else None,
                       not_found=tuple(dict.fromkeys(searched(fixed.not_found) + missing)))
 
@@ -373,6 +376,16 @@ class Searcher:
         often first: what "the Energy Secretary say" is read by."""
         return {person: [o for o, _ in count.most_common()]
                 for person, count in self._facets().offices.offices.items()}
+
+    def _no_such_speaker(self, cues: str) -> str | None:
+        """What to tell a user whose question asks for the words of someone
+        the index does not have (a name, else an office), or None."""
+        known = self._facets().spokespersons
+        if name := unknown_spokesperson(cues, known):
+            return f"no spokesperson called {name} in this index ({nearest_note(name, known)})"
+        if office := self.unknown_office(cues):
+            return f"no briefing in this index names anyone {office}"
+        return None
 
     def unknown_office(self, question: str) -> str | None:
         """An office the question has speak that no briefing of the index

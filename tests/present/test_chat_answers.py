@@ -93,3 +93,17 @@ def test_the_chat_handler_lets_a_new_question_replace_read_filters(retriever):
         assert {h["questioner"] for h in out3[2]} == {"The Paper"}
     finally:
         demo.close()
+
+
+def test_a_spokesperson_the_index_lacks_is_said_in_the_chat_as_in_the_api(retriever):
+    q = "What did Wang Wenbin say about the Winter Olympics?"
+    answer = retriever.ask(q, k=3)
+    assert answer.no_such_speaker == "no spokesperson called Wang Wenbin in this index (none is close)"
+    assert answer.hits                                  # replies from any spokesperson follow
+    chat = answer_question(retriever, q, 3)
+    assert any("No spokesperson called Wang Wenbin" in w for w in chat.warnings)
+    assert "No spokesperson called Wang Wenbin" in chat.html
+    # one the index has, or one given as a filter, is no such note
+    assert retriever.ask("What did Zhao Lijian say about the Winter Olympics?").no_such_speaker is None
+    assert retriever.ask(q, spokesperson="Zhao Lijian").no_such_speaker is None
+    assert retriever.ask(q, understand=False).no_such_speaker is None
