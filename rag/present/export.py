@@ -56,11 +56,14 @@ def _long_date(iso: str) -> str:
 
 
 def to_text(hits: Sequence["Hit"]) -> str:
-    """Each result's reply once, verbatim, then every occasion it was given."""
+    """Each result's question and reply once, verbatim, then every occasion
+    it was given."""
     blocks = []
     for rank, hit in enumerate(hits, 1):
         occ = occasions(hit)
-        lines = [f"[{rank}] {hit.citation}", "", hit.text, ""]
+        # the question it answered: a reply quoted without it can say the opposite
+        asked = [f"Q: {hit.question}", ""] if hit.question else []
+        lines = [f"[{rank}] {hit.citation}", "", *asked, hit.text, ""]
         if len(occ) > 1:
             lines.append(f"Given {len(occ)} times, from {_long_date(occ[0].date.isoformat())} "
                          f"to {_long_date(occ[-1].date.isoformat())}:")

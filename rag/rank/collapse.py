@@ -1,10 +1,12 @@
 """One hit per group of repeated replies, citing every occasion it was given.
 
-The hit is ranked by its best-scoring member but shows the most recent
-wording that passes the filters (date, questioner and text of that one
-member, so the text stays a verbatim transcript reply; within a period the
-question prefers, if one was given then), and cites every member that
-passes the filters, oldest first.
+The hit is ranked by its best-scoring member and shows that member (date,
+questioner, question and text of that one occasion, so the text stays a
+verbatim transcript reply cited to the question it answered; within a period
+the question prefers, if one was given then), and cites every member that
+passes the filters, oldest first. The same words given to different
+questions ("I'm not going to negotiate in public.", once on hostages, once
+on the border) must not be shown under the question that did not match.
 """
 from __future__ import annotations
 
@@ -61,8 +63,11 @@ def collapse_repeats(store: Store, lex: LexicalIndex, scores: dict[int, float], 
         if not rows:
             continue
         within = [m for m in rows if prefer and prefer[0] <= m.date <= prefer[1]]
+        # the occasion that matched: its question is the one the user's
+        # matched ("I'm not going to negotiate in public." said of hostages
+        # and of the border); of occasions never scored, the most recent
         shown = max(within or rows,
-                    key=lambda m: (m.date, scores.get(m.id, float("-inf")), -m.id))
+                    key=lambda m: (scores.get(m.id, float("-inf")), m.date, -m.id))
         hits.append(replace(hit_from_row(shown, scores[p]),
                             citations=tuple(citation_from_row(m) for m in rows)))
     return hits

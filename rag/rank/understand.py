@@ -31,6 +31,10 @@ _PART = r"(?P<part>early|beginning of|start of|mid|middle of|late|end of)[\s-]*"
 _RE_DAY = re.compile(
     rf"\b(?:on\s+)?(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})|(?P<m2>{_MONTH_NAMES})\s+(?P<d2>\d{{1,2}})"
     rf"(?:st|nd|rd|th)?,?)\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+# typed as digits: ISO (2020-05-14, 2020/05/14, 2020-05) and the US month first (5/14/2020)
+_RE_ISO = re.compile(r"\b(?:on\s+|in\s+)?(?P<y>(?:19|20)\d\d)([-/])(?P<m>\d{1,2})(?:\2(?P<d>\d{1,2}))?\b(?![-/]\d)",
+                     re.I)
+_RE_US_DAY = re.compile(r"\b(?:on\s+)?(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)\d\d)\b", re.I)
 _RE_MONTH = re.compile(rf"\b(?:in\s+|during\s+)?(?:{_PART})?(?P<m>{_MONTH_NAMES})\s*,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
 _RE_SEASON = re.compile(
     r"\b(?:in\s+|during\s+)?(?:(?P<last>last)\s+)?(?:(?P<part>early|mid|late)[\s-]*)?"
@@ -114,6 +118,18 @@ def _month(name: str) -> int:
 
 def _find_period(q: str, reference: dt.date | None):
     """(start, end, matched span, description) of the first period named."""
+    for m in (_RE_ISO.search(q), _RE_US_DAY.search(q)):
+        if m is None:
+            continue
+        try:
+            year, month = int(m.group("y")), int(m.group("m"))
+            if m.group("d") is None:
+                s, e = _month_range(year, month, None)
+                return s, e, m.span(), m.group(0).strip()
+            d = dt.date(year, month, int(m.group("d")))
+            return d, d, m.span(), m.group(0).strip()
+        except ValueError:
+            pass   # "2020-13-45": no date; the year alone is read below
     m = _RE_DAY.search(q)
     if m:
         day = int(m.group("d1") or m.group("d2"))

@@ -120,13 +120,20 @@ def test_search_shows_a_repeat_once_citing_every_date(tw):
     assert [c.text for c in h.citations] == [TAIWAN, TAIWAN_2, TAIWAN_3]
     assert h.count == 3 and (h.first_date, h.last_date) == (dt.date(2019, 3, 1),
                                                             dt.date(2020, 1, 15))
-    # shown: the most recent wording, with that occasion's own date, outlet, speaker
-    assert h.text == TAIWAN_3
-    assert (h.date, h.questioner, h.spokesperson) == (dt.date(2020, 1, 15), "Bloomberg",
-                                                      "Hua Chunying")
-    assert h.passage_id == h.citations[-1].passage_id
-    assert "15 January 2020" in h.citation and "Bloomberg" in h.citation
-    assert "Taipei" in h.question
+    # shown: the occasion that matched, with its own date, outlet, speaker, question
+    latest = r.search("A US congressman visited Taipei. How does China respond?", k=1)[0]
+    assert latest.text == TAIWAN_3 and len(latest.citations) == 3
+    assert (latest.date, latest.questioner, latest.spokesperson) == (
+        dt.date(2020, 1, 15), "Bloomberg", "Hua Chunying")
+    assert latest.passage_id == latest.citations[-1].passage_id
+    assert "15 January 2020" in latest.citation and "Bloomberg" in latest.citation
+    assert "Taipei" in latest.question
+    # the same words given to another question: shown under the question that matched
+    first = r.search("What is your response to the US warship transit?", k=1)[0]
+    assert first.text == TAIWAN and len(first.citations) == 3
+    assert (first.date, first.questioner) == (dt.date(2019, 3, 1), "AFP")
+    assert first.question == "What is your response to the US warship transit?"
+    assert first.passage_id == first.citations[0].passage_id
     # JSON-ready, with every citation
     d = json.loads(json.dumps(h.to_dict()))
     assert [c["date"] for c in d["citations"]] == ["2019-03-01", "2019-06-10", "2020-01-15"]

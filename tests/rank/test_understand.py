@@ -29,6 +29,13 @@ def plan(q, reference=D(2020, 7, 1)):
     ("during 2019", D(2019, 1, 1), D(2019, 12, 31)),
     ("in mid-2018", D(2018, 4, 1), D(2018, 9, 30)),
     ("last year", D(2019, 1, 1), D(2019, 12, 31)),
+    # typed as digits: ISO with dashes or slashes, a month alone, the US month first
+    ("What did they say on 2020-05-14?", D(2020, 5, 14), D(2020, 5, 14)),
+    ("What did they say on 2020/05/14?", D(2020, 5, 14), D(2020, 5, 14)),
+    ("Huawei in 2020-05", D(2020, 5, 1), D(2020, 5, 31)),
+    ("What did Geng Shuang say on 12/10/2018 about Huawei?", D(2018, 12, 10), D(2018, 12, 10)),
+    ("between 2019-2020", D(2019, 1, 1), D(2019, 12, 31)),   # a span of years is no month 20
+    ("on 2020-13-45", D(2020, 1, 1), D(2020, 12, 31)),        # no such day: the year it names
 ])
 def test_periods(q, start, end):
     p = plan(q)
