@@ -164,6 +164,11 @@ class OfficeBook:
         share = 1.0 if (date_from or date_to) else HOLDER_SHARE
         return person if n >= share * sum(count.values()) else None
 
+    def has_briefings(self, date_from: dt.date, date_to: dt.date) -> bool:
+        """Does any briefing that names an office fall in the period?"""
+        return any(date_from <= dt.date.fromisoformat(date) <= date_to
+                   for forms in self.holders.values() for (_, date) in forms)
+
     def find(self, question: str, date_from: dt.date | None = None,
              date_to: dt.date | None = None) -> tuple[str, tuple[int, int], str] | None:
         """(person, span, the office as typed) for an office the question

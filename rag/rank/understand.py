@@ -237,6 +237,19 @@ def _dates_the_reply(question: str, span: tuple[int, int]) -> bool:
     return bool(verbs) and len(before[verbs[-1].end():].split()) <= 4
 
 
+def _office_holder(offices: "OfficeBook", question: str, plan: dict, period
+                   ) -> tuple[str, tuple[int, int], str] | None:
+    """The person an office in the question stands for, in the period it
+    names: a filter's, or a preferred period's ("the press secretary say
+    about the Inflation Reduction Act in October 2024" is October 2024's);
+    one preferred that no briefing falls in (the period of an event before
+    the index: "the 2015 deal") leaves the index's whole span to decide."""
+    if "date_from" in plan or not period:
+        return offices.find(question, plan.get("date_from"), plan.get("date_to"))
+    return offices.find(question, period[0], period[1]) or \
+        (None if offices.has_briefings(period[0], period[1]) else offices.find(question))
+
+
 def understand(question: str, *, questioners: Iterable[str] = (),
                spokespersons: Iterable[str] = (), aliases: dict[str, str] | None = None,
                reference: dt.date | None = None,
@@ -294,7 +307,7 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         plan["spokesperson"] = name
         spans.append(span)
         notes.append(f"spokesperson {name} (from \"{typed}\")")
-    elif offices and (held := offices.find(question, plan.get("date_from"), plan.get("date_to"))):
+    elif offices and (held := _office_holder(offices, question, plan, period)):
         name, span, typed = held
         plan["spokesperson"] = name
         spans.append(span)

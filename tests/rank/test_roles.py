@@ -95,6 +95,24 @@ def test_a_period_named_picks_the_holder_of_that_time():
     assert b.find(q, dt.date(2021, 1, 1), dt.date(2024, 12, 31)) is None
 
 
+@pytest.mark.parametrize("question, person", [
+    # the month dates the event, not the reply (a preference): still its holder
+    ("What did the press secretary say about the Key Bridge Act in March 2024?",
+     "Karine Jean-Pierre"),
+    ("What did the press secretary say about the August 2021 Kabul airlift?", "Jen Psaki"),
+    # a period before every briefing (the event's): the index's span decides, and
+    # two held the office over it
+    ("What did the press secretary say about the 2015 Iran nuclear deal?", None),
+    ("What did the Transportation Secretary say about the 2015 FAST Act?", "Pete Buttigieg"),
+])
+def test_a_preferred_period_picks_the_holder_too(question, person):
+    from rag.rank.understand import understand
+    p = understand(question, spokespersons=["Jen Psaki", "Karine Jean-Pierre", "Pete Buttigieg"],
+                   offices=book(*ROWS))
+    assert p.date_from is None and p.prefer_from is not None    # a preference, not a filter
+    assert p.spokesperson == person
+
+
 @pytest.mark.parametrize("question, office", [
     ("What did the Secretary of State say about Gaza?", "Secretary of State"),
     ("What was the deputy national security advisor's answer on Iran?",
