@@ -54,8 +54,12 @@ _SAID = rf"(?:{SAY.pattern}|answer|response|remarks?|view|position)"
 # head ("the Secretary of State say", "the deputy national security advisor's answer")
 _ANY_HEAD = r"(?:" + "|".join(sorted(_HEADS | {"representative", "ambassador", "envoy",
                                                  "general"})) + r")"
+# words no office's name holds: "the White House respond after Secretary
+# Blinken said" names no office "respond after Secretary"
+_NOT_OFFICE = (rf"(?:the|after|before|when|while|about|to|on|in|at|for|with|that|and|or|by|"
+               rf"{SAY.pattern[2:-2]})\b")
 _ANY_OFFICE = re.compile(
-    rf"\bthe\s+(?:white\s+house\s+|us\s+|united\s+states\s+)?(?P<office>(?:(?!the\b)[a-z]+\s+){{0,4}}?"
+    rf"\bthe\s+(?:white\s+house\s+|us\s+|united\s+states\s+)?(?P<office>(?:(?!{_NOT_OFFICE})[a-z]+\s+){{0,4}}?"
     rf"{_ANY_HEAD}(?:\s+of\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+){{0,2}}?)?)"
     rf"(?=['’]s\b|(?:\s+\w+){{0,2}}?\s+{_SAID}\b)")
 

@@ -21,10 +21,16 @@ SAY = re.compile(r"\b(?:say|says|said|saying|tell|tells|told|answer(?:s|ed|ing)?
                  r"react(?:s|ed)?|comment(?:s|ed)?|announce(?:s|d)?|state(?:s|d)?|repl(?:y|ied|ies)|"
                  r"remark(?:s|ed)?|stress(?:es|ed)?|explain(?:s|ed)?|ask(?:s|ed)?|describe(?:s|d)?|"
                  r"den(?:y|ied|ies)|urge(?:s|d)?|warn(?:s|ed)?|insist(?:s|ed)?|confirm(?:s|ed)?)\b", re.I)
-_NAME = r"((?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+)"
+_TITLES = (r"(?:Secretary|Ambassador|Administrator|Admiral|General|Director|Governor|Senator|Mayor|"
+           r"Commissioner)")
+# a capitalized word, double-barrelled too ("Thomas-Greenfield", "Jean-Pierre")
+_WORD = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z'’]+)*"
+_NAME = rf"((?:{_WORD}\s+){{0,2}}{_WORD})"
 _CUES = (
     re.compile(rf"\bspokes(?:person|man|woman)\s+{_NAME}"),
     re.compile(rf"\b(?:Mr|Ms|Mrs|Dr)\.?\s+{_NAME}"),
+    # a title before a surname ("Secretary Blinken", "Ambassador Rice"): a person
+    re.compile(rf"\b{_TITLES}\s+{_NAME}"),
     # not after "of": "the chair of the Council of Economic Advisers say" names an office
     re.compile(rf"(?<!\bof\s)\b{_NAME}(?:['’]s)?\s+(?:say|said|says|tell|told|answer|answered|reply|replied|"
                r"respond|responded|comment|commented|announce|announced|state|stated)\b"),
@@ -35,7 +41,7 @@ Were Will Would Can Could Should China Chinese Beijing Ministry Foreign Spokespe
 The US U.S. America American Washington Japan Russia India Taiwan Hong Kong White House
 President Premier Minister Secretary State Government Embassy Council Department Office
 Agency Committee Commission Board Bureau Service Administration Advisers Advisors Senate Congress
-Court Pentagon""".split())
+Court Pentagon General Admiral Ambassador Governor Senator Mayor Director Administrator""".split())
 
 
 def speaker_names(question: str, *, single: bool = False) -> list[tuple[str, tuple[int, int]]]:
@@ -47,14 +53,15 @@ def speaker_names(question: str, *, single: bool = False) -> list[tuple[str, tup
     for cue in _CUES:
         for m in cue.finditer(question):
             words = [w for w in m.group(1).split() if w not in _NOT_NAMES]
-            if not words or (cue is _CUES[2] and len(words) < 2 and not single):
+            if not words or (cue is _CUES[-1] and len(words) < 2 and not single):
                 continue
             out.append((" ".join(words), m.span(1)))
     return out
 
 
 _ASKING = re.compile(r"(?:^|\b(?:did|does|do|has|have|had|will|would|can|could|was|is|were|"
-                     r"according\s+to)\s)\s*(?:the\s+)?$", re.I)
+                     rf"according\s+to)\s)\s*(?:the\s+)?(?:(?:Mr|Ms|Mrs|Dr)\.?\s+|{_TITLES}\s+)?$",
+                     re.I)
 _ANSWER_NOUN = re.compile(r"['’]s\s+(?:own\s+)?(?:answer|response|reply|remarks?|comments?|view|"
                           r"position|explanation|words)\b", re.I)
 

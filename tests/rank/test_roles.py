@@ -125,9 +125,29 @@ def test_a_preferred_period_picks_the_holder_too(question, person):
     ("What did the spokesperson say about Taiwan?", None),
     ("Who replaced the Secretary of State?", None),
     ("How did the White House respond after the Secretary of State said it?", None),
+    # a verb and a preposition are no office's words ("respond after Secretary")
+    ("How did the White House respond after Secretary Blinken said talks failed?", None),
 ])
 def test_an_office_no_briefing_gives_anyone_is_named(question, office):
     assert book(*ROWS).unknown(question) == office
+
+
+@pytest.mark.parametrize("question, name", [
+    ("What did Secretary Blinken say about Gaza?", "Blinken"),
+    ("What did Ambassador Thomas-Greenfield say about Gaza?", "Thomas-Greenfield"),
+    ("What did Dr. Jha say about boosters?", "Jha"),
+    ("What did Jeff Zients say about vaccines?", "Jeff Zients"),
+    # held by the index, by surname with a title or a double-barrelled name
+    ("What did Secretary Buttigieg say about the bridge?", None),
+    ("What did Karine Jean-Pierre say about Gaza?", None),
+    # only quoted, or one word that may be a leader or a place
+    ("How did the White House respond after Secretary Blinken said talks failed?", None),
+    ("What did Moscow say about the sanctions?", None),
+])
+def test_a_person_with_a_title_the_index_lacks_is_named(question, name):
+    from rag.rank.speakers import unknown_spokesperson
+    known = ["Pete Buttigieg", "Karine Jean-Pierre", "Jen Psaki", "Criswell"]
+    assert unknown_spokesperson(question, known) == name
 
 
 BRIEFING = """\
