@@ -85,7 +85,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #     no reply; a question begun inside a reply starts the next; a middle
 #     name from the title ("Keisha Lance Bottoms").
 # 26: an official breaking off at once ("So -") leaves the question open.
-PARSER_VERSION = 26
+# 27: a reply's closing call on the next reporter in a few more words ("Go
+#     ahead, Patsy. I promised to get back to you.") is not part of it.
+PARSER_VERSION = 27
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

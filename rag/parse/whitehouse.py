@@ -404,7 +404,8 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             # the reporter had the last word (the official moved on): not part of the reply
             notes.append(f"reporter's aside after a reply {cur.reply.pop()[:60]!r}")
             cur.asides.pop()
-        while len(cur.reply) > 1 and _gives_floor(cur.reply[-1]) \
+        while len(cur.reply) > 1 and (_gives_floor(cur.reply[-1]) or (
+                cur.kind == "answer" and _calls_on_next(cur.reply[-1]))) \
                 and len(cur.reply) - 1 not in cur.asides:
             # "... Go ahead, Owen." closing a reply, or "And with that, Aamer."
             # closing remarks, calls on the next reporter (a last "Yes." after
@@ -995,6 +996,19 @@ def _hands_over(body: str) -> bool:
 #: who will discuss the latest ...").
 _CLOSING_RE = re.compile(rf"\bgo\s+ahead\s*(?:[,.!—–-]|$)|{_WITH_THAT}", re.I)
 _MAX_CLOSING_WORDS = 40
+
+
+#: A reply's last paragraph calling on the next reporter in a few more words
+#: ("Go ahead, Patsy. I promised to get back to you.", "Go ahead, all the way
+#: in the back.", "Go ahead. I'm going to the two ladies behind you."): it
+#: opens with the go-ahead, so "We will go ahead." is no such paragraph.
+_CALLS_NEXT_RE = re.compile(r"^(?:(?:okay|ok|all\s+right|so|and|yeah|yes|oh)[,.]?\s+)*go\s+ahead"
+                            r"(?:\s*[,.!—–-]|\s+in\s+the\b|\s*$)", re.I)
+_MAX_CALLS_NEXT_WORDS = 30
+
+
+def _calls_on_next(body: str) -> bool:
+    return len(body.split()) <= _MAX_CALLS_NEXT_WORDS and _CALLS_NEXT_RE.match(body) is not None
 
 
 def _closes_remarks(body: str) -> bool:

@@ -350,6 +350,34 @@ I'm going to go way to the back. Go ahead, Owen.
     assert any("'With that, go ahead, Aamer.'" in n for n in c.skipped)
 
 
+def test_a_call_on_the_next_reporter_in_more_words_ends_no_reply():
+    c = brief("""
+MS. PSAKI: Good afternoon.
+
+Q On student loans?
+
+MS. PSAKI: The pause runs through May.
+
+Go ahead, Patsy. I promised to get back to you.
+
+Q And on the budget?
+
+MS. PSAKI: Next week. We will go ahead.
+
+Q And the deficit?
+
+MS. PSAKI: It is falling.
+
+Go ahead, all the way in the back.
+
+Q Thank you.
+""")
+    assert [(e.kind, e.text) for e in c.exchanges if e.kind == "answer"] == [
+        ("answer", "The pause runs through May."),
+        ("answer", "Next week. We will go ahead."),     # a reply's own go-ahead stays
+        ("answer", "It is falling.")]
+
+
 def test_a_quip_during_remarks_is_not_a_question():
     c = brief("""
 MS. JEAN-PIERRE: Okay. So, the President is welcoming President Macron.
