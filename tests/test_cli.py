@@ -45,8 +45,9 @@ def test_search_json_empty_is_empty_list(index):
     assert json.loads(result.output) == []
 
 
-def test_no_passage_in_the_dates_asked_names_the_span_the_index_holds(index):
-    result = CliRunner().invoke(main, ["search", "Olympics", "--index", str(index),
+@pytest.mark.parametrize("command", ["search", "changes", "timeline"])
+def test_no_passage_in_the_dates_asked_names_the_span_the_index_holds(index, command):
+    result = CliRunner().invoke(main, [command, "Olympics", "--index", str(index),
                                        "--from", "2030"])
     assert result.exit_code == 0
     assert "No passage found with these filters (the index holds conferences from " \

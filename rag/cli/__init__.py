@@ -11,8 +11,8 @@ import click
 
 from ..errors import PressconError, StoreError
 from ..parse import ParseError
-from .common import (DATABASE_META, date_options, fail, index_option, model_option, open_index,
-                     question_text, repeat_line)
+from .common import (DATABASE_META, date_options, fail, index_option, model_option,
+                     no_passage_line, open_index, question_text, repeat_line)
 
 
 
@@ -266,11 +266,8 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
         click.echo(export_hits(hits, fmt), nl=False)
         return
     if not hits:
-        first, last = r.store.date_range()
-        span = f" (the index holds conferences from {first} to {last})" \
-            if (date_from or date_to) and first else ""
-        click.echo("No passage found" + (" with these filters" if any(
-            (questioner, spokesperson, publisher, date_from, date_to)) else "") + span + ".")
+        click.echo(no_passage_line(r, questioner=questioner, spokesperson=spokesperson,
+                                   publisher=publisher, date_from=date_from, date_to=date_to))
         return
     for i, h in enumerate(hits, 1):
         click.secho(f"[{i}] {h.citation}  (score {h.score:.3f})", bold=True)

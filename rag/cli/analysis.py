@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import date_options, fail, index_option, open_index, question_text
+from .common import date_options, fail, index_option, no_passage_line, open_index, question_text
 
 
 #: The search filters of the commands that run a search underneath.
@@ -83,7 +83,7 @@ def timeline(question, index_dir, limit, relative, as_json, search):
         click.echo(json.dumps([m.to_dict() for m in months], indent=2))
         return
     if not months:
-        click.echo("No passage found.")
+        click.echo(no_passage_line(r, **search))
         return
     top = max(m.replies for m in months)
     # the months count the best-matching replies only: say how many were looked at
@@ -116,7 +116,7 @@ def changes(question, index_dir, limit, relative, n, as_json, search):
         click.echo(json.dumps(change.to_dict(), indent=2, ensure_ascii=False))
         return
     if not change.earliest:
-        click.echo("No passage found.")
+        click.echo(no_passage_line(r, **search))
         return
     if change.same_reply:
         click.secho("The earliest and the latest are the same reply, repeated.", dim=True)

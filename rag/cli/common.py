@@ -97,6 +97,18 @@ def repeat_line(h) -> str:
            f"(presscon versions {h.passage_id}): {dates}"
 
 
+def no_passage_line(r, *, questioner=None, spokesperson=None, publisher=None, date_from=None,
+                    date_to=None, **_) -> str:
+    """What an empty result says: which filters, and the index's span when
+    a period was asked for ("No passage found with these filters (the index
+    holds conferences from 2018-01-02 to 2021-12-24).")."""
+    first, last = r.store.date_range()
+    span = f" (the index holds conferences from {first} to {last})" \
+        if (date_from or date_to) and first else ""
+    filtered = any((questioner, spokesperson, publisher, date_from, date_to))
+    return "No passage found" + (" with these filters" if filtered else "") + span + "."
+
+
 def date_options(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
     """--from and --to as ISO dates (periods taken whole), failing, with the
     options' own names, when --from falls after --to."""

@@ -166,6 +166,10 @@ class Vocabulary:
                     names.append(word)
                 continue
             shown = self.display.get(new, new)
+            if shown.isupper() and not word.isupper() and len(shown) > 1:
+                # a name written most often as a turn label ("MR. KIRBY:"): in
+                # the case the user types it ("Kirbyy" -> "Kirby", not "KIRBY")
+                shown = shown.capitalize()
             if new not in self.names:
                 shown = new.upper() if word.isupper() else \
                     new.capitalize() if word[:1].isupper() else new

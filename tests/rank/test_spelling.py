@@ -55,3 +55,12 @@ def test_words_in_kept_spans_are_left_as_typed():
     kept = v.correct(question, keep=[(start, start + len("Jen Sakip"))])
     assert kept.text == "What did Jen Sakip say about extradition?"
     assert "Sakip" not in kept.not_found
+
+
+def test_a_name_written_mostly_as_a_turn_label_is_shown_as_typed_not_shouted():
+    labels = ["MR. KIRBY: Thanks.", "MR. KIRBY: Yes.", "MR. KIRBY: No.",
+              "Kirby said the ships are in place.", "MS. PSAKI: NATO is united."]
+    c = Vocabulary(labels, min_count=1).correct("Kirbyy on the ships")
+    assert c.text == "Kirby on the ships"
+    assert Vocabulary(labels, min_count=1).correct("KIRBYY on the ships").text == \
+        "KIRBY on the ships"
