@@ -97,22 +97,32 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“A-Z])")
 
 
 def quote_questions(store, n: int = 200, seed: int = 0, quoted: bool = False,
-                    min_words: int = 6, max_words: int = 25) -> list[Question]:
+                    min_words: int = 6, max_words: int = 25,
+                    cleaned: bool = False) -> list[Question]:
     """``n`` sentences of ``min_words``..``max_words`` words, one each from
     replies sampled with ``seed``, as a user pastes them (in double quotes
     when ``quoted``). A hit is correct when its text (or a wording it cites)
-    holds the sentence: the source reply, its repeats, any reply quoting it."""
+    holds the sentence: the source reply, its repeats, any reply quoting it.
+    ``cleaned``: as a journalist quotes it, a sentence of 12 words or more
+    without its first three words (a lead clause) and one word of its
+    middle (a stutter)."""
     rows = [p for p in store.all_passages() if p.kind == "answer"]
     rng = random.Random(seed)
     rng.shuffle(rows)
     out = []
+    low = max(min_words, 12) if cleaned else min_words
     for p in rows:
         sentences = [s for s in _SENTENCE.split(collapse(p.text))
-                     if min_words <= len(s.split()) <= max_words and '"' not in s]
+                     if low <= len(s.split()) <= max_words and '"' not in s]
         if not sentences:
             continue
         s = rng.choice(sentences)
-        out.append(Question(f"quote-{p.id}", f'"{s}"' if quoted else s, (s,), "quote"))
+        asked = s
+        if cleaned:
+            words = s.split()[3:]
+            del words[len(words) // 2]
+            asked = " ".join(words)
+        out.append(Question(f"quote-{p.id}", f'"{asked}"' if quoted else asked, (s,), "quote"))
         if len(out) == n:
             break
     return out

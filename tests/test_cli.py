@@ -240,6 +240,7 @@ def test_eval_reports_quotes_and_the_flagged_share_of_unanswerable_questions(ind
     assert "R@1" not in data["un.jsonl"]["hybrid"]
     for name in ("quotes as typed (seed 0)", "quotes in quotes (seed 0)"):
         assert data[name]["hybrid"]["R@1"] == 1.0
+    assert "quotes cleaned up (seed 0)" in data     # a clause and a stutter left out
 
 
 def test_eval_needs_a_question_set(index):

@@ -354,8 +354,10 @@ def names(index_dir, publisher, as_json):
               help="Swap two neighbouring letters in the two longest words of each question "
                    "(hurried typing; the same swaps for the same --seed).")
 @click.option("--quotes", type=click.IntRange(1), default=None, metavar="N",
-              help="Also ask N sentences (6-25 words) of the index's own replies, as typed "
-                   "and in double quotes; a hit counts when it holds the sentence.")
+              help="Also ask N sentences (6-25 words) of the index's own replies, as typed, "
+                   "in double quotes, and cleaned up as a journalist quotes them (12-25 "
+                   "words, the first three and one middle word left out); a hit counts "
+                   "when it holds the sentence.")
 @click.option("--folds", type=click.IntRange(2), default=None, metavar="N",
               help="Also ask the reporters' questions of N date folds of the index (their "
                    "replies are the answers), one table row per fold.")
@@ -399,6 +401,8 @@ def eval_(questions, index_dir, corpus, ranking, compare, misses, no_filters, li
         sets.append((f"quotes as typed (seed {seed})", quote_questions(r.store, quotes, seed)))
         sets.append((f"quotes in quotes (seed {seed})",
                      quote_questions(r.store, quotes, seed, quoted=True)))
+        sets.append((f"quotes cleaned up (seed {seed})",
+                     quote_questions(r.store, quotes, seed, cleaned=True)))
     if folds:
         source = open_index(folds_from).store if folds_from else r.store
         try:

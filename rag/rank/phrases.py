@@ -14,7 +14,8 @@ import re
 from typing import Mapping, Sequence
 
 __all__ = ["quoted_spans", "pasted_phrases", "outside_quotes", "prefer_phrases", "verbatim",
-           "PASTE_MIN_WORDS", "PASTE_MAX_WORDS", "QUOTE_MIN_WORDS", "PHRASE_BOOST"]
+           "shingles", "nearly_holds", "may_be_a_quote", "PASTE_MIN_WORDS", "PASTE_MAX_WORDS", "QUOTE_MIN_WORDS",
+           "PHRASE_BOOST", "NEAR_MIN_WORDS"]
 
 PASTE_MIN_WORDS = 6    # an unquoted question this long may be a pasted sentence
 PASTE_MAX_WORDS = 60   # longer is a pasted paragraph: its sentences would each be phrases
@@ -57,6 +58,50 @@ def verbatim(phrases: Sequence[str], texts: Mapping[int, str]) -> list[int]:
     wanted = [_SPACE.sub(" ", p).strip() for p in phrases]
     return [pid for pid, text in texts.items()
             if any(w and w in _SPACE.sub(" ", text) for w in wanted)]
+
+
+#: A pasted sentence this long that no reply holds word for word may be a
+#: quote cleaned up ("during — during the time" quoted as "during the time",
+#: a lead clause cut): a reply holding most of its runs of SHINGLE words
+#: (NEAR_SHARE of them) holds it nearly, and comes first as a container does.
+#: A word left out breaks the SHINGLE - 1 runs across it: runs of 3 leave an
+#: 8-word quote 4 of its 6.
+NEAR_MIN_WORDS = 8
+SHINGLE = 3
+NEAR_SHARE = 0.6
+
+
+_ASKS = re.compile(r"^\W*(?:what|when|where|why|how|who|whom|which|whose|did|does|do|is|are|was|"
+                   r"were|has|have|had|will|would|can|could|should|may|might|tell|show|find)\b",
+                   re.I)
+
+
+def may_be_a_quote(text: str, quoted: bool) -> bool:
+    """Worth a near-verbatim look-up: a quoted phrase, or an unquoted one
+    that is no question ("... rise by $2.00 per gallon."; not "What did
+    Kirby say about ...?"), which keeps its cost off ordinary questions."""
+    return quoted or not (text.rstrip().endswith("?") or _ASKS.match(text))
+
+
+def shingles(words: Sequence[str], n: int = SHINGLE) -> list[tuple[str, ...]]:
+    """Every run of ``n`` consecutive words, lower case, in order, once."""
+    low = [w.lower() for w in words]
+    return list(dict.fromkeys(tuple(low[i:i + n]) for i in range(len(low) - n + 1)))
+
+
+def nearly_holds(words: Sequence[str], texts: Mapping[int, str],
+                 share: float = NEAR_SHARE) -> list[int]:
+    """Passages (of ``texts``) holding at least ``share`` of the runs of
+    ``words``: the quote with a stutter or a clause left out."""
+    runs = shingles(words)
+    if not runs:
+        return []
+    out = []
+    for pid, text in texts.items():
+        have = set(shingles(phrase_words(text)))
+        if sum(r in have for r in runs) >= share * len(runs):
+            out.append(pid)
+    return sorted(out)
 
 
 def outside_quotes(question: str) -> str:

@@ -25,7 +25,8 @@ from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
 from .fusion import (METHODS, SHORT_REPLY_CHARS, demote_short, fuse, fusion_for, keyword_search,
                      prefer_passages, prefer_period)
-from .phrases import outside_quotes, pasted_phrases, prefer_phrases, quoted_spans, verbatim
+from .phrases import (NEAR_MIN_WORDS, may_be_a_quote, nearly_holds, outside_quotes, pasted_phrases, prefer_phrases,
+                      quoted_spans, shingles, verbatim)
 from .roles import OfficeBook
 from .speakers import (mistyped_part, near_spokesperson, nearest_note, resolve_person,
                        unknown_spokesperson)
@@ -210,6 +211,8 @@ class Searcher:
         exact = verbatim([raw for raw, _ in pasted], {
             pid: (row.question or "") if in_question else row.text
             for pid, row in self.store.passages(phrase_ids).items()}) if phrase_ids else []
+        if not held:   # no reply or question holds it word for word: a quote cleaned up?
+            phrase_ids, held = self._nearly(pasted, bool(quoted_spans(question)))
         given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
                  "date_from": d_from, "date_to": d_to, "publisher": publisher or None}
         quoted = bool(quoted_spans(question))
@@ -256,6 +259,20 @@ class Searcher:
                       overridden=read.overridden, no_such_speaker=nobody,
                       searched_for=fixed.text if fixed.changes else None,
                       not_found=tuple(dict.fromkeys(searched(fixed.not_found) + missing)))
+
+    def _nearly(self, pasted: list[tuple[str, list[str]]], quoted: bool
+                ) -> tuple[list[int], list[list[str]]]:
+        """Replies holding most runs of a long pasted sentence (a quote with
+        a stutter or a clause left out), and the phrases so held."""
+        ids: set[int] = set()
+        held = []
+        for raw, words in pasted:
+            if len(words) >= NEAR_MIN_WORDS and may_be_a_quote(raw, quoted):
+                found = nearly_holds(words, self.store.passages_with_any_phrase(shingles(words)))
+                if found:
+                    ids.update(found)
+                    held.append(words)
+        return sorted(ids), held
 
     def _relaxed(self, question: str, read: "_Reading", given: dict[str, Any],
                  lex: LexicalIndex, k: int, ranking: str, group_repeats: bool,

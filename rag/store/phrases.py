@@ -33,3 +33,21 @@ class PhraseTables(Database):
             "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid LIMIT ?",
             (f"{columns[column]} : ({phrase})", int(limit))).fetchall()
         return [int(r[0]) for r in rows]
+
+    def passages_with_any_phrase(self, phrases: Sequence[Sequence[str]],
+                                 limit: int = PHRASE_LIMIT) -> dict[int, str]:
+        """Reply text by passage id of the passages whose reply holds at
+        least one of ``phrases`` (runs of words, as :meth:`passages_with_phrase`
+        reads them): the candidates of a quote cleaned up a little."""
+        runs = [" + ".join('"' + w.replace('"', '""') + '"' for w in words if w)
+                for words in phrases]
+        runs = [r for r in runs if r]
+        if not runs:
+            return {}
+        query = "text : (" + " OR ".join(f"({r})" for r in runs) + ")"
+        rows = self.db.execute(
+            # best first (FTS5's rank): the reply holding most of the runs
+            # must not be cut by the limit when a run is a stock phrase
+            "SELECT p.id, p.text FROM passages p WHERE p.id IN (SELECT rowid FROM passages_fts "
+            "WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?)", (query, int(limit))).fetchall()
+        return {int(pid): text for pid, text in rows}

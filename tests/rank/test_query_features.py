@@ -2,6 +2,8 @@
 fake encoder)."""
 from __future__ import annotations
 
+from rag.rank.phrases import PHRASE_BOOST
+
 SENTENCE = "Japan and China agreed to support each other in hosting the Olympics."
 
 
@@ -14,6 +16,35 @@ def test_a_pasted_reply_sentence_finds_that_reply_first(retriever):
         answer = retriever.ask(question, k=3)
         assert _has(answer.hits[0], SENTENCE), question
         assert answer.close_match and answer.hits[0].close
+
+
+def test_a_quote_cleaned_up_still_finds_its_reply_first(retriever):
+    """A journalist's quote: the lead clause cut and a word left out (as a
+    stutter is). No reply holds it word for word; the one holding most of
+    its runs of words comes first, and is close."""
+    full = ("Up to 100,000 people were trafficked into the US for forced labor annually over "
+            "the past five years.")
+    cleaned = "100,000 people were trafficked into the US for labor annually over the past five years"
+    for question in (cleaned, f'"{cleaned}"'):
+        answer = retriever.ask(question, k=3)
+        assert _has(answer.hits[0], full), question
+        assert answer.close_match and answer.hits[0].close and answer.not_found == ()
+        # ranked as a reply holding the phrase is (PHRASE_BOOST), not by its words alone
+        assert answer.hits[0].score >= PHRASE_BOOST > answer.hits[1].score
+
+
+def test_near_verbatim_needs_most_of_the_runs_and_is_kept_off_questions():
+    from rag.rank.phrases import may_be_a_quote, nearly_holds, phrase_words, shingles
+    words = phrase_words("we have seen gas prices rise by two dollars per gallon")
+    assert shingles(["a", "b", "c", "d"]) == [("a", "b", "c"), ("b", "c", "d")]
+    texts = {1: "We have seen gas prices rise by — by two dollars per gallon.",   # a stutter
+             2: "Gas prices rise in the summer; we have seen it before.",         # the words only
+             3: "We have seen gas prices fall."}
+    assert nearly_holds(words, texts) == [1]
+    assert may_be_a_quote("we have seen gas prices rise by two dollars per gallon.", False)
+    assert not may_be_a_quote("What did Kirby say about gas prices rising by two dollars?", False)
+    assert not may_be_a_quote("gas prices rise by two dollars per gallon?", False)
+    assert may_be_a_quote("What did Kirby say about gas prices", True)   # quoted: always
 
 
 def test_a_pasted_sentence_of_a_reporters_question_finds_that_exchange_first(retriever):
