@@ -87,7 +87,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # 26: an official breaking off at once ("So -") leaves the question open.
 # 27: a reply's closing call on the next reporter in a few more words ("Go
 #     ahead, Patsy. I promised to get back to you.") is not part of it.
-PARSER_VERSION = 27
+# 28: an official asking to hear the question again ("Say that one more
+#     time.") is part of the question, as asking back is.
+PARSER_VERSION = 28
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

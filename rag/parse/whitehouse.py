@@ -872,7 +872,16 @@ def _clarifies(cur: _Pending) -> bool:
     body = cur.reply[0].rstrip()
     if len(body.split()) > _CLARIFY_WORDS or is_noise(body):
         return False
-    return body.endswith("?") or (body[-1:] in _DASHES and "?" in body)
+    return body.endswith("?") or (body[-1:] in _DASHES and "?" in body) \
+        or _REPEAT_RE.search(body) is not None
+
+
+#: An official asking to hear the question again ("S- — say that one more
+#: time.", "Sorry, come again.", "I didn't hear you."): no reply, part of
+#: the question the reporter then repeats.
+_REPEAT_RE = re.compile(r"\bsay\s+(?:that|it)\s+(?:one\s+more\s+time|again)\b|\bcome\s+again\b"
+                        r"|\brepeat\s+(?:that|the\s+question)\b|\bdidn(?:'|’)t\s+(?:hear|catch)\b",
+                        re.I)
 
 
 #: A reporter's turn going on with the same question ("And to what extent ...",

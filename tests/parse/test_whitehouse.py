@@ -1099,6 +1099,23 @@ MS. PSAKI: He has no travel to announce.
     assert sum("asks what was meant" in n for n in c.skipped) == 2
 
 
+def test_an_official_asking_to_hear_it_again_is_part_of_the_question():
+    c = brief("""
+Q Will the President sign the rail bill this week?
+
+MS. JEAN-PIERRE: S- — say that one more time.
+
+Q The rail bill: will he sign it this week?
+
+MS. JEAN-PIERRE: He will sign it on Friday.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre, June 18, 2024",
+           source="2024-06-18.txt")
+    assert [(e.question.split("\n\n"), e.text) for e in c.exchanges] == [
+        (["Will the President sign the rail bill this week?",
+          "MS. JEAN-PIERRE: S- — say that one more time.",
+          "Q The rail bill: will he sign it this week?"], "He will sign it on Friday.")]
+
+
 def test_a_long_question_back_is_a_reply():
     c = brief("""
 Q Is the President worried about the strike?
