@@ -181,3 +181,13 @@ def test_views_of_a_question_the_transcripts_do_not_answer_say_so(tw):
         assert res.exit_code == 0, res.output
         assert 'No close match: nothing in the transcripts' in res.stderr, view
         assert '"AUKUS"' in res.stderr and "The counts are of those." in res.stderr
+
+
+def test_views_name_a_spokesperson_the_index_lacks(tw):
+    """Counted over every spokesperson's replies: the views say so, as search does."""
+    _, idx = tw
+    for view in ("timeline", "changes", "questioners"):
+        res = CliRunner().invoke(main, [view, "What did Wang Wenbin say about Taiwan?",
+                                        "--index", str(idx)])
+        assert res.exit_code == 0, res.output
+        assert "Note: no spokesperson called Wang Wenbin in this index" in res.stderr, view
