@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..errors import PressconError
+from ..rank.understand import FILTER_KEYS, note_group
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..rank.understand import QueryPlan
@@ -69,9 +70,15 @@ def answer_question(retriever: "Retriever", question: str, k: Any, questioner: A
     notes = list(answer.understood)
     inferred: dict[str, str] = {}
     mark_text = answer.searched_for or question
-    if notes and not answer.dropped and not literal:
+    if notes and not literal:
         plan = retriever.understand(question)
         inferred = inferred_filters(plan, filters)
+        # a filter read but left out (it matched nothing with the rest) is not
+        # one the controls show; those kept are ("Kirby ... in February 2023":
+        # the month stays in the date boxes when Kirby is dropped)
+        for note in answer.dropped:
+            for key in FILTER_KEYS.get(note_group(note), ()):
+                inferred.pop(key, None)
         # "in May 2020", "AFP" became filters: not words to mark in the replies
         mark_text = plan.text if answer.searched_for is None else answer.searched_for
     warnings: list[str] = []

@@ -31,7 +31,8 @@ from .roles import OfficeBook
 from .speakers import (mistyped_part, near_spokesperson, nearest_note, resolve_person,
                        unknown_spokesperson)
 from .spelling import Correction, Vocabulary, english_words, unknown_words
-from .understand import QueryPlan, applied_notes, overridden_notes, period_of, understand
+from .understand import (FILTER_KEYS, QueryPlan, applied_notes, note_group, overridden_notes,
+                         period_of, understand)
 
 __all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date"]
 
@@ -88,8 +89,7 @@ _STOP_TOKENS = frozenset(t for w in STOPWORDS for t in tokens(w))
 #: Filters read from a question, in the order a search that matched nothing
 #: drops them, and the keys each sets.
 _DROP_ORDER = ("questioner", "spokesperson", "dates")
-_KEYS = {"questioner": ("questioner",), "spokesperson": ("spokesperson",),
-         "dates": ("date_from", "date_to")}
+_KEYS = FILTER_KEYS
 
 
 #: A name in more than this share of the index's passages names no topic
@@ -115,12 +115,6 @@ def _off_topic(hits: list[Hit], text: str, lex: LexicalIndex) -> set[int]:
     if not names:
         return set()
     return {h.passage_id for h in hits if not names & set(tokens(f"{h.question or ''} {h.text}"))}
-
-
-def _note_group(note: str) -> str:
-    """Which filter a note of query understanding is about ("dates 2019-01-01 to
-    ...", "questioner Bloomberg (from ...)")."""
-    return note.split(" ", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -284,7 +278,11 @@ class Searcher:
         (hits, notes kept, notes dropped, filters used)."""
         read_keys = [g for g in _DROP_ORDER
                      if any(read.filters.get(key) != given.get(key) for key in _KEYS[g])]
-        query = self.candidates.query(question, lex)
+        # ranked by the question without the filters' words, as it was before
+        # one was dropped: "Karine Jean-Pierre" and "in March 2025" back in the
+        # text made the replies naming "JEAN-PIERRE" in a turn label (and any
+        # "March") outrank those on the inauguration the question is about
+        query = self.candidates.query(read.text, lex)
         for n in range(1, len(read_keys) + 1):
             for gone in itertools.combinations(read_keys, n):
                 filters = {**read.filters, **{key: given.get(key) for g in gone for key in _KEYS[g]}}
@@ -292,8 +290,8 @@ class Searcher:
                                     None if "dates" in gone else read.prefer, group_repeats,
                                     read.publisher, phrase_ids, exact)
                 if hits or n == len(read_keys):
-                    kept = tuple(x for x in read.notes if _note_group(x) not in gone)
-                    lost = tuple(x for x in read.notes if _note_group(x) in gone)
+                    kept = tuple(x for x in read.notes if note_group(x) not in gone)
+                    lost = tuple(x for x in read.notes if note_group(x) in gone)
                     return hits, kept, lost, filters
         hits = self._ranked(query, lex, k, ranking, given, None, group_repeats, None,
                             phrase_ids, exact)

@@ -354,6 +354,17 @@ def overridden_notes(plan: QueryPlan, given: Mapping[str, Any]) -> list[str]:
     return out
 
 
+#: The filter keys each group of notes sets ("dates ..." sets two).
+FILTER_KEYS = {"questioner": ("questioner",), "spokesperson": ("spokesperson",),
+               "dates": ("date_from", "date_to")}
+
+
+def note_group(note: str) -> str:
+    """Which filter a note of query understanding is about ("dates 2019-01-01 to
+    ...", "questioner Bloomberg (from ...)")."""
+    return note.split(" ", 1)[0]
+
+
 def period_of(text: str) -> tuple[dt.date, dt.date] | None:
     """The period ``text`` names when it names nothing else ("May 2020",
     "late 2019", "14 May 2020"): what `presscon search --from/--to` accept

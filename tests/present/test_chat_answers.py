@@ -107,3 +107,17 @@ def test_a_spokesperson_the_index_lacks_is_said_in_the_chat_as_in_the_api(retrie
     assert retriever.ask("What did Zhao Lijian say about the Winter Olympics?").no_such_speaker is None
     assert retriever.ask(q, spokesperson="Zhao Lijian").no_such_speaker is None
     assert retriever.ask(q, understand=False).no_such_speaker is None
+
+
+def test_a_read_filter_left_out_leaves_the_others_in_the_controls(retriever):
+    """RTHK in November 2021 matches nothing together (the index holds 24
+    December 2021): the month is left out, and the questioner still applied
+    is what the controls show."""
+    a = answer_question(retriever, "What did they tell RTHK in November 2021 about Xinjiang?", 5)
+    assert a.answer.dropped and a.answer.dropped[0].startswith("dates 2021-11-01")
+    assert a.hits and {h.questioner for h in a.hits} == {"RTHK"}
+    assert a.inferred == {"questioner": "RTHK"}
+    # ranked as the question without the month is: the words read as filters
+    # ("RTHK", "in November 2021") are no topic words once a filter is dropped
+    plain = retriever.ask("What did they tell RTHK about Xinjiang?", k=5)
+    assert [h.passage_id for h in a.answer.hits] == [h.passage_id for h in plain.hits]
