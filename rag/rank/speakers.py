@@ -104,6 +104,9 @@ def near_spokesperson(question: str, spokespersons: Sequence[str]
     ("Jen Psaky"), a missing hyphen ("Sherwood Randall"), a first name alone
     ("What did Karine say")."""
     from rapidfuzz import fuzz
+    from rapidfuzz.distance import OSA
+
+    from .spelling import english_words
 
     def plain(name: str) -> str:
         return " ".join(_words(name.replace("-", " ")))
@@ -113,6 +116,11 @@ def near_spokesperson(question: str, spokespersons: Sequence[str]
         best = max(fuzz.ratio(t, n), fuzz.token_set_ratio(t, n))   # "Karine", "Sherwood Randall"
         if " " not in t:   # one word: a surname or first name mistyped ("Kirbyy")
             best = max([best, *(fuzz.ratio(t, w) for w in n.split() if len(w) >= 3)])
+            # one letter off a surname of 5 or more ("Psaky": an edit ratio of
+            # only 80) when the word is no English one ("Price" is not "Rice")
+            if best < NEAR_NAME and len(t) >= 5 and t not in english_words() and any(
+                    OSA.distance(t, w) <= 1 for w in n.split() if len(w) >= 5):
+                best = NEAR_NAME
         return best
 
     names = [n for n in spokespersons if n and not n.lower().startswith("the ")]
