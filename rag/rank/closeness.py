@@ -12,8 +12,11 @@ all measured on the search just made:
   what is asked about, so a hit must then score NAMED_SCORE (a name alone is
   no proof: a reply often calls a place or person otherwise than the asker);
 * a period the question names ("in August 2022") in which the index holds
-  no conference: counted as a name not found (the period may date the event
-  rather than the reply, so it raises the bar instead of deciding);
+  no conference: counted as a name not found when it may date the event
+  rather than the reply (it raises the bar instead of deciding); when it
+  dates the reply (a filter, then left out as it matched nothing), no reply
+  is close (search passes ``named`` as infinity, as for a quoted phrase no
+  passage holds);
 * a pasted phrase found verbatim: the replies holding it are close whatever
   their scores;
 * a search kept to one questioner or spokesperson ("What did they tell TASS

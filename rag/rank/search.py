@@ -244,7 +244,14 @@ class Searcher:
         by_person = bool(used.get("questioner") or used.get("spokesperson"))
         hits, _ = judge(hits, ranking, missing, phrase_ids, by_person=by_person,
                         off_topic=_off_topic(hits, read.text, lex) if by_person else (),
-                        named=float("inf") if absent else None)
+                        # a quoted phrase no passage holds, or a period the
+                        # reply was asked of ("say ... in August 2022") that no
+                        # conference falls in, so left out: what was asked is
+                        # not there, and no reply of other dates is close to it
+                        # (a period of the event only raises the bar: replies
+                        # come after events, across the index's gaps too)
+                        named=float("inf") if absent or (read.uncovered and any(
+                            note_group(n) == "dates" for n in dropped)) else None)
         close = any(h.close for h in hits[:CLOSE_DEPTH])
         hits = hits[:k]
         nobody = self._no_such_speaker(cues) \
