@@ -149,10 +149,12 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         given = unset_inferred({"questioner": questioner, "spokesperson": spokesperson,
                                 "date_from": date_from, "date_to": date_to}, inferred)
         new_inferred: dict = {}
+        marks = question
         try:
             a = answer_question(retriever, question, k, publisher=publisher, literal=literal,
                                 order=order, facets=facets, **given)
             answer, data, new_inferred = a.html, [hit_to_dict(h) for h in a.hits], a.inferred
+            marks = a.mark_text or question
         except PressconError as e:
             answer, data = format_error(str(e)), []
         except Exception:  # noqa: BLE001 - the chat stays usable; the log has the traceback
@@ -161,7 +163,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         history += [{"role": "user", "content": format_question(question)},
                     {"role": "assistant", "content": answer}]
         last = {"question": question, "k": k, **given, "literal": literal,
-                "publisher": publisher, "order": order, "shown": len(data)}
+                "publisher": publisher, "order": order, "shown": len(data), "marks": marks}
         return (history[-2 * HISTORY_TURNS:], "", data, last,
                 {"values": new_inferred, "previous": inferred or {}}, last)
 
@@ -301,7 +303,10 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         return (last_note(last), "", "", "", None, None, "")
 
     def open_transcript(pid, last):
-        question = (last or {}).get("question", "")
+        # marked as the replies were: not the words read as filters ("the
+        # national security adviser" is Jake Sullivan, not the word "security")
+        last = last or {}
+        question = last.get("marks") or last.get("question", "")
         return transcript_html(retriever, pid, question), gr.Sidebar(open=True)
 
     q_choices, s_choices, p_choices = choices()

@@ -31,6 +31,9 @@ class ChatAnswer:
     inferred: dict[str, str] = field(default_factory=dict)   # filters read from the words
     warnings: list[str] = field(default_factory=list)        # filters that see little
     order: str = "relevance"
+    # the words marked in the replies: the question as searched, without the
+    # words read as filters (the whole transcript's panel marks the same)
+    mark_text: str = ""
 
 
 Facets = Callable[[], "tuple[int, Mapping[str, int], Mapping[str, int]]"]
@@ -98,7 +101,7 @@ def answer_question(retriever: "Retriever", question: str, k: Any, questioner: A
                        searched_for=answer.searched_for, order=order, start=start,
                        date_range=retriever.store.date_range(),
                        warnings=warnings, mark_text=mark_text)
-    return ChatAnswer(shown, filters, notes, html, answer, inferred, warnings, order)
+    return ChatAnswer(shown, filters, notes, html, answer, inferred, warnings, order, mark_text)
 
 
 def inferred_filters(plan: "QueryPlan", given: Mapping[str, Any]) -> dict[str, str]:

@@ -91,6 +91,10 @@ def test_the_chat_handler_lets_a_new_question_replace_read_filters(retriever):
         out3 = fns["chat"]("Olympics", out2[0], 5, "The Paper", "", "", "", False, "", "auto",
                            cleared[4])
         assert {h["questioner"] for h in out3[2]} == {"The Paper"}
+        # the whole transcript marks what the replies mark: not the words read as filters
+        panel = fns["open_transcript"](out[2][0]["passage_id"], out[3])[0]
+        words = {m.lower() for m in marked(panel)}
+        assert "olympics" in words and not words & {"phoenix", "december", "2021"}
     finally:
         demo.close()
 
