@@ -144,7 +144,8 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         # arguments stay as they were.
         history = list(history or [])
         question = (question or "").strip()
-        if not question:
+        if not question:   # Ask on an empty box: say why nothing happens
+            gr.Info("Type a question first: what would you like to find in the transcripts?")
             return history, "", [], gr.update(), gr.update(), gr.update()
         given = unset_inferred({"questioner": questioner, "spokesperson": spokesperson,
                                 "date_from": date_from, "date_to": date_to}, inferred)

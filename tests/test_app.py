@@ -229,6 +229,9 @@ def test_small_helpers():
     assert escape_text("it's #1 & \"x\"") == "it&#x27;s &#35;1 &amp; &quot;x&quot;"
     assert html.unescape(escape_text(NASTY)) == NASTY
     assert format_question("<i>hi</i>\n*x*").count("<br>") == 1
+    # a 100k-character paste is not echoed whole: the answer (its error) must stay in view
+    huge = format_question("x" * 100_000)
+    assert len(huge) < 2_000 and "100,000 characters; the first 1,000 shown" in huge
     assert "&lt;i&gt;" in format_error("<i>bad</i>")
     assert facet_choices([("Bloomberg", 3), ("AFP", 1)], "Any") == \
         [("Any", ""), ("Bloomberg (3)", "Bloomberg"), ("AFP (1)", "AFP")]

@@ -106,6 +106,11 @@ def test_page_renders_and_a_question_shows_a_cited_passage(url, page):
     assert page.locator(".pc-answer img, .pc-answer script").count() == 0
     assert outside == [], f"the page fetched from outside: {outside}"
 
+    # Ask on an empty box says why nothing happens
+    page.fill("#pc-question textarea", "")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Type a question first")
+
 
 def test_an_example_question_clicked_is_asked_at_once(url, page):
     page.goto(url)

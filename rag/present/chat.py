@@ -453,9 +453,20 @@ def format_error(message: str) -> str:
             f'{escape_text(message)}</div>')
 
 
+#: The user's message is shown up to this many characters: a 100k-character
+#: paste echoed whole pushed the answer (its error) a page height per 5k below.
+SHOWN_QUESTION_CHARS = 1000
+
+
 def format_question(question: str) -> str:
-    """The user's own message, shown as typed (escaped like a transcript)."""
-    return f'<div class="pc-user">{_paragraph_html(question)}</div>'
+    """The user's own message, shown as typed (escaped like a transcript);
+    a very long one cut, saying how long it was."""
+    if len(question) <= SHOWN_QUESTION_CHARS:
+        return f'<div class="pc-user">{_paragraph_html(question)}</div>'
+    cut = question[:SHOWN_QUESTION_CHARS].rstrip()
+    return (f'<div class="pc-user">{_paragraph_html(cut)} …'
+            f'<div class="pc-note">({len(question):,} characters; the first '
+            f'{SHOWN_QUESTION_CHARS:,} shown)</div></div>')
 
 
 # -- structured output -------------------------------------------------------------
