@@ -219,8 +219,10 @@ def test_notes_read_from_the_question():
     assert applied_notes(notes, clean_filters(date_to="2021-01-01")) == list(notes[1:])
     out = visible(format_hits([make_hit()], "q", notes=["questioner AFP"]))
     assert "Read from your question: questioner AFP" in out and "Literal" in out
-    out = visible(format_hits([make_hit()], "q", dropped=["questioner AFP"]))
+    html = format_hits([make_hit()], "q", dropped=["questioner AFP"])
+    out = visible(html)
     assert "questioner AFP; no reply matched that" in out and "Literal" not in out
+    assert '<div class="pc-warn">Read from your question: questioner AFP' in html   # not quiet
     assert "Read from your question" not in visible(format_hits([make_hit()], "q"))
 
 

@@ -318,7 +318,8 @@ def format_notes(notes: Sequence[str], dropped: Sequence[str] = ()) -> str:
         out += (f'<div class="pc-notes">Read from your question: {escape_text("; ".join(notes))}. '
                 f'Tick “Literal” to search without these.</div>')
     if dropped:
-        out += (f'<div class="pc-notes">Read from your question: {escape_text("; ".join(dropped))}; '
+        # a warning, not a quiet note: the replies are not what was asked for
+        out += (f'<div class="pc-warn">Read from your question: {escape_text("; ".join(dropped))}; '
                 f'no reply matched that, so these come from a search without it.</div>')
     return out
 
