@@ -89,7 +89,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #     ahead, Patsy. I promised to get back to you.") is not part of it.
 # 28: an official asking to hear the question again ("Say that one more
 #     time.") is part of the question, as asking back is.
-PARSER_VERSION = 28
+# 29: an official breaking off counts words, not the dashes between them
+#     ("The President — well, I —" is four: the question goes on).
+PARSER_VERSION = 29
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

@@ -861,7 +861,9 @@ _BROKE_OFF_WORDS = 4
 def _broke_off(reply: list[str]) -> bool:
     """Is the reply only a few words broken off, answering nothing ("No -" and
     "Yeah -" may be answers: they stay)?"""
-    return len(reply) == 1 and len(reply[0].split()) <= _BROKE_OFF_WORDS \
+    # words, not the dashes between them: "The President — well, I —" is four
+    words = [w for w in reply[0].split() if w.strip("".join(_DASHES))] if len(reply) == 1 else []
+    return len(reply) == 1 and len(words) <= _BROKE_OFF_WORDS \
         and reply[0].rstrip()[-1:] in _DASHES and _ANSWER_WORD_RE.search(reply[0]) is None
 
 

@@ -1272,3 +1272,21 @@ MS. PSAKI: He will call tomorrow.
          "He will be in Ohio on Tuesday, and the plant is on his schedule."),
         # "No -" may be an answer: it stays one, the aside inside it
         ("Did he call the governor?", "No —\n\nQ Why not?\n\nMS. PSAKI: He will call tomorrow.")]
+
+
+def test_a_few_words_broken_off_between_dashes_leave_the_question_open():
+    c = brief("""
+Q Does he see this as a meeting only about the debt ceiling?
+
+MS. JEAN-PIERRE: The President — well, I —
+
+Q Or when McCarthy wants to talk about all of it, what are the mechanics?
+
+MS. JEAN-PIERRE: He is not going to negotiate on the debt ceiling.
+""", title="Press Briefing by Press Secretary Karine Jean-Pierre, May 2, 2023",
+           source="2023-05-02.txt")
+    # four words and the dashes between them answer nothing: no reply of their own
+    assert [(e.question, e.text) for e in c.exchanges] == [
+        ("Does he see this as a meeting only about the debt ceiling?\n\n"
+         "Or when McCarthy wants to talk about all of it, what are the mechanics?",
+         "He is not going to negotiate on the debt ceiling.")]
