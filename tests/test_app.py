@@ -231,6 +231,12 @@ def test_small_helpers():
     assert escape_text("it's #1 & \"x\"") == "it&#x27;s &#35;1 &amp; &quot;x&quot;"
     assert html.unescape(escape_text(NASTY)) == NASTY
     assert format_question("<i>hi</i>\n*x*").count("<br>") == 1
+    # turn labels kept inside a reply read as labels; the words stay as they are
+    aside = format_hit(make_hit(text="It is paid for.\n\nQ Can —\n\nMS. PSAKI: Entirely."), 1)
+    assert '<span class="pc-label">Q</span> Can —' in aside
+    assert '<span class="pc-label">MS. PSAKI:</span> Entirely.' in aside
+    assert "MS. PSAKI: Entirely." in " ".join(visible(aside).split())
+    assert "pc-label" not in format_hit(make_hit(text="China: no. US side: yes."), 1)
     # a 100k-character paste is not echoed whole: the answer (its error) must stay in view
     huge = format_question("x" * 100_000)
     assert len(huge) < 2_000 and "100,000 characters; the first 1,000 shown" in huge

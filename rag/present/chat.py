@@ -46,9 +46,20 @@ def escape_text(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+#: A turn label the transcript keeps inside a reply or a question ("Q Can -",
+#: "MS. PSAKI: Entirely.", "MR. KIRBY: We -"): shown as a label, the text as is.
+_TURN_LABEL = re.compile(r"^(?:Q(?=\s)|[A-Z][A-Z.'’-]*(?:\s+[A-Z][A-Z.'’-]*){0,3}:)")
+
+
 def _paragraph_html(paragraph: str, marks: "Marks | None" = None) -> str:
     # Paragraphs are separated by a blank line; a lone newline inside one is a line break;
     # the question's words are wrapped in <mark>, every character still escaped.
+    label = _TURN_LABEL.match(paragraph)
+    if label:
+        # who speaks in an aside is read at a glance; every character stays
+        cut = label.end()
+        return (f'<span class="pc-label">{escape_text(paragraph[:cut])}</span>'
+                + highlight(paragraph[cut:], marks))
     return highlight(paragraph, marks)
 
 

@@ -141,6 +141,7 @@ CSS = """
              src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
 .pc-answer { display: flex; flex-direction: column; gap: 0.9em; }
 .pc-b { font-weight: 600; }
+.pc-label { font-weight: 600; color: var(--body-text-color-subdued); }
 .pc-summary { font-size: 0.85em; color: var(--body-text-color-subdued); }
 .pc-hit { border-left: 3px solid var(--color-accent); padding: 0.2em 0 0.2em 0.8em; }
 .pc-cite { font-size: 0.95em; margin-bottom: 0.3em; }
