@@ -325,7 +325,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                 with gr.Row(elem_id="pc-ask-row"):
                     question = gr.Textbox(
                         label="Question", show_label=False, scale=6, max_lines=4,
-                        placeholder="Ask about anything the spokesperson was asked",
+                        placeholder="What was said about ...?",   # short: one line on a phone
                         elem_id="pc-question", autofocus=True, submit_btn=False)
                     ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80,
                                         elem_id="pc-ask")
