@@ -14,8 +14,8 @@ import re
 from typing import Mapping, Sequence
 
 __all__ = ["quoted_spans", "pasted_phrases", "outside_quotes", "prefer_phrases", "verbatim",
-           "shingles", "nearly_holds", "may_be_a_quote", "PASTE_MIN_WORDS", "PASTE_MAX_WORDS", "QUOTE_MIN_WORDS",
-           "PHRASE_BOOST", "NEAR_MIN_WORDS"]
+           "shingles", "nearly_holds", "may_be_a_quote", "PASTE_MIN_WORDS", "PASTE_MAX_WORDS",
+           "QUOTE_MIN_WORDS", "PHRASE_BOOST", "NEAR_MIN_WORDS"]
 
 PASTE_MIN_WORDS = 6    # an unquoted question this long may be a pasted sentence
 PASTE_MAX_WORDS = 60   # longer is a pasted paragraph: its sentences would each be phrases

@@ -25,8 +25,8 @@ from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
 from .fusion import (METHODS, SHORT_REPLY_CHARS, demote_short, fuse, fusion_for, keyword_search,
                      prefer_passages, prefer_period)
-from .phrases import (NEAR_MIN_WORDS, may_be_a_quote, nearly_holds, outside_quotes, pasted_phrases, prefer_phrases,
-                      quoted_spans, shingles, verbatim)
+from .phrases import (NEAR_MIN_WORDS, may_be_a_quote, nearly_holds, outside_quotes,
+                      pasted_phrases, prefer_phrases, quoted_spans, shingles, verbatim)
 from .roles import OfficeBook
 from .speakers import (mistyped_part, near_spokesperson, nearest_note, resolve_person,
                        unknown_spokesperson)
@@ -87,9 +87,8 @@ class _Reading:
 _STOP_TOKENS = frozenset(t for w in STOPWORDS for t in tokens(w))
 
 #: Filters read from a question, in the order a search that matched nothing
-#: drops them, and the keys each sets.
+#: drops them (the keys each sets: understand.FILTER_KEYS).
 _DROP_ORDER = ("questioner", "spokesperson", "dates")
-_KEYS = FILTER_KEYS
 
 
 #: A name in more than this share of the index's passages names no topic
@@ -195,6 +194,7 @@ class Searcher:
         fixed = self.correct(question, lex)
         question = fixed.text
         pasted = pasted_phrases(question)
+        quoted = bool(quoted_spans(question))
         # one lookup over both columns first: most questions are in no passage at all
         held = [words for _, words in pasted if self.store.passages_with_phrase(words, 1, "either")]
         phrase_ids = sorted({p for words in held for p in self.store.passages_with_phrase(words)})
@@ -206,10 +206,9 @@ class Searcher:
             pid: (row.question or "") if in_question else row.text
             for pid, row in self.store.passages(phrase_ids).items()}) if phrase_ids else []
         if not held:   # no reply or question holds it word for word: a quote cleaned up?
-            phrase_ids, held = self._nearly(pasted, bool(quoted_spans(question)))
+            phrase_ids, held = self._nearly(pasted, quoted)
         given = {"questioner": questioner or None, "spokesperson": spokesperson or None,
                  "date_from": d_from, "date_to": d_to, "publisher": publisher or None}
-        quoted = bool(quoted_spans(question))
         # a phrase the user put in quotes that no passage holds: said, and no
         # reply is close ('"Fifteen minutes"' must not quietly give "a few minutes")
         absent = tuple(raw for raw, words in pasted if quoted and words not in held)
@@ -284,7 +283,7 @@ class Searcher:
         transcripts; then a spokesperson, then a period), keeping the rest.
         (hits, notes kept, notes dropped, filters used)."""
         read_keys = [g for g in _DROP_ORDER
-                     if any(read.filters.get(key) != given.get(key) for key in _KEYS[g])]
+                     if any(read.filters.get(key) != given.get(key) for key in FILTER_KEYS[g])]
         # ranked by the question without the filters' words, as it was before
         # one was dropped: "Karine Jean-Pierre" and "in March 2025" back in the
         # text made the replies naming "JEAN-PIERRE" in a turn label (and any
@@ -292,7 +291,7 @@ class Searcher:
         query = self.candidates.query(read.text, lex)
         for n in range(1, len(read_keys) + 1):
             for gone in itertools.combinations(read_keys, n):
-                filters = {**read.filters, **{key: given.get(key) for g in gone for key in _KEYS[g]}}
+                filters = {**read.filters, **{key: given.get(key) for g in gone for key in FILTER_KEYS[g]}}
                 hits = self._ranked(query, lex, k, ranking, filters,
                                     None if "dates" in gone else read.prefer, group_repeats,
                                     read.publisher, phrase_ids, exact)
