@@ -130,7 +130,7 @@ def date_value(value: str | None, option: str, end: int) -> str | None:
     try:
         return parse_user_date(value, end=bool(end), label=option)
     except PressconError as e:
-        from ..rank.understand import period_of
+        from ..rank.periods import period_of
         period = period_of(value)
         if period is None:
             fail(str(e))

@@ -31,8 +31,8 @@ from .roles import OfficeBook
 from .speakers import (mistyped_part, near_spokesperson, nearest_note, resolve_person,
                        unknown_spokesperson)
 from .spelling import Correction, Vocabulary, english_words, unknown_words
-from .understand import (FILTER_KEYS, QueryPlan, applied_notes, note_group, overridden_notes,
-                         period_of, understand)
+from .periods import period_of
+from .understand import FILTER_KEYS, QueryPlan, applied_notes, note_group, overridden_notes, understand
 
 __all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date"]
 

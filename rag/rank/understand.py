@@ -9,38 +9,14 @@ to Reuters' questions.
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from dateutil.relativedelta import relativedelta
-
+from .periods import find_period
 from .roles import OfficeBook
 from .speakers import SAY, near_spokesperson
-
-MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-MONTHS.pop("may", None)  # handled with care below: "may" is also a verb
-_MONTH_NAMES = "|".join(sorted((m for m in MONTHS), key=len, reverse=True)) + "|may"
-SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11),
-           "winter": (12, 2)}
-
-_PART = r"(?P<part>early|beginning of|start of|mid|middle of|late|end of)[\s-]*"
-_RE_DAY = re.compile(
-    rf"\b(?:on\s+)?(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})|(?P<m2>{_MONTH_NAMES})\s+(?P<d2>\d{{1,2}})"
-    rf"(?:st|nd|rd|th)?,?)\s+(?P<y>(?:19|20)\d\d)\b", re.I)
-# typed as digits: ISO (2020-05-14, 2020/05/14, 2020-05) and the US month first (5/14/2020)
-_RE_ISO = re.compile(r"\b(?:on\s+|in\s+)?(?P<y>(?:19|20)\d\d)([-/])(?P<m>\d{1,2})(?:\2(?P<d>\d{1,2}))?\b(?![-/]\d)",
-                     re.I)
-_RE_US_DAY = re.compile(r"\b(?:on\s+)?(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)\d\d)\b", re.I)
-_RE_MONTH = re.compile(rf"\b(?:in\s+|during\s+)?(?:{_PART})?(?P<m>{_MONTH_NAMES})\s*,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
-_RE_SEASON = re.compile(
-    r"\b(?:in\s+|during\s+)?(?:(?P<last>last)\s+)?(?:(?P<part>early|mid|late)[\s-]*)?"
-    r"(?P<s>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?\b", re.I)
-_RE_YEAR = re.compile(r"\b(?:in\s+|during\s+)?(?:(?P<part>early|mid|late|end of)[\s-]*)?(?P<y>(?:19|20)\d\d)\b", re.I)
-_RE_LAST = re.compile(r"\b(?P<w>last)\s+(?P<unit>year|month)\b", re.I)
 
 _ASK_CUE = r"(?:tell|tells|told|telling|answer|answers|answered|answering|repl(?:y|ied|ying)\s+to|asked\s+by|question\s+from|to|from|by)"
 
@@ -71,102 +47,6 @@ class QueryPlan:
         return {k: v for k, v in (("date_from", self.date_from), ("date_to", self.date_to),
                                   ("questioner", self.questioner),
                                   ("spokesperson", self.spokesperson)) if v is not None}
-
-
-def _month_range(year: int, month: int, part: str | None) -> tuple[dt.date, dt.date]:
-    last = calendar.monthrange(year, month)[1]
-    part = (part or "").lower()
-    if part in ("early", "beginning of", "start of"):
-        return dt.date(year, month, 1), dt.date(year, month, 10)
-    if part in ("mid", "middle of"):
-        return dt.date(year, month, 10), dt.date(year, month, 20)
-    if part in ("late", "end of"):
-        return dt.date(year, month, 20), dt.date(year, month, last)
-    return dt.date(year, month, 1), dt.date(year, month, last)
-
-
-def _season_range(year: int, season: str, part: str | None) -> tuple[dt.date, dt.date]:
-    first, lastm = SEASONS[season.lower()]
-    start = dt.date(year, first, 1)
-    end_year = year + 1 if lastm < first else year
-    end = dt.date(end_year, lastm, calendar.monthrange(end_year, lastm)[1])
-    # Seasons are vague; a month of slack either side keeps the answer in range.
-    start, end = start - relativedelta(months=1), end + relativedelta(months=1)
-    part = (part or "").lower()
-    if part == "early":
-        end = start + relativedelta(months=3)
-    elif part == "late":
-        start = end - relativedelta(months=3)
-    return start, end
-
-
-def _year_range(year: int, part: str | None) -> tuple[dt.date, dt.date]:
-    part = (part or "").lower()
-    if part == "early":
-        return dt.date(year, 1, 1), dt.date(year, 5, 31)
-    if part == "mid":
-        return dt.date(year, 4, 1), dt.date(year, 9, 30)
-    if part in ("late", "end of"):
-        return dt.date(year, 8, 1), dt.date(year, 12, 31)
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
-def _month(name: str) -> int:
-    name = name.lower()
-    return 5 if name == "may" else MONTHS[name]
-
-
-def _find_period(q: str, reference: dt.date | None):
-    """(start, end, matched span, description) of the first period named."""
-    for m in (_RE_ISO.search(q), _RE_US_DAY.search(q)):
-        if m is None:
-            continue
-        try:
-            year, month = int(m.group("y")), int(m.group("m"))
-            if m.group("d") is None:
-                s, e = _month_range(year, month, None)
-                return s, e, m.span(), m.group(0).strip()
-            d = dt.date(year, month, int(m.group("d")))
-            return d, d, m.span(), m.group(0).strip()
-        except ValueError:
-            pass   # "2020-13-45": no date; the year alone is read below
-    m = _RE_DAY.search(q)
-    if m:
-        day = int(m.group("d1") or m.group("d2"))
-        try:
-            d = dt.date(int(m.group("y")), _month(m.group("m1") or m.group("m2")), day)
-            return d, d, m.span(), m.group(0).strip()
-        except ValueError:
-            pass
-    m = _RE_MONTH.search(q)
-    if m:
-        s, e = _month_range(int(m.group("y")), _month(m.group("m")), m.group("part"))
-        return s, e, m.span(), m.group(0).strip()
-    m = _RE_SEASON.search(q)
-    if m and (m.group("y") or (m.group("last") and reference)):
-        if m.group("y"):
-            year = int(m.group("y"))
-        else:
-            first = SEASONS[m.group("s").lower()][0]
-            year = reference.year if reference.month > first + 2 else reference.year - 1
-            if m.group("last") and year == reference.year and reference.month <= first + 3:
-                year -= 1
-        s, e = _season_range(year, m.group("s"), m.group("part"))
-        return s, e, m.span(), m.group(0).strip()
-    m = _RE_YEAR.search(q)
-    if m:
-        s, e = _year_range(int(m.group("y")), m.group("part"))
-        return s, e, m.span(), m.group(0).strip()
-    m = _RE_LAST.search(q)
-    if m and reference:
-        if m.group("unit").lower() == "year":
-            year = reference.year - 1
-            s, e = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        else:
-            ref = reference - relativedelta(months=1)
-            s, e = _month_range(ref.year, ref.month, None)
-        return s, e, m.span(), m.group(0).strip()
-    return None
 
 
 def _find_name(q: str, names: Iterable[str], cue: bool) -> tuple[str, tuple[int, int]] | None:
@@ -268,7 +148,7 @@ def understand(question: str, *, questioners: Iterable[str] = (),
     notes: list[str] = []
     spans: list[tuple[int, int]] = []
     plan: dict = {}
-    period = _find_period(question, reference)
+    period = find_period(question, reference)
     if period and re.search(r"\bby(?:\s+the)?\s*$", question[:period[2][0]], re.I):
         # "Will the rule be final by May 2023?": a deadline, asked about
         # before it; neither the reply's date nor the event's
@@ -363,14 +243,3 @@ def note_group(note: str) -> str:
     """Which filter a note of query understanding is about ("dates 2019-01-01 to
     ...", "questioner Bloomberg (from ...)")."""
     return note.split(" ", 1)[0]
-
-
-def period_of(text: str) -> tuple[dt.date, dt.date] | None:
-    """The period ``text`` names when it names nothing else ("May 2020",
-    "late 2019", "14 May 2020"): what `presscon search --from/--to` accept
-    besides ISO dates; None when other words are left over."""
-    found = _find_period(text.strip(), None)
-    if not found:
-        return None
-    start, end, (a, b), _ = found
-    return (start, end) if not (text.strip()[:a] + text.strip()[b:]).strip(" ,.") else None

@@ -34,7 +34,7 @@ def plan(q, reference=D(2020, 7, 1)):
     ("What did they say on 2020/05/14?", D(2020, 5, 14), D(2020, 5, 14)),
     ("Huawei in 2020-05", D(2020, 5, 1), D(2020, 5, 31)),
     ("What did Geng Shuang say on 12/10/2018 about Huawei?", D(2018, 12, 10), D(2018, 12, 10)),
-    ("between 2019-2020", D(2019, 1, 1), D(2019, 12, 31)),   # a span of years is no month 20
+    ("between 2019-2020", D(2019, 1, 1), D(2020, 12, 31)),   # a span of years, not month 20
     ("on 2020-13-45", D(2020, 1, 1), D(2020, 12, 31)),        # no such day: the year it names
 ])
 def test_periods(q, start, end):

@@ -1,0 +1,326 @@
+"""Periods named in a question: a day, a month, a season, a quarter, a year,
+"last year", and ranges of them ("between March and May 2021", "from
+2021-03-01 to 2021-05-31", "since June 2020"), each read as (first day, last
+day) with the words it was read from, so the caller can show and undo it.
+
+Kept apart from the rest of query understanding because dates are the one
+cue with a grammar of their own; dateutil's fuzzy parser was tried for this
+and reads "May" the verb and a bare "20" as dates, which a search filter
+must never do.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Callable, NamedTuple
+
+from dateutil.relativedelta import relativedelta
+
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS.pop("may", None)  # handled with care below: "may" is also a verb
+_MONTH_NAMES = "|".join(sorted((m for m in MONTHS), key=len, reverse=True)) + "|may"
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11),
+           "winter": (12, 2)}
+
+_PART = r"(?P<part>early|beginning of|start of|mid|middle of|late|end of)[\s-]*"
+_RE_DAY = re.compile(
+    rf"\b(?:on\s+)?(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})|(?P<m2>{_MONTH_NAMES})\s+(?P<d2>\d{{1,2}})"
+    rf"(?:st|nd|rd|th)?,?)\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+# typed as digits: ISO (2020-05-14, 2020/05/14, 2020-05) and the US month first (5/14/2020)
+_RE_ISO = re.compile(r"\b(?:on\s+|in\s+)?(?P<y>(?:19|20)\d\d)([-/])(?P<m>\d{1,2})(?:\2(?P<d>\d{1,2}))?\b(?![-/]\d)",
+                     re.I)
+_RE_US_DAY = re.compile(r"\b(?:on\s+)?(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)\d\d)\b", re.I)
+_RE_MONTH = re.compile(rf"\b(?:in\s+|during\s+)?(?:{_PART})?(?P<m>{_MONTH_NAMES})\s*,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+_RE_SEASON = re.compile(
+    r"\b(?:in\s+|during\s+)?(?:(?P<last>last)\s+)?(?:(?P<part>early|mid|late)[\s-]*)?"
+    r"(?P<s>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?\b", re.I)
+_RE_YEAR = re.compile(r"\b(?:in\s+|during\s+)?(?:(?P<part>early|mid|late|end of)[\s-]*)?(?P<y>(?:19|20)\d\d)\b", re.I)
+_RE_LAST = re.compile(r"\b(?P<w>last)\s+(?P<unit>year|month)\b", re.I)
+_YEAR = r"(?:19|20)\d\d"
+_RE_QUARTER = re.compile(
+    rf"\b(?:in\s+|during\s+)?(?:Q(?P<q1>[1-4])\s*(?P<y1>{_YEAR})|(?P<y2>{_YEAR})\s*Q(?P<q2>[1-4])"
+    rf"|(?:the\s+)?(?P<o>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+(?:of\s+)?(?P<y3>{_YEAR}))\b",
+    re.I)
+_RE_HALF = re.compile(
+    rf"\b(?:in\s+|during\s+)?(?:H(?P<h1>[12])\s*(?P<y1>{_YEAR})"
+    rf"|(?:the\s+)?(?P<o>first|second|1st|2nd)\s+half\s+(?:of\s+)?(?P<y2>{_YEAR}))\b", re.I)
+# "the week of 20 April 2020": the Monday-to-Sunday week holding that day,
+# whichever day of it the asker named
+_RE_WEEK_OF = re.compile(r"\b(?:in\s+|during\s+)?the\s+week\s+of\s*$", re.I)
+# a month named without its year, as the first end of a range ("from May to
+# July 2020"); "May" only with its capital, as the verb is "may"
+_BARE_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_RE_BARE_MONTH = re.compile(rf"\b(?i:{_PART})?(?P<m>(?i:{_BARE_NAMES})|May)\b")
+_RE_BARE_DAY = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})|(?P<m2>{_MONTH_NAMES})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)\b",
+    re.I)
+_CONNECT = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*", re.I)
+_OPEN = re.compile(r"\b(?:between|from)\s*$", re.I)
+_SINCE = re.compile(r"\b(?:ever\s+)?since\s*$", re.I)
+# the open end of a range: "from June 2020 to now"
+_RE_NOW = re.compile(r"\b(?:now|today|the\s+present|present|date)\b", re.I)
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+
+class Period(NamedTuple):
+    """A period read from a question: its first and last day, where in the
+    question it was read (``span``) and the words it was read from."""
+
+    start: dt.date
+    end: dt.date
+    span: tuple[int, int]
+    said: str
+
+def _month_range(year: int, month: int, part: str | None) -> tuple[dt.date, dt.date]:
+    last = calendar.monthrange(year, month)[1]
+    part = (part or "").lower()
+    if part in ("early", "beginning of", "start of"):
+        return dt.date(year, month, 1), dt.date(year, month, 10)
+    if part in ("mid", "middle of"):
+        return dt.date(year, month, 10), dt.date(year, month, 20)
+    if part in ("late", "end of"):
+        return dt.date(year, month, 20), dt.date(year, month, last)
+    return dt.date(year, month, 1), dt.date(year, month, last)
+
+
+def _season_range(year: int, season: str, part: str | None) -> tuple[dt.date, dt.date]:
+    first, lastm = SEASONS[season.lower()]
+    start = dt.date(year, first, 1)
+    end_year = year + 1 if lastm < first else year
+    end = dt.date(end_year, lastm, calendar.monthrange(end_year, lastm)[1])
+    # Seasons are vague; a month of slack either side keeps the answer in range.
+    start, end = start - relativedelta(months=1), end + relativedelta(months=1)
+    part = (part or "").lower()
+    if part == "early":
+        end = start + relativedelta(months=3)
+    elif part == "late":
+        start = end - relativedelta(months=3)
+    return start, end
+
+
+def _year_range(year: int, part: str | None) -> tuple[dt.date, dt.date]:
+    part = (part or "").lower()
+    if part == "early":
+        return dt.date(year, 1, 1), dt.date(year, 5, 31)
+    if part == "mid":
+        return dt.date(year, 4, 1), dt.date(year, 9, 30)
+    if part in ("late", "end of"):
+        return dt.date(year, 8, 1), dt.date(year, 12, 31)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _month(name: str) -> int:
+    name = name.lower()
+    return 5 if name == "may" else MONTHS[name]
+
+
+def _day(year: int, month: int, day: int) -> tuple[dt.date, dt.date]:
+    d = dt.date(year, month, day)
+    return d, d
+
+
+def _last_season_year(season: str, reference: dt.date, last: bool) -> int:
+    """The year of the season a question names without one ("last spring"),
+    counted back from ``reference``."""
+    first = SEASONS[season.lower()][0]
+    year = reference.year if reference.month > first + 2 else reference.year - 1
+    if last and year == reference.year and reference.month <= first + 3:
+        year -= 1
+    return year
+
+
+class _Atom(NamedTuple):
+    """One end of a range, or a period on its own. ``dates`` gives its first
+    and last day in a year; it ignores the year when ``year`` was said."""
+
+    span: tuple[int, int]
+    dates: Callable[[int], tuple[dt.date, dt.date]]
+    year: int | None          # None: the question left it to the other end
+
+
+def _atoms(q: str, reference: dt.date | None) -> list[_Atom]:
+    """Every period-like phrase in ``q``, the longest where two overlap
+    ("May 2021" over its "May" and its "2021"), in the order they stand."""
+    found: list[_Atom] = []
+
+    def add(m: re.Match, dates, year: int | None) -> None:
+        try:
+            dates(year if year is not None else 2000)   # 30 February: not a date
+        except ValueError:
+            return
+        found.append(_Atom(m.span(), dates, year))
+
+    for m in _RE_ISO.finditer(q):
+        y, mo, d = int(m["y"]), int(m["m"]), m["d"]
+        add(m, (lambda _, y=y, mo=mo: _month_range(y, mo, None)) if d is None
+            else (lambda _, y=y, mo=mo, d=int(d): _day(y, mo, d)), y)
+    for m in _RE_US_DAY.finditer(q):
+        add(m, lambda _, y=int(m["y"]), mo=int(m["m"]), d=int(m["d"]): _day(y, mo, d), int(m["y"]))
+    for m in _RE_DAY.finditer(q):
+        add(m, lambda _, y=int(m["y"]), mo=_month(m["m1"] or m["m2"]), d=int(m["d1"] or m["d2"]):
+            _day(y, mo, d), int(m["y"]))
+    for m in _RE_MONTH.finditer(q):
+        add(m, lambda _, y=int(m["y"]), mo=_month(m["m"]), p=m["part"]: _month_range(y, mo, p), int(m["y"]))
+    for m in _RE_QUARTER.finditer(q):
+        add(m, lambda _, y=int(m["y1"] or m["y2"] or m["y3"]),
+            n=int(m["q1"] or m["q2"] or _ORDINAL[m["o"].lower()]): _quarter_range(y, n),
+            int(m["y1"] or m["y2"] or m["y3"]))
+    for m in _RE_HALF.finditer(q):
+        add(m, lambda _, y=int(m["y1"] or m["y2"]), n=int(m["h1"] or _ORDINAL[m["o"].lower()]):
+            _half_range(y, n), int(m["y1"] or m["y2"]))
+    for m in _RE_SEASON.finditer(q):
+        if m["y"]:
+            add(m, lambda _, y=int(m["y"]), s=m["s"], p=m["part"]: _season_range(y, s, p), int(m["y"]))
+        elif m["last"] and reference:
+            y = _last_season_year(m["s"], reference, True)
+            add(m, lambda _, y=y, s=m["s"], p=m["part"]: _season_range(y, s, p), y)
+    for m in _RE_YEAR.finditer(q):
+        add(m, lambda _, y=int(m["y"]), p=m["part"]: _year_range(y, p), int(m["y"]))
+    for m in _RE_BARE_DAY.finditer(q):
+        add(m, lambda y, mo=_month(m["m1"] or m["m2"]), d=int(m["d1"] or m["d2"]): _day(y, mo, d), None)
+    for m in _RE_BARE_MONTH.finditer(q):
+        add(m, lambda y, mo=_month(m["m"]), p=m["part"]: _month_range(y, mo, p), None)
+    kept: list[_Atom] = []
+    for atom in sorted(found, key=lambda a: a.span[0] - a.span[1]):   # longest first
+        if all(atom.span[1] <= k.span[0] or atom.span[0] >= k.span[1] for k in kept):
+            kept.append(atom)
+    return sorted(kept, key=lambda a: a.span[0])
+
+
+def _quarter_range(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    first = 3 * quarter - 2
+    return dt.date(year, first, 1), dt.date(year, first + 2, calendar.monthrange(year, first + 2)[1])
+
+
+def _half_range(year: int, half: int) -> tuple[dt.date, dt.date]:
+    return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if half == 1 else \
+        (dt.date(year, 7, 1), dt.date(year, 12, 31))
+
+
+def _find_range(q: str, reference: dt.date | None) -> Period | None:
+    """Two periods joined as a range ("between March and May 2021", "from
+    2021-03-01 to 2021-05-31", "2019-2020"), or one with an open end ("since
+    June 2020", "from June 2020 to now"): from the first day of one to the
+    last of the other. An end without its year takes the other's ("from
+    November to February 2021" starts in November 2020)."""
+    today = reference or dt.date.today()
+    atoms = _atoms(q, reference)
+    for a, b in zip(atoms, atoms[1:]):
+        between = q[a.span[1]:b.span[0]]
+        opener = _OPEN.search(q[:a.span[0]])
+        if not _CONNECT.fullmatch(between) or a.year is None and b.year is None:
+            continue
+        if between.strip().lower() == "and" and not (opener and opener[0].lower().startswith("between")):
+            continue   # "in March 2020 and May 2021" names two months, not the months between
+        if a.year is None:
+            year = b.year if a.dates(b.year)[0] <= b.dates(b.year)[1] else b.year - 1
+            start, end = a.dates(year)[0], b.dates(b.year)[1]
+        elif b.year is None:
+            year = a.year if b.dates(a.year)[1] >= a.dates(a.year)[0] else a.year + 1
+            start, end = a.dates(a.year)[0], b.dates(year)[1]
+        else:
+            start, end = a.dates(a.year)[0], b.dates(b.year)[1]
+        if start > end:
+            continue
+        first = opener.start() if opener else a.span[0]
+        return Period(start, end, (first, b.span[1]), q[first:b.span[1]].strip())
+    for a in atoms:
+        if a.year is None:
+            continue
+        since = _SINCE.search(q[:a.span[0]])
+        until = re.match(r"\s*(?:to|until|till|through)\s+(?:the\s+)?", q[a.span[1]:], re.I)
+        now = until and _RE_NOW.match(q, a.span[1] + until.end())
+        opener = _OPEN.search(q[:a.span[0]])
+        start = a.dates(a.year)[0]
+        if since and start <= today:
+            return Period(start, today, (since.start(), a.span[1]), q[since.start():a.span[1]].strip())
+        if now and start <= today:
+            first = opener.start() if opener else a.span[0]
+            return Period(start, today, (first, now.end()), q[first:now.end()].strip())
+    return None
+
+
+def _week_of(q: str, period: Period) -> Period:
+    """The Monday-to-Sunday week around a day named as "the week of ..."."""
+    m = _RE_WEEK_OF.search(q[:period.span[0]])
+    if not m or period.start != period.end:
+        return period
+    monday = period.start - dt.timedelta(days=period.start.weekday())
+    return Period(monday, monday + dt.timedelta(days=6), (m.start(), period.span[1]),
+                  q[m.start():period.span[1]].strip())
+
+
+def find_period(q: str, reference: dt.date | None = None) -> Period | None:
+    """The period ``q`` names, read in this order: a range, a day, a month, a
+    quarter or half, a season, a year, "last year"/"last month".
+    ``reference`` anchors what counts back ("last spring", "since May"):
+    the newest conference the index holds."""
+    found = _find_range(q, reference)
+    if found:
+        return found
+    for m in (_RE_ISO.search(q), _RE_US_DAY.search(q)):
+        if m is None:
+            continue
+        try:
+            year, month = int(m.group("y")), int(m.group("m"))
+            if m.group("d") is None:
+                s, e = _month_range(year, month, None)
+                return Period(s, e, m.span(), m.group(0).strip())
+            d = dt.date(year, month, int(m.group("d")))
+            return _week_of(q, Period(d, d, m.span(), m.group(0).strip()))
+        except ValueError:
+            pass   # "2020-13-45": no date; the year alone is read below
+    m = _RE_DAY.search(q)
+    if m:
+        day = int(m.group("d1") or m.group("d2"))
+        try:
+            d = dt.date(int(m.group("y")), _month(m.group("m1") or m.group("m2")), day)
+            return _week_of(q, Period(d, d, m.span(), m.group(0).strip()))
+        except ValueError:
+            pass
+    m = _RE_MONTH.search(q)
+    if m:
+        s, e = _month_range(int(m.group("y")), _month(m.group("m")), m.group("part"))
+        return Period(s, e, m.span(), m.group(0).strip())
+    m = _RE_QUARTER.search(q)
+    if m:
+        s, e = _quarter_range(int(m["y1"] or m["y2"] or m["y3"]),
+                              int(m["q1"] or m["q2"] or _ORDINAL[m["o"].lower()]))
+        return Period(s, e, m.span(), m.group(0).strip())
+    m = _RE_HALF.search(q)
+    if m:
+        s, e = _half_range(int(m["y1"] or m["y2"]), int(m["h1"] or _ORDINAL[m["o"].lower()]))
+        return Period(s, e, m.span(), m.group(0).strip())
+    m = _RE_SEASON.search(q)
+    if m and (m.group("y") or (m.group("last") and reference)):
+        year = int(m.group("y")) if m.group("y") else _last_season_year(m.group("s"), reference, True)
+        s, e = _season_range(year, m.group("s"), m.group("part"))
+        return Period(s, e, m.span(), m.group(0).strip())
+    m = _RE_YEAR.search(q)
+    if m:
+        s, e = _year_range(int(m.group("y")), m.group("part"))
+        return Period(s, e, m.span(), m.group(0).strip())
+    m = _RE_LAST.search(q)
+    if m and reference:
+        if m.group("unit").lower() == "year":
+            year = reference.year - 1
+            s, e = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        else:
+            ref = reference - relativedelta(months=1)
+            s, e = _month_range(ref.year, ref.month, None)
+        return Period(s, e, m.span(), m.group(0).strip())
+    return None
+
+
+def period_of(text: str) -> tuple[dt.date, dt.date] | None:
+    """The period ``text`` names when it names nothing else ("May 2020",
+    "late 2019", "Q1 2023", "March to May 2021"): what `presscon search
+    --from/--to` accept besides ISO dates; None when other words are left over."""
+    text = text.strip()
+    found = find_period(text, None)
+    if not found:
+        return None
+    a, b = found.span
+    return (found.start, found.end) if not (text[:a] + text[b:]).strip(" ,.") else None

@@ -1,0 +1,74 @@
+"""Periods named in a question: ranges, quarters, halves, "the week of",
+"since", read as (first day, last day) with the words they were read from."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rag.rank.periods import find_period, period_of
+
+D = dt.date
+REF = D(2025, 1, 3)     # the newest briefing of an index
+
+
+@pytest.mark.parametrize("q, start, end, said", [
+    ("What did they say between March 2021 and May 2021 about vaccines?",
+     D(2021, 3, 1), D(2021, 5, 31), "between March 2021 and May 2021"),
+    ("What did they say from May to July 2020 about masks?",
+     D(2020, 5, 1), D(2020, 7, 31), "from May to July 2020"),
+    ("Huawei from 2021-03-01 to 2021-05-31", D(2021, 3, 1), D(2021, 5, 31),
+     "from 2021-03-01 to 2021-05-31"),
+    ("tariffs, March 2019 - June 2019", D(2019, 3, 1), D(2019, 6, 30), "March 2019 - June 2019"),
+    ("Hong Kong between 2019 and 2020", D(2019, 1, 1), D(2020, 12, 31), "between 2019 and 2020"),
+    # the year-less first end before the later month is in the same year;
+    # after it, in the year before
+    ("from November to February 2021", D(2020, 11, 1), D(2021, 2, 28), "from November to February 2021"),
+    ("from 3 May to 5 June 2020", D(2020, 5, 3), D(2020, 6, 5), "from 3 May to 5 June 2020"),
+    ("between March 2021 and May", D(2021, 3, 1), D(2021, 5, 31), "between March 2021 and May"),
+    ("What did Psaki say in Q1 2023?", D(2023, 1, 1), D(2023, 3, 31), "in Q1 2023"),
+    ("inflation 2022 Q4", D(2022, 10, 1), D(2022, 12, 31), "2022 Q4"),
+    ("in the third quarter of 2021", D(2021, 7, 1), D(2021, 9, 30), "in the third quarter of 2021"),
+    ("in H2 2022", D(2022, 7, 1), D(2022, 12, 31), "in H2 2022"),
+    ("during the first half of 2020", D(2020, 1, 1), D(2020, 6, 30), "during the first half of 2020"),
+    # 20 April 2020 was a Monday; 22 April 2020 a Wednesday of the same week
+    ("in the week of 20 April 2020", D(2020, 4, 20), D(2020, 4, 26), "in the week of 20 April 2020"),
+    ("the week of April 22, 2020", D(2020, 4, 20), D(2020, 4, 26), "the week of April 22, 2020"),
+    ("the week of 2020-04-22", D(2020, 4, 20), D(2020, 4, 26), "the week of 2020-04-22"),
+    ("since June 2020", D(2020, 6, 1), REF, "since June 2020"),
+    ("from June 2024 to now", D(2024, 6, 1), REF, "from June 2024 to now"),
+])
+def test_ranges_and_named_spans(q, start, end, said):
+    found = find_period(q, REF)
+    assert (found.start, found.end, found.said) == (start, end, said)
+    assert q[found.span[0]:found.span[1]].strip() == said
+
+
+@pytest.mark.parametrize("q, start, end", [
+    ("in May 2020 and June 2021", D(2020, 5, 1), D(2020, 5, 31)),   # two months, not those between
+    ("from May 2021 to March 2020", D(2021, 5, 1), D(2021, 5, 31)),  # backwards: no range
+    ("on 24 December 2021", D(2021, 12, 24), D(2021, 12, 24)),       # a day stays a day
+])
+def test_what_is_no_range(q, start, end):
+    found = find_period(q, REF)
+    assert (found.start, found.end) == (start, end)
+
+
+@pytest.mark.parametrize("q", [
+    "China may to the end insist on its position",   # "may" the verb
+    "from May to July",                              # no year at either end
+    "since the summit",
+    "What did they say about quarter-final tickets?",
+])
+def test_no_period(q):
+    assert find_period(q, REF) is None
+
+
+@pytest.mark.parametrize("text, period", [
+    ("Q1 2023", (D(2023, 1, 1), D(2023, 3, 31))),
+    ("March to May 2021", (D(2021, 3, 1), D(2021, 5, 31))),
+    ("the week of 20 April 2020", (D(2020, 4, 20), D(2020, 4, 26))),
+    ("May 2020 masks", None),                       # other words left over
+])
+def test_period_of_a_filter_value(text, period):
+    assert period_of(text) == period
