@@ -105,6 +105,14 @@ def test_page_renders_and_a_question_shows_a_cited_passage(url, page):
     assert page.evaluate("window.__pwned") is None
     assert page.locator(".pc-answer img, .pc-answer script").count() == 0
     assert outside == [], f"the page fetched from outside: {outside}"
+    # a screen reader's label of each message is its words, not its markup
+    labels = page.eval_on_selector_all(
+        "#pc-chat [aria-label^='Answer: '], #pc-chat [aria-label^='Question: ']",
+        "els => els.map(e => e.getAttribute('aria-label'))")
+    assert labels[0] == "Question: Is China blocking imports with parts from Lithuania? WTO customs"
+    assert labels[1].startswith("Answer: ") and "Zhao Lijian" in labels[1]
+    assert not any("<" in label and "pc-" in label for label in labels)
+    assert page.locator("#pc-chat [aria-label*='message: <']").count() == 0
 
     # Ask on an empty box says why nothing happens
     page.fill("#pc-question textarea", "")

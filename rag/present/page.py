@@ -132,6 +132,29 @@ document.addEventListener('click', (e) => {
   field.dispatchEvent(new Event('input', {bubbles: true}));
   setTimeout(() => { const b = document.querySelector(btn); if (b) b.click(); }, 80);
 });
+// Gradio labels each chat message with its raw value ("bot's message: <div
+// class=...>"), which a screen reader spells out tag by tag: the label becomes
+// the words shown, kept short (the message itself is read in full).
+const pcLabel = (el) => {
+  const raw = el.getAttribute('aria-label') || '';
+  const m = raw.match(/^(user's|bot's) message: </);
+  if (!m) return;
+  // DOMParser's document runs no script and loads no image of what it parses
+  // (a space before each tag: blocks' words apart, "follow." and "5 replies")
+  const html = raw.slice(m[0].length - 1).replace(/</g, ' <');
+  let text = new DOMParser().parseFromString(html, 'text/html').body.textContent
+    .replace(/\\s+/g, ' ').replace(/ ([,.;:!?)])/g, '$1').trim();
+  if (text.length > 160) text = text.slice(0, 160).replace(/\\s+\\S*$/, '') + '…';
+  el.setAttribute('aria-label', (m[1].startsWith('bot') ? 'Answer: ' : 'Question: ') + text);
+};
+new MutationObserver((changes) => {
+  for (const c of changes) {
+    if (c.type === 'attributes') pcLabel(c.target);
+    else c.addedNodes.forEach((n) => n.querySelectorAll &&
+      [n, ...n.querySelectorAll('[aria-label]')].forEach((e) => e.getAttribute && pcLabel(e)));
+  }
+}).observe(document.documentElement, {subtree: true, childList: true, attributes: true,
+                                      attributeFilter: ['aria-label']});
 </script>"""
 
 CSS = """

@@ -38,6 +38,12 @@ _HEADS = frozenset("""secretary director administrator advisor coordinator chair
 chairwoman commissioner spokesperson spokesman spokeswoman""".split())
 _BODIES = frozenset("council office agency administration committee commission board".split())
 _SMALL = frozenset({"of", "the", "for", "to", "and", "on"})
+# a department's initials are no rule of its words (Homeland Security is DHS,
+# not HS): the US executive departments' own, as reporters write them
+_DEPARTMENTS = {"homeland security": "dhs", "health and human services": "hhs",
+                "defense": "dod", "energy": "doe", "transportation": "dot",
+                "justice": "doj", "agriculture": "usda",
+                "housing and urban development": "hud", "interior": "doi", "labor": "dol"}
 # words a title line puts around the offices that are no part of them
 _PREFIX = re.compile(r"^(?:the\s+)?(?:white\s+house\s+|u\.?\s?s\.?\s+|united\s+states\s+)", re.I)
 # a rank or honorific the title puts between office and name ("... Coordinator
@@ -114,6 +120,8 @@ def office_forms(office: str) -> set[str]:
     m = re.fullmatch(r"(\w+) of (?:the )?(.+)", plain)
     if m and m.group(1) in _HEADS:
         forms.add(f"{m.group(2)} {m.group(1)}")
+        if m.group(1) == "secretary" and m.group(2) in _DEPARTMENTS:
+            forms.add(f"{_DEPARTMENTS[m.group(2)]} secretary")
     m = re.fullmatch(r"(.+) (\w+)", plain)
     if m and m.group(2) in _HEADS and not set(m.group(1).split()) & _SMALL:
         forms.update({f"{m.group(2)} of {m.group(1)}", f"{m.group(2)} of the {m.group(1)}"})

@@ -32,7 +32,8 @@ from .speakers import (mistyped_part, near_spokesperson, nearest_note, resolve_p
                        unknown_spokesperson)
 from .spelling import Correction, Vocabulary, english_words, unknown_words
 from .periods import period_of
-from .understand import FILTER_KEYS, QueryPlan, applied_notes, note_group, overridden_notes, understand
+from .understand import (FILTER_KEYS, QueryPlan, applied_notes, nearest_briefings, note_group,
+                         overridden_notes, understand)
 
 __all__ = ["Searcher", "MAX_QUESTION_CHARS", "MAX_K", "as_date"]
 
@@ -387,10 +388,11 @@ class Searcher:
     def understand(self, question: str) -> QueryPlan:
         """The filters ``ask`` would infer from the question, with notes for the user."""
         f = self._facets()
-        return understand(question, questioners=f.questioners, spokespersons=f.spokespersons,
+        plan = understand(question, questioners=f.questioners, spokespersons=f.spokespersons,
                           aliases=OUTLET_ALIASES, reference=f.reference,
                           publishers=f.publishers if len(f.publishers) > 1 else None,
                           offices=f.offices)
+        return nearest_briefings(plan, self.store.dates_around)
 
     def offices(self) -> dict[str, list[str]]:
         """Each spokesperson's offices as the title lines give them, most

@@ -55,6 +55,12 @@ def speaker_names(question: str, *, single: bool = False) -> list[tuple[str, tup
             words = [w for w in m.group(1).split() if w not in _NOT_NAMES]
             if not words or (cue is _CUES[-1] and len(words) < 2 and not single):
                 continue
+            # "did the Coast Guard say": a body, not a person; nor is its last
+            # word alone ("Guard") when the run it ends was passed over
+            before = question[:m.start(1)]
+            if cue is _CUES[-1] and (re.search(r"\bthe\s+$", before, re.I)
+                                     or (len(words) < 2 and re.search(r"[A-Z]\w*\s+$", before))):
+                continue
             out.append((" ".join(words), m.span(1)))
     return out
 

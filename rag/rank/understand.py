@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .periods import find_period
 from .roles import OfficeBook
@@ -237,6 +237,40 @@ def overridden_notes(plan: QueryPlan, given: Mapping[str, Any]) -> list[str]:
 #: The filter keys each group of notes sets ("dates ..." sets two).
 FILTER_KEYS = {"questioner": ("questioner",), "spokesperson": ("spokesperson",),
                "dates": ("date_from", "date_to")}
+
+
+# a day (or a week) named that had no briefing is most often a date misremembered
+# or an event's day: the briefings this near it are searched instead
+NEAREST_DAYS = 7
+
+
+def nearest_briefings(plan: QueryPlan,
+                      around: Callable[[str, str], tuple[str | None, str | None] | None]
+                      ) -> QueryPlan:
+    """``plan`` with a day or a week it filters by that no conference falls
+    in widened to the nearest conferences within NEAREST_DAYS either side
+    ("on 25 December 2021" -> 24 to 27 December), its note saying so;
+    unchanged otherwise. ``around(first, last)`` gives the nearest
+    conference dates before and after a period, or None when one is in it."""
+    if not (plan.date_from and plan.date_to) or (plan.date_to - plan.date_from).days >= 7:
+        return plan
+    found = around(plan.date_from.isoformat(), plan.date_to.isoformat())
+    if not found:
+        return plan
+    before, after = (dt.date.fromisoformat(d) if d else None for d in found)
+    start = before if before and (plan.date_from - before).days <= NEAREST_DAYS else None
+    end = after if after and (after - plan.date_to).days <= NEAREST_DAYS else None
+    if not (start or end):
+        return plan
+    start, end = start or plan.date_from, end or plan.date_to
+
+    def widened(note: str) -> str:
+        said = re.search(r'\(from "([^"]+)"\)', note)
+        return (f"dates {start.isoformat()} to {end.isoformat()} (the briefings nearest "
+                f"\"{said[1] if said else plan.date_from.isoformat()}\", which had none)")
+
+    notes = tuple(widened(n) if note_group(n) == "dates" else n for n in plan.notes)
+    return replace(plan, date_from=start, date_to=end, notes=notes)
 
 
 def note_group(note: str) -> str:

@@ -345,6 +345,19 @@ class ConferenceTables(Database):
                             f"WHERE {where}", (original_id,))
         return stale
 
+    def dates_around(self, first: str, last: str) -> tuple[str | None, str | None] | None:
+        """The nearest conference dates before ``first`` and after ``last``
+        (ISO dates; None for a side with none), or None when a conference
+        falls between them."""
+        if self.db.execute("SELECT 1 FROM conferences WHERE date BETWEEN ? AND ? LIMIT 1",
+                           (first, last)).fetchone():
+            return None
+        before = self.db.execute("SELECT max(date) FROM conferences WHERE date < ?",
+                                 (first,)).fetchone()[0]
+        after = self.db.execute("SELECT min(date) FROM conferences WHERE date > ?",
+                                (last,)).fetchone()[0]
+        return before, after
+
     def newest_date(self, not_after: str) -> str | None:
         """The newest conference date on or before an ISO date (None: none is)."""
         return self.db.execute("SELECT max(date) FROM conferences WHERE date <= ?",

@@ -31,10 +31,15 @@ def test_the_office_a_title_gives_each_briefer():
 
 
 def test_an_office_is_found_in_the_ways_a_question_words_it():
-    assert office_forms("Secretary of Energy") == {"secretary of energy", "energy secretary"}
+    assert office_forms("Secretary of Energy") == {"secretary of energy", "energy secretary",
+                                                   "doe secretary"}
     forms = office_forms("Director of the National Economic Council")
     assert {"national economic council director", "nec director"} <= forms
     assert "national security advisor" in office_forms("White House National Security Adviser")
+    # a department by its initials, which no rule of its words gives
+    assert office_forms("Secretary of Homeland Security") == {
+        "secretary of homeland security", "homeland security secretary", "dhs secretary"}
+    assert "hhs secretary" in office_forms("Secretary of Health and Human Services")
     # one word is no office: "the administrator" is said of anyone
     assert office_forms("Administrator") == set()
 
@@ -143,6 +148,9 @@ def test_an_office_no_briefing_gives_anyone_is_named(question, office):
     # only quoted, or one word that may be a leader or a place
     ("How did the White House respond after Secretary Blinken said talks failed?", None),
     ("What did Moscow say about the sanctions?", None),
+    # a body the question names, not a person
+    ("What did the Coast Guard say about the rescue?", None),
+    ("What did the Secret Service say about the fence?", None),
 ])
 def test_a_person_with_a_title_the_index_lacks_is_named(question, name):
     from rag.rank.speakers import unknown_spokesperson

@@ -198,3 +198,35 @@ def test_a_deadline_is_no_period_of_the_reply(q):
     # asked about before it: neither a filter nor a preference
     p = plan(q)
     assert p.filters == {} and p.prefer_from is None and p.notes == ()
+
+
+def test_a_day_without_a_briefing_searches_the_nearest_ones(retriever):
+    # the one briefing of the index is of Friday 24 December 2021
+    answer = retriever.ask("What did the spokesperson say on 26 December 2021 about Putin?", k=3)
+    assert answer.hits and {h.date for h in answer.hits} == {D(2021, 12, 24)}
+    assert not answer.dropped
+    assert answer.understood[0].startswith(
+        'dates 2021-12-24 to 2021-12-26 (the briefings nearest "on 26 December 2021"')
+    plan = retriever.understand("What did the spokesperson say on 26 December 2021?")
+    assert (plan.date_from, plan.date_to) == (D(2021, 12, 24), D(2021, 12, 26))
+    # too far from any briefing: left out and said, as before
+    answer = retriever.ask("What did the spokesperson say on 10 January 2022 about Putin?", k=3)
+    assert [n.split()[0] for n in answer.dropped] == ["dates"]
+    # a day that had a briefing stays that day
+    assert retriever.understand("on 24 December 2021").date_from == D(2021, 12, 24)
+
+
+def test_nearest_briefings_takes_each_side_within_a_week():
+    from rag.rank.understand import nearest_briefings
+    p = plan("What did they say on 2020-04-04?")    # a Saturday
+    calls = []
+
+    def around(first, last):
+        calls.append((first, last))
+        return "2020-04-03", "2020-04-20"       # Friday before; the next is 16 days on
+    widened = nearest_briefings(p, around)
+    assert calls == [("2020-04-04", "2020-04-04")]
+    assert (widened.date_from, widened.date_to) == (D(2020, 4, 3), D(2020, 4, 4))
+    assert nearest_briefings(p, lambda a, b: None) == p          # a briefing that day
+    month = plan("What did they say in May 2020?")
+    assert nearest_briefings(month, around) == month              # a month is not widened
