@@ -578,6 +578,7 @@ def test_answer_change_and_outlets_are_escaped():
     out = format_answer_change(answer_change([new, old]))
     assert "<script" not in out and NASTY in visible(out)
     assert visible(out).index("2 January 2019") < visible(out).index("24 December 2021")
+    assert "Of the 2 best-matching replies." in visible(out)
     table = format_questioner_counts(questioner_counts([new, old]))
     assert "<b>X" not in table and "<b>X</b>" in visible(table) and "Bloomberg" in table
     assert "No matching" in visible(format_answer_change(answer_change([])))

@@ -155,6 +155,12 @@ def test_the_analysis_commands_take_the_publisher_filter(mixed):
     assert res.exit_code == 0, res.output
     assert {m["month"] for m in json.loads(res.stdout) if m["replies"]} == {"2021-12"}
     res = CliRunner().invoke(main, ["changes", question, "--index", str(r.index_dir),
+                                    "--limit", "3", "--relative", "0"])
+    assert res.exit_code == 0, res.output
+    assert "The earliest and the latest of the 3 best-matching replies (at most --limit 3, " \
+        "each scoring at least 0% of the best)." in res.stderr
+    assert "EARLIEST" in res.stdout and "best-matching" not in res.stdout
+    res = CliRunner().invoke(main, ["changes", question, "--index", str(r.index_dir),
                                     "--from", "Maytember"])
     assert res.exit_code == 1 and \
         "--from “Maytember” is not a date: type it as 2020-05-06, May 2020" in res.output

@@ -122,6 +122,9 @@ def changes(question, index_dir, limit, relative, n, as_json, search):
     if not change.earliest:
         click.echo(no_passage_line(r, **search))
         return
+    click.secho(f"The earliest and the latest of the {change.compared} best-matching "
+                f"{'reply' if change.compared == 1 else 'replies'} (at most --limit {limit}, "
+                f"each scoring at least {relative:.0%} of the best).", dim=True, err=True)
     if change.same_reply:
         click.secho("The earliest and the latest are the same reply, repeated.", dim=True)
     for title, side in (("EARLIEST", change.earliest), ("LATEST", change.latest)):

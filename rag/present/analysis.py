@@ -98,10 +98,14 @@ class AnswerChange:
     earliest: tuple[Citation, ...]    # oldest first, one per result
     latest: tuple[Citation, ...]      # newest first, one per result
     same_reply: bool                  # the earliest and latest are one (repeated) reply
+    # how many matching results they were chosen among: "latest" is the latest
+    # of those, not of every reply the index holds on the topic
+    compared: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {"earliest": [c.to_dict() for c in self.earliest],
-                "latest": [c.to_dict() for c in self.latest], "same_reply": self.same_reply}
+                "latest": [c.to_dict() for c in self.latest], "same_reply": self.same_reply,
+                "compared": self.compared}
 
 
 def answer_change(hits: Sequence["Hit"], n: int = 1) -> AnswerChange:
@@ -112,7 +116,8 @@ def answer_change(hits: Sequence["Hit"], n: int = 1) -> AnswerChange:
     lasts = sorted(((occasions(h)[-1], i) for i, h in enumerate(hits)),
                    key=lambda t: (-t[0].date.toordinal(), t[1]))
     same = bool(firsts) and firsts[0][1] == lasts[0][1]
-    return AnswerChange(tuple(c for c, _ in firsts[:n]), tuple(c for c, _ in lasts[:n]), same)
+    return AnswerChange(tuple(c for c, _ in firsts[:n]), tuple(c for c, _ in lasts[:n]), same,
+                        len(hits))
 
 
 def questioner_counts(hits: Sequence["Hit"]) -> list[tuple[str | None, int]]:

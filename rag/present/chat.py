@@ -522,6 +522,9 @@ def format_answer_change(change: Any) -> str:
                 'same reply (given on each of these dates).</div>')
     else:
         note = ""
+    if change.compared:
+        note += (f'<div class="pc-note">Of the {change.compared} best-matching '
+                 f'{"reply" if change.compared == 1 else "replies"}.</div>')
     return (f'<div class="pc-change">{_occasion_html(first, "Earliest")}'
             f'{_occasion_html(last, "Latest")}</div>{note}')
 

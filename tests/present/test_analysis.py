@@ -69,7 +69,10 @@ def test_answer_change_earliest_and_latest(hits):
     assert [c.passage_id for c in two.earliest] == [1, 5]   # one per result
     assert [c.passage_id for c in two.latest] == [3, 4]
     assert not answer_change(hits[1:]).same_reply
+    # what "latest" is the latest of: the matching results it was chosen among
+    assert change.compared == len(hits) and answer_change(hits[1:]).compared == len(hits) - 1
     d = json.loads(json.dumps(change.to_dict()))
+    assert d["compared"] == len(hits)
     assert d["earliest"][0]["date"] == "2019-01-03" and d["latest"][0]["text"] == "old line."
     empty = answer_change([])
     assert empty.earliest == () and empty.latest == () and not empty.same_reply
