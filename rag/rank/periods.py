@@ -59,6 +59,12 @@ _RE_BARE_DAY = re.compile(
 _CONNECT = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*", re.I)
 _OPEN = re.compile(r"\b(?:between|from)\s*$", re.I)
 _SINCE = re.compile(r"\b(?:ever\s+)?since\s*$", re.I)
+# days of one month: "1-5 May 2020", "between 1 and 5 May 2020", "May 1 to 5, 2020"
+_DAYS_TO = r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*"
+_RE_DAYS = re.compile(
+    rf"\b(?:(?:between|from)\s+)?(?:(?P<a1>\d{{1,2}}){_DAYS_TO}(?P<b1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})"
+    rf"|(?P<m2>{_MONTH_NAMES})\s+(?P<a2>\d{{1,2}})(?:st|nd|rd|th)?{_DAYS_TO}(?P<b2>\d{{1,2}})(?:st|nd|rd|th)?)"
+    rf",?\s+(?P<y>{_YEAR})\b", re.I)
 # the open end of a range: "from June 2020 to now"
 _RE_NOW = re.compile(r"\b(?:now|today|the\s+present|present|date)\b", re.I)
 _ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
@@ -206,6 +212,18 @@ def _find_range(q: str, reference: dt.date | None) -> Period | None:
     last of the other. An end without its year takes the other's ("from
     November to February 2021" starts in November 2020)."""
     today = reference or dt.date.today()
+    m = _RE_DAYS.search(q)
+    if m:
+        month, year = _month(m["m1"] or m["m2"]), int(m["y"])
+        try:
+            start = dt.date(year, month, int(m["a1"] or m["a2"]))
+            end = dt.date(year, month, int(m["b1"] or m["b2"]))
+        except ValueError:
+            start = end = None
+        # "on 1 and 5 May 2020" names two days; "between 1 and 5 May 2020" those between
+        joined = bool(re.search(r"\d(?:st|nd|rd|th)?\s+and\s+\d", m.group(0), re.I))
+        if start and start <= end and (not joined or m.group(0).lower().startswith("between")):
+            return Period(start, end, m.span(), m.group(0).strip())
     atoms = _atoms(q, reference)
     for a, b in zip(atoms, atoms[1:]):
         between = q[a.span[1]:b.span[0]]

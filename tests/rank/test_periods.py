@@ -26,6 +26,10 @@ REF = D(2025, 1, 3)     # the newest briefing of an index
     ("from November to February 2021", D(2020, 11, 1), D(2021, 2, 28), "from November to February 2021"),
     ("from 3 May to 5 June 2020", D(2020, 5, 3), D(2020, 6, 5), "from 3 May to 5 June 2020"),
     ("between March 2021 and May", D(2021, 3, 1), D(2021, 5, 31), "between March 2021 and May"),
+    # days of one month
+    ("between 1 and 5 May 2020", D(2020, 5, 1), D(2020, 5, 5), "between 1 and 5 May 2020"),
+    ("on 1-5 May 2020?", D(2020, 5, 1), D(2020, 5, 5), "1-5 May 2020"),
+    ("May 1st to 5th, 2020", D(2020, 5, 1), D(2020, 5, 5), "May 1st to 5th, 2020"),
     ("What did Psaki say in Q1 2023?", D(2023, 1, 1), D(2023, 3, 31), "in Q1 2023"),
     ("inflation 2022 Q4", D(2022, 10, 1), D(2022, 12, 31), "2022 Q4"),
     ("in the third quarter of 2021", D(2021, 7, 1), D(2021, 9, 30), "in the third quarter of 2021"),
@@ -46,6 +50,7 @@ def test_ranges_and_named_spans(q, start, end, said):
 
 @pytest.mark.parametrize("q, start, end", [
     ("in May 2020 and June 2021", D(2020, 5, 1), D(2020, 5, 31)),   # two months, not those between
+    ("on 1 and 5 May 2020", D(2020, 5, 5), D(2020, 5, 5)),            # two days, not those between
     ("from May 2021 to March 2020", D(2021, 5, 1), D(2021, 5, 31)),  # backwards: no range
     ("on 24 December 2021", D(2021, 12, 24), D(2021, 12, 24)),       # a day stays a day
 ])
