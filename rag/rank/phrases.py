@@ -38,6 +38,60 @@ def phrase_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# A quote typed with its contractions spelt out ("we do not", "they are")
+# or put in ("don't") where the transcript has the other: FTS5 splits
+# "don't" into "don" + "t", so each is a run of words the other is not.
+_NOT = {"do": "don", "does": "doesn", "did": "didn", "is": "isn", "are": "aren", "was": "wasn",
+        "were": "weren", "have": "haven", "has": "hasn", "had": "hadn", "would": "wouldn",
+        "could": "couldn", "should": "shouldn", "will": "won", "must": "mustn", "can": "can"}
+_PRONOUNS = {"i", "we", "you", "they", "he", "she", "it", "that", "there", "who", "what"}
+_SHORT = {"are": ("re", {"we", "you", "they", "who", "what"}), "am": ("m", {"i"}),
+          "have": ("ve", {"i", "we", "you", "they", "would", "could", "should", "might",
+                          "must", "who"}),
+          "will": ("ll", _PRONOUNS), "is": ("s", {"it", "that", "there", "what", "here",
+                                                  "who", "where", "how"}),
+          "us": ("s", {"let"})}
+#: at most this many spellings of one phrase are looked up
+MAX_FORMS = 8
+
+
+def contraction_forms(words: Sequence[str]) -> list[list[str]]:
+    """``words`` as typed, then with each contraction spelt the other way
+    ("we do not have" -> "we don t have", "don t" -> "do not"), at most
+    MAX_FORMS: the spellings of one quote a transcript may hold."""
+    options: list[list[list[str]]] = []   # per step: the ways to write what stands there
+    i = 0
+    low = [w.lower() for w in words]
+    while i < len(words):
+        a, b = low[i], low[i + 1] if i + 1 < len(words) else None
+        if a == "cannot":                                  # "cannot" / "can t"
+            options.append([[words[i]], ["can", "t"]])
+            i += 1
+            continue
+        if a == "can" and b == "t":
+            options.append([[words[i], words[i + 1]], ["cannot"]])
+        elif b == "not" and a in _NOT:                     # "do not" / "don t"
+            options.append([[words[i], words[i + 1]], [_NOT[a], "t"]])
+        elif b == "t" and a in _NOT.values():              # "don t" / "do not"
+            full = "will" if a == "won" else next(k for k, v in _NOT.items() if v == a)
+            options.append([[words[i], words[i + 1]], [full, "not"]])
+        elif b in _SHORT and a in _SHORT[b][1]:            # "they are" / "they re"
+            options.append([[words[i], words[i + 1]], [words[i], _SHORT[b][0]]])
+        elif b and a in _PRONOUNS | {"let", "would", "could", "should", "might", "must"} and \
+                (long := next((k for k, (short, before) in _SHORT.items()
+                               if short == b and a in before), None)):
+            options.append([[words[i], words[i + 1]], [words[i], long]])   # "they re" / "they are"
+        else:
+            options.append([[words[i]]])
+            i += 1
+            continue
+        i += 2
+    forms: list[list[str]] = [[]]
+    for choice in options:
+        forms = [f + c for f in forms for c in choice][:MAX_FORMS]
+    return forms
+
+
 def pasted_phrases(question: str) -> list[tuple[str, list[str]]]:
     """The phrases to look up, as typed and as words: each quoted part of
     QUOTE_MIN_WORDS or more words; else the whole question when it is

@@ -25,8 +25,9 @@ from .closeness import judge, uncovered_period
 from .collapse import collapse_repeats, plain_hits
 from .fusion import (METHODS, SHORT_REPLY_CHARS, demote_short, fuse, fusion_for, keyword_search,
                      prefer_passages, prefer_period)
-from .phrases import (NEAR_MIN_WORDS, may_be_a_quote, nearly_holds, outside_quotes,
-                      pasted_phrases, prefer_phrases, quoted_spans, shingles, verbatim)
+from .phrases import (NEAR_MIN_WORDS, contraction_forms, may_be_a_quote, nearly_holds,
+                      outside_quotes, pasted_phrases, prefer_phrases, quoted_spans, shingles,
+                      verbatim)
 from .roles import OfficeBook
 from .speakers import (mistyped_part, near_spokesperson, nearest_note, resolve_person,
                        unknown_spokesperson)
@@ -194,10 +195,12 @@ class Searcher:
         lex = self.live.lexical   # one snapshot for the whole search
         fixed = self.correct(question, lex)
         question = fixed.text
-        pasted = pasted_phrases(question)
         quoted = bool(quoted_spans(question))
-        # one lookup over both columns first: most questions are in no passage at all
-        held = [words for _, words in pasted if self.store.passages_with_phrase(words, 1, "either")]
+        # one lookup over both columns first: most questions are in no passage at all;
+        # each phrase as the transcripts spell it ("we do not" held as "we don't")
+        pasted = [(raw, self._held_form(words)) for raw, words in pasted_phrases(question)]
+        held = [words for _, (words, found) in pasted if found]
+        pasted = [(raw, words) for raw, (words, _) in pasted]
         phrase_ids = sorted({p for words in held for p in self.store.passages_with_phrase(words)})
         in_question = not phrase_ids and bool(held)
         if in_question:   # a reporter's words pasted: that exchange (a reply's come first)
@@ -260,6 +263,15 @@ class Searcher:
                       overridden=read.overridden, no_such_speaker=nobody,
                       searched_for=fixed.text if fixed.changes else None,
                       not_found=tuple(dict.fromkeys(searched(fixed.not_found) + missing)))
+
+    def _held_form(self, words: list[str]) -> tuple[list[str], bool]:
+        """The spelling of a pasted phrase some reply or question holds (as
+        typed, else with its contractions the other way), and whether one
+        does; as typed when none does."""
+        for form in contraction_forms(words):
+            if self.store.passages_with_phrase(form, 1, "either"):
+                return form, True
+        return words, False
 
     def _nearly(self, pasted: list[tuple[str, list[str]]], quoted: bool
                 ) -> tuple[list[int], list[list[str]]]:

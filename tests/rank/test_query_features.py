@@ -150,3 +150,42 @@ def test_a_search_kept_to_one_questioner_is_no_close_match_when_no_reply_names_i
     assert off.close_match is False and not off.hits[0].close
     on = retriever.ask("What did they tell TASS about Putin?", k=3)
     assert on.close_match and on.hits[0].close
+
+
+def test_a_quote_with_its_contractions_spelt_the_other_way_finds_its_reply(tmp_path, encoder):
+    """"we do not have" quoted from a reply that says "we don't have", and
+    "they're" for "they are": the same words to a journalist."""
+    import datetime as dt
+
+    from transcripts import conference
+
+    from rag import Retriever
+    said = ("We don’t have any information on the visit at the moment, and they are "
+            "still studying the proposal.")
+    other = "We have no information to release on the matter at the moment."
+    path = conference(tmp_path / "src", dt.date(2020, 3, 2),
+                      [("AFP", "Will the minister visit Nepal?", said),
+                       ("Reuters", "Any plan for the summit?", other)])
+    r = Retriever.open(tmp_path / "index", encoder=encoder)
+    assert r.ingest([path]).ok
+    for typed in ('"we do not have any information on the visit"',
+                  '"they\'re still studying the proposal"',
+                  "We do not have any information on the visit at the moment, and they're "
+                  "still studying the proposal."):
+        answer = r.ask(typed, k=2)
+        assert said in answer.hits[0].text, typed
+        assert answer.close_match and answer.not_found == (), typed
+    # a quote no reply holds in either spelling is still said to be absent
+    assert r.ask('"we do not have any information on the treaty"', k=2).not_found
+    r.close()
+
+
+def test_contraction_forms_spell_each_one_both_ways():
+    from rag.rank.phrases import MAX_FORMS, contraction_forms, phrase_words
+    assert contraction_forms(phrase_words("we do not know")) == [
+        ["we", "do", "not", "know"], ["we", "don", "t", "know"]]
+    assert ["they", "are", "here"] in contraction_forms(phrase_words("they're here"))
+    assert ["can", "t", "go"] in contraction_forms(phrase_words("cannot go"))
+    assert contraction_forms(["China", "will", "act"]) == [["China", "will", "act"]]
+    many = contraction_forms(phrase_words("we do not, they do not, you do not, I do not"))
+    assert len(many) == MAX_FORMS and many[0] == phrase_words("we do not, they do not, you do not, I do not")
