@@ -107,7 +107,9 @@ def test_bad_arguments(retriever):
     with pytest.raises(PressconError, match="k must be"):
         retriever.search("Olympics", k=0)
     with pytest.raises(PressconError, match="date_from"):
-        retriever.search("Olympics", date_from="24/12/2021")
+        retriever.search("Olympics", date_from="2021-24-12")
+    # day first where the first number cannot be a month: 24 December
+    assert retriever.search("Olympics", date_from="24/12/2021", date_to="24/12/2021")
     with pytest.raises(PressconError, match="after"):
         retriever.search("Olympics", date_from="2022-01-01", date_to="2021-01-01")
 

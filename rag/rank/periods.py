@@ -19,11 +19,15 @@ from dateutil.relativedelta import relativedelta
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS["sept"] = 9
 MONTHS.pop("may", None)  # handled with care below: "may" is also a verb
 _MONTH_NAMES = "|".join(sorted((m for m in MONTHS), key=len, reverse=True)) + "|may"
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11),
            "winter": (12, 2)}
 
+# AP style abbreviates with a full stop ("Jan. 6, 2022", "Sept. 2021"): read as a
+# space, which keeps every offset of the question
+_ABBR_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.")
 _PART = r"(?P<part>early|beginning of|start of|mid|middle of|late|end of)[\s-]*"
 _RE_DAY = re.compile(
     rf"\b(?:on\s+)?(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})|(?P<m2>{_MONTH_NAMES})\s+(?P<d2>\d{{1,2}})"
@@ -59,6 +63,21 @@ _RE_BARE_DAY = re.compile(
 _CONNECT = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*", re.I)
 _OPEN = re.compile(r"\b(?:between|from)\s*$", re.I)
 _SINCE = re.compile(r"\b(?:ever\s+)?since\s*$", re.I)
+# one end left open: "before March 2022" is up to 28 February, "through
+# September 2021" up to its 30th, "after June 2024" from 1 July
+_BEFORE = re.compile(r"\b(?:before|prior\s+to|earlier\s+than)\s*$", re.I)
+_UNTIL = re.compile(r"\b(?:until|till|up\s+(?:un)?till?|up\s+to|through|thru)\s*$", re.I)
+_AFTER = re.compile(r"\b(?:after|later\s+than)\s*$", re.I)
+# a span of years with the second abbreviated: "2021-22", "2019/20" (22 is no month)
+_RE_YEARS = re.compile(rf"\b(?:(?:between|from|in|during)\s+)?(?P<y>{_YEAR})\s*[-/–]\s*(?P<y2>\d\d)\b(?![-/]\d)",
+                       re.I)
+# counted back from the newest briefing: "this year", "in the past six months"
+_NUMBERS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "few": 3, "couple of": 2}
+_RE_RECENT = re.compile(
+    r"\b(?:in|over|during|within|for)?\s*(?:the\s+)?(?:past|last|previous)\s+"
+    rf"(?:(?P<n>\d{{1,3}}|{'|'.join(_NUMBERS)})\s+)?(?P<unit>days?|weeks?|months?|years?)\b", re.I)
+_RE_THIS = re.compile(r"\b(?:so\s+far\s+)?this\s+(?P<unit>year|month)\b", re.I)
 # days of one month: "1-5 May 2020", "between 1 and 5 May 2020", "May 1 to 5, 2020"
 _DAYS_TO = r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*"
 _RE_DAYS = re.compile(
@@ -74,7 +93,7 @@ class Period(NamedTuple):
     """A period read from a question: its first and last day, where in the
     question it was read (``span``) and the words it was read from."""
 
-    start: dt.date
+    start: dt.date | None     # None: from the first conference ("before March 2022")
     end: dt.date
     span: tuple[int, int]
     said: str
@@ -97,7 +116,9 @@ def _season_range(year: int, season: str, part: str | None) -> tuple[dt.date, dt
     end_year = year + 1 if lastm < first else year
     end = dt.date(end_year, lastm, calendar.monthrange(end_year, lastm)[1])
     # Seasons are vague; a month of slack either side keeps the answer in range.
-    start, end = start - relativedelta(months=1), end + relativedelta(months=1)
+    start = start - relativedelta(months=1)
+    after = end + relativedelta(days=1)            # the first of the month after
+    end = after + relativedelta(months=1) - relativedelta(days=1)
     part = (part or "").lower()
     if part == "early":
         end = start + relativedelta(months=3)
@@ -120,6 +141,12 @@ def _year_range(year: int, part: str | None) -> tuple[dt.date, dt.date]:
 def _month(name: str) -> int:
     name = name.lower()
     return 5 if name == "may" else MONTHS[name]
+
+
+def _month_day(first: int, second: int) -> tuple[int, int]:
+    """(month, day) of a date typed with slashes: the US order (5/14/2020),
+    unless the first cannot be a month (23/04/2022: day first)."""
+    return (second, first) if first > 12 >= second else (first, second)
 
 
 def _day(year: int, month: int, day: int) -> tuple[dt.date, dt.date]:
@@ -163,7 +190,8 @@ def _atoms(q: str, reference: dt.date | None) -> list[_Atom]:
         add(m, (lambda _, y=y, mo=mo: _month_range(y, mo, None)) if d is None
             else (lambda _, y=y, mo=mo, d=int(d): _day(y, mo, d)), y)
     for m in _RE_US_DAY.finditer(q):
-        add(m, lambda _, y=int(m["y"]), mo=int(m["m"]), d=int(m["d"]): _day(y, mo, d), int(m["y"]))
+        mo, d = _month_day(int(m["m"]), int(m["d"]))
+        add(m, lambda _, y=int(m["y"]), mo=mo, d=d: _day(y, mo, d), int(m["y"]))
     for m in _RE_DAY.finditer(q):
         add(m, lambda _, y=int(m["y"]), mo=_month(m["m1"] or m["m2"]), d=int(m["d1"] or m["d2"]):
             _day(y, mo, d), int(m["y"]))
@@ -212,6 +240,11 @@ def _find_range(q: str, reference: dt.date | None) -> Period | None:
     last of the other. An end without its year takes the other's ("from
     November to February 2021" starts in November 2020)."""
     today = reference or dt.date.today()
+    m = _RE_YEARS.search(q)
+    if m and int(m["y2"]) > max(12, int(m["y"]) % 100):
+        first = int(m["y"])
+        return Period(dt.date(first, 1, 1), dt.date(first - first % 100 + int(m["y2"]), 12, 31),
+                      m.span(), m.group(0).strip())
     m = _RE_DAYS.search(q)
     if m:
         month, year = _month(m["m1"] or m["m2"]), int(m["y"])
@@ -251,7 +284,12 @@ def _find_range(q: str, reference: dt.date | None) -> Period | None:
         until = re.match(r"\s*(?:to|until|till|through)\s+(?:the\s+)?", q[a.span[1]:], re.I)
         now = until and _RE_NOW.match(q, a.span[1] + until.end())
         opener = _OPEN.search(q[:a.span[0]])
-        start = a.dates(a.year)[0]
+        start, last = a.dates(a.year)
+        before = q[:a.span[0]]
+        for cue, period in ((_BEFORE, (None, start - dt.timedelta(days=1))), (_UNTIL, (None, last)),
+                            (_AFTER, (last + dt.timedelta(days=1), today))):
+            if (m := cue.search(before)) and (period[0] is None or period[0] <= today):
+                return Period(*period, (m.start(), a.span[1]), q[m.start():a.span[1]].strip())
         if since and start <= today:
             return Period(start, today, (since.start(), a.span[1]), q[since.start():a.span[1]].strip())
         if now and start <= today:
@@ -271,10 +309,17 @@ def _week_of(q: str, period: Period) -> Period:
 
 
 def find_period(q: str, reference: dt.date | None = None) -> Period | None:
-    """The period ``q`` names, read in this order: a range, a day, a month, a
-    quarter or half, a season, a year, "last year"/"last month".
-    ``reference`` anchors what counts back ("last spring", "since May"):
+    """The period ``q`` names, read in this order: a range (or one with an
+    open end: "since", "before", "through"), a day, a month, a quarter or
+    half, a season, a year, "last year"/"last month", "this year", "the past
+    six months". ``reference`` anchors what counts back ("last spring"):
     the newest conference the index holds."""
+    found = _find(_ABBR_DOT.sub(lambda m: m[1] + " ", q), reference)
+    # read on the question with AP's full stops as spaces: said as typed
+    return found._replace(said=q[found.span[0]:found.span[1]].strip()) if found else None
+
+
+def _find(q: str, reference: dt.date | None) -> Period | None:
     found = _find_range(q, reference)
     if found:
         return found
@@ -283,6 +328,10 @@ def find_period(q: str, reference: dt.date | None = None) -> Period | None:
             continue
         try:
             year, month = int(m.group("y")), int(m.group("m"))
+            if m.re is _RE_US_DAY:
+                month, day = _month_day(month, int(m.group("d")))
+                d = dt.date(year, month, day)
+                return _week_of(q, Period(d, d, m.span(), m.group(0).strip()))
             if m.group("d") is None:
                 s, e = _month_range(year, month, None)
                 return Period(s, e, m.span(), m.group(0).strip())
@@ -329,6 +378,17 @@ def find_period(q: str, reference: dt.date | None = None) -> Period | None:
             ref = reference - relativedelta(months=1)
             s, e = _month_range(ref.year, ref.month, None)
         return Period(s, e, m.span(), m.group(0).strip())
+    m = _RE_RECENT.search(q)
+    if m and reference:
+        n = 1 if not m["n"] else int(m["n"]) if m["n"].isdigit() else _NUMBERS[m["n"].lower()]
+        unit = m["unit"].lower().rstrip("s") + "s"
+        back = reference - relativedelta(**{unit: n}) + dt.timedelta(days=1)
+        return Period(back, reference, m.span(), m.group(0).strip())
+    m = _RE_THIS.search(q)
+    if m and reference:
+        first = reference.replace(month=1, day=1) if m["unit"].lower() == "year" \
+            else reference.replace(day=1)
+        return Period(first, reference, m.span(), m.group(0).strip())
     return None
 
 

@@ -110,8 +110,13 @@ def _dates_the_reply(question: str, span: tuple[int, int]) -> bool:
     before = question[:span[0]]
     if len(before.split()) <= 2:
         return True
-    # "the 2019 Boao Forum", "the 2022 Winter Olympics": the year names the event
-    if re.search(r"\bthe\s*$", before, re.I) and question[span[1]:].lstrip()[:1].isupper():
+    # "the 2019 Boao Forum", "the 2022 Winter Olympics", "the 2022 midterms", "the
+    # March 2022 jobs report": the period names the event (not "the summer of 2021")
+    after = question[span[1]:].lstrip()
+    if re.search(r"\bthe\s*$", before, re.I) and (
+            after[:1].isupper() or (question[span[0]:span[1]].lstrip()[:1].isdigit()
+                                    or re.match(r"[A-Z][a-z]+\.?\s+\d", question[span[0]:span[1]].lstrip()))
+            and re.match(r"[a-z]", after)):
         return False
     verbs = list(SAY.finditer(before))
     return bool(verbs) and len(before[verbs[-1].end():].split()) <= 4
@@ -155,9 +160,11 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         period = None
     if period:
         s, e, span, said = period
-        if _dates_the_reply(question, span):
+        # an end left open ("before March 2022") bounds the replies asked for
+        if s is None or _dates_the_reply(question, span):
             plan["date_from"], plan["date_to"] = s, e
-            notes.append(f"dates {s.isoformat()} to {e.isoformat()} (from \"{said}\")")
+            dates = f"up to {e.isoformat()}" if s is None else f"{s.isoformat()} to {e.isoformat()}"
+            notes.append(f"dates {dates} (from \"{said}\")")
         else:
             # replies come after the events they answer: prefer a little past it
             plan["prefer_from"], plan["prefer_to"] = s, e + dt.timedelta(days=PREFER_AFTER_DAYS)

@@ -40,6 +40,25 @@ REF = D(2025, 1, 3)     # the newest briefing of an index
     ("the week of April 22, 2020", D(2020, 4, 20), D(2020, 4, 26), "the week of April 22, 2020"),
     ("the week of 2020-04-22", D(2020, 4, 20), D(2020, 4, 26), "the week of 2020-04-22"),
     ("since June 2020", D(2020, 6, 1), REF, "since June 2020"),
+    # one end open
+    ("inflation before March 2022?", None, D(2022, 2, 28), "before March 2022"),
+    ("prior to June 2021", None, D(2021, 5, 31), "prior to June 2021"),
+    ("Afghanistan through September 2021", None, D(2021, 9, 30), "through September 2021"),
+    ("until March 2022", None, D(2022, 3, 31), "until March 2022"),
+    ("after June 2024", D(2024, 7, 1), REF, "after June 2024"),
+    # AP style, day first, years abbreviated
+    ("on Jan. 6, 2022", D(2022, 1, 6), D(2022, 1, 6), "on Jan. 6, 2022"),
+    ("in Sept. 2021", D(2021, 9, 1), D(2021, 9, 30), "in Sept. 2021"),
+    ("from Nov. 2021 to Feb. 2022", D(2021, 11, 1), D(2022, 2, 28), "from Nov. 2021 to Feb. 2022"),
+    ("on 23/04/2022", D(2022, 4, 23), D(2022, 4, 23), "on 23/04/2022"),
+    ("the 2021-22 budget", D(2021, 1, 1), D(2022, 12, 31), "2021-22"),
+    # counted back from the newest briefing
+    ("in the past six months", D(2024, 7, 4), REF, "in the past six months"),
+    ("over the last 3 weeks", D(2024, 12, 14), REF, "over the last 3 weeks"),
+    ("this year", D(2025, 1, 1), REF, "this year"),
+    # a season with a month of slack either side, to the month's last day
+    ("autumn 2021", D(2021, 8, 1), D(2021, 12, 31), "autumn 2021"),
+    ("winter of 2022", D(2022, 11, 1), D(2023, 3, 31), "winter of 2022"),
     ("from June 2024 to now", D(2024, 6, 1), REF, "from June 2024 to now"),
 ])
 def test_ranges_and_named_spans(q, start, end, said):
@@ -53,6 +72,8 @@ def test_ranges_and_named_spans(q, start, end, said):
     ("on 1 and 5 May 2020", D(2020, 5, 5), D(2020, 5, 5)),            # two days, not those between
     ("from May 2021 to March 2020", D(2021, 5, 1), D(2021, 5, 31)),  # backwards: no range
     ("on 24 December 2021", D(2021, 12, 24), D(2021, 12, 24)),       # a day stays a day
+    ("2011-12", D(2011, 12, 1), D(2011, 12, 31)),                     # 12 may be a month: it is
+    ("on 5/4/2022", D(2022, 5, 4), D(2022, 5, 4)),                    # both may be: US order
 ])
 def test_what_is_no_range(q, start, end):
     found = find_period(q, REF)

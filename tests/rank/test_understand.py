@@ -43,6 +43,13 @@ def test_periods(q, start, end):
     assert p.notes and start.isoformat() in p.notes[0]
 
 
+def test_an_open_start_is_a_filter_up_to_its_end():
+    p = plan("What did Hua say about masks before March 2020?")
+    assert (p.date_from, p.date_to) == (None, D(2020, 2, 29))
+    assert p.notes[0] == 'dates up to 2020-02-29 (from "before March 2020")'
+    assert "date_from" not in p.filters
+
+
 def test_season_is_widened_around_the_named_one():
     p = plan("What did Beijing say in late summer 2018?")
     assert p.date_from <= D(2018, 8, 21) <= p.date_to
@@ -54,6 +61,8 @@ def test_season_is_widened_around_the_named_one():
     "How did Hua defend the claim that troops at a 2019 sporting event brought the virus?",
     "What did the mission do after a coach crashed in June 2018?",
     "What did China say about the 2019 Boao Forum?",          # the year names the event
+    "What did Psaki say about the 2022 midterms?",
+    "What did Psaki say about the March 2022 jobs report?",
 ])
 def test_period_of_the_event_is_a_preference_not_a_filter(q):
     p = plan(q)
