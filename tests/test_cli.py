@@ -52,6 +52,12 @@ def test_no_passage_in_the_dates_asked_names_the_span_the_index_holds(index, com
     assert result.exit_code == 0
     assert "No passage found with these filters (the index holds conferences from " \
            "2021-12-24 to 2021-12-24)." in result.output
+    # a day set by the options that had no conference: the nearest are named
+    result = CliRunner().invoke(main, [command, "Olympics", "--index", str(index),
+                                       "--from", "2021-12-26", "--to", "2021-12-26"])
+    assert result.exit_code == 0
+    assert "No passage found with these filters (none was held then; the nearest " \
+           "conferences are of 2021-12-24)." in result.output
 
 
 def test_ctrl_c_during_ingest_says_what_was_stored(tmp_path, monkeypatch):

@@ -160,6 +160,11 @@ def test_the_analysis_commands_take_the_publisher_filter(mixed):
     assert "The earliest and the latest of the 3 best-matching replies (at most --limit 3, " \
         "each scoring at least 0% of the best)." in res.stderr
     assert "EARLIEST" in res.stdout and "best-matching" not in res.stdout
+    # what the search underneath read from the question is said, as `search` says it
+    res = CliRunner().invoke(main, ["timeline", f"{question} in December 2021", "--index",
+                                    str(r.index_dir)])
+    assert res.exit_code == 0, res.output
+    assert 'Understood: preferring 2021-12-01 to 2021-12-31 (from "in December 2021")' in res.stderr
     res = CliRunner().invoke(main, ["changes", question, "--index", str(r.index_dir),
                                     "--from", "Maytember"])
     assert res.exit_code == 1 and \

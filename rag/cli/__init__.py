@@ -11,8 +11,8 @@ import click
 
 from ..errors import PressconError, StoreError
 from ..parse import ParseError
-from .common import (DATABASE_META, date_options, fail, index_option, model_option,
-                     no_passage_line, open_index, question_text, repeat_line)
+from .common import (DATABASE_META, date_options, echo_understanding, fail, index_option,
+                     model_option, no_passage_line, open_index, question_text, repeat_line)
 
 
 
@@ -233,23 +233,13 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
                    understand=not literal)
     hits = answer.hits
     from ..rank.closeness import notice
-    if answer.searched_for:
-        click.echo(f"Searched for: {answer.searched_for}  (put a word in double quotes to "
-                   "search it as typed)", err=True)
     if answer.no_such_speaker:
         click.echo(f"Note: {answer.no_such_speaker}; the replies are from any spokesperson "
                    "(`presscon names` lists the names and offices it has).", err=True)
     line = notice(answer.close_match, answer.not_found, r.store.date_range())
     if line and hits:
         click.echo(line, err=True)
-    if answer.understood:
-        click.echo("Understood: " + "; ".join(answer.understood) + "  (--literal to ignore)",
-                   err=True)
-    for note in answer.overridden:
-        click.echo(f"Note: {note}.", err=True)
-    if answer.dropped:
-        click.echo("Read from the question but left out, as no reply matched with it: "
-                   + "; ".join(answer.dropped), err=True)
+    echo_understanding(answer)
     from ..present.chat import COLLAPSE_CHARS, best_paragraph, paragraphs
     searched = answer.searched_for or question
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from .common import date_options, fail, index_option, no_passage_line, open_index, question_text
+from .common import (date_options, echo_understanding, fail, index_option, no_passage_line,
+                     open_index, question_text)
 
 
 #: The search filters of the commands that run a search underneath.
@@ -55,6 +56,7 @@ def _warn_if_not_close(r, question: str, limit: int, search: dict) -> None:
     line = notice(answer.close_match, answer.not_found, r.store.date_range())
     if line and answer.hits:
         click.echo(line + " The counts are of those.", err=True)
+    echo_understanding(answer)
 
 
 def _relative_option(f):

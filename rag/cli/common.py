@@ -105,6 +105,11 @@ def no_passage_line(r, *, questioner=None, spokesperson=None, publisher=None, da
     first, last = r.store.date_range()
     span = f" (the index holds conferences from {first} to {last})" \
         if (date_from or date_to) and first else ""
+    around = r.store.dates_around(str(date_from), str(date_to)) \
+        if date_from and date_to and first else None
+    if around and any(around):   # no conference in the dates asked: the nearest ones
+        near = " and ".join(d for d in around if d)
+        span = f" (none was held then; the nearest conferences are of {near})"
     filtered = any((questioner, spokesperson, publisher, date_from, date_to))
     return "No passage found" + (" with these filters" if filtered else "") + span + "."
 
@@ -135,3 +140,21 @@ def date_value(value: str | None, option: str, end: int) -> str | None:
         if period is None:
             fail(str(e))
     return period[end].isoformat()
+
+
+def echo_understanding(answer) -> None:
+    """What a search read from the question, on stderr: the spelling it
+    searched for, the filters understood, a caller's filter that won, and
+    those left out as nothing matched with them. Shared by `search` and the
+    analysis commands, whose counts rest on the same search."""
+    if answer.searched_for:
+        click.echo(f"Searched for: {answer.searched_for}  (put a word in double quotes to "
+                   "search it as typed)", err=True)
+    if answer.understood:
+        click.echo("Understood: " + "; ".join(answer.understood) + "  (--literal to ignore)",
+                   err=True)
+    for note in answer.overridden:
+        click.echo(f"Note: {note}.", err=True)
+    if answer.dropped:
+        click.echo("Read from the question but left out, as no reply matched with it: "
+                   + "; ".join(answer.dropped), err=True)

@@ -97,6 +97,9 @@ class Period(NamedTuple):
     end: dt.date
     span: tuple[int, int]
     said: str
+    # read from "since", "before", "after", "until": the replies' own dates,
+    # wherever the question puts them ("How has ... changed since 2022?")
+    bounds_replies: bool = False
 
 def _month_range(year: int, month: int, part: str | None) -> tuple[dt.date, dt.date]:
     last = calendar.monthrange(year, month)[1]
@@ -289,12 +292,13 @@ def _find_range(q: str, reference: dt.date | None) -> Period | None:
         for cue, period in ((_BEFORE, (None, start - dt.timedelta(days=1))), (_UNTIL, (None, last)),
                             (_AFTER, (last + dt.timedelta(days=1), today))):
             if (m := cue.search(before)) and (period[0] is None or period[0] <= today):
-                return Period(*period, (m.start(), a.span[1]), q[m.start():a.span[1]].strip())
+                return Period(*period, (m.start(), a.span[1]), q[m.start():a.span[1]].strip(), True)
         if since and start <= today:
-            return Period(start, today, (since.start(), a.span[1]), q[since.start():a.span[1]].strip())
+            return Period(start, today, (since.start(), a.span[1]), q[since.start():a.span[1]].strip(),
+                          True)
         if now and start <= today:
             first = opener.start() if opener else a.span[0]
-            return Period(start, today, (first, now.end()), q[first:now.end()].strip())
+            return Period(start, today, (first, now.end()), q[first:now.end()].strip(), True)
     return None
 
 

@@ -159,9 +159,9 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         # before it; neither the reply's date nor the event's
         period = None
     if period:
-        s, e, span, said = period
-        # an end left open ("before March 2022") bounds the replies asked for
-        if s is None or _dates_the_reply(question, span):
+        s, e, span, said = period.start, period.end, period.span, period.said
+        # "before March 2022", "since 2022": the replies asked for are bounded
+        if period.bounds_replies or _dates_the_reply(question, span):
             plan["date_from"], plan["date_to"] = s, e
             dates = f"up to {e.isoformat()}" if s is None else f"{s.isoformat()} to {e.isoformat()}"
             notes.append(f"dates {dates} (from \"{said}\")")
@@ -238,6 +238,18 @@ def overridden_notes(plan: QueryPlan, given: Mapping[str, Any]) -> list[str]:
         if read and want and str(read).casefold() != str(want).casefold():
             out.append(f"{kind} {read} named in the question, not applied: "
                        f"the {kind} filter is {want}")
+    # a period too ("in March 2021" asked, --from 2022-01-01 set): the filter wins
+    first, last = given.get("date_from"), given.get("date_to")
+    read = (plan.date_from, plan.date_to) if plan.date_from or plan.date_to else None
+    said = next((m.group(1) for n in plan.notes if n.startswith("dates")
+                 for m in [re.search(r'\(from "([^"]+)"\)', n)] if m), None)
+    if read and said and (first or last) and \
+            tuple(str(d) if d else None for d in read) != (str(first) if first else None,
+                                                           str(last) if last else None):
+        dates = f"{first} to {last}" if first and last else f"from {first}" if first \
+            else f"up to {last}"
+        out.append(f"period \"{said}\" named in the question, not applied: the dates "
+                   f"filter is {dates}")
     return out
 
 

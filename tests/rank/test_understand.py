@@ -50,6 +50,11 @@ def test_an_open_start_is_a_filter_up_to_its_end():
     assert "date_from" not in p.filters
 
 
+def test_since_bounds_the_replies_wherever_it_stands():
+    p = plan("How has the position on the tariffs changed since 2019?")
+    assert (p.date_from, p.date_to) == (D(2019, 1, 1), D(2020, 7, 1))
+
+
 def test_season_is_widened_around_the_named_one():
     p = plan("What did Beijing say in late summer 2018?")
     assert p.date_from <= D(2018, 8, 21) <= p.date_to
@@ -239,3 +244,13 @@ def test_nearest_briefings_takes_each_side_within_a_week():
     assert nearest_briefings(p, lambda a, b: None) == p          # a briefing that day
     month = plan("What did they say in May 2020?")
     assert nearest_briefings(month, around) == month              # a month is not widened
+
+
+def test_a_period_asked_that_the_date_filter_overrides_is_said():
+    from rag.rank.understand import overridden_notes
+    p = plan("What did Hua say about masks in March 2020?")
+    assert overridden_notes(p, {"date_from": "2020-06-01"}) == [
+        'period "in March 2020" named in the question, not applied: the dates filter is '
+        'from 2020-06-01']
+    assert overridden_notes(p, {"date_from": D(2020, 3, 1), "date_to": D(2020, 3, 31)}) == []
+    assert overridden_notes(p, {}) == []
