@@ -40,7 +40,8 @@ _RE_MONTH = re.compile(rf"\b(?:in\s+|during\s+)?(?:{_PART})?(?P<m>{_MONTH_NAMES}
 _RE_SEASON = re.compile(
     r"\b(?:in\s+|during\s+)?(?:(?P<last>last)\s+)?(?:(?P<part>early|mid|late)[\s-]*)?"
     r"(?P<s>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?\b", re.I)
-_RE_YEAR = re.compile(r"\b(?:in\s+|during\s+)?(?:(?P<part>early|mid|late|end of)[\s-]*)?(?P<y>(?:19|20)\d\d)\b", re.I)
+_RE_YEAR = re.compile(r"\b(?:in\s+|during\s+)?(?:(?:at\s+)?(?:the\s+)?(?P<part>early|mid|late|end of|beginning of|"
+                      r"start of)[\s-]*)?(?P<y>(?:19|20)\d\d)\b", re.I)
 _RE_LAST = re.compile(r"\b(?P<w>last)\s+(?P<unit>year|month)\b", re.I)
 _YEAR = r"(?:19|20)\d\d"
 _RE_QUARTER = re.compile(
@@ -52,7 +53,14 @@ _RE_HALF = re.compile(
     rf"|(?:the\s+)?(?P<o>first|second|1st|2nd)\s+half\s+(?:of\s+)?(?P<y2>{_YEAR}))\b", re.I)
 # "the week of 20 April 2020": the Monday-to-Sunday week holding that day,
 # whichever day of it the asker named
-_RE_WEEK_OF = re.compile(r"\b(?:in\s+|during\s+)?the\s+week\s+of\s*$", re.I)
+_RE_WEEK_OF = re.compile(r"\b(?:in\s+|during\s+)?(?:the\s+)?week\s+(?P<from>of|beginning|starting)\s*$",
+                         re.I)
+# "the first week of March 2023" (days 1-7), "the last week of 2022" (its last 7 days)
+_WEEK_NTH = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
+             "4th": 3}
+_RE_NTH_WEEK = re.compile(
+    rf"\b(?:in\s+|during\s+)?(?:the\s+)?(?P<n>{'|'.join(_WEEK_NTH)}|last|final)\s+week\s+of\s+"
+    rf"(?:(?P<m>{_MONTH_NAMES})\.?\s*,?\s+)?(?P<y>{_YEAR})\b", re.I)
 # a month named without its year, as the first end of a range ("from May to
 # July 2020"); "May" only with its capital, as the verb is "may"
 _BARE_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -132,7 +140,7 @@ def _season_range(year: int, season: str, part: str | None) -> tuple[dt.date, dt
 
 def _year_range(year: int, part: str | None) -> tuple[dt.date, dt.date]:
     part = (part or "").lower()
-    if part == "early":
+    if part in ("early", "beginning of", "start of"):
         return dt.date(year, 1, 1), dt.date(year, 5, 31)
     if part == "mid":
         return dt.date(year, 4, 1), dt.date(year, 9, 30)
@@ -266,8 +274,8 @@ def _find_range(q: str, reference: dt.date | None) -> Period | None:
         opener = _OPEN.search(q[:a.span[0]])
         if not _CONNECT.fullmatch(between) or a.year is None and b.year is None:
             continue
-        if between.strip().lower() == "and" and not (opener and opener[0].lower().startswith("between")):
-            continue   # "in March 2020 and May 2021" names two months, not the months between
+        joined = between.strip().lower() == "and" and not (
+            opener and opener[0].lower().startswith("between"))
         if a.year is None:
             year = b.year if a.dates(b.year)[0] <= b.dates(b.year)[1] else b.year - 1
             start, end = a.dates(year)[0], b.dates(b.year)[1]
@@ -277,6 +285,11 @@ def _find_range(q: str, reference: dt.date | None) -> Period | None:
         else:
             start, end = a.dates(a.year)[0], b.dates(b.year)[1]
         if start > end:
+            continue
+        # "in March 2020 and May 2021" names two months, not the months between;
+        # "August and September 2021" the two together
+        if joined and (a.year is not None or
+                       (a.dates(end.year)[1] + dt.timedelta(days=1)) != b.dates(end.year)[0]):
             continue
         first = opener.start() if opener else a.span[0]
         return Period(start, end, (first, b.span[1]), q[first:b.span[1]].strip())
@@ -307,7 +320,9 @@ def _week_of(q: str, period: Period) -> Period:
     m = _RE_WEEK_OF.search(q[:period.span[0]])
     if not m or period.start != period.end:
         return period
-    monday = period.start - dt.timedelta(days=period.start.weekday())
+    # "the week beginning 18 April": from that day; "the week of": its Monday
+    monday = period.start if m["from"].lower() != "of" else \
+        period.start - dt.timedelta(days=period.start.weekday())
     return Period(monday, monday + dt.timedelta(days=6), (m.start(), period.span[1]),
                   q[m.start():period.span[1]].strip())
 
@@ -324,6 +339,14 @@ def find_period(q: str, reference: dt.date | None = None) -> Period | None:
 
 
 def _find(q: str, reference: dt.date | None) -> Period | None:
+    m = _RE_NTH_WEEK.search(q)
+    if m:
+        year = int(m["y"])
+        first, last = _month_range(year, _month(m["m"]), None) if m["m"] else _year_range(year, None)
+        n = m["n"].lower()
+        start = last - dt.timedelta(days=6) if n in ("last", "final") else \
+            first + dt.timedelta(days=7 * _WEEK_NTH[n])
+        return Period(start, min(start + dt.timedelta(days=6), last), m.span(), m.group(0).strip())
     found = _find_range(q, reference)
     if found:
         return found

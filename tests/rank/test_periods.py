@@ -39,6 +39,13 @@ REF = D(2025, 1, 3)     # the newest briefing of an index
     ("in the week of 20 April 2020", D(2020, 4, 20), D(2020, 4, 26), "in the week of 20 April 2020"),
     ("the week of April 22, 2020", D(2020, 4, 20), D(2020, 4, 26), "the week of April 22, 2020"),
     ("the week of 2020-04-22", D(2020, 4, 20), D(2020, 4, 26), "the week of 2020-04-22"),
+    ("week of 20 April 2020", D(2020, 4, 20), D(2020, 4, 26), "week of 20 April 2020"),
+    ("the week beginning 22 April 2020", D(2020, 4, 22), D(2020, 4, 28),
+     "the week beginning 22 April 2020"),
+    ("in the first week of March 2023", D(2023, 3, 1), D(2023, 3, 7), "in the first week of March 2023"),
+    ("the last week of 2022", D(2022, 12, 25), D(2022, 12, 31), "the last week of 2022"),
+    ("at the beginning of 2023", D(2023, 1, 1), D(2023, 5, 31), "at the beginning of 2023"),
+    ("August and September 2021", D(2021, 8, 1), D(2021, 9, 30), "August and September 2021"),
     ("since June 2020", D(2020, 6, 1), REF, "since June 2020"),
     # one end open
     ("inflation before March 2022?", None, D(2022, 2, 28), "before March 2022"),
@@ -70,6 +77,7 @@ def test_ranges_and_named_spans(q, start, end, said):
 @pytest.mark.parametrize("q, start, end", [
     ("in May 2020 and June 2021", D(2020, 5, 1), D(2020, 5, 31)),   # two months, not those between
     ("on 1 and 5 May 2020", D(2020, 5, 5), D(2020, 5, 5)),            # two days, not those between
+    ("May and July 2021", D(2021, 7, 1), D(2021, 7, 31)),               # not June as well
     ("from May 2021 to March 2020", D(2021, 5, 1), D(2021, 5, 31)),  # backwards: no range
     ("on 24 December 2021", D(2021, 12, 24), D(2021, 12, 24)),       # a day stays a day
     ("2011-12", D(2011, 12, 1), D(2011, 12, 31)),                     # 12 may be a month: it is
