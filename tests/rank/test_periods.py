@@ -59,10 +59,6 @@ REF = D(2025, 1, 3)     # the newest briefing of an index
     ("from Nov. 2021 to Feb. 2022", D(2021, 11, 1), D(2022, 2, 28), "from Nov. 2021 to Feb. 2022"),
     ("on 23/04/2022", D(2022, 4, 23), D(2022, 4, 23), "on 23/04/2022"),
     ("the 2021-22 budget", D(2021, 1, 1), D(2022, 12, 31), "2021-22"),
-    # counted back from the newest briefing
-    ("in the past six months", D(2024, 7, 4), REF, "in the past six months"),
-    ("over the last 3 weeks", D(2024, 12, 14), REF, "over the last 3 weeks"),
-    ("this year", D(2025, 1, 1), REF, "this year"),
     # a season with a month of slack either side, to the month's last day
     ("autumn 2021", D(2021, 8, 1), D(2021, 12, 31), "autumn 2021"),
     ("winter of 2022", D(2022, 11, 1), D(2023, 3, 31), "winter of 2022"),
@@ -92,6 +88,9 @@ def test_what_is_no_range(q, start, end):
     "China may to the end insist on its position",   # "may" the verb
     "from May to July",                              # no year at either end
     "since the summit",
+    # said of the reporter's own day, not of the newest briefing
+    "What does Beijing hope for now that Moscow chairs the BRICS group this year?",
+    "How many cases were reported in the past two weeks?",
     "What did they say about quarter-final tickets?",
 ])
 def test_no_period(q):
