@@ -353,7 +353,7 @@ class Retriever:
     @_store_errors
     def info(self) -> dict[str, Any]:
         first, last = self.store.date_range()
-        size = sum(f.stat().st_size for f in self.index_dir.rglob("*") if f.is_file())
+        size = _folder_size(self.index_dir)
         lexical = self.live.lexical
         return {
             "index_dir": str(self.index_dir),
@@ -426,3 +426,17 @@ class Retriever:
         their occasions."""
         from .present.analysis import matching, questioner_counts
         return questioner_counts(matching(self.search(question, k=limit, **search), relative))
+
+
+def _folder_size(folder: Path) -> int:
+    """Bytes of the files under ``folder``. An ingest running beside it
+    (`--watch`) renames its temporary files away between the listing and
+    their stat: those are skipped, not an error."""
+    size = 0
+    for f in folder.rglob("*"):
+        try:
+            if f.is_file():
+                size += f.stat().st_size
+        except FileNotFoundError:
+            continue
+    return size
