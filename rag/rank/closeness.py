@@ -31,13 +31,12 @@ transcripts do not answer").
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Sequence
 
 from ..index.lexical import LexicalIndex
 from ..results import Hit
-from .understand import QueryPlan
+from .understand import QueryPlan, note_said
 
 __all__ = ["CLOSE_SCORE", "NAMED_SCORE", "judge", "notice", "uncovered_period"]
 
@@ -71,9 +70,6 @@ def judge(hits: Sequence[Hit], ranking: str, names_not_found: Sequence[str] = ()
     return out, any(h.close for h in out)
 
 
-_SAID = re.compile(r'\(from "([^"]+)"\)')
-
-
 def uncovered_period(plan: QueryPlan, lex: LexicalIndex) -> tuple[str, ...]:
     """The words of the period ``plan`` read ("August 2022") when no passage
     of ``lex`` is dated within it; () otherwise.
@@ -91,8 +87,8 @@ def uncovered_period(plan: QueryPlan, lex: LexicalIndex) -> tuple[str, ...]:
     mask = lex.mask(date_from=start, date_to=end)
     if mask is None or mask.any():
         return ()
-    said = next((m.group(1) for n in plan.notes if n.startswith(("dates", "preferring"))
-                 for m in [_SAID.search(n)] if m), None)
+    said = next((w for n in plan.notes if n.startswith(("dates", "preferring"))
+                 if (w := note_said(n))), None)
     return (said or f"{start} to {end}",)
 
 

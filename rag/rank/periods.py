@@ -101,6 +101,8 @@ class Period(NamedTuple):
     # read from "since", "before", "after", "until": the replies' own dates,
     # wherever the question puts them ("How has ... changed since 2022?")
     bounds_replies: bool = False
+    # what "last year", "last spring" counted back from (the newest briefing)
+    counted_from: dt.date | None = None
 
 def _month_range(year: int, month: int, part: str | None) -> tuple[dt.date, dt.date]:
     last = calendar.monthrange(year, month)[1]
@@ -387,7 +389,8 @@ def _find(q: str, reference: dt.date | None) -> Period | None:
     if m and (m.group("y") or (m.group("last") and reference)):
         year = int(m.group("y")) if m.group("y") else _last_season_year(m.group("s"), reference, True)
         s, e = _season_range(year, m.group("s"), m.group("part"))
-        return Period(s, e, m.span(), m.group(0).strip())
+        return Period(s, e, m.span(), m.group(0).strip(),
+                      counted_from=None if m.group("y") else reference)
     m = _RE_YEAR.search(q)
     if m:
         s, e = _year_range(int(m.group("y")), m.group("part"))
@@ -400,7 +403,7 @@ def _find(q: str, reference: dt.date | None) -> Period | None:
         else:
             ref = reference - relativedelta(months=1)
             s, e = _month_range(ref.year, ref.month, None)
-        return Period(s, e, m.span(), m.group(0).strip())
+        return Period(s, e, m.span(), m.group(0).strip(), counted_from=reference)
     return None
 
 

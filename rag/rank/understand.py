@@ -122,6 +122,19 @@ def _dates_the_reply(question: str, span: tuple[int, int]) -> bool:
     return bool(verbs) and len(before[verbs[-1].end():].split()) <= 4
 
 
+def note_said(note: str) -> str | None:
+    """The words of the question a note was read from ('dates ... (from "in
+    May 2020")' -> "in May 2020"), or None."""
+    m = re.search(r'\(from "([^"]+)"', note)
+    return m.group(1) if m else None
+
+
+def _counted(period) -> str:
+    """What a note adds for a period counted back ("last year"): from when."""
+    return f", counted back from the newest briefing, {period.counted_from.isoformat()}" \
+        if period.counted_from else ""
+
+
 def _office_holder(offices: "OfficeBook", question: str, plan: dict, period
                    ) -> tuple[str, tuple[int, int], str] | None:
     """The person an office in the question stands for, in the period it
@@ -164,11 +177,12 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         if period.bounds_replies or _dates_the_reply(question, span):
             plan["date_from"], plan["date_to"] = s, e
             dates = f"up to {e.isoformat()}" if s is None else f"{s.isoformat()} to {e.isoformat()}"
-            notes.append(f"dates {dates} (from \"{said}\")")
+            notes.append(f"dates {dates} (from \"{said}\"{_counted(period)})")
         else:
             # replies come after the events they answer: prefer a little past it
             plan["prefer_from"], plan["prefer_to"] = s, e + dt.timedelta(days=PREFER_AFTER_DAYS)
-            notes.append(f"preferring {s.isoformat()} to {e.isoformat()} (from \"{said}\")")
+            notes.append(f"preferring {s.isoformat()} to {e.isoformat()} "
+                         f"(from \"{said}\"{_counted(period)})")
         spans.append(span)
     names = dict((n, n) for n in questioners)
     for alias, canonical in (aliases or {}).items():
@@ -241,8 +255,7 @@ def overridden_notes(plan: QueryPlan, given: Mapping[str, Any]) -> list[str]:
     # a period too ("in March 2021" asked, --from 2022-01-01 set): the filter wins
     first, last = given.get("date_from"), given.get("date_to")
     read = (plan.date_from, plan.date_to) if plan.date_from or plan.date_to else None
-    said = next((m.group(1) for n in plan.notes if n.startswith("dates")
-                 for m in [re.search(r'\(from "([^"]+)"\)', n)] if m), None)
+    said = next((w for n in plan.notes if n.startswith("dates") if (w := note_said(n))), None)
     if read and said and (first or last) and \
             tuple(str(d) if d else None for d in read) != (str(first) if first else None,
                                                            str(last) if last else None):
@@ -284,9 +297,8 @@ def nearest_briefings(plan: QueryPlan,
     start, end = start or plan.date_from, end or plan.date_to
 
     def widened(note: str) -> str:
-        said = re.search(r'\(from "([^"]+)"\)', note)
         return (f"dates {start.isoformat()} to {end.isoformat()} (the briefings nearest "
-                f"\"{said[1] if said else plan.date_from.isoformat()}\", which had none)")
+                f"\"{note_said(note) or plan.date_from.isoformat()}\", which had none)")
 
     notes = tuple(widened(n) if note_group(n) == "dates" else n for n in plan.notes)
     return replace(plan, date_from=start, date_to=end, notes=notes)

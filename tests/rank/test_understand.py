@@ -76,6 +76,13 @@ def test_period_of_the_event_is_a_preference_not_a_filter(q):
     assert p.notes and p.notes[0].startswith("preferring")
 
 
+def test_a_period_counted_back_says_from_when():
+    assert plan("What did they say last year about Huawei?").notes[0] == (
+        'dates 2019-01-01 to 2019-12-31 (from "last year", counted back from the newest '
+        'briefing, 2020-07-01)')
+    assert "counted back" not in plan("What did they say in May 2020?").notes[0]
+
+
 def test_relative_period_needs_last():
     assert plan("Now that Moscow chairs BRICS this year, what does Beijing hope?").filters == {}
 
