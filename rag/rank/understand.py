@@ -176,7 +176,8 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         # "before March 2022", "since 2022": the replies asked for are bounded
         if period.bounds_replies or _dates_the_reply(question, span):
             plan["date_from"], plan["date_to"] = s, e
-            dates = f"up to {e.isoformat()}" if s is None else f"{s.isoformat()} to {e.isoformat()}"
+            dates = f"up to {e.isoformat()}" if s is None else s.isoformat() if s == e \
+                else f"{s.isoformat()} to {e.isoformat()}"
             notes.append(f"dates {dates} (from \"{said}\"{_counted(period)})")
         else:
             # replies come after the events they answer: prefer a little past it
