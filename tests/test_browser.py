@@ -74,6 +74,24 @@ def page(tmp_path):
             browser.close()
 
 
+# the contrast ratio (WCAG 2) of an element's text colour on the first
+# opaque background behind it
+CONTRAST_JS = """(sel) => {
+  const el = document.querySelector(sel);
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let bg = null;
+  for (let e = el; e && !bg; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0.5) bg = c; }
+  const fg = rgb(getComputedStyle(el).color);
+  const [a, b] = [lum(fg), lum(bg || [255, 255, 255])].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
 def _ask(page, question: str) -> None:
     before = page.locator(".pc-answer, .pc-empty, .pc-error").count()
     page.fill("#pc-question textarea", question)
@@ -113,6 +131,10 @@ def test_page_renders_and_a_question_shows_a_cited_passage(url, page):
     assert labels[1].startswith("Answer: ") and "Zhao Lijian" in labels[1]
     assert not any("<" in label and "pc-" in label for label in labels)
     assert page.locator("#pc-chat [aria-label*='message: <']").count() == 0
+    # the secondary text (summary, citation lines) is readable: WCAG AA, 4.5:1
+    for selector in (".pc-summary", ".pc-meta"):
+        ratio = page.evaluate(CONTRAST_JS, selector)
+        assert ratio >= 4.5, (selector, ratio)
 
     # Ask on an empty box says why nothing happens
     page.fill("#pc-question textarea", "")

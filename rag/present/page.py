@@ -162,10 +162,15 @@ CSS = """
    semibold text mixes fonts letter by letter; the complete Bold face stands in for it. */
 @font-face { font-family: "Source Sans Pro"; font-style: normal; font-weight: 600;
              src: url("static/fonts/SourceSansPro/SourceSansPro-Bold.woff2") format("woff2"); }
+/* Secondary text (notes, summaries, citations) in a grey of at least 4.5:1 on
+   the page: the theme's subdued colour is about 1.9:1 on white, too faint for
+   the notes that say which filters a question set. */
+.gradio-container { --pc-subdued: #52525b; }
+.dark .gradio-container, .gradio-container.dark, .dark { --pc-subdued: #a1a1aa; }
 .pc-answer { display: flex; flex-direction: column; gap: 0.9em; }
 .pc-b { font-weight: 600; }
-.pc-label { font-weight: 600; color: var(--body-text-color-subdued); }
-.pc-summary { font-size: 0.85em; color: var(--body-text-color-subdued); }
+.pc-label { font-weight: 600; color: var(--pc-subdued); }
+.pc-summary { font-size: 0.85em; color: var(--pc-subdued); }
 .pc-hit { border-left: 3px solid var(--color-accent); padding: 0.2em 0 0.2em 0.8em; }
 .pc-cite { font-size: 0.95em; margin-bottom: 0.3em; }
 .pc-rank { display: inline-block; min-width: 1.5em; padding: 0 0.35em; border-radius: 0.6em;
@@ -174,10 +179,10 @@ CSS = """
 .pc-question { font-size: 0.9em; opacity: 0.8; margin-bottom: 0.4em; }
 .pc-reply p { margin: 0 0 0.55em 0; }
 .pc-mark { background: var(--color-accent-soft); border-radius: 4px; padding: 0.15em 0.35em; }
-.pc-note { font-size: 0.8em; color: var(--body-text-color-subdued); }
+.pc-note { font-size: 0.8em; color: var(--pc-subdued); }
 .pc-full summary { cursor: pointer; font-size: 0.9em; color: var(--color-accent); margin: 0.2em 0; }
-.pc-meta { font-size: 0.8em; color: var(--body-text-color-subdued); margin-top: 0.3em; }
-.pc-notes { font-size: 0.85em; color: var(--body-text-color-subdued); font-style: italic; }
+.pc-meta { font-size: 0.8em; color: var(--pc-subdued); margin-top: 0.3em; }
+.pc-notes { font-size: 0.85em; color: var(--pc-subdued); font-style: italic; }
 .pc-repeats { font-size: 0.85em; margin: 0.2em 0; }
 .pc-repeats summary { cursor: pointer; color: var(--color-accent); }
 .pc-repeats ul { margin: 0.3em 0 0.3em 1.2em; padding: 0; }
@@ -192,17 +197,17 @@ CSS = """
               border-radius: 6px; }
 .dark .pc-noclose { background: #451a03; color: #fde68a; }
 .pc-warn { font-size: 0.85em; color: #92400e; }
-.pc-divider { border-top: 1px dashed var(--body-text-color-subdued); padding-top: 0.4em;
-              font-size: 0.85em; color: var(--body-text-color-subdued); }
-.pc-weak { border-left-color: var(--body-text-color-subdued); opacity: 0.9; }
+.pc-divider { border-top: 1px dashed var(--pc-subdued); padding-top: 0.4em;
+              font-size: 0.85em; color: var(--pc-subdued); }
+.pc-weak { border-left-color: var(--pc-subdued); opacity: 0.9; }
 .pc-strength { margin-left: 0.5em; font-size: 0.75em; padding: 0 0.4em; border-radius: 0.6em;
-               border: 1px solid var(--body-text-color-subdued);
-               color: var(--body-text-color-subdued); }
+               border: 1px solid var(--pc-subdued);
+               color: var(--pc-subdued); }
 .pc-card { display: flex; flex-direction: column; gap: 0.5em; }
 .pc-part { margin-left: 0.8em; }
 .pc-follow { font-size: 0.9em; }
 .pc-answer, .pc-transcript, .pc-user { overflow-wrap: anywhere; }
-.pc-small { font-size: 0.85em; color: var(--body-text-color-subdued); }
+.pc-small { font-size: 0.85em; color: var(--pc-subdued); }
 #pc-chat { overflow: visible; }
 .pc-timeline .pc-bars { display: flex; align-items: flex-end; gap: 2px; height: 180px;
                         padding: 1.2em 0 1.6em 0; }
@@ -211,9 +216,9 @@ CSS = """
 .pc-month .pc-bar { display: block; background: var(--color-accent); border-radius: 2px 2px 0 0; }
 a.pc-month:hover .pc-bar { filter: brightness(1.2); outline: 2px solid var(--color-accent); }
 .pc-month .pc-count { position: absolute; top: -1.2em; width: 100%; text-align: center;
-                      font-size: 0.7em; color: var(--body-text-color-subdued); }
+                      font-size: 0.7em; color: var(--pc-subdued); }
 .pc-month .pc-tick { position: absolute; bottom: -1.5em; left: 0; white-space: nowrap;
-                     font-size: 0.7em; color: var(--body-text-color-subdued); }
+                     font-size: 0.7em; color: var(--pc-subdued); }
 .pc-t-head { margin-bottom: 0.8em; }
 .pc-t-passage { padding: 0.3em 0 0.3em 0.6em; border-left: 3px solid transparent; }
 .pc-target { border-left-color: var(--color-accent); background: var(--color-accent-soft); }
