@@ -481,9 +481,20 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         reset.click(lambda: (DEFAULT_PASSAGES, "", "", "", "", False, "", "auto", {}, ""), None,
                     [k, questioner, spokesperson, date_from, date_to, literal, publisher, order,
                      inferred_shown, filters_note], api_visibility="private", queue=False)
+        def forget_inferred(shown, *values):
+            # A new chat starts from the filters the user set: those the last
+            # question's words set (still as shown) are cleared with its answer.
+            shown = shown or {}
+            keys = ("questioner", "spokesperson", "date_from", "date_to")
+            return (*("" if shown.get(key) and value == shown[key] else gr.update()
+                      for key, value in zip(keys, values)), {}, None, "")
+
         new_chat.click(lambda: ([], [], None, None, *NOT_YET, gr.update(visible=False)), None,
                        [chatbot, hits_json, last_asked, view, *analysis_outputs, more_btn],
-                       api_visibility="private", queue=False)
+                       api_visibility="private", queue=False).then(
+            forget_inferred, [inferred_shown, questioner, spokesperson, date_from, date_to],
+            [questioner, spokesperson, date_from, date_to, inferred_shown, inferred, filters_note],
+            api_visibility="private", queue=False)
 
         def refresh():
             # Another process may have ingested since start: fresh facets and counts.

@@ -179,6 +179,27 @@ def test_long_reply_expands_and_filters_hold_for_follow_ups(url, page):
         "The Paper" in page.locator(".pc-answer").last.inner_text()
 
 
+def test_a_new_chat_clears_the_filters_the_last_question_set(url, page):
+    page.goto(url)
+    page.wait_for_selector("#pc-question textarea")
+    box = lambda name: page.locator(f"#{name} textarea, #{name} input").first  # noqa: E731
+    _ask(page, "What did they say in December 2021 about Lithuania?")
+    page.wait_for_function("() => document.querySelector('#pc-from input, #pc-from textarea')"
+                           ".value === '2021-12-01'")
+    assert box("pc-to").input_value() == "2021-12-31"
+    page.get_by_role("button", name="New chat").click()
+    page.wait_for_function("() => document.querySelector('#pc-from input, #pc-from textarea')"
+                           ".value === ''")
+    assert box("pc-to").input_value() == ""
+    assert page.locator(".pc-answer").count() == 0
+    # a date typed by hand is the user's own: a new chat keeps it
+    box("pc-from").fill("2021-12-01")
+    box("pc-from").dispatch_event("input")
+    page.get_by_role("button", name="New chat").click()
+    page.wait_for_timeout(500)
+    assert box("pc-from").input_value() == "2021-12-01"
+
+
 def _in_view(page, locator) -> bool:
     box = locator.bounding_box()
     height = page.evaluate("window.innerHeight")
