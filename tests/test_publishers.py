@@ -135,6 +135,17 @@ def test_a_question_naming_one_publisher_ranks_its_replies_higher(mixed):
     assert all(h.publisher == MFA for h in r.search(question, k=5, publisher=MFA))
 
 
+def test_a_preferred_publisher_none_of_whose_replies_matches_is_said(mixed):
+    r, _ = mixed
+    answer = r.ask("Beijing on the interceptors", k=1)
+    assert answer.hits[0].publisher == WH
+    assert answer.understood[0].startswith(f"publisher {MFA} preferred") and \
+        answer.understood[0].endswith(", but none of its replies is among these")
+    answer = r.ask("What did Beijing say about the Winter Olympics boycott?", k=3)
+    assert any(h.publisher == MFA for h in answer.hits)
+    assert not answer.understood[0].endswith("among these")
+
+
 def test_the_analysis_commands_take_the_publisher_filter(mixed):
     import json
 

@@ -257,6 +257,11 @@ class Searcher:
                             note_group(n) == "dates" for n in dropped)) else None)
         close = any(h.close for h in hits[:CLOSE_DEPTH])
         hits = hits[:k]
+        if read.publisher and hits and all(h.publisher != read.publisher for h in hits):
+            # "What did China say about the AUKUS pact?" on a mixed index: only the
+            # White House's replies match; say so rather than seem to answer for China
+            notes = tuple(f"{n}, but none of its replies is among these"
+                          if note_group(n) == "publisher" else n for n in notes)
         nobody = self._no_such_speaker(cues) \
             if understand and cues and not read.filters.get("spokesperson") else None
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
