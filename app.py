@@ -85,7 +85,8 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
     import tempfile
 
     from rag.present.analysis import answer_change, questioner_counts, timeline
-    from rag.present.answers import analysed_hits, answer_question, export_text
+    from rag.present.analysis import RELATIVE
+    from rag.present.answers import ANALYSIS_LIMIT, analysed_hits, answer_question, export_text
     from rag.present.charts import format_timeline
     from rag.present.chat import (escape_text, facet_choices, format_answer_change,
                                  format_error, format_question, format_questioner_counts,
@@ -284,8 +285,12 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         n = sum(m.replies for m in months)
         active = sum(1 for m in months if m.replies)
         distinct = len(everything)
+        # the analysis is of the best-matching results only: said, so the chart
+        # is not read as every reply the index holds on the topic
         summary = (f"Analysis of **{escape_text(last['question'])}**: {distinct} matching "
-                   f"{'reply' if distinct == 1 else 'replies'}, given {n} "
+                   f"{'reply' if distinct == 1 else 'replies'} (the search's best, at most "
+                   f"{max(ANALYSIS_LIMIT, len(hits))}, each scoring at least "
+                   f"{RELATIVE:.0%} of the first), given {n} "
                    f"time{'s' if n != 1 else ''} in {active} month{'s' if active != 1 else ''} "
                    f"(a repeated reply counts on each date it was given); the export holds "
                    f"{'it' if distinct == 1 else f'those {distinct}'}, the answer's own first.")

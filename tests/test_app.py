@@ -623,6 +623,8 @@ def test_analyse_button_in_the_ui(retriever):
         assert rows and EXPORT_COLUMNS <= set(rows[0])
         # one count of distinct replies, the export holding exactly those
         assert f"{len(rows)} matching repl" in visible(summary)
+        assert "(the search's best, at most 30, each scoring at least 80% of the first)" \
+            in visible(summary)
         assert ("holds it" if len(rows) == 1 else f"holds those {len(rows)}") in visible(summary)
         assert json.loads(Path(json_path).read_text(encoding="utf-8"))[0]["date"]
         assert "press conference of" in text
