@@ -59,7 +59,7 @@ def _find_name(q: str, names: Iterable[str], cue: bool) -> tuple[str, tuple[int,
         pattern = re.escape(name)
         if cue:
             m = re.search(rf"\b{_ASK_CUE}\s+(?:the\s+)?({pattern})\b(?!['’]s)", q, re.I) \
-                or re.search(rf"\b({pattern})['’]s\s+question\b|\b({pattern})\s+asked\b", q, re.I)
+                or re.search(rf"\b({pattern})['’]s\s+question\b|\b({pattern})\s+ask(?:s|ed)?\b", q, re.I)
         else:
             m = re.search(rf"\b({pattern})\b", q, re.I)
         if m:

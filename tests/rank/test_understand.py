@@ -87,6 +87,12 @@ def test_relative_period_needs_last():
     assert plan("Now that Moscow chairs BRICS this year, what does Beijing hope?").filters == {}
 
 
+def test_an_outlet_that_asked_is_the_questioner():
+    for q in ("What did Reuters ask about Huawei?", "What Reuters asked about Huawei",
+              "Reuters asks about Huawei"):
+        assert plan(q).questioner == "Reuters", q
+
+
 def test_outlet_needs_a_cue():
     assert plan("What did the spokesperson tell Kyodo News about textbooks?").questioner == "Kyodo"
     assert plan("Answering the BBC, what was said about the lab?").questioner == "BBC"
