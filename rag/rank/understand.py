@@ -135,6 +135,23 @@ def _counted(period) -> str:
         if period.counted_from else ""
 
 
+# a publisher's name inside a place's, an outlet's or an event's ("the South China
+# Sea", "China Daily", "the Beijing Olympics") names no speaker
+_NAME_INSIDE_BEFORE = re.compile(r"\b(?:South|East|North|West|Mainland|Greater|Inner)\s+$")
+_NAME_INSIDE_AFTER = re.compile(r"\s+(?:Sea|Daily|Radio|News|Central|Global|Media|Times|Review|"
+                                r"(?:Winter\s+)?(?:Olympics|Olympic|Games|Paralympics))\b")
+
+
+def _publisher_named(question: str, words: Sequence[str]) -> re.Match | None:
+    """The first of a publisher's names the question uses for it ("Beijing",
+    "the White House"), or None."""
+    for m in re.finditer(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", question, re.I):
+        if not (_NAME_INSIDE_BEFORE.search(question[:m.start()])
+                or _NAME_INSIDE_AFTER.match(question, m.end())):
+            return m
+    return None
+
+
 def _office_holder(offices: "OfficeBook", question: str, plan: dict, period
                    ) -> tuple[str, tuple[int, int], str] | None:
     """The person an office in the question stands for, in the period it
@@ -215,8 +232,7 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         spans.append(span)
         notes.append(f"spokesperson {name} (from \"the {typed}\")")
     named = {pub: m for pub, words in (publishers or {}).items()
-             if (m := re.search(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", question,
-                                re.I))} if publishers else {}
+             if (m := _publisher_named(question, words))} if publishers else {}
     if len(named) == 1:   # both named ("Beijing's reply to the White House"): no preference
         (pub, m), = named.items()
         plan["prefer_publisher"] = pub

@@ -201,6 +201,12 @@ def test_a_publisher_named_alone_is_preferred_not_required():
     assert understand("Did the White House answer Beijing?", publishers=pubs).prefer_publisher is None
     assert understand("What about the weather?", publishers=pubs).prefer_publisher is None
     assert understand("How did Beijing answer?").prefer_publisher is None
+    # a name inside a place's, an outlet's or an event's names no speaker
+    for q in ("What was said about the South China Sea?", "What did China Daily ask?",
+              "Who boycotted the Beijing Winter Olympics?"):
+        assert understand(q, publishers=pubs).prefer_publisher is None, q
+    assert understand("What did China say about the South China Sea?",
+                      publishers=pubs).prefer_publisher == "Ministry of Foreign Affairs of China"
 
 
 def test_a_month_named_ranks_its_replies_higher_than_a_year_named():
