@@ -538,7 +538,7 @@ def test_importing_app_prints_nothing_and_disables_analytics():
 
 
 # -- the analysis of the last question ---------------------------------------------------
-EXPORT_COLUMNS = {"date", "questioner", "spokesperson", "question", "reply", "source"}
+EXPORT_COLUMNS = {"date", "publisher", "questioner", "spokesperson", "question", "reply", "source"}
 
 
 def test_analyse_directly(retriever):
@@ -589,7 +589,7 @@ def test_analyse_endpoint(client):
                          api_name="/analyse")
     assert out["timeline"][0]["month"] == "2021-12"
     assert out["answer_change"]["earliest"] and out["questioners"]
-    assert out["citations_csv"].splitlines()[0].startswith("result,date,questioner")
+    assert out["citations_csv"].splitlines()[0].startswith("result,date,publisher,questioner")
     assert all(row["source"] == "2021-12-24.txt" for row in out["citations"])
     assert all(c["source"] == "2021-12-24.txt" for c in out["answer_change"]["earliest"])
     from gradio_client.exceptions import AppError

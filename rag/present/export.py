@@ -19,8 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
 FORMATS = ("text", "csv", "json")
 # The columns, in order. "result" is the 1-based rank of the search result the
 # occasion belongs to, so rows can be regrouped; "reply" is verbatim.
-FIELDS = ("result", "date", "questioner", "spokesperson", "question", "reply", "source",
-          "citation", "passage_id", "url")
+FIELDS = ("result", "date", "publisher", "questioner", "spokesperson", "question", "reply",
+          "source", "citation", "passage_id", "url")
 
 
 def citation_rows(hits: Sequence["Hit"]) -> list[dict[str, Any]]:
@@ -28,7 +28,8 @@ def citation_rows(hits: Sequence["Hit"]) -> list[dict[str, Any]]:
     rows = []
     for rank, hit in enumerate(hits, 1):
         for c in occasions(hit):
-            rows.append({"result": rank, "date": c.date.isoformat(), "questioner": c.questioner,
+            rows.append({"result": rank, "date": c.date.isoformat(), "publisher": c.publisher,
+                         "questioner": c.questioner,
                          "spokesperson": c.spokesperson, "question": c.question,
                          "reply": c.text, "source": c.source, "citation": c.citation,
                          "passage_id": c.passage_id, "url": c.url})

@@ -43,7 +43,7 @@ def test_rows_have_every_field_and_occasion():
     assert [r["result"] for r in rows] == [1, 1, 2]
     assert all(tuple(r) == FIELDS for r in rows)
     assert rows[0]["reply"] == AWKWARD and rows[1]["reply"] == AWKWARD + "!"
-    assert rows[2] == {"result": 2, "date": "2021-05-06", "questioner": "Reuters",
+    assert rows[2] == {"result": 2, "date": "2021-05-06", "publisher": "", "questioner": "Reuters",
                        "spokesperson": "Hua Chunying", "question": "Q?", "reply": "Only once.",
                        "source": "/c/x.txt", "citation": "c", "passage_id": 7, "url": None}
 
