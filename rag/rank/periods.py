@@ -98,9 +98,14 @@ class Period(NamedTuple):
     end: dt.date
     span: tuple[int, int]
     said: str
-    # read from "since", "before", "after", "until": the replies' own dates,
-    # wherever the question puts them ("How has ... changed since 2022?")
+    # read from "since" or "to now": the replies' own dates, wherever the
+    # question puts them ("How has ... changed since 2022?")
     bounds_replies: bool = False
+    # read from "before", "after", "until", "through": the replies' dates where
+    # the question says so ("What did they say before March 2022?"), else an
+    # event's ("imposed before July 1997"), which the caller reads again
+    # without it (``find_period(..., open_ends=False)``)
+    open_end: bool = False
     # what "last year", "last spring" counted back from (the newest briefing)
     counted_from: dt.date | None = None
 
@@ -239,7 +244,7 @@ def _half_range(year: int, half: int) -> tuple[dt.date, dt.date]:
         (dt.date(year, 7, 1), dt.date(year, 12, 31))
 
 
-def _find_range(q: str, reference: dt.date | None) -> Period | None:
+def _find_range(q: str, reference: dt.date | None, open_ends: bool = True) -> Period | None:
     """Two periods joined as a range ("between March and May 2021", "from
     2021-03-01 to 2021-05-31", "2019-2020"), or one with an open end ("since
     June 2020", "from June 2020 to now"): from the first day of one to the
@@ -289,7 +294,8 @@ def _find_range(q: str, reference: dt.date | None) -> Period | None:
         first = opener.start() if opener else a.span[0]
         return Period(start, end, (first, b.span[1]), q[first:b.span[1]].strip())
     for a in atoms:
-        if a.year is None:
+        # "since last spring" is said of the asker's day, not of the newest briefing
+        if a.year is None or not open_ends or re.search(r"\blast\b", q[a.span[0]:a.span[1]], re.I):
             continue
         since = _SINCE.search(q[:a.span[0]])
         until = re.match(r"\s*(?:to|until|till|through)\s+(?:the\s+)?", q[a.span[1]:], re.I)
@@ -300,7 +306,8 @@ def _find_range(q: str, reference: dt.date | None) -> Period | None:
         for cue, period in ((_BEFORE, (None, start - dt.timedelta(days=1))), (_UNTIL, (None, last)),
                             (_AFTER, (last + dt.timedelta(days=1), today))):
             if (m := cue.search(before)) and (period[0] is None or period[0] <= today):
-                return Period(*period, (m.start(), a.span[1]), q[m.start():a.span[1]].strip(), True)
+                return Period(*period, (m.start(), a.span[1]), q[m.start():a.span[1]].strip(),
+                              open_end=True)
         if since and start <= today:
             return Period(start, today, (since.start(), a.span[1]), q[since.start():a.span[1]].strip(),
                           True)
@@ -322,7 +329,8 @@ def _week_of(q: str, period: Period) -> Period:
                   q[m.start():period.span[1]].strip())
 
 
-def find_period(q: str, reference: dt.date | None = None) -> Period | None:
+def find_period(q: str, reference: dt.date | None = None, open_ends: bool = True
+                ) -> Period | None:
     """The period ``q`` names, read in this order: a range (or one with an
     open end: "since", "before", "through"), a day, a month, a quarter or
     half, a season, a year, "last year"/"last month". ``reference`` anchors
@@ -331,12 +339,12 @@ def find_period(q: str, reference: dt.date | None = None) -> Period | None:
     "This year" and "in the past two weeks" are not read: a reporter's
     question says them of its own day ("now that Moscow chairs the BRICS
     group this year"), which the newest briefing is not."""
-    found = _find(_ABBR_DOT.sub(lambda m: m[1] + " ", q), reference)
+    found = _find(_ABBR_DOT.sub(lambda m: m[1] + " ", q), reference, open_ends)
     # read on the question with AP's full stops as spaces: said as typed
     return found._replace(said=q[found.span[0]:found.span[1]].strip()) if found else None
 
 
-def _find(q: str, reference: dt.date | None) -> Period | None:
+def _find(q: str, reference: dt.date | None, open_ends: bool) -> Period | None:
     m = _RE_NTH_WEEK.search(q)
     if m:
         year = int(m["y"])
@@ -345,7 +353,7 @@ def _find(q: str, reference: dt.date | None) -> Period | None:
         start = last - dt.timedelta(days=6) if n in ("last", "final") else \
             first + dt.timedelta(days=7 * _WEEK_NTH[n])
         return Period(start, min(start + dt.timedelta(days=6), last), m.span(), m.group(0).strip())
-    found = _find_range(q, reference)
+    found = _find_range(q, reference, open_ends)
     if found:
         return found
     for m in (_RE_ISO.search(q), _RE_US_DAY.search(q)):

@@ -188,10 +188,13 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         # "Will the rule be final by May 2023?": a deadline, asked about
         # before it; neither the reply's date nor the event's
         period = None
+    if period and period.open_end and not _dates_the_reply(question, period.span):
+        # "imposed ... before July 1997": the event's time, read as the period alone
+        period = find_period(question, reference, open_ends=False)
     if period:
         s, e, span, said = period.start, period.end, period.span, period.said
         # "before March 2022", "since 2022": the replies asked for are bounded
-        if period.bounds_replies or _dates_the_reply(question, span):
+        if period.bounds_replies or period.open_end or _dates_the_reply(question, span):
             plan["date_from"], plan["date_to"] = s, e
             dates = f"up to {e.isoformat()}" if s is None else s.isoformat() if s == e \
                 else f"{s.isoformat()} to {e.isoformat()}"

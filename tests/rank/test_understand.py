@@ -50,6 +50,16 @@ def test_an_open_start_is_a_filter_up_to_its_end():
     assert "date_from" not in p.filters
 
 
+def test_an_open_end_of_an_event_is_read_as_its_period_alone():
+    # a reporter's question: "before July 1997" is the handover's time, not the replies'
+    p = plan("Pompeo said China broke the promises it made to Hong Kong's people before July "
+             "1997 and that the law undermines them. What is your response?")
+    assert p.date_from is None and p.date_to is None
+    assert (p.prefer_from.isoformat(), p.notes[0].split(" (")[1]) == ("1997-07-01", 'from "July 1997")')
+    # "since last spring" is said of the asker's day
+    assert plan("The fence has been up since last spring. When will it come down?").date_from is None
+
+
 def test_since_bounds_the_replies_wherever_it_stands():
     p = plan("How has the position on the tariffs changed since 2019?")
     assert (p.date_from, p.date_to) == (D(2019, 1, 1), D(2020, 7, 1))
