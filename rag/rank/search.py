@@ -232,6 +232,8 @@ class Searcher:
             hits, notes, dropped, filters = self._relaxed(question, read, given, lex, depth,
                                                          ranking, group_repeats, phrase_ids,
                                                          exact)
+            dropped = tuple(self._when_they_replied(n, read.filters.get("spokesperson"))
+                            for n in dropped)
             read = replace(read, filters=filters)
         # a word read as a filter is not missing ("Gen" of "What did Gen Shuang
         # say", read as Geng Shuang): out of the text ranked, or a part of the
@@ -268,6 +270,14 @@ class Searcher:
                       overridden=read.overridden, no_such_speaker=nobody,
                       searched_for=fixed.text if fixed.changes else None,
                       not_found=tuple(dict.fromkeys(searched(fixed.not_found) + missing)))
+
+    def _when_they_replied(self, note: str, person: str | None) -> str:
+        """A spokesperson note left out, with the dates that person's replies
+        span ("What did Zhao Lijian say on 2020-03-12?": Geng Shuang briefed)."""
+        if note_group(note) != "spokesperson" or not person:
+            return note
+        first, last = self.store.replies_span(self.store.stored_names(person))
+        return f"{note} (whose replies here are from {first} to {last})" if first else note
 
     def _held_form(self, words: list[str]) -> tuple[list[str], bool]:
         """The spelling of a pasted phrase some reply or question holds (as

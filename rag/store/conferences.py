@@ -322,6 +322,16 @@ class ConferenceTables(Database):
         return (person, *(name for name, shown in self.display_names().items()
                           if shown.casefold() == want))
 
+    def replies_span(self, names: Sequence[str]) -> tuple[str | None, str | None]:
+        """The first and last date of the replies by any of ``names`` (a
+        spokesperson's stored forms); (None, None) when there are none."""
+        if not names:
+            return None, None
+        marks = ",".join("?" * len(names))
+        return tuple(self.db.execute(
+            f"SELECT min(date), max(date) FROM passages WHERE spokesperson IN ({marks})",
+            tuple(names)).fetchone())
+
     # -- duplicates whose original no longer holds their conference --------------
     _STALE_DUPLICATE = """d.duplicate_of IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM conferences o WHERE o.id = d.duplicate_of

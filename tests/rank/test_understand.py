@@ -283,3 +283,20 @@ def test_a_period_asked_that_the_date_filter_overrides_is_said():
         'from 2020-06-01']
     assert overridden_notes(p, {"date_from": D(2020, 3, 1), "date_to": D(2020, 3, 31)}) == []
     assert overridden_notes(p, {}) == []
+
+
+def test_a_spokesperson_left_out_says_when_their_replies_are(tmp_path, encoder):
+    from transcripts import conference
+
+    from rag import Retriever
+    paths = [conference(tmp_path / "src", D(2020, 1, 6), [("AFP", "Masks?", "Masks are on sale.")],
+                        spokesperson="Geng Shuang"),
+             conference(tmp_path / "src", D(2020, 3, 2), [("AFP", "Masks?", "Masks are donated.")],
+                        spokesperson="Zhao Lijian")]
+    r = Retriever.open(tmp_path / "index", encoder=encoder)
+    assert r.ingest(paths).ok
+    answer = r.ask("What did Zhao Lijian say on 6 January 2020 about masks?", k=2)
+    assert [h.spokesperson for h in answer.hits] == ["Geng Shuang"]
+    assert answer.dropped == (
+        "spokesperson Zhao Lijian (whose replies here are from 2020-03-02 to 2020-03-02)",)
+    r.close()
