@@ -56,10 +56,9 @@ _RE_HALF = re.compile(
 _RE_WEEK_OF = re.compile(r"\b(?:in\s+|during\s+)?(?:the\s+)?week\s+(?P<from>of|beginning|starting)\s*$",
                          re.I)
 # "the first week of March 2023" (days 1-7), "the last week of 2022" (its last 7 days)
-_WEEK_NTH = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
-             "4th": 3}
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _RE_NTH_WEEK = re.compile(
-    rf"\b(?:in\s+|during\s+)?(?:the\s+)?(?P<n>{'|'.join(_WEEK_NTH)}|last|final)\s+week\s+of\s+"
+    rf"\b(?:in\s+|during\s+)?(?:the\s+)?(?P<n>{'|'.join(_ORDINAL)}|last|final)\s+week\s+of\s+"
     rf"(?:(?P<m>{_MONTH_NAMES})\.?\s*,?\s+)?(?P<y>{_YEAR})\b", re.I)
 # a month named without its year, as the first end of a range ("from May to
 # July 2020"); "May" only with its capital, as the verb is "may"
@@ -68,7 +67,9 @@ _RE_BARE_MONTH = re.compile(rf"\b(?i:{_PART})?(?P<m>(?i:{_BARE_NAMES})|May)\b")
 _RE_BARE_DAY = re.compile(
     rf"\b(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})|(?P<m2>{_MONTH_NAMES})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)\b",
     re.I)
-_CONNECT = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*", re.I)
+# what joins the two ends of a range
+_TO = r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*"
+_CONNECT = re.compile(_TO, re.I)
 _OPEN = re.compile(r"\b(?:between|from)\s*$", re.I)
 _SINCE = re.compile(r"\b(?:ever\s+)?since\s*$", re.I)
 # one end left open: "before March 2022" is up to 28 February, "through
@@ -80,14 +81,12 @@ _AFTER = re.compile(r"\b(?:after|later\s+than)\s*$", re.I)
 _RE_YEARS = re.compile(rf"\b(?:(?:between|from|in|during)\s+)?(?P<y>{_YEAR})\s*[-/–]\s*(?P<y2>\d\d)\b(?![-/]\d)",
                        re.I)
 # days of one month: "1-5 May 2020", "between 1 and 5 May 2020", "May 1 to 5, 2020"
-_DAYS_TO = r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*"
 _RE_DAYS = re.compile(
-    rf"\b(?:(?:between|from)\s+)?(?:(?P<a1>\d{{1,2}}){_DAYS_TO}(?P<b1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})"
-    rf"|(?P<m2>{_MONTH_NAMES})\s+(?P<a2>\d{{1,2}})(?:st|nd|rd|th)?{_DAYS_TO}(?P<b2>\d{{1,2}})(?:st|nd|rd|th)?)"
+    rf"\b(?:(?:between|from)\s+)?(?:(?P<a1>\d{{1,2}}){_TO}(?P<b1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})"
+    rf"|(?P<m2>{_MONTH_NAMES})\s+(?P<a2>\d{{1,2}})(?:st|nd|rd|th)?{_TO}(?P<b2>\d{{1,2}})(?:st|nd|rd|th)?)"
     rf",?\s+(?P<y>{_YEAR})\b", re.I)
 # the open end of a range: "from June 2020 to now"
 _RE_NOW = re.compile(r"\b(?:now|today|the\s+present|present|date)\b", re.I)
-_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
 
 class Period(NamedTuple):
@@ -209,12 +208,9 @@ def _atoms(q: str, reference: dt.date | None) -> list[_Atom]:
     for m in _RE_MONTH.finditer(q):
         add(m, lambda _, y=int(m["y"]), mo=_month(m["m"]), p=m["part"]: _month_range(y, mo, p), int(m["y"]))
     for m in _RE_QUARTER.finditer(q):
-        add(m, lambda _, y=int(m["y1"] or m["y2"] or m["y3"]),
-            n=int(m["q1"] or m["q2"] or _ORDINAL[m["o"].lower()]): _quarter_range(y, n),
-            int(m["y1"] or m["y2"] or m["y3"]))
+        add(m, lambda _, m=m: _quarter_of(m), _quarter_of(m)[0].year)
     for m in _RE_HALF.finditer(q):
-        add(m, lambda _, y=int(m["y1"] or m["y2"]), n=int(m["h1"] or _ORDINAL[m["o"].lower()]):
-            _half_range(y, n), int(m["y1"] or m["y2"]))
+        add(m, lambda _, m=m: _half_of(m), _half_of(m)[0].year)
     for m in _RE_SEASON.finditer(q):
         if m["y"]:
             add(m, lambda _, y=int(m["y"]), s=m["s"], p=m["part"]: _season_range(y, s, p), int(m["y"]))
@@ -237,6 +233,17 @@ def _atoms(q: str, reference: dt.date | None) -> list[_Atom]:
 def _quarter_range(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     first = 3 * quarter - 2
     return dt.date(year, first, 1), dt.date(year, first + 2, calendar.monthrange(year, first + 2)[1])
+
+
+def _quarter_of(m: re.Match) -> tuple[dt.date, dt.date]:
+    """The days of a quarter _RE_QUARTER matched ("Q1 2023", "the third quarter of 2021")."""
+    return _quarter_range(int(m["y1"] or m["y2"] or m["y3"]),
+                          int(m["q1"] or m["q2"] or _ORDINAL[m["o"].lower()]))
+
+
+def _half_of(m: re.Match) -> tuple[dt.date, dt.date]:
+    """The days of a half _RE_HALF matched ("H1 2022", "the second half of 2020")."""
+    return _half_range(int(m["y1"] or m["y2"]), int(m["h1"] or _ORDINAL[m["o"].lower()]))
 
 
 def _half_range(year: int, half: int) -> tuple[dt.date, dt.date]:
@@ -351,7 +358,7 @@ def _find(q: str, reference: dt.date | None, open_ends: bool) -> Period | None:
         first, last = _month_range(year, _month(m["m"]), None) if m["m"] else _year_range(year, None)
         n = m["n"].lower()
         start = last - dt.timedelta(days=6) if n in ("last", "final") else \
-            first + dt.timedelta(days=7 * _WEEK_NTH[n])
+            first + dt.timedelta(days=7 * (_ORDINAL[n] - 1))
         return Period(start, min(start + dt.timedelta(days=6), last), m.span(), m.group(0).strip())
     found = _find_range(q, reference, open_ends)
     if found:
@@ -384,15 +391,10 @@ def _find(q: str, reference: dt.date | None, open_ends: bool) -> Period | None:
     if m:
         s, e = _month_range(int(m.group("y")), _month(m.group("m")), m.group("part"))
         return Period(s, e, m.span(), m.group(0).strip())
-    m = _RE_QUARTER.search(q)
-    if m:
-        s, e = _quarter_range(int(m["y1"] or m["y2"] or m["y3"]),
-                              int(m["q1"] or m["q2"] or _ORDINAL[m["o"].lower()]))
-        return Period(s, e, m.span(), m.group(0).strip())
-    m = _RE_HALF.search(q)
-    if m:
-        s, e = _half_range(int(m["y1"] or m["y2"]), int(m["h1"] or _ORDINAL[m["o"].lower()]))
-        return Period(s, e, m.span(), m.group(0).strip())
+    for regex, dates in ((_RE_QUARTER, _quarter_of), (_RE_HALF, _half_of)):
+        m = regex.search(q)
+        if m:
+            return Period(*dates(m), m.span(), m.group(0).strip())
     m = _RE_SEASON.search(q)
     if m and (m.group("y") or (m.group("last") and reference)):
         year = int(m.group("y")) if m.group("y") else _last_season_year(m.group("s"), reference, True)
