@@ -198,9 +198,9 @@ class Searcher:
         quoted = bool(quoted_spans(question))
         # one lookup over both columns first: most questions are in no passage at all;
         # each phrase as the transcripts spell it ("we do not" held as "we don't")
-        pasted = [(raw, self._held_form(words)) for raw, words in pasted_phrases(question)]
-        held = [words for _, (words, found) in pasted if found]
-        pasted = [(raw, words) for raw, (words, _) in pasted]
+        forms = [(raw, *self._held_form(words)) for raw, words in pasted_phrases(question)]
+        pasted = [(raw, words) for raw, words, _ in forms]
+        held = [words for _, words, found in forms if found]
         phrase_ids = sorted({p for words in held for p in self.store.passages_with_phrase(words)})
         in_question = not phrase_ids and bool(held)
         if in_question:   # a reporter's words pasted: that exchange (a reply's come first)
