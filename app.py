@@ -87,6 +87,8 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
     from rag.present.analysis import answer_change, questioner_counts, timeline
     from rag.present.analysis import RELATIVE
     from rag.present.answers import ANALYSIS_LIMIT, analysed_hits, answer_question, export_text
+    from rag.present.chat import follow_up_note
+    from rag.present.followup import follow_up
     from rag.present.charts import format_timeline
     from rag.present.chat import (escape_text, facet_choices, format_answer_change,
                                  format_error, format_question, format_questioner_counts,
@@ -138,7 +140,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                 for key, v in values.items()}
 
     def chat(question, history, k, questioner, spokesperson, date_from, date_to, literal=False,
-             publisher="", order="auto", inferred=None):
+             publisher="", order="auto", inferred=None, last=None):
         # Outputs 4-6 (the question and its filters for Analyse and More, the filters read
         # from the words) are session state, which the /chat API leaves out: it still
         # returns (history, "", hits). New inputs come last so the /chat API's positional
@@ -148,15 +150,31 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         if not question:   # Ask on an empty box: say why nothing happens
             gr.Info("Type a question first: what would you like to find in the transcripts?")
             return history, "", [], gr.update(), gr.update(), gr.update()
-        given = unset_inferred({"questioner": questioner, "spokesperson": spokesperson,
-                                "date_from": date_from, "date_to": date_to}, inferred)
+        controls = {"questioner": questioner, "spokesperson": spokesperson,
+                    "date_from": date_from, "date_to": date_to}
+        given = unset_inferred(controls, inferred)
         new_inferred: dict = {}
-        marks = question
+        marks = asked = question
         try:
-            a = answer_question(retriever, question, k, publisher=publisher, literal=literal,
+            # "What about masks?", "And in 2022?": what it does not say again is the
+            # question before's (its filters read from words; its topic, if none)
+            follow = None if literal or not last else \
+                follow_up(question, last.get("question"), retriever.understand)
+            kept: dict = {}
+            if follow:
+                kept = {key: controls[key] for key in follow.keep
+                        if (inferred or {}).get(key) and controls[key] == inferred[key]}
+                asked = follow.question
+                given = {**given, **kept, **{key: str(v) for key, v in follow.filters.items()}}
+            a = answer_question(retriever, asked, k, publisher=publisher, literal=literal,
                                 order=order, facets=facets, **given)
-            answer, data, new_inferred = a.html, [hit_to_dict(h) for h in a.hits], a.inferred
-            marks = a.mark_text or question
+            answer, data = a.html, [hit_to_dict(h) for h in a.hits]
+            new_inferred = {**kept, **{key: str(v) for key, v in (follow.filters if follow
+                                                                   else {}).items()},
+                            **a.inferred}
+            if follow and (kept or follow.topic_kept):
+                answer = follow_up_note(last["question"], kept, follow.topic_kept) + answer
+            marks = a.mark_text or asked
         except PressconError as e:
             answer, data = format_error(str(e)), []
         except Exception:  # noqa: BLE001 - the chat stays usable; the log has the traceback
@@ -164,7 +182,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             answer, data = format_error("an internal error occurred; see the server log"), []
         history += [{"role": "user", "content": format_question(question)},
                     {"role": "assistant", "content": answer}]
-        last = {"question": question, "k": k, **given, "literal": literal,
+        last = {"question": asked, "k": k, **given, "literal": literal,
                 "publisher": publisher, "order": order, "shown": len(data), "marks": marks}
         return (history[-2 * HISTORY_TURNS:], "", data, last,
                 {"values": new_inferred, "previous": inferred or {}}, last)
@@ -364,8 +382,9 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                         value=False, label="Literal",
                         info="Don't read a period, outlet or spokesperson from the question's "
                              "words (\"tell AFP in May 2020\")", elem_id="pc-literal")
-                    gr.Markdown("Filters you set apply to follow-ups too; those read from a "
-                                "question apply to that question.", elem_classes="pc-small")
+                    gr.Markdown("Filters you set apply to every question; those read from a "
+                                "question apply to it and to its follow-ups (\"What about "
+                                "...?\", \"And in 2022?\").", elem_classes="pc-small")
                     with gr.Row():
                         reset = gr.Button("Clear filters", size="sm")
                         new_chat = gr.Button("New chat", size="sm")
@@ -406,7 +425,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         analysis_open = gr.State(False)
 
         inputs = [question, chatbot, k, questioner, spokesperson, date_from, date_to, literal,
-                  publisher, order, inferred_shown]
+                  publisher, order, inferred_shown, last_asked]
         outputs = [chatbot, question, hits_json, last_asked, inferred, view]
         common = dict(fn=chat, inputs=inputs, outputs=outputs, concurrency_id="search",
                       concurrency_limit=concurrency_limit, show_progress="minimal")

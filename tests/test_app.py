@@ -631,3 +631,55 @@ def test_analyse_button_in_the_ui(retriever):
         assert fns["analyse_ui"](None)[0].startswith("Ask a question")
     finally:
         demo.close()
+
+
+def test_a_follow_up_keeps_what_it_does_not_say_again(tmp_path, encoder):
+    """"What about masks?" after a question that read a spokesperson and a
+    month keeps both; "And in March 2020?" keeps the topic and the person,
+    with its own month; a question of its own keeps nothing."""
+    import app
+    from transcripts import conference
+
+    from rag import Retriever
+    D = dt.date
+    paths = [conference(tmp_path / "src", D(2020, 1, 6),
+                        [("AFP", "Vaccines?", "Vaccine trials go on."),
+                         ("AFP", "Masks?", "Masks are on sale.")], spokesperson="Geng Shuang"),
+             conference(tmp_path / "src", D(2020, 3, 2),
+                        [("AFP", "Vaccines?", "Vaccine research is open to all."),
+                         ("AFP", "Masks?", "Masks are donated.")], spokesperson="Geng Shuang"),
+             conference(tmp_path / "src", D(2020, 3, 3),
+                        [("AFP", "Masks?", "Masks went to Italy.")], spokesperson="Zhao Lijian")]
+    r = Retriever.open(tmp_path / "index", encoder=encoder)
+    assert r.ingest(paths).ok
+    demo = app.build_app(r)
+    try:
+        fns = {fn.fn.__name__: fn.fn for fn in demo.fns.values() if fn.fn}
+        chat, show = fns["chat"], fns["show_inferred"]
+
+        def ask(question, controls, state, last):
+            out = chat(question, [], 5, *controls, False, "", "auto", state, last)
+            *shown, now, _ = show(out[4], *controls)
+            return out, tuple(v if isinstance(v, str) else c for v, c in zip(shown, controls)), now
+
+        out, controls, state = ask("What did Geng Shuang say about vaccines in January 2020?",
+                                   ("", "", "", ""), {}, None)
+        assert controls == ("", "Geng Shuang", "2020-01-01", "2020-01-31")
+        out, controls, state = ask("What about masks?", controls, state, out[3])
+        assert [h["text"] for h in out[2]][:1] == ["Masks are on sale."]
+        assert {h["spokesperson"] for h in out[2]} == {"Geng Shuang"}
+        note = visible(out[0][-1]["content"]).strip()
+        assert note.startswith("Follow-up of “What did Geng Shuang say about vaccines in "
+                               "January 2020?”: kept spokesperson Geng Shuang, dates "
+                               "2020-01-01 to 2020-01-31.")
+        out, controls, state = ask("And in March 2020?", controls, state, out[3])
+        assert {h["date"] for h in out[2]} == {"2020-03-02"}
+        assert "kept its topic, spokesperson Geng Shuang" in visible(out[0][-1]["content"])
+        assert controls[2:] == ("2020-03-01", "2020-03-31")
+        # a question of its own: the filters the words before set are cleared
+        out, controls, state = ask("Who donated masks to Italy?", controls, state, out[3])
+        assert "Follow-up" not in visible(out[0][-1]["content"])
+        assert "Zhao Lijian" in {h["spokesperson"] for h in out[2]}
+    finally:
+        demo.close()
+        r.close()

@@ -537,3 +537,16 @@ def format_questioner_counts(counts: Sequence[tuple[str | None, int]]) -> str:
                    f"<td>{n}</td></tr>" for name, n in counts)
     return (f'<table class="pc-outlets"><thead><tr><th>Questioner (outlet)</th>'
             f'<th>Questions</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
+def follow_up_note(previous: str, kept: dict, topic_kept: bool) -> str:
+    """The line above a follow-up's answer: what it kept from the question
+    before ("Follow-up of “What did Psaki say about vaccines ...?”: kept its
+    topic, spokesperson Jen Psaki"), so a user who meant a new question knows
+    to ask it in full."""
+    what = ["its topic"] if topic_kept else []
+    what += [f"{key} {kept[key]}" for key in ("questioner", "spokesperson") if kept.get(key)]
+    if kept.get("date_from") or kept.get("date_to"):
+        what.append(f"dates {kept.get('date_from') or '…'} to {kept.get('date_to') or '…'}")
+    return (f'<div class="pc-notes pc-follow">Follow-up of “{escape_text(previous)}”: kept '
+            f'{escape_text(", ".join(what))}. Ask in full for a new question.</div>')
