@@ -88,7 +88,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
     from rag.present.analysis import RELATIVE
     from rag.present.answers import ANALYSIS_LIMIT, analysed_hits, answer_question, export_text
     from rag.present.chat import follow_up_note
-    from rag.present.followup import follow_up
+    from rag.present.followup import FILTERS, follow_up
     from rag.present.charts import format_timeline
     from rag.present.chat import (escape_text, facet_choices, format_answer_change,
                                  format_error, format_question, format_questioner_counts,
@@ -160,20 +160,24 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             # question before's (its filters read from words; its topic, if none)
             follow = None if literal or not last else \
                 follow_up(question, last.get("question"), retriever.understand)
+            again = bool(last) and question == last.get("question")   # a month bar's re-ask
             kept: dict = {}
-            if follow:
-                kept = {key: controls[key] for key in follow.keep
+            applied: dict = {}
+            if follow or again:
+                kept = {key: controls[key] for key in (follow.keep if follow else FILTERS)
                         if (inferred or {}).get(key) and controls[key] == inferred[key]}
-                asked = follow.question
-                given = {**given, **kept, **{key: str(v) for key, v in follow.filters.items()}}
+                # a filter the user set wins over the one a follow-up's words name
+                applied = {key: str(v) for key, v in (follow.filters if follow else {}).items()
+                           if not given.get(key)}
+                asked = follow.question if follow else question
+                given = {**given, **kept, **applied}
             a = answer_question(retriever, asked, k, publisher=publisher, literal=literal,
                                 order=order, facets=facets, **given)
             answer, data = a.html, [hit_to_dict(h) for h in a.hits]
-            new_inferred = {**kept, **{key: str(v) for key, v in (follow.filters if follow
-                                                                   else {}).items()},
-                            **a.inferred}
+            new_inferred = {**kept, **applied, **a.inferred}
             if follow and (kept or follow.topic_kept):
-                answer = follow_up_note(last["question"], kept, follow.topic_kept) + answer
+                answer = follow_up_note(last.get("typed") or last["question"], kept,
+                                        follow.topic_kept) + answer
             marks = a.mark_text or asked
         except PressconError as e:
             answer, data = format_error(str(e)), []
@@ -182,7 +186,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             answer, data = format_error("an internal error occurred; see the server log"), []
         history += [{"role": "user", "content": format_question(question)},
                     {"role": "assistant", "content": answer}]
-        last = {"question": asked, "k": k, **given, "literal": literal,
+        last = {"question": asked, "typed": question, "k": k, **given, "literal": literal,
                 "publisher": publisher, "order": order, "shown": len(data), "marks": marks}
         return (history[-2 * HISTORY_TURNS:], "", data, last,
                 {"values": new_inferred, "previous": inferred or {}}, last)

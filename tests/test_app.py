@@ -676,6 +676,19 @@ def test_a_follow_up_keeps_what_it_does_not_say_again(tmp_path, encoder):
         assert {h["date"] for h in out[2]} == {"2020-03-02"}
         assert "kept its topic, spokesperson Geng Shuang" in visible(out[0][-1]["content"])
         assert controls[2:] == ("2020-03-01", "2020-03-31")
+        assert out[3]["question"] == "masks" and out[3]["typed"] == "And in March 2020?"
+        # a month bar asks the same search again within its month: the person stays
+        again, controls2, _ = ask(out[3]["question"], (controls[0], controls[1], "2020-03-01",
+                                                       "2020-03-31"), state, out[3])
+        assert {h["spokesperson"] for h in again[2]} == {"Geng Shuang"} and controls2[1] == "Geng Shuang"
+        # the note names the question before as typed
+        chained, _, _ = ask("What about masks?", controls, state, out[3])
+        assert visible(chained[0][-1]["content"]).strip().startswith(
+            "Follow-up of “And in March 2020?”")
+        # a spokesperson set by hand wins over the one a follow-up names
+        mine = chat("How about Zhao Lijian?", [], 5, "", "Geng Shuang", "", "", False, "", "auto",
+                    {}, out[3])
+        assert {h["spokesperson"] for h in mine[2]} == {"Geng Shuang"}
         # a question of its own: the filters the words before set are cleared
         out, controls, state = ask("Who donated masks to Italy?", controls, state, out[3])
         assert "Follow-up" not in visible(out[0][-1]["content"])

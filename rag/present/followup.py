@@ -56,10 +56,13 @@ def follow_up(question: str, previous: str | None,
     now = understand(question)
     topic = [w for w in tokens(now.text) if w not in STOPWORDS]
     if re.fullmatch(r"(?:[A-Z][\w'’-]+\s*){1,3}", rest) and not now.filters:
-        # "What about Kirby?": a name alone is who spoke, if the index has them
-        as_speaker = understand(f"What did {rest} say?")
-        if as_speaker.spokesperson:
-            now, topic = as_speaker, []
+        # "What about Kirby?", "What about AFP?": a name alone is who spoke or who
+        # asked, if the index has them
+        for asked in (f"What did {rest} say?", f"What did they tell {rest}?"):
+            as_name = understand(asked)
+            if as_name.spokesperson or as_name.questioner:
+                now, topic = as_name, []
+                break
     said = set(now.filters)
     if now.date_from or now.date_to or now.prefer_from:
         # a period of its own, even one only preferred, replaces the one before, whole
@@ -67,6 +70,8 @@ def follow_up(question: str, previous: str | None,
     keep = tuple(key for key in FILTERS if key not in said)
     if topic:
         return FollowUp(question, keep, False, {})
-    # "And in 2022?": the question before's topic (without the filters it read)
-    # with the filters these words name
-    return FollowUp(understand(previous).text, keep, True, dict(now.filters))
+    # "And in 2022?": the question before's topic (its words without the filters
+    # it read, and without "what did ... say about") with the filters these words name
+    text = understand(previous).text
+    words = [w for w in re.findall(r"[\w'’-]+", text) if w.lower() not in STOPWORDS]
+    return FollowUp(" ".join(words) or text, keep, True, dict(now.filters))

@@ -29,8 +29,8 @@ def filter_note(inferred: Mapping[str, str], warnings: Sequence[str] = ()) -> st
     out = []
     if inferred:
         set_ = ", ".join(f"{_LABELS.get(k, k)} {escape_text(v)}" for k, v in inferred.items())
-        out.append(f"**Set from your question:** {set_}. For that question only; tick "
-                   f"*Literal* to ask without them.")
+        out.append(f"**Set from your question:** {set_}. For it and its follow-ups "
+                   f"(\"What about ...?\"); tick *Literal* to ask without them.")
     out += [f"⚠ {escape_text(w)}" for w in warnings]
     return "\n\n".join(out)
 
