@@ -150,8 +150,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         if not question:   # Ask on an empty box: say why nothing happens
             gr.Info("Type a question first: what would you like to find in the transcripts?")
             return history, "", [], gr.update(), gr.update(), gr.update()
-        controls = {"questioner": questioner, "spokesperson": spokesperson,
-                    "date_from": date_from, "date_to": date_to}
+        controls = dict(zip(FILTERS, (questioner, spokesperson, date_from, date_to)))
         given = unset_inferred(controls, inferred)
         new_inferred: dict = {}
         marks = asked = question
@@ -513,9 +512,8 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             # A new chat starts from the filters the user set: those the last
             # question's words set (still as shown) are cleared with its answer.
             shown = shown or {}
-            keys = ("questioner", "spokesperson", "date_from", "date_to")
             return (*("" if shown.get(key) and value == shown[key] else gr.update()
-                      for key, value in zip(keys, values)), {}, None, "")
+                      for key, value in zip(FILTERS, values)), {}, None, "")
 
         new_chat.click(lambda: ([], [], None, None, *NOT_YET, gr.update(visible=False)), None,
                        [chatbot, hits_json, last_asked, view, *analysis_outputs, more_btn],

@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["FollowUp", "follow_up", "FILTERS"]
 
-#: the filters a follow-up may keep from the question before
+#: the filters a follow-up may keep from the question before, in the order of
+#: the chat's controls
 FILTERS = ("questioner", "spokesperson", "date_from", "date_to")
 # "what about ...", "how about ...", "and ...", "and what about ..."
 _FOLLOW_UP = re.compile(r"^\s*(?:and\s+)?(?:(?:what|how)\s+about|and)\s+(?P<rest>\S.*)$", re.I)

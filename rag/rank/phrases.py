@@ -44,6 +44,7 @@ def phrase_words(text: str) -> list[str]:
 _NOT = {"do": "don", "does": "doesn", "did": "didn", "is": "isn", "are": "aren", "was": "wasn",
         "were": "weren", "have": "haven", "has": "hasn", "had": "hadn", "would": "wouldn",
         "could": "couldn", "should": "shouldn", "will": "won", "must": "mustn", "can": "can"}
+_FULL = {short: full for full, short in _NOT.items()}   # "don" -> "do", "won" -> "will"
 _PRONOUNS = {"i", "we", "you", "they", "he", "she", "it", "that", "there", "who", "what"}
 _SHORT = {"are": ("re", {"we", "you", "they", "who", "what"}), "am": ("m", {"i"}),
           "have": ("ve", {"i", "we", "you", "they", "would", "could", "should", "might",
@@ -72,9 +73,8 @@ def contraction_forms(words: Sequence[str]) -> list[list[str]]:
             options.append([[words[i], words[i + 1]], ["cannot"]])
         elif b == "not" and a in _NOT:                     # "do not" / "don t"
             options.append([[words[i], words[i + 1]], [_NOT[a], "t"]])
-        elif b == "t" and a in _NOT.values():              # "don t" / "do not"
-            full = "will" if a == "won" else next(k for k, v in _NOT.items() if v == a)
-            options.append([[words[i], words[i + 1]], [full, "not"]])
+        elif b == "t" and a in _FULL:                      # "don t" / "do not"
+            options.append([[words[i], words[i + 1]], [_FULL[a], "not"]])
         elif b in _SHORT and a in _SHORT[b][1]:            # "they are" / "they re"
             options.append([[words[i], words[i + 1]], [words[i], _SHORT[b][0]]])
         elif b and a in _PRONOUNS | {"let", "would", "could", "should", "might", "must"} and \
