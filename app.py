@@ -241,12 +241,14 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             literal: bool = False, publisher: str = "") -> dict:
         """The top passages for a question, verbatim:
         {"question", "k" (as asked), "found" (how many hits), "filters", "understood",
-        "close_match", "not_found", "hits", "html"}. Each hit has text, date (ISO), questioner, spokesperson, question, score
+        "close_match", "not_found", "asked_of", "hits", "html"}. Each hit has text, date (ISO), questioner, spokesperson, question, score
         (for ordering only: not a probability, it may pass 1), close (False: only a
         nearest reply), citation, passage_id, kind, source, url, title, publisher,
         speakers, and citations (every occasion the reply was given). "understood" lists
         the filters read from the question itself (none if literal); "close_match" is
-        False when no reply addresses the question closely. ``publisher`` (last, so older
+        False when no reply addresses the question closely ("asked_of": the publisher
+        the question asked to hear, "What did China say ...", whose replies alone were
+        judged; null when none). ``publisher`` (last, so older
         positional calls still work; "" for any) keeps one publisher's conferences, e.g.
         "The White House" or "Ministry of Foreign Affairs of China". Dates take
         2020-05-06, 2020-05, May 2020 or 2020.
@@ -256,7 +258,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                                 date_to, literal, publisher)
         return {"question": question, "k": k, "found": len(a.hits), "filters": a.filters,
                 "understood": a.notes, "close_match": a.answer.close_match,
-                "not_found": list(a.answer.not_found),
+                "not_found": list(a.answer.not_found), "asked_of": a.answer.asked_of,
                 "hits": [hit_to_dict(h) for h in a.hits], "html": a.html}
 
     def analyse_api(question: str, k: int = DEFAULT_PASSAGES, questioner: str = "",

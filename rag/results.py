@@ -119,6 +119,9 @@ class Answer:
     # one by that name ("no spokesperson called Wang Wenbin in this index
     # (nearest: ...)"): the hits are then from any spokesperson
     no_such_speaker: str | None = None
+    # the publisher the question asks to hear ("What did China say ...?" of an
+    # index that holds others too): only its replies are judged close
+    asked_of: str | None = None
 
 
 def citation_from_row(p: "PassageRow") -> Citation:

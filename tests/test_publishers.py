@@ -146,6 +146,47 @@ def test_a_preferred_publisher_none_of_whose_replies_matches_is_said(mixed):
     assert not answer.understood[0].endswith("among these")
 
 
+def test_a_question_asking_one_publisher_is_judged_on_its_replies_alone(mixed):
+    from rag.rank.closeness import notice
+    r, _ = mixed
+    # only the White House speaks of Ukraine: its replies are no answer to
+    # what Beijing said, and the name is not found among the ministry's
+    answer = r.ask("What did Beijing say about Ukraine?", k=5)
+    assert answer.asked_of == MFA
+    assert any(h.publisher == WH for h in answer.hits)
+    assert answer.close_match is False and not any(h.close for h in answer.hits)
+    assert "Ukraine" in answer.not_found
+    line = notice(answer.close_match, answer.not_found, r.store.date_range(MFA), answer.asked_of)
+    assert line.startswith(f'No close match: nothing in the transcripts of the {MFA} '
+                           f'(2021-12-24 to 2021-12-24) for "Ukraine"')
+    # asked of nobody in particular, or kept to the White House by the caller:
+    # the name is found, and no publisher's replies are set aside
+    for answer in (r.ask("What was said about Ukraine?", k=5),
+                   r.ask("What did Beijing say about Ukraine?", k=5, publisher=WH)):
+        assert answer.asked_of is None and "Ukraine" not in answer.not_found
+    assert r.store.date_range(WH) == ("2021-01-21", "2021-01-21")
+
+
+def test_a_preferred_publishers_raise_is_no_evidence_of_closeness():
+    from dataclasses import replace
+    from rag.rank.closeness import CLOSE_SCORE, judge
+    from rag.rank.fusion import PERIOD_BOOST
+    r = _hit(score=CLOSE_SCORE + PERIOD_BOOST / 2, publisher=MFA)
+    assert judge([r], "hybrid")[1] is True
+    # the score carries the preference's raise: without it, below the bar
+    assert judge([r], "hybrid", lifted=MFA)[1] is False
+    assert judge([replace(r, publisher=WH)], "hybrid", lifted=MFA)[1] is True
+    # asked of one publisher: another's reply is never close, whatever its score
+    assert judge([replace(r, score=2.0, publisher=WH)], "hybrid", publisher=MFA)[1] is False
+
+
+def _hit(score: float, publisher: str):
+    import datetime as dt
+    from rag.results import Hit
+    return Hit(text="A reply.", date=dt.date(2021, 1, 21), questioner=None, spokesperson="X",
+               question=None, score=score, citation="", passage_id=1, publisher=publisher)
+
+
 def test_the_analysis_commands_take_the_publisher_filter(mixed):
     import json
 

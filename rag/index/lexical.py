@@ -361,6 +361,24 @@ class LexicalIndex:
         posting = self._tail.postings.get(token)
         return self._snapshot_df(token) + (len(posting[0]) if posting is not None else 0)
 
+    def used_in(self, token: str, mask: np.ndarray | None) -> bool:
+        """Whether any live passage among ``mask``'s rows (all when None) has
+        the index token ``token``: does one publisher's text use a name at all."""
+        rows = []
+        if self._bm25 is not None and token in self._bm25.vocab_dict:
+            t = self._bm25.vocab_dict[token]
+            indptr = self._bm25.scores["indptr"]
+            rows.append(np.asarray(self._bm25.scores["indices"][indptr[t]:indptr[t + 1]],
+                                   np.int64))
+        posting = self._tail.postings.get(token)
+        if posting is not None:
+            rows.append(self.snapshot_n + np.asarray(posting[0], np.int64))
+        if not rows:
+            return False
+        found = np.concatenate(rows)
+        keep = self._alive if mask is None else mask
+        return bool(keep[found].any())
+
     def words(self) -> WordCounts | None:
         """The passages' words as written (snapshot and tail), for spelling
         correction; None when the snapshot on disk has no word count (one

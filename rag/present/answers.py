@@ -99,7 +99,8 @@ def answer_question(retriever: "Retriever", question: str, k: Any, questioner: A
     html = format_hits(shown, question, filters=filters, notes=notes, dropped=answer.dropped,
                        close_match=answer.close_match, not_found=answer.not_found,
                        searched_for=answer.searched_for, order=order, start=start,
-                       date_range=retriever.store.date_range(),
+                       date_range=retriever.store.date_range(answer.asked_of),
+                       asked_of=answer.asked_of,
                        warnings=warnings, mark_text=mark_text)
     return ChatAnswer(shown, filters, notes, html, answer, inferred, warnings, order, mark_text)
 

@@ -383,11 +383,12 @@ def order_hits(hits: Sequence["Hit"], order: str = "relevance") -> list["Hit"]:
 
 
 def format_no_close_match(not_found: Sequence[str] = (),
-                          date_range: tuple[str | None, str | None] = (None, None)) -> str:
+                          date_range: tuple[str | None, str | None] = (None, None),
+                          asked_of: str | None = None) -> str:
     """The notice above replies that are only the nearest ones: the ranking's
     own words (rag/rank/closeness.notice, as the CLI prints them), naming what
-    was not found and the index's date span."""
-    text = notice(False, not_found, date_range) or ""
+    was not found and the date span searched."""
+    text = notice(False, not_found, date_range, asked_of) or ""
     lead = "No close match"
     return (f'<div class="pc-noclose" role="status"><span class="pc-b">{lead}</span>'
             f'{escape_text(text[len(lead):])}</div>')
@@ -407,7 +408,7 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
                 close_match: bool = True, not_found: Sequence[str] = (),
                 searched_for: str | None = None,
                 date_range: tuple[str | None, str | None] = (None, None),
-                order: str = "relevance",
+                asked_of: str | None = None, order: str = "relevance",
                 start: int = 1, warnings: Sequence[str] = (),
                 mark_text: str | None = None) -> str:
     """The chat's answer: each hit verbatim with its citation, best first (or oldest
@@ -415,7 +416,9 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
     weaker ones. ``notes`` say which filters were read from the question itself,
     ``dropped`` which were read but matched nothing (``Answer.understood`` /
     ``.dropped``); ``close_match=False`` (``Answer.close_match``) puts the "No close
-    match" notice first (naming ``not_found`` and the index's ``date_range``);
+    match" notice first (naming ``not_found`` and the ``date_range`` of the
+    transcripts searched: those of ``asked_of``, the publisher the question
+    asked, if any);
     ``start`` numbers the first card (more results);
     ``warnings`` (escaped here) follow the notes; ``mark_text`` (default: the
     question as searched) gives the words to mark."""
@@ -433,7 +436,7 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
             + (f" · filters: {escape_text(active)}" if active else "") + "</div>")
     parts = ['<div class="pc-answer">']
     if weak_only:
-        parts.append(format_no_close_match(not_found, date_range))
+        parts.append(format_no_close_match(not_found, date_range, asked_of))
     parts += [head, format_searched_for(question, searched_for), format_notes(notes, dropped),
               extra]
     ordered = order_hits(hits, order)

@@ -28,8 +28,10 @@ class Query:
     """A question's ranking text, its embedding and its BM25 scores, each
     computed on first use and then reused."""
 
-    def __init__(self, text: str, encoder: Encoder, lexical: LexicalIndex):
+    def __init__(self, text: str, encoder: Encoder, lexical: LexicalIndex,
+                 lexical_text: str | None = None):
         self.text = text
+        self.lexical_text = lexical_text or text   # what BM25 scores, when it differs
         self._encoder = encoder
         self._lexical = lexical
 
@@ -39,7 +41,7 @@ class Query:
 
     @cached_property
     def bm25(self) -> np.ndarray:
-        return self._lexical.scores(self.text)
+        return self._lexical.scores(self.lexical_text)
 
 
 class Candidates:
@@ -50,8 +52,8 @@ class Candidates:
         self.dense = dense
         self.encoder = encoder
 
-    def query(self, text: str, lexical: LexicalIndex) -> Query:
-        return Query(text, self.encoder, lexical)
+    def query(self, text: str, lexical: LexicalIndex, lexical_text: str | None = None) -> Query:
+        return Query(text, self.encoder, lexical, lexical_text)
 
     def scores(self, query: Query, lex: LexicalIndex, k: int, ranking: str,
                mask: np.ndarray | None, include: Sequence[int] = ()

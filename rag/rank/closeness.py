@@ -36,6 +36,7 @@ from typing import Sequence
 
 from ..index.lexical import LexicalIndex
 from ..results import Hit
+from .fusion import PERIOD_BOOST
 from .understand import QueryPlan, note_said
 
 __all__ = ["CLOSE_SCORE", "NAMED_SCORE", "judge", "notice", "uncovered_period"]
@@ -48,10 +49,16 @@ SCORED = ("hybrid", "dense")   # rankings whose scores are on that scale
 def judge(hits: Sequence[Hit], ranking: str, names_not_found: Sequence[str] = (),
           phrase_ids: Sequence[int] = (), threshold: float | None = None,
           named: float | None = None, by_person: bool = False,
-          off_topic: "set[int] | Sequence[int]" = ()) -> tuple[list[Hit], bool]:
+          off_topic: "set[int] | Sequence[int]" = (), publisher: str | None = None,
+          lifted: str | None = None) -> tuple[list[Hit], bool]:
     """The hits with ``close`` set, and whether any of them is close.
     ``by_person``: the search was kept to a questioner or spokesperson;
-    ``off_topic``: of those hits, the ones naming none of the question's names."""
+    ``off_topic``: of those hits, the ones naming none of the question's names;
+    ``publisher``: the one the question asks to hear ("What did China say"):
+    another's replies are not its words, so never close; ``lifted``: the
+    publisher whose replies the ranking raised by PERIOD_BOOST (the question
+    names it): judged on the score they earned, since the thresholds were
+    chosen on indexes of one publisher, where nothing is raised so."""
     off = set(off_topic)
     threshold = CLOSE_SCORE if threshold is None else threshold
     if names_not_found:
@@ -60,10 +67,13 @@ def judge(hits: Sequence[Hit], ranking: str, names_not_found: Sequence[str] = ()
     out = []
     for h in hits:
         ids = {h.passage_id, *(c.passage_id for c in h.citations)}
-        if ids & phrase:
+        if publisher and h.publisher != publisher:
+            close = False
+        elif ids & phrase:
             close = True
         elif ranking in SCORED and not by_person:
-            close = h.score >= threshold
+            close = h.score - (PERIOD_BOOST if lifted and h.publisher == lifted else 0.0) \
+                >= threshold
         else:   # no score scale to judge by: only names count
             close = not names_not_found and h.passage_id not in off
         out.append(h if h.close == close else replace(h, close=close))
@@ -93,17 +103,23 @@ def uncovered_period(plan: QueryPlan, lex: LexicalIndex) -> tuple[str, ...]:
 
 
 def notice(close_match: bool, not_found: Sequence[str],
-           date_range: tuple[str | None, str | None]) -> str | None:
+           date_range: tuple[str | None, str | None], asked_of: str | None = None) -> str | None:
     """The line shown above the nearest replies when none is close
-    ("No close match: ..."), naming what was not found and the index's span;
-    None when a reply is close."""
+    ("No close match: ..."), naming what was not found and the span of the
+    transcripts searched (``date_range``: the index's, or those of the
+    publisher the question asked, ``Answer.asked_of``); None when a reply is
+    close."""
     if close_match:
         return None
     first, last = date_range
     span = f" ({first} to {last})" if first and last else ""
+    whose = ""
+    if asked_of:   # "The White House" -> "of the White House"
+        whose = " of " + (asked_of[0].lower() + asked_of[1:] if asked_of.startswith("The ")
+                          else f"the {asked_of}")
     if not_found:
         missing = ", ".join(f'"{w}"' for w in not_found)
-        return (f"No close match: nothing in the transcripts{span} for {missing}; "
+        return (f"No close match: nothing in the transcripts{whose}{span} for {missing}; "
                 "the nearest replies follow.")
-    return (f"No close match: no reply in the transcripts{span} addresses this closely; "
-            "the nearest replies follow.")
+    return (f"No close match: no reply in the transcripts{whose}{span} addresses this "
+            "closely; the nearest replies follow.")

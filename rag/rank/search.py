@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Sequence
 
 from ..errors import PressconError
 from ..index.lexical import LexicalIndex
@@ -80,6 +80,8 @@ class _Reading:
     filters: dict[str, Any]
     prefer: tuple[dt.date, dt.date] | None = None   # a period ranked higher, not a filter
     publisher: str | None = None                # a publisher ranked higher
+    speaking: str | None = None                 # that publisher, named as the one who speaks
+    lexical_text: str | None = None             # ``text`` without its name, for BM25
     notes: tuple[str, ...] = ()
     uncovered: tuple[str, ...] = ()             # a period named that no conference falls in
     overridden: tuple[str, ...] = ()            # a person named, but a given filter differs
@@ -225,7 +227,7 @@ class Searcher:
         # closeness is judged on the same top CLOSE_DEPTH hits whatever k is
         # asked (`search -k 1`, the chat's 5, `eval`'s 10 agree)
         depth = max(k, CLOSE_DEPTH)
-        hits = self._ranked(self.candidates.query(read.text, lex), lex, depth, ranking,
+        hits = self._ranked(self.candidates.query(read.text, lex, read.lexical_text), lex, depth, ranking,
                             read.filters, read.prefer, group_repeats, read.publisher,
                             phrase_ids, exact)
         if not hits and read.filters != given:
@@ -247,7 +249,14 @@ class Searcher:
         missing = searched(fixed.names_not_found) + read.uncovered + absent
         used = read.filters
         by_person = bool(used.get("questioner") or used.get("spokesperson"))
+        # "What did China say about the AUKUS pact?" on an index that also holds
+        # the White House: only the ministry's replies can answer, and a name
+        # none of them uses is not found for it, whoever else speaks of it
+        asked_of = read.speaking if not by_person else None
+        if asked_of:
+            missing += self._unused_by(asked_of, read.text, lex, missing)
         hits, _ = judge(hits, ranking, missing, phrase_ids, by_person=by_person,
+                        publisher=asked_of, lifted=read.publisher,
                         off_topic=_off_topic(hits, read.text, lex) if by_person else (),
                         # a quoted phrase no passage holds, or a period the
                         # reply was asked of ("say ... in August 2022") that no
@@ -267,9 +276,27 @@ class Searcher:
         nobody = self._no_such_speaker(cues) \
             if understand and cues and not read.filters.get("spokesperson") else None
         return Answer(hits, understood=notes, dropped=dropped, close_match=close,
-                      overridden=read.overridden, no_such_speaker=nobody,
+                      overridden=read.overridden, no_such_speaker=nobody, asked_of=asked_of,
                       searched_for=fixed.text if fixed.changes else None,
                       not_found=tuple(dict.fromkeys(searched(fixed.not_found) + missing)))
+
+    def _unused_by(self, publisher: str, text: str, lex: LexicalIndex,
+                   known_missing: Sequence[str]) -> tuple[str, ...]:
+        """The names of ``text`` (capitalized words after the first) that the
+        index uses but no passage of ``publisher`` does; its own names
+        ("China", "Beijing") and words already missing aside."""
+        own = {t for name in self._facets().publishers.get(publisher, ())
+               for t in tokens(name.lower())}
+        mask = lex.mask(publisher=publisher)
+        out = []
+        for word in dict.fromkeys(w.strip(".,;:!?\"'()’") for w in text.split()[1:]):
+            toks = [t for t in tokens(word.lower()) if t not in _STOP_TOKENS]
+            if (len(word) < 3 or not word[:1].isupper() or word in known_missing
+                    or not toks or set(toks) <= own):
+                continue
+            if not any(lex.used_in(t, mask) for t in toks):
+                out.append(word)
+        return tuple(out)
 
     def _when_they_replied(self, note: str, person: str | None) -> str:
         """A spokesperson note left out, with the dates that person's replies
@@ -316,7 +343,7 @@ class Searcher:
         # one was dropped: "Karine Jean-Pierre" and "in March 2025" back in the
         # text made the replies naming "JEAN-PIERRE" in a turn label (and any
         # "March") outrank those on the inauguration the question is about
-        query = self.candidates.query(read.text, lex)
+        query = self.candidates.query(read.text, lex, read.lexical_text)
         for n in range(1, len(read_keys) + 1):
             for gone in itertools.combinations(read_keys, n):
                 filters = {**read.filters, **{key: given.get(key) for g in gone for key in FILTER_KEYS[g]}}
@@ -354,7 +381,9 @@ class Searcher:
             return _Reading(question, dict(given), uncovered=uncovered, overridden=overridden)
         # a pasted sentence is searched whole; else without the words read as filters
         return _Reading(question if verbatim_text else plan.text, {**given, **inferred}, prefer,
-                        boost, tuple(applied_notes(plan.notes, given)), uncovered, overridden)
+                        boost, plan.speaking_publisher if boost else None,
+                        None if verbatim_text or not boost else plan.lexical_text,
+                        tuple(applied_notes(plan.notes, given)), uncovered, overridden)
 
     def correct(self, question: str, lex: LexicalIndex | None = None) -> Correction:
         """``question`` with the words the index never uses corrected against

@@ -41,6 +41,14 @@ class QueryPlan:
     # A publisher the question refers to by its own names ("Beijing", "the
     # White House"): its replies rank higher when the index holds several.
     prefer_publisher: str | None = None
+    # That publisher when the question names it as the one who speaks ("What
+    # did China say", "How did Beijing react", "China's response to"): only its
+    # replies can then answer, so only they can be a close match.
+    speaking_publisher: str | None = None
+    # ``text`` without that publisher's name, for BM25: a speaker's name is no
+    # topic word ("China" is in most of the ministry's passages, so it weighs
+    # nothing in its own index; beside the White House's it would weigh a lot)
+    lexical_text: str | None = None
 
     @property
     def filters(self) -> dict:
@@ -152,6 +160,32 @@ def _publisher_named(question: str, words: Sequence[str]) -> re.Match | None:
     return None
 
 
+# the publisher as the subject of the question: "did China", "has the White House"
+_SPEAKER_BEFORE = re.compile(r"\b(?:did|does|do|has|have|had|is|was|were|will|would|can|could|"
+                             r"should|might|may|must)\s+(?:the\s+)?$", re.I)
+# "China said", "Beijing responded"
+_SPEAKER_VERB = re.compile(r"\s+(?:say|says|said|respond|responds|responded|react|reacts|reacted|"
+                           r"comment|comments|commented|answer|answers|answered|reply|replies|"
+                           r"replied|tell|tells|told|explain|explains|explained|announce|"
+                           r"announces|announced|warn|warns|warned|insist|insists|insisted|"
+                           r"deny|denies|denied|claim|claims|claimed)\b", re.I)
+# "China's response", "the White House's official position"
+_SPEAKER_WORDS = re.compile(r"\s+(?:\w+\s+)?(?:response|responses|reaction|reactions|position|"
+                            r"stance|view|views|answer|reply|comment|comments|attitude|stand|"
+                            r"message|explanation|statement|guidance|line)\b", re.I)
+
+
+def _as_speaker(question: str, m: re.Match) -> bool:
+    """Whether the publisher's name ``m`` is the one who speaks or acts in
+    ``question`` ("What did China say", "China's response to"), not what is
+    asked about ("tariffs on Chinese goods", "Kirby on Beijing")."""
+    if _SPEAKER_BEFORE.search(question[:m.start()]) or _SPEAKER_VERB.match(question, m.end()):
+        return True
+    possessive = m.group(0).endswith(("'s", "’s")) or question.startswith(("'s", "’s"), m.end())
+    end = m.end() + (0 if m.group(0).endswith(("'s", "’s")) else 2 if possessive else 0)
+    return possessive and bool(_SPEAKER_WORDS.match(question, end))
+
+
 def _office_holder(offices: "OfficeBook", question: str, plan: dict, period
                    ) -> tuple[str, tuple[int, int], str] | None:
     """The person an office in the question stands for, in the period it
@@ -239,12 +273,21 @@ def understand(question: str, *, questioners: Iterable[str] = (),
     if len(named) == 1:   # both named ("Beijing's reply to the White House"): no preference
         (pub, m), = named.items()
         plan["prefer_publisher"] = pub
+        if _as_speaker(question, m):
+            plan["speaking_publisher"] = pub
+            possessive = 2 if question.startswith(("'s", "\u2019s"), m.end()) else 0
+            plan["lexical_text"] = _without(question, [*spans, (m.start(), m.end() + possessive)])
         notes.append(f"publisher {pub} preferred (from \"{m.group(0)}\")")
+    return QueryPlan(question=question, text=_without(question, spans), notes=tuple(notes),
+                     **plan)
+
+
+def _without(question: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``question`` with the ``spans`` read as filters taken out."""
     text = question
     for a, b in sorted(spans, reverse=True):
         text = text[:a] + " " + text[b:]
-    text = re.sub(r"\s+", " ", text).strip() or question
-    return QueryPlan(question=question, text=text, notes=tuple(notes), **plan)
+    return re.sub(r"\s+", " ", text).strip() or question
 
 
 def applied_notes(notes: Sequence[str], given: Mapping[str, Any]) -> list[str]:

@@ -267,7 +267,11 @@ class ConferenceTables(Database):
             **{table: self.count(table) for table in ("passages", "chunks", "vectors")},
         }
 
-    def date_range(self) -> tuple[str | None, str | None]:
+    def date_range(self, publisher: str | None = None) -> tuple[str | None, str | None]:
+        """The first and last conference date (of one publisher's, if given)."""
+        if publisher:
+            return tuple(self.db.execute("SELECT min(date), max(date) FROM conferences "
+                                         "WHERE publisher = ?", (publisher,)).fetchone())
         return tuple(self.db.execute("SELECT min(date), max(date) FROM conferences").fetchone())
 
     def facet(self, column: str, publisher: str | None = None) -> list[tuple[str, int]]:

@@ -219,6 +219,33 @@ def test_a_publisher_named_alone_is_preferred_not_required():
                       publishers=pubs).prefer_publisher == "Ministry of Foreign Affairs of China"
 
 
+def test_a_publisher_named_as_the_speaker_is_the_one_asked():
+    pubs = {"Ministry of Foreign Affairs of China": ("China", "China's", "Chinese", "Beijing",
+                                                      "Beijing's", "Foreign Ministry"),
+            "The White House": ("White House", "the administration")}
+    mfa = "Ministry of Foreign Affairs of China"
+    for q, text in (("What was China's response to the AUKUS pact?",
+                     "What was response to the AUKUS pact?"),
+                    ("How did Beijing react to the visit?", "How did react to the visit?"),
+                    ("Did the Foreign Ministry comment on the talks?",
+                     "Did the comment on the talks?"),
+                    ("China said what about the vote?", "said what about the vote?"),
+                    ("Beijing's official position on the war", "official position on the war")):
+        plan = understand(q, publishers=pubs)
+        assert plan.speaking_publisher == mfa, q
+        # the speaker's name is no topic word for BM25; the encoder reads it all
+        assert plan.lexical_text == text and plan.text == q, q
+    # named, but as what is asked about: preferred, not the one asked
+    for q in ("Why did Katherine Tai raise tariffs on Chinese goods?",
+              "Were any of Beijing's nationals hurt?",
+              "Which groups joined the corps the White House launched?"):
+        plan = understand(q, publishers=pubs)
+        assert plan.prefer_publisher and plan.speaking_publisher is None, q
+        assert plan.lexical_text is None, q
+    # a single-publisher index has no table: nobody is asked
+    assert understand("What did China say about the vote?").speaking_publisher is None
+
+
 def test_a_month_named_ranks_its_replies_higher_than_a_year_named():
     import datetime as dt
     from rag.rank.fusion import MONTH_BOOST, PERIOD_BOOST, prefer_period
