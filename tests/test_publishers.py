@@ -165,6 +165,13 @@ def test_a_question_asking_one_publisher_is_judged_on_its_replies_alone(mixed):
                    r.ask("What did Beijing say about Ukraine?", k=5, publisher=WH)):
         assert answer.asked_of is None and "Ukraine" not in answer.not_found
     assert r.store.date_range(WH) == ("2021-01-21", "2021-01-21")
+    # a month with briefings of the White House only is, for Beijing, a
+    # period the transcripts do not cover
+    answer = r.ask("What did Beijing say in January 2021 about the Olympics?", k=5)
+    assert answer.asked_of == MFA and answer.close_match is False
+    assert answer.not_found == ("in January 2021",)
+    assert "in January 2021" not in r.ask("What did the White House say in January 2021 about "
+                                       "the Olympics?", k=5).not_found
 
 
 def test_a_preferred_publishers_raise_is_no_evidence_of_closeness():

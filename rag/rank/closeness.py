@@ -80,9 +80,11 @@ def judge(hits: Sequence[Hit], ranking: str, names_not_found: Sequence[str] = ()
     return out, any(h.close for h in out)
 
 
-def uncovered_period(plan: QueryPlan, lex: LexicalIndex) -> tuple[str, ...]:
+def uncovered_period(plan: QueryPlan, lex: LexicalIndex, publisher: str | None = None
+                     ) -> tuple[str, ...]:
     """The words of the period ``plan`` read ("August 2022") when no passage
-    of ``lex`` is dated within it; () otherwise.
+    of ``lex`` (of ``publisher``'s, the one the question asks, if given) is
+    dated within it; () otherwise.
 
     A period that may date the event rather than the reply (a preference:
     "revive the 2015 nuclear deal") does not count when it ends before the
@@ -92,9 +94,9 @@ def uncovered_period(plan: QueryPlan, lex: LexicalIndex) -> tuple[str, ...]:
     start, end = (plan.date_from, plan.date_to) if dated else (plan.prefer_from, plan.prefer_to)
     if not (start or end):
         return ()
-    if not dated and end is not None and not lex.mask(date_to=end).any():
+    if not dated and end is not None and not lex.mask(date_to=end, publisher=publisher).any():
         return ()
-    mask = lex.mask(date_from=start, date_to=end)
+    mask = lex.mask(date_from=start, date_to=end, publisher=publisher)
     if mask is None or mask.any():
         return ()
     said = next((w for n in plan.notes if n.startswith(("dates", "preferring"))

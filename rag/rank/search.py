@@ -365,23 +365,29 @@ class Searcher:
         win, and a period is taken whole or not at all."""
         plan = self.understand(cues)
         dated = bool(given["date_from"] or given["date_to"])
-        # a period no conference of the index falls in is evidence like a name not found
-        uncovered = () if dated else uncovered_period(plan, lex)
         inferred = {key: v for key, v in plan.filters.items() if given.get(key) is None}
+        boost = plan.prefer_publisher if plan.prefer_publisher and not given["publisher"] \
+            else None
+        # the publisher asked to speak ("What did China say"), unless the search
+        # is kept to a person (judged by names, whoever they speak for)
+        people = {**given, **inferred}
+        speaking = plan.speaking_publisher if boost and not (
+            people.get("questioner") or people.get("spokesperson")) else None
+        # a period no conference of the index (of the publisher asked) falls in
+        # is evidence like a name not found
+        uncovered = () if dated else uncovered_period(plan, lex, speaking)
         prefer = None
         if dated:   # half of a period would be a new filter
             inferred.pop("date_from", None)
             inferred.pop("date_to", None)
         elif plan.prefer_from:
             prefer = (plan.prefer_from, plan.prefer_to)
-        boost = plan.prefer_publisher if plan.prefer_publisher and not given["publisher"] \
-            else None
         overridden = tuple(overridden_notes(plan, given))
         if not (inferred or prefer or boost):
             return _Reading(question, dict(given), uncovered=uncovered, overridden=overridden)
         # a pasted sentence is searched whole; else without the words read as filters
         return _Reading(question if verbatim_text else plan.text, {**given, **inferred}, prefer,
-                        boost, plan.speaking_publisher if boost else None,
+                        boost, speaking,
                         None if verbatim_text or not boost else plan.lexical_text,
                         tuple(applied_notes(plan.notes, given)), uncovered, overridden)
 
