@@ -427,3 +427,47 @@ def period_of(text: str) -> tuple[dt.date, dt.date] | None:
         return None
     a, b = found.span
     return (found.start, found.end) if not (text[:a] + text[b:]).strip(" ,.") else None
+
+
+_WEEKDAYS = [d.lower() for d in calendar.day_name]
+_RE_WEEKDAY_BEFORE = re.compile(r"\b(?P<w>" + "|".join(_WEEKDAYS) + r")\s*,?\s*(?:the\s+)?(?:on\s+)?$",
+                                re.I)
+
+
+def impossible_day(q: str) -> tuple[tuple[int, int], str] | None:
+    """A day typed that the calendar lacks ("March 32 2019", "2021-02-30",
+    "31 April 2020"): (its span, why), or None. Read as what is left of it
+    (the year), it would quietly search a whole year; the caller says so and
+    reads no date from it."""
+    q = _ABBR_DOT.sub(lambda m: m[1] + " ", q)
+    for regex in (_RE_ISO, _RE_US_DAY, _RE_DAY):
+        for m in regex.finditer(q):
+            if regex is _RE_DAY:
+                year, month, day = int(m["y"]), _month(m["m1"] or m["m2"]), int(m["d1"] or m["d2"])
+            elif regex is _RE_ISO:
+                if m["d"] is None:
+                    if 1 <= int(m["m"]) <= 12:
+                        continue
+                    return m.span(), f"there is no month {int(m['m'])}"
+                year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
+            else:
+                year, (month, day) = int(m["y"]), _month_day(int(m["m"]), int(m["d"]))
+            if not 1 <= month <= 12:
+                return m.span(), f"there is no month {month}"
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                return m.span(), f"{calendar.month_name[month]} {year} has {last} days"
+    return None
+
+
+def weekday_mismatch(q: str, period: Period) -> str | None:
+    """The weekday typed before a single day when it is not that day's
+    ("Friday 2019-03-13" was a Wednesday), said as a note; None otherwise."""
+    if period.start is None or period.start != period.end:
+        return None
+    m = _RE_WEEKDAY_BEFORE.search(q[:period.span[0]])
+    if not m:
+        return None
+    typed, real = m["w"].capitalize(), calendar.day_name[period.start.weekday()]
+    return None if typed == real else \
+        f"{period.start.isoformat()} was a {real}, not a {typed}: the date was searched"

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .periods import find_period
+from .periods import find_period, impossible_day, weekday_mismatch
 from .roles import OfficeBook
 from .speakers import SAY, near_spokesperson
 
@@ -49,6 +49,9 @@ class QueryPlan:
     # topic word ("China" is in most of the ministry's passages, so it weighs
     # nothing in its own index; beside the White House's it would weigh a lot)
     lexical_text: str | None = None
+    # what a question's dates got wrong ("no date read from "March 32 2019":
+    # ...", "2019-03-13 was a Wednesday, not a Friday"): said beside the answer
+    date_warnings: tuple[str, ...] = ()
 
     @property
     def filters(self) -> dict:
@@ -217,14 +220,27 @@ def understand(question: str, *, questioners: Iterable[str] = (),
     notes: list[str] = []
     spans: list[tuple[int, int]] = []
     plan: dict = {}
-    period = find_period(question, reference)
+    # a day the calendar lacks ("March 32 2019") is no period: blanked (keeping
+    # every offset) so that its year alone is not quietly searched, and said
+    warnings: list[str] = []
+    dated_q = question
+    if bad := impossible_day(question):
+        (a, b), why = bad
+        typed = re.sub(r"^(?:on|in)\s+", "", question[a:b].strip(), flags=re.I)
+        warnings.append(f"no date read from \"{typed}\": {why}")
+        dated_q = question[:a] + " " * (b - a) + question[b:]
+    period = find_period(dated_q, reference)
     if period and re.search(r"\bby(?:\s+the)?\s*$", question[:period[2][0]], re.I):
         # "Will the rule be final by May 2023?": a deadline, asked about
         # before it; neither the reply's date nor the event's
         period = None
     if period and period.open_end and not _dates_the_reply(question, period.span):
         # "imposed ... before July 1997": the event's time, read as the period alone
-        period = find_period(question, reference, open_ends=False)
+        period = find_period(dated_q, reference, open_ends=False)
+    if period and (odd := weekday_mismatch(question, period)):
+        warnings.append(odd)
+    if warnings:
+        plan["date_warnings"] = tuple(warnings)
     if period:
         s, e, span, said = period.start, period.end, period.span, period.said
         # "before March 2022", "since 2022": the replies asked for are bounded
@@ -308,7 +324,8 @@ def overridden_notes(plan: QueryPlan, given: Mapping[str, Any]) -> list[str]:
     """A person the question names that a filter the caller set overrode
     with another ("spokesperson John Kirby named in the question, not
     applied: the spokesperson filter is Jen Psaki"): said, so a search kept
-    to someone else is never silently not what was asked."""
+    to someone else is never silently not what was asked; and what the
+    question's dates got wrong (``date_warnings``)."""
     out = []
     for kind, read in (("questioner", plan.questioner), ("spokesperson", plan.spokesperson)):
         want = given.get(kind)
@@ -326,7 +343,7 @@ def overridden_notes(plan: QueryPlan, given: Mapping[str, Any]) -> list[str]:
             else f"up to {last}"
         out.append(f"period \"{said}\" named in the question, not applied: the dates "
                    f"filter is {dates}")
-    return out
+    return out + list(plan.date_warnings)
 
 
 #: The filter keys each group of notes sets ("dates ..." sets two).

@@ -105,3 +105,23 @@ def test_no_period(q):
 ])
 def test_period_of_a_filter_value(text, period):
     assert period_of(text) == period
+
+
+def test_a_day_the_calendar_lacks_is_found_with_the_reason():
+    from rag.rank.periods import impossible_day
+    assert impossible_day("What was said on March 32 2019?") == ((14, 30), "March 2019 has 31 days")
+    assert impossible_day("on 2021-02-29")[1] == "February 2021 has 28 days"
+    assert impossible_day("on 2020-02-29") is None          # a leap year
+    assert impossible_day("31 April 2020")[1] == "April 2020 has 30 days"
+    assert impossible_day("in 2020-13")[1] == "there is no month 13"
+    for fine in ("on 5/14/2020", "in May 2020", "23/04/2022", "Jan. 6, 2022", "no date"):
+        assert impossible_day(fine) is None, fine
+
+
+def test_a_weekday_typed_before_a_day_is_checked():
+    from rag.rank.periods import find_period, weekday_mismatch
+    for q in ("What was said on Friday 2019-03-13?", "On Friday, 13 March 2019, what"):
+        assert weekday_mismatch(q, find_period(q)) == \
+            "2019-03-13 was a Wednesday, not a Friday: the date was searched", q
+    for q in ("on Wednesday, March 13, 2019", "on 2019-03-13", "Friday in March 2019"):
+        assert weekday_mismatch(q, find_period(q)) is None, q

@@ -35,7 +35,6 @@ def plan(q, reference=D(2020, 7, 1)):
     ("Huawei in 2020-05", D(2020, 5, 1), D(2020, 5, 31)),
     ("What did Geng Shuang say on 12/10/2018 about Huawei?", D(2018, 12, 10), D(2018, 12, 10)),
     ("between 2019-2020", D(2019, 1, 1), D(2020, 12, 31)),   # a span of years, not month 20
-    ("on 2020-13-45", D(2020, 1, 1), D(2020, 12, 31)),        # no such day: the year it names
 ])
 def test_periods(q, start, end):
     p = plan(q)
@@ -217,6 +216,25 @@ def test_a_publisher_named_alone_is_preferred_not_required():
         assert understand(q, publishers=pubs).prefer_publisher is None, q
     assert understand("What did China say about the South China Sea?",
                       publishers=pubs).prefer_publisher == "Ministry of Foreign Affairs of China"
+
+
+def test_a_date_typed_wrong_is_said_not_quietly_widened():
+    from rag.rank.understand import overridden_notes
+    plan = understand("What did Geng Shuang say on March 32 2019?", spokespersons=["Geng Shuang"])
+    # not the year 2019 left over from it: no period at all, and why
+    assert plan.date_from is None and plan.date_to is None and plan.prefer_from is None
+    assert plan.spokesperson == "Geng Shuang"
+    assert overridden_notes(plan, {}) == ['no date read from "March 32 2019": March 2019 has 31 days']
+    # another period in the question is still read
+    plan = understand("Between 2021-02-30 and May 2021?")
+    assert plan.date_warnings == ('no date read from "2021-02-30": February 2021 has 28 days',)
+    plan = understand("on 2020-13-45")     # once read as the year 2020
+    assert plan.date_from is None and plan.date_warnings == (
+        'no date read from "2020-13-45": there is no month 13',)
+    plan = understand("What was said on Friday 2019-03-13?")
+    assert (plan.date_from, plan.date_to) == (dt.date(2019, 3, 13),) * 2
+    assert overridden_notes(plan, {}) == ["2019-03-13 was a Wednesday, not a Friday: the date "
+                                          "was searched"]
 
 
 def test_a_publisher_named_as_the_speaker_is_the_one_asked():
