@@ -165,6 +165,11 @@ def test_a_question_asking_one_publisher_is_judged_on_its_replies_alone(mixed):
                    r.ask("What did Beijing say about Ukraine?", k=5, publisher=WH)):
         assert answer.asked_of is None and "Ukraine" not in answer.not_found
     assert r.store.date_range(WH) == ("2021-01-21", "2021-01-21")
+    # Beijing asked about what a White House official said: not a search of
+    # his replies, and the White House's are still no answer
+    answer = r.ask("How did Beijing respond to John Kirby's comments on Ukraine?", k=5)
+    assert not any(n.startswith("spokesperson") for n in answer.understood)
+    assert answer.asked_of == MFA and answer.close_match is False
     # a month with briefings of the White House only is, for Beijing, a
     # period the transcripts do not cover
     answer = r.ask("What did Beijing say in January 2021 about the Olympics?", k=5)

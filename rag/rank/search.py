@@ -130,6 +130,7 @@ class _Facets:
     name_words: WordCounts                      # the words of all those names
     all_publishers: list[str]                   # as stored (with or without a profile)
     offices: OfficeBook                         # who held which office when
+    people_of: dict[str, frozenset[str]]        # publisher -> its spokespersons
 
 
 class Searcher:
@@ -453,7 +454,8 @@ class Searcher:
         plan = understand(question, questioners=f.questioners, spokespersons=f.spokespersons,
                           aliases=OUTLET_ALIASES, reference=f.reference,
                           publishers=f.publishers if len(f.publishers) > 1 else None,
-                          offices=f.offices)
+                          offices=f.offices,
+                          people_of=f.people_of if len(f.publishers) > 1 else None)
         return nearest_briefings(plan, self.store.dates_around)
 
     def offices(self) -> dict[str, list[str]]:
@@ -493,7 +495,9 @@ class Searcher:
                 WordCounts.from_texts([*questioners, *spokespersons, *publishers,
                                        *(n for names in publishers.values() for n in names),
                                        *OUTLET_ALIASES]), stored,
-                OfficeBook.from_titles(self.store.titles_and_speakers())))
+                OfficeBook.from_titles(self.store.titles_and_speakers()),
+                {p: frozenset(name for name, _ in self.store.facet("spokesperson", publisher=p))
+                 for p in stored}))
         return self._vocabulary[1]
 
     def _reference_date(self, today: dt.date) -> dt.date | None:

@@ -178,15 +178,33 @@ _SPEAKER_WORDS = re.compile(r"\s+(?:\w+\s+)?(?:response|responses|reaction|react
                             r"message|explanation|statement|guidance|line)\b", re.I)
 
 
-def _as_speaker(question: str, m: re.Match) -> bool:
-    """Whether the publisher's name ``m`` is the one who speaks or acts in
-    ``question`` ("What did China say", "China's response to"), not what is
-    asked about ("tariffs on Chinese goods", "Kirby on Beijing")."""
+class _Span:
+    """A span of the question standing in for a match (``_as_speaker`` of a person)."""
+
+    def __init__(self, question: str, span: tuple[int, int]):
+        self._q, self._span = question, span
+
+    def start(self) -> int:
+        return self._span[0]
+
+    def end(self) -> int:
+        return self._span[1]
+
+    def group(self, _: int = 0) -> str:
+        return self._q[self._span[0]:self._span[1]]
+
+
+def _as_speaker(question: str, m: "re.Match | _Span") -> int:
+    """Whether the name ``m`` (a publisher's, a person's) is the one who
+    speaks or acts in ``question``, not what is asked about ("tariffs on
+    Chinese goods", "Kirby on Beijing"): 2 as the subject ("What did China
+    say", "Beijing responded"), 1 as an owner of words ("China's response
+    to", "Kirby's comments"), else 0."""
     if _SPEAKER_BEFORE.search(question[:m.start()]) or _SPEAKER_VERB.match(question, m.end()):
-        return True
+        return 2
     possessive = m.group(0).endswith(("'s", "’s")) or question.startswith(("'s", "’s"), m.end())
     end = m.end() + (0 if m.group(0).endswith(("'s", "’s")) else 2 if possessive else 0)
-    return possessive and bool(_SPEAKER_WORDS.match(question, end))
+    return 1 if possessive and _SPEAKER_WORDS.match(question, end) else 0
 
 
 def _office_holder(offices: "OfficeBook", question: str, plan: dict, period
@@ -206,7 +224,8 @@ def understand(question: str, *, questioners: Iterable[str] = (),
                spokespersons: Iterable[str] = (), aliases: dict[str, str] | None = None,
                reference: dt.date | None = None,
                publishers: Mapping[str, Sequence[str]] | None = None,
-               offices: "OfficeBook | None" = None) -> QueryPlan:
+               offices: "OfficeBook | None" = None,
+               people_of: Mapping[str, Iterable[str]] | None = None) -> QueryPlan:
     """Recognize a period, an outlet, a spokesperson and a publisher in ``question``.
 
     ``questioners``/``spokespersons`` are the names the index knows;
@@ -215,7 +234,10 @@ def understand(question: str, *, questioners: Iterable[str] = (),
     ``publishers`` maps each publisher the index holds to the names questions
     call it by (given only when there are several to choose from);
     ``offices`` who held which office ("the Energy Secretary say"), read
-    when no spokesperson is named.
+    when no spokesperson is named; ``people_of`` each publisher's
+    spokespersons, so that a person of another publisher is not read as the
+    one asked when the question asks a publisher ("What did China say about
+    Jake Sullivan's remarks?" asks the ministry, not Sullivan).
     """
     notes: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -269,6 +291,7 @@ def understand(question: str, *, questioners: Iterable[str] = (),
     # question may use ("meet the president"): only personal names are read.
     spokespersons = [n for n in spokespersons if not n.lower().startswith("the ")]
     found = _find_name(question, spokespersons, cue=False) or _find_surname(question, spokespersons)
+    person_at = len(spans)
     if found:
         name, span = found
         plan["spokesperson"] = name
@@ -289,7 +312,17 @@ def understand(question: str, *, questioners: Iterable[str] = (),
     if len(named) == 1:   # both named ("Beijing's reply to the White House"): no preference
         (pub, m), = named.items()
         plan["prefer_publisher"] = pub
-        if _as_speaker(question, m):
+        person = plan.get("spokesperson")
+        if person and people_of is not None and person not in set(people_of.get(pub, ())) \
+                and _as_speaker(question, m) > _as_speaker(question, _Span(question,
+                                                                           spans[person_at])):
+            # the publisher speaks ("How did Beijing respond to Kirby's comments?");
+            # the other publisher's official is what it speaks about: no
+            # spokesperson filter, the name back in the text
+            del plan["spokesperson"]
+            del spans[person_at]
+            notes = [n for n in notes if note_group(n) != "spokesperson"]
+        if _as_speaker(question, m) and not plan.get("spokesperson"):
             plan["speaking_publisher"] = pub
             possessive = 2 if question.startswith(("'s", "\u2019s"), m.end()) else 0
             plan["lexical_text"] = _without(question, [*spans, (m.start(), m.end() + possessive)])

@@ -218,6 +218,33 @@ def test_a_publisher_named_alone_is_preferred_not_required():
                       publishers=pubs).prefer_publisher == "Ministry of Foreign Affairs of China"
 
 
+def test_an_official_of_another_publisher_is_not_the_one_a_publisher_is_asked_about():
+    pubs = {"Ministry of Foreign Affairs of China": ("China", "China's", "Beijing"),
+            "The White House": ("White House",)}
+    people = ["Jake Sullivan", "John Kirby", "Hua Chunying"]
+    people_of = {"Ministry of Foreign Affairs of China": {"Hua Chunying"},
+                 "The White House": {"Jake Sullivan", "John Kirby"}}
+
+    def read(q):
+        return understand(q, spokespersons=people, publishers=pubs, people_of=people_of)
+    for q in ("What did China say about Jake Sullivan's remarks on Taiwan?",
+              "How did Beijing respond to John Kirby's comments?",
+              "What was China's response to Kirby's comments?"):
+        plan = read(q)
+        assert plan.spokesperson is None and plan.notes == (
+            f'publisher Ministry of Foreign Affairs of China preferred (from "{plan.notes[0].split(chr(34))[1]}")',), q
+        assert plan.speaking_publisher == "Ministry of Foreign Affairs of China", q
+        assert plan.text == q, q      # the official's name is searched as a topic
+    # the official speaks: kept, and the publisher is then only preferred
+    plan = read("What did Kirby say about China's response?")
+    assert plan.spokesperson == "John Kirby" and plan.speaking_publisher is None
+    # the publisher's own spokesperson is the one asked
+    assert read("How did China respond, in Hua Chunying's words?").spokesperson == "Hua Chunying"
+    # without the table (one publisher, or callers that lack it) as before
+    assert understand("What did China say about Jake Sullivan's remarks?", spokespersons=people,
+                      publishers=pubs).spokesperson == "Jake Sullivan"
+
+
 def test_a_date_typed_wrong_is_said_not_quietly_widened():
     from rag.rank.understand import overridden_notes
     plan = understand("What did Geng Shuang say on March 32 2019?", spokespersons=["Geng Shuang"])
