@@ -162,6 +162,14 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             again = bool(last) and question == last.get("question")   # a month bar's re-ask
             kept: dict = {}
             applied: dict = {}
+            # the publisher the question before asked ("What did China say ...?"):
+            # a follow-up naming none keeps it (as the publisher filter, said in
+            # its note), and so does a month bar's re-ask, unless one is chosen by hand
+            carried = (last.get("asked_of") or "") if not publisher and (
+                again or (follow and not follow.publisher)) else ""
+            # "And the White House?": the topic before, asked of the publisher it names
+            named = follow.publisher if follow and follow.topic_kept and follow.publisher \
+                and not publisher else ""
             if follow or again:
                 kept = {key: controls[key] for key in (follow.keep if follow else FILTERS)
                         if (inferred or {}).get(key) and controls[key] == inferred[key]}
@@ -170,12 +178,14 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                            if not given.get(key)}
                 asked = follow.question if follow else question
                 given = {**given, **kept, **applied}
-            a = answer_question(retriever, asked, k, publisher=publisher, literal=literal,
-                                order=order, facets=facets, **given)
+            a = answer_question(retriever, asked, k, publisher=publisher or named or carried,
+                                literal=literal, order=order, facets=facets, **given)
             answer, data = a.html, [hit_to_dict(h) for h in a.hits]
             new_inferred = {**kept, **applied, **a.inferred}
-            if follow and (kept or follow.topic_kept):
-                answer = follow_up_note(last.get("typed") or last["question"], kept,
+            asked_of = named or carried or a.answer.asked_of or ""
+            if follow and (kept or follow.topic_kept or carried):
+                answer = follow_up_note(last.get("typed") or last["question"],
+                                        {**kept, "publisher": carried},
                                         follow.topic_kept) + answer
             marks = a.mark_text or asked
         except PressconError as e:
@@ -186,7 +196,8 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         history += [{"role": "user", "content": format_question(question)},
                     {"role": "assistant", "content": answer}]
         last = {"question": asked, "typed": question, "k": k, **given, "literal": literal,
-                "publisher": publisher, "order": order, "shown": len(data), "marks": marks}
+                "publisher": publisher, "order": order, "shown": len(data), "marks": marks,
+                "asked_of": asked_of}
         return (history[-2 * HISTORY_TURNS:], "", data, last,
                 {"values": new_inferred, "previous": inferred or {}}, last)
 

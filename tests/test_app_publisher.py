@@ -301,3 +301,35 @@ def test_the_chat_says_when_a_filter_overrode_the_person_asked_about(mixed):
            "filter is Jen Psaki." in inline_text(got.html)
     plain = answer_question(mixed, "What did Zhao Lijian say about the Olympics boycott?", 3)
     assert "not applied" not in inline_text(plain.html)
+
+
+def test_a_follow_up_keeps_the_publisher_the_question_before_asked(mixed):
+    import app
+    demo = app.build_app(mixed)
+    try:
+        chat = ui_fns(demo)["chat"]
+        first = chat("What did Beijing say about the Winter Olympics boycott?", [], 5,
+                     "", "", "", "", False, "", "auto", {}, None)
+        assert first[3]["asked_of"] == MFA
+        # "What about Ukraine?": only the White House spoke of it, but Beijing was asked
+        out = chat("What about Ukraine?", [], 5, "", "", "", "", False, "", "auto",
+                   first[4], first[3])
+        assert out[2] and {h["publisher"] for h in out[2]} == {MFA}
+        assert f"kept publisher {MFA}" in visible(out[0][-1]["content"])
+        # kept along a chain, and a publisher chosen by hand wins
+        again = chat("And the athletes?", [], 5, "", "", "", "", False, "", "auto",
+                     out[4], out[3])
+        assert {h["publisher"] for h in again[2]} == {MFA}
+        mine = chat("What about Ukraine?", [], 5, "", "", "", "", False, WH, "auto",
+                    first[4], first[3])
+        assert {h["publisher"] for h in mine[2]} == {WH}
+        assert "kept publisher" not in visible(mine[0][-1]["content"])
+        # a follow-up naming a publisher of its own, or a question of its own: not kept
+        own = chat("And the White House?", [], 5, "", "", "", "", False, "", "auto",
+                   first[4], first[3])
+        assert WH in {h["publisher"] for h in own[2]}
+        new = chat("Who is sending help to Ukraine?", [], 5, "", "", "", "", False, "", "auto",
+                   first[4], first[3])
+        assert WH in {h["publisher"] for h in new[2]} and new[3]["asked_of"] == ""
+    finally:
+        demo.close()

@@ -548,7 +548,8 @@ def follow_up_note(previous: str, kept: dict, topic_kept: bool) -> str:
     topic, spokesperson Jen Psaki"), so a user who meant a new question knows
     to ask it in full."""
     what = ["its topic"] if topic_kept else []
-    what += [f"{key} {kept[key]}" for key in ("questioner", "spokesperson") if kept.get(key)]
+    what += [f"{key} {kept[key]}" for key in ("publisher", "questioner", "spokesperson")
+             if kept.get(key)]
     if kept.get("date_from") or kept.get("date_to"):
         what.append(f"dates {kept.get('date_from') or '…'} to {kept.get('date_to') or '…'}")
     return (f'<div class="pc-notes pc-follow">Follow-up of “{escape_text(previous)}”: kept '

@@ -5,7 +5,9 @@ March and May 2021?".
 A question asked on its own gets only its own filters (those the last
 question's words set are cleared). A follow-up keeps what it does not say
 again: the spokesperson, outlet and dates the question before read, and,
-when it names no topic of its own ("And in 2022?"), that question's topic.
+when it names no topic of its own ("And in 2022?"), that question's topic;
+and the publisher it asked ("What did China say about vaccines?" then "What
+about masks?": China's replies), unless it names one itself.
 The chat says so above the answer, so it can be undone by asking in full.
 """
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from ..index.tokenize import STOPWORDS, tokens
+from ..rank.understand import note_said
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..rank.understand import QueryPlan
@@ -41,6 +44,9 @@ class FollowUp:
     # with the topic kept, the filters the follow-up's own words name ("in 2022",
     # "Kirby"), which its text (the topic before) no longer holds
     filters: dict
+    # a publisher the follow-up names ("And the White House?"): the one the
+    # question before asked is not kept; with the topic kept, it is the one asked
+    publisher: str | None = None
 
 
 def follow_up(question: str, previous: str | None,
@@ -55,7 +61,10 @@ def follow_up(question: str, previous: str | None,
         return None
     rest = m["rest"].strip().rstrip("?.! ")
     now = understand(question)
-    topic = [w for w in tokens(now.text) if w not in STOPWORDS]
+    # a publisher's name is who is asked, not a topic ("And the White House?")
+    named = {t for n in now.notes if n.startswith("publisher") and (said := note_said(n))
+             for t in tokens(said)}
+    topic = [w for w in tokens(now.text) if w not in STOPWORDS and w not in named]
     if re.fullmatch(r"(?:[A-Z][\w'’-]+\s*){1,3}", rest) and not now.filters:
         # "What about Kirby?", "What about AFP?": a name alone is who spoke or who
         # asked, if the index has them
@@ -69,10 +78,11 @@ def follow_up(question: str, previous: str | None,
         # a period of its own, even one only preferred, replaces the one before, whole
         said |= {"date_from", "date_to"}
     keep = tuple(key for key in FILTERS if key not in said)
+    own_publisher = now.prefer_publisher
     if topic:
-        return FollowUp(question, keep, False, {})
+        return FollowUp(question, keep, False, {}, own_publisher)
     # "And in 2022?": the question before's topic (its words without the filters
     # it read, and without "what did ... say about") with the filters these words name
     text = understand(previous).text
     words = [w for w in re.findall(r"[\w'’-]+", text) if w.lower() not in STOPWORDS]
-    return FollowUp(" ".join(words) or text, keep, True, dict(now.filters))
+    return FollowUp(" ".join(words) or text, keep, True, dict(now.filters), own_publisher)
