@@ -69,7 +69,9 @@ def _find_name(q: str, names: Iterable[str], cue: bool) -> tuple[str, tuple[int,
             continue
         pattern = re.escape(name)
         if cue:
-            m = re.search(rf"\b{_ASK_CUE}\s+(?:the\s+)?({pattern})\b(?!['’]s)", q, re.I) \
+            # "according to Reuters", "reported by AFP": a source, not who asked
+            m = re.search(rf"(?<!according\s)(?<!reported\s)\b{_ASK_CUE}\s+(?:the\s+)?({pattern})"
+                          rf"\b(?!['’]s)", q, re.I) \
                 or re.search(rf"\b({pattern})['’]s\s+question\b|\b({pattern})\s+ask(?:s|ed)?\b", q, re.I)
         else:
             m = re.search(rf"\b({pattern})\b", q, re.I)
@@ -84,9 +86,10 @@ _HONORIFIC = r"(?:(?:Mr|Ms|Mrs|Dr)\.?|Secretary|Ambassador|Administrator|Directo
 
 def _find_surname(q: str, names: Sequence[str]) -> tuple[str, tuple[int, int]] | None:
     """A spokesperson named by surname alone ("what did Kirby say", "Dr.
-    Fauci's answer"): only with an honorific before it or a verb of saying
-    right after it, and only a surname one person in the index has, so a
-    common word is not read as a name."""
+    Fauci's answer", "according to Buttigieg"): only with an honorific or
+    "according to" before it or a verb of saying right after it, and only a
+    surname one person in the index has, so a common word is not read as a
+    name."""
     by_surname: dict[str, list[str]] = {}
     for name in names:
         parts = name.split()
@@ -102,8 +105,10 @@ def _find_surname(q: str, names: Sequence[str]) -> tuple[str, tuple[int, int]] |
         m = re.search(rf"\b{_HONORIFIC}\s+{pattern}\b", q, re.I)
         if m:   # "Dr. Jha": a title makes even a short surname a name
             return owners[0], m.span()
-        for m in re.finditer(rf"\b({pattern})(?:['’]s)?\s+(?:\w+\s+){{0,2}}?{SAY.pattern}",
-                             q, re.I):
+        for m in [*re.finditer(rf"\b({pattern})(?:['’]s)?\s+(?:\w+\s+){{0,2}}?{SAY.pattern}",
+                               q, re.I),
+                  *re.finditer(rf"\b(?:according\s+to|in\s+the\s+words\s+of)\s+({pattern})\b",
+                               q, re.I)]:
             # a short surname ("Jha") only as typed with its capital
             if m.group(1)[0].isupper() or (not cased and len(surname) >= 4):
                 return owners[0], m.span(1)
@@ -251,6 +256,8 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         typed = re.sub(r"^(?:on|in)\s+", "", question[a:b].strip(), flags=re.I)
         warnings.append(f"no date read from \"{typed}\": {why}")
         dated_q = question[:a] + " " * (b - a) + question[b:]
+        # nor searched: "March" left in would be the one name a reply must hold
+        spans.append((a, b))
     period = find_period(dated_q, reference)
     if period and re.search(r"\bby(?:\s+the)?\s*$", question[:period[2][0]], re.I):
         # "Will the rule be final by May 2023?": a deadline, asked about
@@ -309,24 +316,29 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         notes.append(f"spokesperson {name} (from \"the {typed}\")")
     named = {pub: m for pub, words in (publishers or {}).items()
              if (m := _publisher_named(question, words))} if publishers else {}
+    person = plan.get("spokesperson")
     if len(named) == 1:   # both named ("Beijing's reply to the White House"): no preference
         (pub, m), = named.items()
-        plan["prefer_publisher"] = pub
-        person = plan.get("spokesperson")
-        if person and people_of is not None and person not in set(people_of.get(pub, ())) \
-                and _as_speaker(question, m) > _as_speaker(question, _Span(question,
-                                                                           spans[person_at])):
-            # the publisher speaks ("How did Beijing respond to Kirby's comments?");
-            # the other publisher's official is what it speaks about: no
-            # spokesperson filter, the name back in the text
+        # an official of another publisher named too: whichever the question
+        # has speak is the one asked, the other is what they speak about
+        other = bool(person and people_of is not None and person not in set(people_of.get(pub, ())))
+        ranks = (_as_speaker(question, m),
+                 _as_speaker(question, _Span(question, spans[person_at])) if person else 0)
+        if other and ranks[0] > ranks[1]:
+            # "How did Beijing respond to Kirby's comments?": no spokesperson
+            # filter, the name back in the text
             del plan["spokesperson"]
             del spans[person_at]
             notes = [n for n in notes if note_group(n) != "spokesperson"]
-        if _as_speaker(question, m) and not plan.get("spokesperson"):
-            plan["speaking_publisher"] = pub
-            possessive = 2 if question.startswith(("'s", "\u2019s"), m.end()) else 0
-            plan["lexical_text"] = _without(question, [*spans, (m.start(), m.end() + possessive)])
-        notes.append(f"publisher {pub} preferred (from \"{m.group(0)}\")")
+            person = None
+        if not other or not person:
+            # ("What did Jean-Pierre say about China's claim?" prefers nobody)
+            plan["prefer_publisher"] = pub
+            if ranks[0] and not person:
+                plan["speaking_publisher"] = pub
+                possessive = 2 if question.startswith(("'s", "\u2019s"), m.end()) else 0
+                plan["lexical_text"] = _without(question, [*spans, (m.start(), m.end() + possessive)])
+            notes.append(f"publisher {pub} preferred (from \"{m.group(0)}\")")
     return QueryPlan(question=question, text=_without(question, spans), notes=tuple(notes),
                      **plan)
 

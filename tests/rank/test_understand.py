@@ -238,6 +238,11 @@ def test_an_official_of_another_publisher_is_not_the_one_a_publisher_is_asked_ab
     # the official speaks: kept, and the publisher is then only preferred
     plan = read("What did Kirby say about China's response?")
     assert plan.spokesperson == "John Kirby" and plan.speaking_publisher is None
+    assert plan.prefer_publisher is None     # China is what he speaks about
+    assert read("How big is the fund, according to Kirby?").spokesperson == "John Kirby"
+    assert understand("Did China impose sanctions, according to Reuters?",
+                      questioners=["Reuters"]).questioner is None
+    assert understand("What did they tell Reuters?", questioners=["Reuters"]).questioner == "Reuters"
     # the publisher's own spokesperson is the one asked
     assert read("How did China respond, in Hua Chunying's words?").spokesperson == "Hua Chunying"
     # without the table (one publisher, or callers that lack it) as before
@@ -252,6 +257,8 @@ def test_a_date_typed_wrong_is_said_not_quietly_widened():
     assert plan.date_from is None and plan.date_to is None and plan.prefer_from is None
     assert plan.spokesperson == "Geng Shuang"
     assert overridden_notes(plan, {}) == ['no date read from "March 32 2019": March 2019 has 31 days']
+    # nor searched: a search kept to him is judged by the names left in the text
+    assert "March" not in plan.text and "32" not in plan.text
     # another period in the question is still read
     plan = understand("Between 2021-02-30 and May 2021?")
     assert plan.date_warnings == ('no date read from "2021-02-30": February 2021 has 28 days',)
