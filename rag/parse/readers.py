@@ -182,8 +182,9 @@ def parse_text(text: str, source: str, sha256: str = "",
         if found is not None:
             break
     else:
-        raise ParseError(source, "no title line with a recognizable date and "
-                                 "'Press Conference'/'Briefing' in the first "
+        raise ParseError(source, "no title line naming a press conference, briefing or "
+                                 "gaggle and its date (as 'Press Briefing by Press Secretary "
+                                 "Jen Psaki, January 21, 2021') in the first "
                                  f"{_MAX_PARAS_BEFORE_TITLE} paragraphs (not a transcript?)")
     for j in range(ti):
         notes.append(f"paragraph {j}: before the title {paras[j][:60]!r}")

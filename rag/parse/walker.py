@@ -48,8 +48,8 @@ def conference(profile: Profile, title: str, paras: list[str], source: str, sha2
     """Title + body paragraphs -> Conference (shared by txt and HTML)."""
     info = profile.parse_title(title)
     if info is None:
-        raise ParseError(source, "no title line with a recognizable date and "
-                                 "'Press Conference'/'Briefing' (not a transcript?)")
+        raise ParseError(source, "no title line naming a press conference, briefing or "
+                                 "gaggle and its date (not a transcript?)")
     stem = stem_date(source)
     year = info.year
     if year is None:

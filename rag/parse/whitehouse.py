@@ -173,8 +173,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Container, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from .records import Conference, Exchange, ParseError
 from .segments import Topics
@@ -293,7 +293,7 @@ def parse(title: str, paragraphs: list[str], source: str, sha256: str = "",
         notes.append(f"title date {date.isoformat()} differs from file name date "
                      f"{stem.isoformat()}; using the title's")
     paras = [p for p in (collapse_whitespace(p) for p in paragraphs) if p]
-    turns = [classify(p) for p in paras]
+    turns = _labels_joined(classify(p) for p in paras)
     canon = canonical_keys(title, turns, notes)
     keys = list(dict.fromkeys(canon[t.key] for t in turns if t.kind == "official"))
     surnames = [k for k in keys if k not in FIXED_OFFICIALS]
@@ -306,14 +306,19 @@ def parse(title: str, paragraphs: list[str], source: str, sha256: str = "",
                 names[k] = secretary
                 sec_key = k
                 break
+    counts = Counter(canon[t.key] for t in turns if t.kind == "official")
+    if not counts:
+        raise ParseError(source, "no exchanges or statements: no official's turn label "
+                                 "(such as 'MS. PSAKI:' or 'MR. KIRBY:') found (truncated, "
+                                 "not a briefing transcript, or labels in a form not known)")
     if secretary is None:
-        counts = Counter(canon[t.key] for t in turns if t.kind == "official")
-        if not counts:
-            raise ParseError(source, "no press secretary in the title and no official "
-                                     "speaks (not a briefing transcript?)")
         sec_key = counts.most_common(1)[0][0]
         secretary = names[sec_key]
         notes.append(f"title names no press secretary; using the most frequent speaker {secretary}")
+    elif sec_key is None:   # the title's press secretary has no label of their own
+        sec_key = counts.most_common(1)[0][0]
+        notes.append(f"no turn label is the title's press secretary {secretary}; remarks "
+                     f"before a label are given to the most frequent speaker {names[sec_key]}")
 
     exchanges = _walk(turns, canon, names, sec_key, notes, _aides(title, turns, canon, sec_key))
     if not any(e.kind == "answer" for e in exchanges) and not exchanges:
@@ -322,6 +327,21 @@ def parse(title: str, paragraphs: list[str], source: str, sha256: str = "",
     return Conference(date=date, spokesperson=secretary, title=title, source=source,
                       sha256=sha256, exchanges=tuple(exchanges), url=url,
                       skipped=tuple(notes), publisher=PUBLISHER, profile=NAME)
+
+
+def _labels_joined(turns: Iterable[Turn]) -> list[Turn]:
+    """A label on a line of its own ("MR. KIRBY:", then the reply's first
+    paragraph) joined to the paragraph after it, so that no reply or question
+    starts with an empty paragraph."""
+    out: list[Turn] = []
+    for t in turns:
+        prev = out[-1] if out else None
+        if prev is not None and prev.kind in ("official", "staff", "reporter") \
+                and not prev.body.strip() and t.kind == "text":
+            out[-1] = replace(prev, body=t.para)
+            continue
+        out.append(t)
+    return out
 
 
 #: An aide's turns are short: at most this many words, with the paragraphs after the label.

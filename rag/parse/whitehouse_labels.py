@@ -77,11 +77,18 @@ _REPORTER_LABELS = frozenset({"PHOTOJOURNALIST", "REPORTER", "REPORTERS", "JOURN
                               "AUDIENCE MEMBER", "PARTICIPANT", "QUESTION", "PRESS"})
 
 UP = "A-Z\u00C0-\u00DE"
+# a label's typos seen in transcripts: a semicolon for the colon, no space
+# after it ("MS. JEAN-PIERRE:Okay"), the name in title case ("Mr. Kirby:")
 _LABEL_RE = re.compile(
     rf"^(?P<glued>Q(?=(?:MR|MS|MRS|DR)\.?\s))?"
     rf"(?P<label>[A-Za-z]{{2,3}}\.?(?:\s+[{UP}][{UP}'’.\-]*){{1,3}}"
-    rf"|[{UP}][{UP}'’.\-]+(?:\s+[{UP}][{UP}'’.\-]*){{0,3}})\s*:(?:\s+|$)")
-Q_RE = re.compile(r"^Q[`:]?(?:\s+|$)")
+    rf"|[{UP}][{UP}'’.\-]+(?:\s+[{UP}][{UP}'’.\-]*){{0,3}}"
+    rf"|[A-Z][a-z]+\.?(?:\s+[{UP}][a-z\u00DF-\u00FF'’]+(?:-[{UP}][a-z\u00DF-\u00FF'’]+)*){{1,3}})"
+    rf"\s*[:;](?:\s+|$|(?=[{UP}“\"(]))")
+# "Q", and its typos "Q:", "Q`", "Q."
+Q_RE = re.compile(r"^Q[`:.]?(?:\s+|$)")
+# a transcript's last line: "END", or "END 2:11 P.M. EST" (_TIME_RE)
+_END_RE = re.compile(r"^END\.?$")
 
 _TIME_RE = re.compile(r"^(?:END\s+)?\d{1,2}:\d{2}\s*[AP]\.?\s?M\.?(?:\s+E[SD]T)?\.?$", re.I)
 _SEPARATOR_RE = re.compile(r"^[#*\-_=~\s]{3,}$")
@@ -113,6 +120,8 @@ def classify(para: str) -> Turn:
         return Turn("reporter", Q_RE.sub("", para, count=1), para, "Q")
     if _TIME_RE.match(para):
         return Turn("skip", "", para, why="time line")
+    if _END_RE.match(para):
+        return Turn("skip", "", para, why="end line")
     if _SEPARATOR_RE.match(para):
         return Turn("skip", "", para, why="separator")
     if _STAGE_RE.match(para):
@@ -131,9 +140,12 @@ def classify(para: str) -> Turn:
             return Turn("reporter", body, para, label)
         words = label.split()
         # The name part must be upper case; the title may be "Mr." (one typo),
-        # or its letters lost but one ("S. PSAKI:" for "MS. PSAKI:").
-        if len(words) >= 2 and all(w == w.upper() for w in words[1:]) and (
-                _title_word(words[0]) or re.fullmatch(r"[A-Z]\.", words[0])):
+        # or its letters lost but one ("S. PSAKI:" for "MS. PSAKI:"). A name
+        # in title case ("Ms. Psaki:", "Secretary Granholm:") only after a title.
+        upper = all(w == w.upper() for w in words[1:])
+        if len(words) >= 2 and ((upper and (_title_word(words[0])
+                                            or re.fullmatch(r"[A-Z]\.", words[0])))
+                                or (not upper and _title_word(words[0]))):
             i = 1
             while i < len(words) - 1 and _title_word(words[i]):
                 i += 1

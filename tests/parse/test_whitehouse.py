@@ -1290,3 +1290,43 @@ MS. JEAN-PIERRE: He is not going to negotiate on the debt ceiling.
         ("Does he see this as a meeting only about the debt ceiling?\n\n"
          "Or when McCarthy wants to talk about all of it, what are the mechanics?",
          "He is not going to negotiate on the debt ceiling.")]
+
+
+def test_label_typos_an_unseen_briefing_may_have():
+    """Typos of a turn label a transcript may have: each still the official's
+    turn, the label never inside the reply, no reply starting empty."""
+    c = brief("""
+MS. PSAKI: Good afternoon. I'm joined by John Kirby.
+
+Mr. Kirby: Thanks, Jen. Ukraine gets two more systems.
+
+Q. How many interceptors?
+
+MR. KIRBY;  Four, with the systems.
+
+Q And the timing?
+
+MR. KIRBY:Soon.
+
+Q Jen, on the budget?
+
+Ms. Psaki:
+
+The President will sign it.
+
+END
+""")
+    answers = [e for e in c.exchanges if e.kind == "answer"]
+    assert [(e.question, e.text, e.spokesperson) for e in answers] == [
+        ("How many interceptors?", "Four, with the systems.", "John Kirby"),
+        ("And the timing?", "Soon.", "John Kirby"),
+        ("Jen, on the budget?", "The President will sign it.", "Jen Psaki")]
+    statements = [e for e in c.exchanges if e.kind == "statement"]
+    assert statements[-1].text == "Thanks, Jen. Ukraine gets two more systems."
+    assert statements[-1].spokesperson == "John Kirby"
+    assert any("end line" in n for n in c.skipped)
+
+
+def test_a_briefing_whose_labels_are_not_read_fails_with_the_reason():
+    with pytest.raises(ParseError, match="no official's turn label"):
+        brief("MS. PSAKI&nbsp; Hello.\n\nQ Hi?\n\nMS. PSAKI&nbsp; Hello again.")
