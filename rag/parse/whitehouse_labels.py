@@ -27,7 +27,7 @@ _TITLE_NUMERIC_DATE_RE = re.compile(r"(?<![\d/])(?P<month>\d{1,2})/(?P<day>\d{1,
 TITLE_RE = re.compile(r"\bPress\s+(?:Briefing|Gaggle|Conference)\b.*\bPress\s+Secretary\b", re.I)
 _PRESS_SEC_RE = re.compile(
     r"\bPress\s+Secretary\s+(?P<name>[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3}?)"
-    r"(?=\s*,|\s+and\b|\s*$)")
+    r"(?=\s*,|\s+and\b|\s*$|\s*&|\s+(?:Aboard|En\s+Route|at\s+the|in\s+[A-Z])\b)")
 
 
 

@@ -127,6 +127,12 @@ def near_spokesperson(question: str, spokespersons: Sequence[str]
             if best < NEAR_NAME and len(t) >= 5 and t not in english_words() and any(
                     OSA.distance(t, w) <= 1 for w in n.split() if len(w) >= 5):
                 best = NEAR_NAME
+        tw, nw = t.split(), n.split()
+        if len(tw) >= 2 and len(nw) >= 2 and tw[0] == nw[0] and len(nw[-1]) >= 5 \
+                and OSA.distance(tw[-1], nw[-1]) <= 2:
+            # the first name as the index has it and a surname two letters off
+            # ("Jen Psakey"): that person
+            best = max(best, NEAR_NAME)
         return best
 
     names = [n for n in spokespersons if n and not n.lower().startswith("the ")]

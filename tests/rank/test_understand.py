@@ -186,7 +186,9 @@ def test_a_speaker_named_near_a_spokesperson_is_read_as_them_with_what_was_typed
                             ("What did Kirbyy say about Gaza?", "John Kirby"),
                             # a surname alone, one letter off
                             ("What did Psaky say about Gaza?", "Jen Psaki"),
-                            ("How did Hua Chunyin respond to the sanctions?", "Hua Chunying")):
+                            ("How did Hua Chunyin respond to the sanctions?", "Hua Chunying"),
+                            # the first name right, the surname two letters off
+                            ("What did Jen Psakey say about student loans?", "Jen Psaki")):
         plan = understand(question, spokespersons=names)
         assert plan.spokesperson == meant, question
         assert plan.notes[0].startswith(f"spokesperson {meant} (from \"")
@@ -195,7 +197,9 @@ def test_a_speaker_named_near_a_spokesperson_is_read_as_them_with_what_was_typed
                      "What did Congress say about the budget?", "What did China say?",
                      "What did the President say about jobs?",
                      # an English word one letter off a name is no one's ("Karine")
-                     "What did Marine say about jobs?"):
+                     "What did Marine say about jobs?",
+                     # the first name alone is no one's surname's likeness
+                     "What did Jen Smith say about loans?"):
         assert understand(question, spokespersons=names).spokesperson is None, question
 
 
