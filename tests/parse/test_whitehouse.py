@@ -1330,3 +1330,12 @@ END
 def test_a_briefing_whose_labels_are_not_read_fails_with_the_reason():
     with pytest.raises(ParseError, match="no official's turn label"):
         brief("MS. PSAKI&nbsp; Hello.\n\nQ Hi?\n\nMS. PSAKI&nbsp; Hello again.")
+
+
+def test_the_press_secretary_is_read_from_a_gaggles_title():
+    from rag.parse.whitehouse_labels import parse_title
+    for title in ("Press Gaggle by Press Secretary Karine Jean-Pierre Aboard Air Force One "
+                  "En Route Dover, DE, January 3, 2025",
+                  "Press Briefing by Press Secretary Karine Jean-Pierre & NSC Coordinator "
+                  "John Kirby, January 3, 2025"):
+        assert parse_title(title) == (dt.date(2025, 1, 3), "Karine Jean-Pierre"), title
