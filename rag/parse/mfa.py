@@ -59,7 +59,7 @@ MFA_PROFILE = LabelProfile(
     name="mfa",
     publisher="Ministry of Foreign Affairs of China",
     self_names=("China", "China's", "Chinese", "Beijing", "Beijing's", "Foreign Ministry",
-                "the ministry", "the ministry's"),
+                "the ministry", "the ministry's", "mainland", "PRC"),
     title_res=(
         re.compile(r"Spokesperson\s+(?P<name>[A-Z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,3}?)\s*['’‘`]s\s+"
                    r"(?:Regular\s+Press\s+Conference|Daily\s+Briefing(?:\s+Online)?|Press\s+Conference)"

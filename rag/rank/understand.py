@@ -156,6 +156,8 @@ def _counted(period) -> str:
 _NAME_INSIDE_BEFORE = re.compile(r"\b(?:South|East|North|West|Mainland|Greater|Inner)\s+$")
 _NAME_INSIDE_AFTER = re.compile(r"\s+(?:Sea|Daily|Radio|News|Central|Global|Media|Times|Review|"
                                 r"(?:Winter\s+)?(?:Olympics|Olympic|Games|Paralympics))\b")
+# "the mainland" is China's, but "the mainland United States" is not
+_OTHER_MAINLAND = re.compile(r"\s+(?:United\s+States|U\.?S\.?A?|America|Europe|Japan)\b")
 
 
 def _publisher_named(question: str, words: Sequence[str]) -> re.Match | None:
@@ -163,7 +165,8 @@ def _publisher_named(question: str, words: Sequence[str]) -> re.Match | None:
     "the White House"), or None."""
     for m in re.finditer(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", question, re.I):
         if not (_NAME_INSIDE_BEFORE.search(question[:m.start()])
-                or _NAME_INSIDE_AFTER.match(question, m.end())):
+                or _NAME_INSIDE_AFTER.match(question, m.end())
+                or (m.group(0).lower() == "mainland" and _OTHER_MAINLAND.match(question, m.end()))):
             return m
     return None
 

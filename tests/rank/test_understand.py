@@ -220,6 +220,12 @@ def test_a_publisher_named_alone_is_preferred_not_required():
         assert understand(q, publishers=pubs).prefer_publisher is None, q
     assert understand("What did China say about the South China Sea?",
                       publishers=pubs).prefer_publisher == "Ministry of Foreign Affairs of China"
+    # "the mainland" is China, as "Beijing" is; "the mainland United States" is not
+    pubs["Ministry of Foreign Affairs of China"] += ("mainland", "PRC")
+    assert understand("Are mainland expatriates in Madrid complaining?",
+                      publishers=pubs).prefer_publisher == "Ministry of Foreign Affairs of China"
+    assert understand("Will the storm reach the mainland United States?",
+                      publishers=pubs).prefer_publisher is None
 
 
 def test_an_official_of_another_publisher_is_not_the_one_a_publisher_is_asked_about():
