@@ -333,3 +333,12 @@ def test_a_follow_up_keeps_the_publisher_the_question_before_asked(mixed):
         assert WH in {h["publisher"] for h in new[2]} and new[3]["asked_of"] == ""
     finally:
         demo.close()
+
+
+def test_the_chat_says_a_publisher_asked_has_nothing_on_it(mixed):
+    from rag.present.answers import answer_question
+    got = answer_question(mixed, "What did Beijing say about Ukraine?", 5)
+    text = inline_text(got.html)
+    assert got.answer.asked_of == MFA and got.hits
+    assert (f'No close match: nothing in the transcripts of the {MFA} (2021-12-24 to '
+            f'2021-12-24) for "Ukraine"; the nearest replies follow.') in text
