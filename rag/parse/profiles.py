@@ -30,6 +30,9 @@ __all__ = ["BriefingProfile", "Turn", "TitleInfo", "Profile", "title_case_name",
 
 #: Whitespace runs (no-break, en, ideographic spaces included) -> one space.
 WS_RE = re.compile(r"\s+")
+# zero-width characters a page may carry before a label ("\u200bZhao Lijian:"):
+# no text, and they hide the label
+ZERO_WIDTH_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def collapse_whitespace(text: str) -> str:
@@ -38,7 +41,7 @@ def collapse_whitespace(text: str) -> str:
     This is the one normalization replies go through; quoting stays verbatim
     otherwise.
     """
-    return WS_RE.sub(" ", text).strip()
+    return WS_RE.sub(" ", ZERO_WIDTH_RE.sub("", text)).strip()
 
 
 def valid_text(text: str) -> str:
@@ -88,6 +91,15 @@ class BriefingProfile(Protocol):
     def conference(self, title: str, paras: list[str], source: str, sha256: str,
                    url: str | None, notes: list[str], first_index: int) -> "Conference":
         """Title + body paragraphs -> Conference, or ParseError."""
+
+
+#: An outlet label with words around it: a follow-up's ("AFP Follow-up",
+#: "Bloomberg (follow-up)") or a reporter's ("Reporter from Phoenix TV",
+#: "MASTV reporter").
+_OUTLET_AROUND_RE = re.compile(
+    r"(?i:(?:an?\s+)?(?:reporter|journalist|correspondent)s?\s+(?:from|of|with)\s+(?:the\s+)?)(?P<after>.+)"
+    r"|(?P<before>.+?)\s*(?:\(\s*)?(?i:follow[\s-]?up(?:\s+question)?|reporter|journalist|"
+    r"correspondent)(?:\s*\))?")
 
 
 @dataclass(frozen=True)
@@ -249,7 +261,7 @@ class Profile:
                 return False
         return True
 
-    def classify(self, para: str, spokespersons: frozenset[str] = frozenset()) -> Turn:
+    def classify(self, para: str, spokespersons: frozenset[str] = frozenset()) -> Turn:  # noqa: C901
         """Classify one paragraph (already whitespace-collapsed and trimmed).
 
         ``spokespersons`` adds names (lower case) known for this page - the one
@@ -268,11 +280,18 @@ class Profile:
             return Turn(TEXT, para)
         label = para[:pos].strip()
         after = para[pos + 1:]
-        spaced = not after or after[:1].isspace()
+        # a full-width colon takes no space after it ("MASTV：The ..."); after an
+        # ASCII one a missing space is a typo when a capital or a quote follows
+        spaced = not after or after[:1].isspace() or para[pos] == "：" \
+            or bool(re.match(r"[A-Z“\"‘']", after))
         body = after.strip()
         low = label.lower()
-        if low in self.spokespersons or low in spokespersons or low in self.spokesperson_aliases:
-            return Turn(ANSWER, body, label, spokesperson=self.normalize_spokesperson(label))
+        known = self.spokespersons | spokespersons | set(self.spokesperson_aliases)
+        titled = re.sub(r"^(?:spokes(?:person|man|woman)|foreign\s+ministry\s+spokesperson)\s+",
+                        "", low)
+        if low in known or titled in known:   # "Spokesperson Zhao Lijian:" too
+            return Turn(ANSWER, body, label, spokesperson=self.normalize_spokesperson(
+                label if low in known else label[len(label) - len(titled):]))
         if low in self.answer_labels:
             return Turn(ANSWER, body, label)
         if low in self.question_labels:
@@ -286,6 +305,12 @@ class Profile:
         # Unknown labels: only a name followed by ": " and some text.
         if not body or not spaced:
             return Turn(TEXT, para)
+        # the outlet with more words around it: "AFP Follow-up", "Bloomberg
+        # (follow-up)", "Reporter from Phoenix TV", "MASTV reporter"
+        m = _OUTLET_AROUND_RE.fullmatch(label)
+        outlet = m and (m["before"] or m["after"])
+        if outlet and (outlet.lower() in self.outlet_aliases or self.is_outlet_like(outlet)):
+            return Turn(QUESTION, body, label, questioner=self.normalize_questioner(outlet))
         if low in self.outlet_aliases or self.is_outlet_like(label):
             return Turn(QUESTION, body, label, questioner=self.normalize_questioner(label))
         return Turn(TEXT, para)

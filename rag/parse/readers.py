@@ -34,7 +34,7 @@ __all__ = ["parse_file", "decode_bytes", "parse_text", "parse_html", "parse_mark
            "html_paragraphs", "collapse_whitespace"]
 
 #: Suffixes ingest hands to :func:`parse_file` (compared lower-cased).
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".shtml")
 
 #: Larger files are refused: the biggest real page is ~100 kB, so 20 MB is
 #: something else (a dump, a binary) and would only waste memory.
@@ -91,7 +91,14 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #     time.") is part of the question, as asking back is.
 # 29: an official breaking off counts words, not the dashes between them
 #     ("The President — well, I —" is four: the question goes on).
-PARSER_VERSION = 29
+# 30: label typos an unseen transcript may have are read as labels: the
+#     ministry's "Shenzhen TV:According to ..." (no space; 2020-04-23 had its
+#     question glued into the reply before), "MASTV：text", "Spokesperson Zhao
+#     Lijian:", "AFP Follow-up:", "Reporter from Dragon TV:"; the White
+#     House's "Q.", "MR. KIRBY;", "Mr. Kirby:", a label on a line of its own,
+#     a closing "END"; zero-width characters dropped; GBK's punctuation and a
+#     page's declared charset read as such (not as cp1252's "¡¯").
+PARSER_VERSION = 30
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5
@@ -183,8 +190,9 @@ def parse_text(text: str, source: str, sha256: str = "",
             break
     else:
         raise ParseError(source, "no title line naming a press conference, briefing or "
-                                 "gaggle and its date (as 'Press Briefing by Press Secretary "
-                                 "Jen Psaki, January 21, 2021') in the first "
+                                 "gaggle and its date (as \"Spokesperson Zhao Lijian's Regular "
+                                 "Press Conference on April 15, 2020\" or \"Press Briefing by "
+                                 "Press Secretary Jen Psaki, January 21, 2021\") in the first "
                                  f"{_MAX_PARAS_BEFORE_TITLE} paragraphs (not a transcript?)")
     for j in range(ti):
         notes.append(f"paragraph {j}: before the title {paras[j][:60]!r}")
@@ -290,6 +298,53 @@ def _mostly_utf8(raw: bytes) -> bool:
     return len(valid) >= other
 
 
+#: A page's own word on its encoding: <meta charset="gbk">, or http-equiv's content.
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_\-]{2,20})""", re.I)
+#: Code pages a declared name stands for (GB18030 reads GB2312 and GBK alike).
+_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
+                    "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
+                    "us-ascii": "cp1252", "ascii": "cp1252"}
+
+
+def _declared(raw: bytes) -> tuple[str, str] | None:
+    """(``raw`` decoded as the encoding its HTML declares, that encoding),
+    strictly and without control characters, or None: a page knows its code
+    page better than any guess ("gb2312" for a ministry page whose curly
+    quotes are GBK's)."""
+    m = _META_CHARSET_RE.search(raw[:8192])
+    if not m:
+        return None
+    name = m.group(1).decode("ascii").lower()
+    codec = _CHARSET_ALIASES.get(name, name)
+    try:
+        text = raw.decode(codec)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return None if _CONTROL_RE.search(text) else (text.lstrip("\ufeff"), codec)
+
+
+#: GBK's typographic marks, the only non-ASCII of an English page saved as
+#: GBK: ’ ‘ “ ” — … and the full-width colon, space and comma. As cp1252
+#: they read "¡¯", "¡°" ...; no Western text has those pairs.
+_GBK_MARKS_RE = re.compile(rb"\xa1[\xa1-\xfe]|\xa3[\xa1-\xfe]")
+
+
+def _decode_gbk_marks(raw: bytes) -> str | None:
+    """``raw`` as GB18030 when every non-ASCII byte of it is one of GBK's
+    two-byte characters and most are its punctuation marks; else None."""
+    runs = re.findall(rb"[\x80-\xff]+", raw)
+    if not runs or any(len(r) % 2 for r in runs):
+        return None
+    pairs = [r[i:i + 2] for r in runs for i in range(0, len(r), 2)]
+    if sum(1 for p in pairs if _GBK_MARKS_RE.fullmatch(p)) < 0.8 * len(pairs):
+        return None
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return None if _CONTROL_RE.search(text) else text
+
+
 def _decode_western(raw: bytes) -> str | None:
     """``raw`` as cp1252 (strict: its five undefined bytes fail), or None."""
     try:
@@ -323,6 +378,10 @@ def decode_bytes(raw: bytes, source: str) -> tuple[str, str]:
                 # the officials' words
                 raise ParseError(source, f"not valid UTF-8 ({bad}) though the rest of the file "
                                          "is: damaged, or two encodings mixed; save it as UTF-8")
+    if b"\x00" not in raw and (declared := _declared(raw)) is not None:
+        return declared
+    if b"\x00" not in raw and (gbk := _decode_gbk_marks(raw)) is not None:
+        return gbk, "gb18030"     # English with GBK's quotes and dashes: not cp1252's "¡¯"
     if b"\x00" not in raw and _mostly_ascii(raw):
         # English with a few smart quotes and dashes saved on Windows: the
         # detector guesses from those few bytes (big5 for one em dash, cp1250
@@ -416,7 +475,7 @@ def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None, 
         looks_html = _HTML_SNIFF_RE.match(head) is not None
         if suffix == ".md" and not looks_html:
             conf = parse_markdown(text, source, sha, profile)
-        elif looks_html or (suffix in (".html", ".htm") and b"<" in head):
+        elif looks_html or (suffix in (".html", ".htm", ".shtml") and b"<" in head):
             conf = parse_html(text, source, sha, profile)
         else:
             conf = parse_text(text, source, sha, profile)

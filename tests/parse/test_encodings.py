@@ -133,3 +133,30 @@ def test_a_name_in_another_encoding_fails_alone_and_the_rest_go_in(tmp_path):
     assert [s for s, _ in statuses] == ["added", "failed"]
     assert "not valid UTF-8" in statuses[1][1]
     assert len(r.search("naïve view of the café", k=3)) >= 1
+
+
+def test_english_with_gbk_quotes_is_read_as_gbk_not_cp1252(tmp_path):
+    # GBK's ’ “ ” are A1AF A1B0 A1B1: as cp1252 they would be stored as "¡¯", "¡°"
+    text = ("Foreign Ministry Spokesperson Geng Shuang's Regular Press Conference on May 6, 2019"
+            "\n\nCCTV: What is China’s comment — on “the report”?\n\n"
+            "Geng Shuang: We noted “the report” and Japan’s remarks.\n")
+    path = tmp_path / "2019-05-06.txt"
+    path.write_bytes(text.encode("gbk"))
+    c = parse_file(path)
+    assert c.encoding == "gb18030"
+    assert [(e.question, e.text) for e in c.exchanges] == [
+        ("What is China’s comment — on “the report”?", "We noted “the report” and Japan’s remarks.")]
+
+
+def test_a_pages_declared_charset_is_honoured(tmp_path):
+    body = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'>"
+            "<title>Foreign Ministry Spokesperson Geng Shuang's Regular Press Conference on "
+            "May 6, 2019</title></head><body><div class='content'>"
+            "<p>CCTV: What is China’s comment?</p><p>Geng Shuang: We “welcome” it.</p>"
+            "<p>中国外交部。</p></div></body></html>")
+    path = tmp_path / "2019-05-06.shtml"      # the ministry's own page suffix
+    path.write_bytes(body.encode("gbk"))
+    c = parse_file(path)
+    assert c.encoding == "gb18030"
+    assert [(e.question, e.text) for e in c.exchanges if e.kind == "answer"] == [
+        ("What is China’s comment?", "We “welcome” it.\n\n中国外交部。")]

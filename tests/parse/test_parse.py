@@ -126,7 +126,7 @@ def test_normalize_spokesperson():
 
 
 def test_supported_suffixes():
-    assert set(SUPPORTED_SUFFIXES) == {".txt", ".md", ".html", ".htm"}
+    assert set(SUPPORTED_SUFFIXES) == {".txt", ".md", ".html", ".htm", ".shtml"}
 
 
 # ------------------------------------------------------------- turn rules
@@ -580,3 +580,39 @@ def test_a_whole_transcript_and_a_closing_time_line_are_not_cut_short(tmp_path):
                  "Q Will he sign more tomorrow?\n\nMS. PSAKI: He will sign three more\n\n"
                  "9:12 A.M. EEST\n", encoding="utf-8")
     assert parse_file(f).exchanges[-1].text.startswith("He will sign three more")
+
+
+def test_label_forms_an_unseen_conference_may_have():
+    """A full-width colon with no space after it, an ASCII one a typo left
+    no space after, a spokesperson's title in the label, an outlet's
+    follow-up or reporter named around it, a zero-width space before a
+    label: each read as its turn, never glued into the reply before it."""
+    c = conf("""
+MASTV：Executive Vice-President Dombrovskis spoke. What is your comment?
+
+Geng Shuang：China always acts in good faith.
+
+Phoenix TV:We’ve noted the reports. Do you confirm?
+
+Spokesperson Geng Shuang: I have nothing to release.
+
+AFP Follow-up: And the date?
+
+\u200bGeng Shuang: Not yet.
+
+Reporter from Dragon TV: One more?
+
+Geng Shuang: Please.
+
+Bloomberg (follow-up): Really?
+
+Geng Shuang: Yes.
+""")
+    assert [(e.questioner, e.text) for e in c.exchanges] == [
+        ("MASTV", "China always acts in good faith."),
+        ("Phoenix TV", "I have nothing to release."),
+        ("AFP", "Not yet."),
+        ("Dragon TV", "Please."),
+        ("Bloomberg", "Yes.")]
+    assert c.exchanges[1].question == "We’ve noted the reports. Do you confirm?"
+    assert all(e.spokesperson == "Geng Shuang" for e in c.exchanges)
