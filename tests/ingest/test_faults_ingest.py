@@ -161,7 +161,7 @@ def test_files_not_ingested_are_named_with_their_reason(tmp_path, two):
     st = _by_name(report)
     assert st[two[0].name][0] == "added"
     assert st["notes.docx"] == ("skipped", "unsupported file type '.docx'; expected one of "
-                                           ".txt, .md, .html, .htm")
+                                           ".txt, .md, .html, .htm, .shtml")
     assert st["image.png"][0] == "skipped" and "'.png'" in st["image.png"][1]
     assert st["broken.txt"][0] == "skipped" and "broken symbolic link" in st["broken.txt"][1]
     for name in ("loop1.txt", "loop2.txt"):
