@@ -154,6 +154,7 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
         given = unset_inferred(controls, inferred)
         new_inferred: dict = {}
         marks = asked = question
+        asked_of = ""    # the publisher this question asked (a follow-up may keep it)
         try:
             # "What about masks?", "And in 2022?": what it does not say again is the
             # question before's (its filters read from words; its topic, if none)
@@ -162,17 +163,23 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
             again = bool(last) and question == last.get("question")   # a month bar's re-ask
             kept: dict = {}
             applied: dict = {}
-            # the publisher the question before asked ("What did China say ...?"):
-            # a follow-up naming none keeps it (as the publisher filter, said in
-            # its note), and so does a month bar's re-ask, unless one is chosen by hand
-            carried = (last.get("asked_of") or "") if not publisher and (
-                again or (follow and not follow.publisher)) else ""
             # "And the White House?": the topic before, asked of the publisher it names
             named = follow.publisher if follow and follow.topic_kept and follow.publisher \
                 and not publisher else ""
+            # the publisher the question before asked ("What did China say ...?"):
+            # a follow-up naming none keeps it (as the publisher filter, said in
+            # its note), unless one is chosen by hand; not a month bar's re-ask,
+            # whose count was of every publisher's replies
+            carried = (last.get("asked_of") or "") if not publisher and follow \
+                and not follow.publisher else ""
             if follow or again:
                 kept = {key: controls[key] for key in (follow.keep if follow else FILTERS)
                         if (inferred or {}).get(key) and controls[key] == inferred[key]}
+                if named:   # "And China?": an official or outlet of another publisher goes
+                    theirs = {"questioner": retriever.questioners, "spokesperson":
+                              retriever.spokespersons}
+                    kept = {key: v for key, v in kept.items() if key not in theirs
+                            or v in {n for n, _ in theirs[key](named)}}
                 # a filter the user set wins over the one a follow-up's words name
                 applied = {key: str(v) for key, v in (follow.filters if follow else {}).items()
                            if not given.get(key)}
@@ -182,6 +189,9 @@ def build_app(retriever: "Retriever", *, concurrency_limit: int = CONCURRENCY_LI
                                 literal=literal, order=order, facets=facets, **given)
             answer, data = a.html, [hit_to_dict(h) for h in a.hits]
             new_inferred = {**kept, **applied, **a.inferred}
+            if again:   # a month bar's dates are the bar's, cleared as the words' are
+                new_inferred.update({key: controls[key] for key in ("date_from", "date_to")
+                                     if controls[key]})
             asked_of = named or carried or a.answer.asked_of or ""
             if follow and (kept or follow.topic_kept or carried):
                 answer = follow_up_note(last.get("typed") or last["question"],

@@ -313,23 +313,23 @@ def test_a_follow_up_keeps_the_publisher_the_question_before_asked(mixed):
         assert first[3]["asked_of"] == MFA
         # "What about Ukraine?": only the White House spoke of it, but Beijing was asked
         out = chat("What about Ukraine?", [], 5, "", "", "", "", False, "", "auto",
-                   first[4], first[3])
+                   {}, first[3])
         assert out[2] and {h["publisher"] for h in out[2]} == {MFA}
         assert f"kept publisher {MFA}" in visible(out[0][-1]["content"])
         # kept along a chain, and a publisher chosen by hand wins
         again = chat("And the athletes?", [], 5, "", "", "", "", False, "", "auto",
-                     out[4], out[3])
+                     {}, out[3])
         assert {h["publisher"] for h in again[2]} == {MFA}
         mine = chat("What about Ukraine?", [], 5, "", "", "", "", False, WH, "auto",
-                    first[4], first[3])
+                    {}, first[3])
         assert {h["publisher"] for h in mine[2]} == {WH}
         assert "kept publisher" not in visible(mine[0][-1]["content"])
         # a follow-up naming a publisher of its own, or a question of its own: not kept
         own = chat("And the White House?", [], 5, "", "", "", "", False, "", "auto",
-                   first[4], first[3])
+                   {}, first[3])
         assert WH in {h["publisher"] for h in own[2]}
         new = chat("Who is sending help to Ukraine?", [], 5, "", "", "", "", False, "", "auto",
-                   first[4], first[3])
+                   {}, first[3])
         assert WH in {h["publisher"] for h in new[2]} and new[3]["asked_of"] == ""
     finally:
         demo.close()
@@ -342,3 +342,50 @@ def test_the_chat_says_a_publisher_asked_has_nothing_on_it(mixed):
     assert got.answer.asked_of == MFA and got.hits
     assert (f'No close match: nothing in the transcripts of the {MFA} (2021-12-24 to '
             f'2021-12-24) for "Ukraine"; the nearest replies follow.') in text
+
+
+def test_a_follow_up_asking_another_publisher_drops_the_official_before(mixed):
+    import app
+    demo = app.build_app(mixed)
+    try:
+        fns = ui_fns(demo)
+        chat, show = fns["chat"], fns["show_inferred"]
+        first = chat("What did Psaki say about the Olympics boycott?", [], 5,
+                     "", "", "", "", False, "", "auto", {}, None)
+        *shown, now, _ = show(first[4], "", "", "", "")
+        assert shown[1] == "Jen Psaki"
+        # "And China?": the ministry's replies on that topic, not Psaki's (none are)
+        out = chat("And China?", [], 5, "", "Jen Psaki", "", "", False, "", "auto",
+                   now, first[3])
+        assert out[2] and {h["publisher"] for h in out[2]} == {MFA}
+        assert "kept its topic" in visible(out[0][-1]["content"])
+        assert "Jen Psaki" not in visible(out[0][-1]["content"])
+    finally:
+        demo.close()
+
+
+def test_a_month_bar_asks_every_publisher_and_its_dates_go_with_the_next_question(mixed):
+    import app
+    demo = app.build_app(mixed)
+    try:
+        fns = ui_fns(demo)
+        chat = fns["chat"]
+        first = chat("What did Beijing say about the Winter Olympics boycott?", [], 5,
+                     "", "", "", "", False, "", "auto", {}, None)
+        assert first[3]["asked_of"] == MFA
+        # the bar of January 2021 counted the White House's reply: the re-ask finds it
+        bar = chat(first[3]["question"], [], 5, "", "", "2021-01-01", "2021-01-31", False, "",
+                   "auto", {}, first[3])
+        assert bar[2] and {h["publisher"] for h in bar[2]} == {WH}
+        assert bar[4]["values"]["date_from"] == "2021-01-01"     # cleared like words' dates
+    finally:
+        demo.close()
+
+
+def test_a_publisher_named_in_the_question_that_the_filter_overrides_is_said(mixed):
+    from rag.present.answers import answer_question
+    got = answer_question(mixed, "What did China say about the Olympics boycott?", 3,
+                          publisher=WH)
+    assert all(h.publisher == WH for h in got.hits)
+    assert (f'Publisher {MFA} named in the question ("China"), not applied: the publisher '
+            f"filter is {WH}.") in inline_text(got.html)

@@ -432,7 +432,8 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
     weak_only = not close_match or not any(getattr(h, "close", True) for h in hits)
     head = (f'<div class="pc-summary">{n} {"reply" if n == 1 else "replies"}, quoted verbatim'
             + (f", from {start}" if start > 1 else "")
-            + (", oldest first" if order == "date" else "")
+            # the best matches put in date order, not the oldest of all ("Analysis" has those)
+            + (", the best matches oldest first" if order == "date" else "")
             + (f" · filters: {escape_text(active)}" if active else "") + "</div>")
     parts = ['<div class="pc-answer">']
     if weak_only:

@@ -49,6 +49,12 @@ class FollowUp:
     publisher: str | None = None
 
 
+def _publisher_words(plan: "QueryPlan") -> set[str]:
+    """The tokens of the publisher's name ``plan`` read ("Beijing", "White House")."""
+    return {t for n in plan.notes if n.startswith("publisher") and (said := note_said(n))
+            for t in tokens(said)}
+
+
 def follow_up(question: str, previous: str | None,
               understand: Callable[[str], "QueryPlan"]) -> FollowUp | None:
     """``question`` read as a follow-up of ``previous`` (the question asked
@@ -61,9 +67,7 @@ def follow_up(question: str, previous: str | None,
         return None
     rest = m["rest"].strip().rstrip("?.! ")
     now = understand(question)
-    # a publisher's name is who is asked, not a topic ("And the White House?")
-    named = {t for n in now.notes if n.startswith("publisher") and (said := note_said(n))
-             for t in tokens(said)}
+    named = _publisher_words(now)   # who is asked, not a topic ("And the White House?")
     topic = [w for w in tokens(now.text) if w not in STOPWORDS and w not in named]
     if re.fullmatch(r"(?:[A-Z][\w'’-]+\s*){1,3}", rest) and not now.filters:
         # "What about Kirby?", "What about AFP?": a name alone is who spoke or who
@@ -83,6 +87,11 @@ def follow_up(question: str, previous: str | None,
         return FollowUp(question, keep, False, {}, own_publisher)
     # "And in 2022?": the question before's topic (its words without the filters
     # it read, and without "what did ... say about") with the filters these words name
-    text = understand(previous).text
-    words = [w for w in re.findall(r"[\w'’-]+", text) if w.lower() not in STOPWORDS]
+    before = understand(previous)
+    # asked of another publisher ("And the White House?" after "What did Beijing
+    # say ..."): the name of the one asked before is no part of the topic
+    gone = _publisher_words(before) if own_publisher else set()
+    words = [w for w in re.findall(r"[\w'’-]+", before.text) if w.lower() not in STOPWORDS
+             and not (gone and set(tokens(w)) <= gone)]
+    text = before.text
     return FollowUp(" ".join(words) or text, keep, True, dict(now.filters), own_publisher)

@@ -380,6 +380,14 @@ def overridden_notes(plan: QueryPlan, given: Mapping[str, Any]) -> list[str]:
         if read and want and str(read).casefold() != str(want).casefold():
             out.append(f"{kind} {read} named in the question, not applied: "
                        f"the {kind} filter is {want}")
+    # a publisher too ("What did China say ...?", the filter The White House)
+    want = given.get("publisher")
+    if plan.prefer_publisher and want and plan.prefer_publisher.casefold() != str(want).casefold():
+        said = next((w for n in plan.notes if n.startswith("publisher") if (w := note_said(n))),
+                    None)
+        out.append(f"publisher {plan.prefer_publisher} named in the question"
+                   + (f" (\"{said}\")" if said else "")
+                   + f", not applied: the publisher filter is {want}")
     # a period too ("in March 2021" asked, --from 2022-01-01 set): the filter wins
     first, last = given.get("date_from"), given.get("date_to")
     read = (plan.date_from, plan.date_to) if plan.date_from or plan.date_to else None
