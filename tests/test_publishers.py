@@ -524,3 +524,22 @@ def test_close_match_is_judged_on_the_same_top_hits_whatever_k(tmp_path):
         assert deep.close_match is False    # judged on the top 5, as k=5 and k=1 are
         assert r.ask(question, k=5).close_match is False
         assert r.ask(question, k=1).close_match is False
+
+
+def test_no_close_match_says_when_the_transcripts_have_a_long_gap(tmp_path):
+    import datetime as dt
+
+    from click.testing import CliRunner
+    from rag.cli import main
+    from transcripts import conference
+    D = dt.date
+    paths = [conference(tmp_path / "src", d, [("AFP", "Tariffs?", "We oppose the tariffs.")])
+             for d in (D(2019, 1, 7), D(2019, 1, 8), D(2019, 12, 2))]
+    with Retriever.open(tmp_path / "index", encoder=FakeEncoder()) as r:
+        assert r.ingest(paths).ok
+        assert r.store.gaps() == [("2019-01-08", "2019-12-02")]
+        assert r.store.gaps(min_days=400) == []
+        result = CliRunner().invoke(main, ["search", "What about the AUKUS pact?",
+                                           "--index", str(tmp_path / "index")])
+    assert ("No close match: nothing in the transcripts (2019-01-07 to 2019-12-02, none "
+            'between 2019-01-08 and 2019-12-02) for "AUKUS"') in result.stderr

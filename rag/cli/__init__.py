@@ -237,7 +237,7 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
         click.echo(f"Note: {answer.no_such_speaker}; the replies are from any spokesperson "
                    "(`presscon names` lists the names and offices it has).", err=True)
     line = notice(answer.close_match, answer.not_found, r.store.date_range(answer.asked_of),
-                  answer.asked_of)
+                  answer.asked_of, r.store.gaps(answer.asked_of))
     if line and hits:
         click.echo(line, err=True)
     echo_understanding(answer)

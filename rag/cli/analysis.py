@@ -54,7 +54,7 @@ def _warn_if_not_close(r, question: str, limit: int, search: dict) -> None:
         click.echo(f"Note: {answer.no_such_speaker}; the replies counted are from any "
                    "spokesperson.", err=True)
     line = notice(answer.close_match, answer.not_found, r.store.date_range(answer.asked_of),
-                  answer.asked_of)
+                  answer.asked_of, r.store.gaps(answer.asked_of))
     if line and answer.hits:
         click.echo(line + " The counts are of those.", err=True)
     echo_understanding(answer)

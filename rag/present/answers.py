@@ -100,7 +100,7 @@ def answer_question(retriever: "Retriever", question: str, k: Any, questioner: A
                        close_match=answer.close_match, not_found=answer.not_found,
                        searched_for=answer.searched_for, order=order, start=start,
                        date_range=retriever.store.date_range(answer.asked_of),
-                       asked_of=answer.asked_of,
+                       asked_of=answer.asked_of, gaps=retriever.store.gaps(answer.asked_of),
                        warnings=warnings, mark_text=mark_text)
     return ChatAnswer(shown, filters, notes, html, answer, inferred, warnings, order, mark_text)
 

@@ -384,11 +384,12 @@ def order_hits(hits: Sequence["Hit"], order: str = "relevance") -> list["Hit"]:
 
 def format_no_close_match(not_found: Sequence[str] = (),
                           date_range: tuple[str | None, str | None] = (None, None),
-                          asked_of: str | None = None) -> str:
+                          asked_of: str | None = None,
+                          gaps: Sequence[tuple[str, str]] = ()) -> str:
     """The notice above replies that are only the nearest ones: the ranking's
     own words (rag/rank/closeness.notice, as the CLI prints them), naming what
     was not found and the date span searched."""
-    text = notice(False, not_found, date_range, asked_of) or ""
+    text = notice(False, not_found, date_range, asked_of, gaps) or ""
     lead = "No close match"
     return (f'<div class="pc-noclose" role="status"><span class="pc-b">{lead}</span>'
             f'{escape_text(text[len(lead):])}</div>')
@@ -408,7 +409,8 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
                 close_match: bool = True, not_found: Sequence[str] = (),
                 searched_for: str | None = None,
                 date_range: tuple[str | None, str | None] = (None, None),
-                asked_of: str | None = None, order: str = "relevance",
+                asked_of: str | None = None, gaps: Sequence[tuple[str, str]] = (),
+                order: str = "relevance",
                 start: int = 1, warnings: Sequence[str] = (),
                 mark_text: str | None = None) -> str:
     """The chat's answer: each hit verbatim with its citation, best first (or oldest
@@ -437,7 +439,7 @@ def format_hits(hits: Sequence["Hit"], question: str = "", *,
             + (f" · filters: {escape_text(active)}" if active else "") + "</div>")
     parts = ['<div class="pc-answer">']
     if weak_only:
-        parts.append(format_no_close_match(not_found, date_range, asked_of))
+        parts.append(format_no_close_match(not_found, date_range, asked_of, gaps))
     parts += [head, format_searched_for(question, searched_for), format_notes(notes, dropped),
               extra]
     ordered = order_hits(hits, order)

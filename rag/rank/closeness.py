@@ -105,16 +105,18 @@ def uncovered_period(plan: QueryPlan, lex: LexicalIndex, publisher: str | None =
 
 
 def notice(close_match: bool, not_found: Sequence[str],
-           date_range: tuple[str | None, str | None], asked_of: str | None = None) -> str | None:
+           date_range: tuple[str | None, str | None], asked_of: str | None = None,
+           gaps: Sequence[tuple[str, str]] = ()) -> str | None:
     """The line shown above the nearest replies when none is close
     ("No close match: ..."), naming what was not found and the span of the
     transcripts searched (``date_range``: the index's, or those of the
-    publisher the question asked, ``Answer.asked_of``); None when a reply is
-    close."""
+    publisher the question asked, ``Answer.asked_of``; ``gaps``: its long
+    stretches without a conference, Store.gaps); None when a reply is close."""
     if close_match:
         return None
     first, last = date_range
-    span = f" ({first} to {last})" if first and last else ""
+    holes = "".join(f", none between {a} and {b}" for a, b in gaps)
+    span = f" ({first} to {last}{holes})" if first and last else ""
     whose = ""
     if asked_of:   # "The White House" -> "of the White House"
         whose = " of " + (asked_of[0].lower() + asked_of[1:] if asked_of.startswith("The ")

@@ -274,6 +274,21 @@ class ConferenceTables(Database):
                                          "WHERE publisher = ?", (publisher,)).fetchone())
         return tuple(self.db.execute("SELECT min(date), max(date) FROM conferences").fetchone())
 
+    def gaps(self, publisher: str | None = None, min_days: int = 180, limit: int = 2
+             ) -> list[tuple[str, str]]:
+        """The longest stretches of at least ``min_days`` with no conference
+        (of one publisher's, if given), as (last date before, first date
+        after), at most ``limit``, in date order: a span "2018 to 2021" that
+        holds nothing of 2020-07 to 2021-11 must say so."""
+        where, args = ("WHERE publisher = ?", (publisher,)) if publisher else ("", ())
+        rows = self.db.execute(
+            f"SELECT prev, date FROM (SELECT date, LAG(date) OVER (ORDER BY date) AS prev "
+            f"FROM (SELECT DISTINCT date FROM conferences {where})) "
+            f"WHERE prev IS NOT NULL AND julianday(date) - julianday(prev) >= ? "
+            f"ORDER BY julianday(date) - julianday(prev) DESC LIMIT ?",
+            (*args, min_days, limit)).fetchall()
+        return sorted((a, b) for a, b in rows)
+
     def facet(self, column: str, publisher: str | None = None) -> list[tuple[str, int]]:
         """Distinct values of questioner, spokesperson or publisher with passage
         counts, most first; with ``publisher``, of that publisher's passages.
