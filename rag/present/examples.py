@@ -21,7 +21,8 @@ _PROPER = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][a-zA-Z-]{2,}")
 _VAGUE = re.compile(r"^(and|also|so|but|what about|how about|is that|does that|can you "
                     r"(confirm|elaborate)|any comment|what is your comment|what's your "
                     r"comment|do you have (any|a) comment)\b", re.I)
-_DEICTIC = re.compile(r"\b(this|that|these|those|it|he|she|they|them)\b", re.I)
+_DEICTIC = re.compile(r"\b(this|that|these|those|it|its|he|she|his|her|him|they|them|their|you|your)\b",
+                      re.I)
 # Capitalized words that name no topic of their own in these transcripts.
 _GENERIC = STOPWORDS | frozenset("""us u.s american americans president secretary
 administration government united states white house minister chinese could would can
