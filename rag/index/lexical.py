@@ -152,7 +152,12 @@ class LexicalIndex:
         self._tail = tail
         self.path = path
         self.built_at = built_at                # UTC ISO time its rows were read
-        self._order = np.argsort(columns.ids, kind="stable")
+        # id -> row over live rows only: a passage rewritten under its old id
+        # (its conference stored again since the snapshot) is a dead snapshot
+        # row and a live tail row, and the dead one must not answer for it
+        # (its BM25 score, its publisher and filters read as nothing)
+        live = np.flatnonzero(alive)
+        self._order = live[np.argsort(np.asarray(columns.ids)[live], kind="stable")]
         self._sorted_ids = np.asarray(columns.ids)[self._order]
 
     # -- making -------------------------------------------------------------------

@@ -119,6 +119,13 @@ def test_a_passage_rewritten_under_its_id_is_caught():
     assert len(now) == 20 and now.mask(questioner="Xinhua").sum() == 1
     found = [p for p, _ in now.top(now.scores("trade talks"), 100)]
     assert found.count(base[0][0]) == 1 and len(found) == 4        # scored once, as tail
+    # and it is its live tail row that answers for the id: its BM25 score (for
+    # the dense side's candidates) and its filters (a publisher preferred, a
+    # questioner kept), not the dead snapshot row (read as nothing before)
+    pid = base[0][0]
+    assert now.of(now.scores("trade talks"), [pid])[pid] > 0
+    assert now.allowed(now.mask(questioner="Xinhua"), [pid]) == {pid}
+    assert now.rows([pid])[0] == len(base)       # the first tail row
 
 
 def test_mask_filters_like_sql():
