@@ -85,6 +85,15 @@ def ui_fns(demo) -> dict:
     return {fn.fn.__name__: fn.fn for fn in demo.fns.values() if fn.fn}
 
 
+@pytest.fixture
+def chat_fns(mixed):
+    """The chat's handlers over the mixed index, closed after the test."""
+    import app
+    demo = app.build_app(mixed)
+    yield ui_fns(demo)
+    demo.close()
+
+
 def component(demo, elem_id: str):
     found = [b for b in demo.blocks.values() if getattr(b, "elem_id", None) == elem_id]
     assert len(found) == 1, elem_id
@@ -303,36 +312,31 @@ def test_the_chat_says_when_a_filter_overrode_the_person_asked_about(mixed):
     assert "not applied" not in inline_text(plain.html)
 
 
-def test_a_follow_up_keeps_the_publisher_the_question_before_asked(mixed):
-    import app
-    demo = app.build_app(mixed)
-    try:
-        chat = ui_fns(demo)["chat"]
-        first = chat("What did Beijing say about the Winter Olympics boycott?", [], 5,
-                     "", "", "", "", False, "", "auto", {}, None)
-        assert first[3]["asked_of"] == MFA
-        # "What about Ukraine?": only the White House spoke of it, but Beijing was asked
-        out = chat("What about Ukraine?", [], 5, "", "", "", "", False, "", "auto",
-                   {}, first[3])
-        assert out[2] and {h["publisher"] for h in out[2]} == {MFA}
-        assert f"kept publisher {MFA}" in visible(out[0][-1]["content"])
-        # kept along a chain, and a publisher chosen by hand wins
-        again = chat("And the athletes?", [], 5, "", "", "", "", False, "", "auto",
-                     {}, out[3])
-        assert {h["publisher"] for h in again[2]} == {MFA}
-        mine = chat("What about Ukraine?", [], 5, "", "", "", "", False, WH, "auto",
-                    {}, first[3])
-        assert {h["publisher"] for h in mine[2]} == {WH}
-        assert "kept publisher" not in visible(mine[0][-1]["content"])
-        # a follow-up naming a publisher of its own, or a question of its own: not kept
-        own = chat("And the White House?", [], 5, "", "", "", "", False, "", "auto",
-                   {}, first[3])
-        assert WH in {h["publisher"] for h in own[2]}
-        new = chat("Who is sending help to Ukraine?", [], 5, "", "", "", "", False, "", "auto",
-                   {}, first[3])
-        assert WH in {h["publisher"] for h in new[2]} and new[3]["asked_of"] == ""
-    finally:
-        demo.close()
+def test_a_follow_up_keeps_the_publisher_the_question_before_asked(chat_fns):
+    chat = chat_fns["chat"]
+    first = chat("What did Beijing say about the Winter Olympics boycott?", [], 5,
+                 "", "", "", "", False, "", "auto", {}, None)
+    assert first[3]["asked_of"] == MFA
+    # "What about Ukraine?": only the White House spoke of it, but Beijing was asked
+    out = chat("What about Ukraine?", [], 5, "", "", "", "", False, "", "auto",
+               {}, first[3])
+    assert out[2] and {h["publisher"] for h in out[2]} == {MFA}
+    assert f"kept publisher {MFA}" in visible(out[0][-1]["content"])
+    # kept along a chain, and a publisher chosen by hand wins
+    again = chat("And the athletes?", [], 5, "", "", "", "", False, "", "auto",
+                 {}, out[3])
+    assert {h["publisher"] for h in again[2]} == {MFA}
+    mine = chat("What about Ukraine?", [], 5, "", "", "", "", False, WH, "auto",
+                {}, first[3])
+    assert {h["publisher"] for h in mine[2]} == {WH}
+    assert "kept publisher" not in visible(mine[0][-1]["content"])
+    # a follow-up naming a publisher of its own, or a question of its own: not kept
+    own = chat("And the White House?", [], 5, "", "", "", "", False, "", "auto",
+               {}, first[3])
+    assert WH in {h["publisher"] for h in own[2]}
+    new = chat("Who is sending help to Ukraine?", [], 5, "", "", "", "", False, "", "auto",
+               {}, first[3])
+    assert WH in {h["publisher"] for h in new[2]} and new[3]["asked_of"] == ""
 
 
 def test_the_chat_says_a_publisher_asked_has_nothing_on_it(mixed):
@@ -344,42 +348,30 @@ def test_the_chat_says_a_publisher_asked_has_nothing_on_it(mixed):
             f'2021-12-24) for "Ukraine"; the nearest replies follow.') in text
 
 
-def test_a_follow_up_asking_another_publisher_drops_the_official_before(mixed):
-    import app
-    demo = app.build_app(mixed)
-    try:
-        fns = ui_fns(demo)
-        chat, show = fns["chat"], fns["show_inferred"]
-        first = chat("What did Psaki say about the Olympics boycott?", [], 5,
-                     "", "", "", "", False, "", "auto", {}, None)
-        *shown, now, _ = show(first[4], "", "", "", "")
-        assert shown[1] == "Jen Psaki"
-        # "And China?": the ministry's replies on that topic, not Psaki's (none are)
-        out = chat("And China?", [], 5, "", "Jen Psaki", "", "", False, "", "auto",
-                   now, first[3])
-        assert out[2] and {h["publisher"] for h in out[2]} == {MFA}
-        assert "kept its topic" in visible(out[0][-1]["content"])
-        assert "Jen Psaki" not in visible(out[0][-1]["content"])
-    finally:
-        demo.close()
+def test_a_follow_up_asking_another_publisher_drops_the_official_before(chat_fns):
+    chat, show = chat_fns["chat"], chat_fns["show_inferred"]
+    first = chat("What did Psaki say about the Olympics boycott?", [], 5,
+                 "", "", "", "", False, "", "auto", {}, None)
+    *shown, now, _ = show(first[4], "", "", "", "")
+    assert shown[1] == "Jen Psaki"
+    # "And China?": the ministry's replies on that topic, not Psaki's (none are)
+    out = chat("And China?", [], 5, "", "Jen Psaki", "", "", False, "", "auto",
+               now, first[3])
+    assert out[2] and {h["publisher"] for h in out[2]} == {MFA}
+    assert "kept its topic" in visible(out[0][-1]["content"])
+    assert "Jen Psaki" not in visible(out[0][-1]["content"])
 
 
-def test_a_month_bar_asks_every_publisher_and_its_dates_go_with_the_next_question(mixed):
-    import app
-    demo = app.build_app(mixed)
-    try:
-        fns = ui_fns(demo)
-        chat = fns["chat"]
-        first = chat("What did Beijing say about the Winter Olympics boycott?", [], 5,
-                     "", "", "", "", False, "", "auto", {}, None)
-        assert first[3]["asked_of"] == MFA
-        # the bar of January 2021 counted the White House's reply: the re-ask finds it
-        bar = chat(first[3]["question"], [], 5, "", "", "2021-01-01", "2021-01-31", False, "",
-                   "auto", {}, first[3])
-        assert bar[2] and {h["publisher"] for h in bar[2]} == {WH}
-        assert bar[4]["values"]["date_from"] == "2021-01-01"     # cleared like words' dates
-    finally:
-        demo.close()
+def test_a_month_bar_asks_every_publisher_and_its_dates_go_with_the_next_question(chat_fns):
+    chat = chat_fns["chat"]
+    first = chat("What did Beijing say about the Winter Olympics boycott?", [], 5,
+                 "", "", "", "", False, "", "auto", {}, None)
+    assert first[3]["asked_of"] == MFA
+    # the bar of January 2021 counted the White House's reply: the re-ask finds it
+    bar = chat(first[3]["question"], [], 5, "", "", "2021-01-01", "2021-01-31", False, "",
+               "auto", {}, first[3])
+    assert bar[2] and {h["publisher"] for h in bar[2]} == {WH}
+    assert bar[4]["values"]["date_from"] == "2021-01-01"     # cleared like words' dates
 
 
 def test_a_publisher_named_in_the_question_that_the_filter_overrides_is_said(mixed):
