@@ -96,7 +96,8 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #     question glued into the reply before), "MASTV：text", "Spokesperson Zhao
 #     Lijian:", "AFP Follow-up:", "Reporter from Dragon TV:"; the White
 #     House's "Q.", "MR. KIRBY;", "Mr. Kirby:", a label on a line of its own,
-#     a closing "END"; zero-width characters dropped; GBK's punctuation and a
+#     a closing "END"; a ministry "Name: ..." paragraph inside a reply that
+#     no reply follows stays in it; zero-width characters dropped; GBK's punctuation and a
 #     page's declared charset read as such (not as cp1252's "¡¯").
 PARSER_VERSION = 30
 

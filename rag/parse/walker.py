@@ -86,6 +86,7 @@ def _exchanges(profile: Profile, paras: list[str], spokesperson: str, notes: lis
     """
     own = frozenset({spokesperson.lower()})
     turns = [profile.classify(p, own) for p in paras]
+    labelled = any(t.kind == ANSWER and t.label for t in turns)
     out: list[Exchange] = []
     cur: _Pending | None = None
     last_questioner: str | None = None
@@ -123,6 +124,15 @@ def _exchanges(profile: Profile, paras: list[str], spokesperson: str, notes: lis
             # - the question itself (labelled or not) comes next.
             notes.append(f"{where}: heading {paras[i][:80]!r}")
             open_question(t, None)
+        elif t.kind == QUESTION and labelled and cur is not None and cur.kind == "answer" \
+                and cur.answered and cur.reply and not _answered_later(turns, i) \
+                and t.questioner is not None \
+                and (t.label or "").lower() not in profile.outlet_aliases:
+            # "President Xi Jinping: ..." inside a reply, on a page whose every
+            # reply has its spokesperson's label: no question (none answers
+            # it), but the reply's own words, kept whole and verbatim
+            cur.reply.append(paras[i])
+            notes.append(f"{where}: {t.label!r} read as part of the reply (no reply follows it)")
         elif t.kind == QUESTION:
             open_question(t, t.questioner)
             last_questioner = t.questioner
@@ -171,6 +181,16 @@ def _exchanges(profile: Profile, paras: list[str], spokesperson: str, notes: lis
                     close()
     close()
     return out
+
+
+def _answered_later(turns, i: int) -> bool:
+    """Does an answer label follow turn ``i`` before the next question or separator?"""
+    for t in turns[i + 1:]:
+        if t.kind == ANSWER:
+            return True
+        if t.kind in (QUESTION, FOLLOW_UP, INTERJECTION, SEPARATOR, HEADING):
+            return False
+    return False
 
 
 def _question_continues(turns, i: int) -> bool:

@@ -616,3 +616,31 @@ Geng Shuang: Yes.
         ("Bloomberg", "Yes.")]
     assert c.exchanges[1].question == "We’ve noted the reports. Do you confirm?"
     assert all(e.spokesperson == "Geng Shuang" for e in c.exchanges)
+
+
+def test_a_name_and_colon_inside_a_reply_stays_in_the_reply():
+    """On a page whose replies carry the spokesperson's label, a "Name: ..."
+    paragraph that no reply follows is the reply's own words, kept whole;
+    an unlabeled reply to "Q:" is still that question's reply."""
+    c = conf("""
+CCTV: What is China's response to the Act?
+
+Geng Shuang: China firmly opposes it.
+
+President Xi Jinping: “We will never allow interference.”
+
+Xinhua reported that the act was condemned.
+
+US: stop the interference.
+
+Reuters: Another question?
+
+Geng Shuang: Another reply.
+""")
+    assert [(e.questioner, e.text.split("\n\n")) for e in c.exchanges] == [
+        ("CCTV", ["China firmly opposes it.",
+                  "President Xi Jinping: “We will never allow interference.”",
+                  "Xinhua reported that the act was condemned.",
+                  "US: stop the interference."]),
+        ("Reuters", ["Another reply."])]
+    assert any("read as part of the reply" in n for n in c.skipped)
