@@ -320,7 +320,14 @@ def understand(question: str, *, questioners: Iterable[str] = (),
     named = {pub: m for pub, words in (publishers or {}).items()
              if (m := _publisher_named(question, words))} if publishers else {}
     person = plan.get("spokesperson")
-    if len(named) == 1:   # both named ("Beijing's reply to the White House"): no preference
+    if len(named) > 1:
+        # both named: the one the question has speak is asked ("What did the White
+        # House say about tariffs on Chinese goods?"); neither or both: no preference
+        ranks = {pub: _as_speaker(question, m) for pub, m in named.items()}
+        top = max(ranks.values())
+        if top and list(ranks.values()).count(top) == 1:
+            named = {pub: m for pub, m in named.items() if ranks[pub] == top}
+    if len(named) == 1:   # (both named and neither speaks: no preference)
         (pub, m), = named.items()
         # an official of another publisher named too: whichever the question
         # has speak is the one asked, the other is what they speak about

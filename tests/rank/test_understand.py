@@ -211,7 +211,15 @@ def test_a_publisher_named_alone_is_preferred_not_required():
     assert plan.notes == ('publisher Ministry of Foreign Affairs of China preferred (from "Beijing")',)
     assert plan.filters == {} and plan.text == "How did Beijing answer the boycott?"
     # both named, or none, or a single-publisher index (no table): no preference
-    assert understand("Did the White House answer Beijing?", publishers=pubs).prefer_publisher is None
+    assert understand("Talks between the White House and Beijing on trade",
+                      publishers=pubs).prefer_publisher is None
+    assert understand("Beijing's reply to the White House",
+                      publishers=pubs).prefer_publisher == "Ministry of Foreign Affairs of China"
+    # both named, one as the speaker: that one is asked
+    for q in ("Did the White House answer Beijing?",
+              "What did the White House say about tariffs on Beijing?"):
+        plan = understand(q, publishers=pubs)
+        assert plan.prefer_publisher == plan.speaking_publisher == "The White House", q
     assert understand("What about the weather?", publishers=pubs).prefer_publisher is None
     assert understand("How did Beijing answer?").prefer_publisher is None
     # a name inside a place's, an outlet's or an event's names no speaker
