@@ -163,7 +163,7 @@ def _exchanges(profile: Profile, paras: list[str], spokesperson: str, notes: lis
             if cur is not None and cur.kind == "answer":
                 if not cur.answered and not cur.question:
                     cur.question.append(t.body)          # "Q:" alone, question below
-                elif not cur.answered and _question_continues(turns, i):
+                elif not cur.answered and _answered_later(turns, i):
                     cur.question.append(t.body)          # multi-paragraph question
                 else:
                     cur.answered = True                  # reply without "A:"
@@ -184,22 +184,12 @@ def _exchanges(profile: Profile, paras: list[str], spokesperson: str, notes: lis
 
 
 def _answered_later(turns, i: int) -> bool:
-    """Does an answer label follow turn ``i`` before the next question or separator?"""
-    for t in turns[i + 1:]:
-        if t.kind == ANSWER:
-            return True
-        if t.kind in (QUESTION, FOLLOW_UP, INTERJECTION, SEPARATOR, HEADING):
-            return False
-    return False
+    """Does an answer label follow turn ``i`` before the next question or separator?
 
-
-def _question_continues(turns, i: int) -> bool:
-    """Is unlabeled paragraph ``i`` (after an unanswered question) still the question?
-
-    Yes when an answer label follows before any other question or separator:
-    then the reporter spoke for several paragraphs. Otherwise the reply simply
-    lacks its "A:" label.
-    """
+    For an unlabeled paragraph after an unanswered question: it is still the
+    question (the reporter spoke for several paragraphs), else the reply
+    lacks its "A:" label. For a "Name:" paragraph inside a reply: no reply
+    answers it, so it is the reply's own words."""
     for t in turns[i + 1:]:
         if t.kind == ANSWER:
             return True
