@@ -232,12 +232,11 @@ def search(question, index_dir, k, questioner, spokesperson, publisher, date_fro
                    date_from=date_from, date_to=date_to, publisher=publisher, ranking=ranking,
                    understand=not literal)
     hits = answer.hits
-    from ..rank.closeness import notice
+    from ..rank.closeness import answer_notice
     if answer.no_such_speaker:
         click.echo(f"Note: {answer.no_such_speaker}; the replies are from any spokesperson "
                    "(`presscon names` lists the names and offices it has).", err=True)
-    line = notice(answer.close_match, answer.not_found, r.store.date_range(answer.asked_of),
-                  answer.asked_of, r.store.gaps(answer.asked_of))
+    line = answer_notice(answer, r.store)
     if line and hits:
         click.echo(line, err=True)
     echo_understanding(answer)

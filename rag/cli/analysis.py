@@ -48,13 +48,12 @@ def _warn_if_not_close(r, question: str, limit: int, search: dict) -> None:
     """The search's notes on stderr: "No close match" (the counts below are
     then of the nearest replies only, a question the transcripts may not
     answer) and a spokesperson asked for whom the index lacks."""
-    from ..rank.closeness import notice
+    from ..rank.closeness import answer_notice
     answer = r.ask(question, k=limit, **search)
     if answer.no_such_speaker:   # "What did Secretary Blinken say": counted over everyone's
         click.echo(f"Note: {answer.no_such_speaker}; the replies counted are from any "
                    "spokesperson.", err=True)
-    line = notice(answer.close_match, answer.not_found, r.store.date_range(answer.asked_of),
-                  answer.asked_of, r.store.gaps(answer.asked_of))
+    line = answer_notice(answer, r.store)
     if line and answer.hits:
         click.echo(line + " The counts are of those.", err=True)
     echo_understanding(answer)

@@ -32,14 +32,17 @@ transcripts do not answer").
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from ..index.lexical import LexicalIndex
-from ..results import Hit
+from ..results import Answer, Hit
 from .fusion import PERIOD_BOOST
 from .understand import QueryPlan, note_said
 
-__all__ = ["CLOSE_SCORE", "NAMED_SCORE", "judge", "notice", "uncovered_period"]
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Store
+
+__all__ = ["CLOSE_SCORE", "NAMED_SCORE", "judge", "notice", "answer_notice", "uncovered_period"]
 
 CLOSE_SCORE = 0.52        # hybrid/dense score from which a hit addresses the question
 NAMED_SCORE = 0.94        # the same when a name of the question is not found
@@ -127,3 +130,10 @@ def notice(close_match: bool, not_found: Sequence[str],
                 "the nearest replies follow.")
     return (f"No close match: no reply in the transcripts{whose}{span} addresses this "
             "closely; the nearest replies follow.")
+
+
+def answer_notice(answer: "Answer", store: "Store") -> str | None:
+    """:func:`notice` for an ``Answer``, over the span and gaps of the
+    transcripts it searched (those of the publisher asked, if any)."""
+    return notice(answer.close_match, answer.not_found, store.date_range(answer.asked_of),
+                  answer.asked_of, store.gaps(answer.asked_of))

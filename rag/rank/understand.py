@@ -186,33 +186,19 @@ _SPEAKER_WORDS = re.compile(r"\s+(?:\w+\s+)?(?:response|responses|reaction|react
                             r"message|explanation|statement|guidance|line)\b", re.I)
 
 
-class _Span:
-    """A span of the question standing in for a match (``_as_speaker`` of a person)."""
-
-    def __init__(self, question: str, span: tuple[int, int]):
-        self._q, self._span = question, span
-
-    def start(self) -> int:
-        return self._span[0]
-
-    def end(self) -> int:
-        return self._span[1]
-
-    def group(self, _: int = 0) -> str:
-        return self._q[self._span[0]:self._span[1]]
-
-
-def _as_speaker(question: str, m: "re.Match | _Span") -> int:
-    """Whether the name ``m`` (a publisher's, a person's) is the one who
+def _as_speaker(question: str, span: tuple[int, int]) -> int:
+    """Whether the name at ``span`` (a publisher's, a person's) is the one who
     speaks or acts in ``question``, not what is asked about ("tariffs on
     Chinese goods", "Kirby on Beijing"): 2 as the subject ("What did China
     say", "Beijing responded"), 1 as an owner of words ("China's response
     to", "Kirby's comments"), else 0."""
-    if _SPEAKER_BEFORE.search(question[:m.start()]) or _SPEAKER_VERB.match(question, m.end()):
+    start, end = span
+    if _SPEAKER_BEFORE.search(question[:start]) or _SPEAKER_VERB.match(question, end):
         return 2
-    possessive = m.group(0).endswith(("'s", "’s")) or question.startswith(("'s", "’s"), m.end())
-    end = m.end() + (0 if m.group(0).endswith(("'s", "’s")) else 2 if possessive else 0)
-    return 1 if possessive and _SPEAKER_WORDS.match(question, end) else 0
+    owned = question[start:end].endswith(("'s", "\u2019s"))
+    possessive = owned or question.startswith(("'s", "\u2019s"), end)
+    after = end if owned else end + 2 if possessive else end
+    return 1 if possessive and _SPEAKER_WORDS.match(question, after) else 0
 
 
 def _office_holder(offices: "OfficeBook", question: str, plan: dict, period
@@ -323,7 +309,7 @@ def understand(question: str, *, questioners: Iterable[str] = (),
     if len(named) > 1:
         # both named: the one the question has speak is asked ("What did the White
         # House say about tariffs on Chinese goods?"); neither or both: no preference
-        ranks = {pub: _as_speaker(question, m) for pub, m in named.items()}
+        ranks = {pub: _as_speaker(question, m.span()) for pub, m in named.items()}
         top = max(ranks.values())
         if top and list(ranks.values()).count(top) == 1:
             named = {pub: m for pub, m in named.items() if ranks[pub] == top}
@@ -332,8 +318,8 @@ def understand(question: str, *, questioners: Iterable[str] = (),
         # an official of another publisher named too: whichever the question
         # has speak is the one asked, the other is what they speak about
         other = bool(person and people_of is not None and person not in set(people_of.get(pub, ())))
-        ranks = (_as_speaker(question, m),
-                 _as_speaker(question, _Span(question, spans[person_at])) if person else 0)
+        ranks = (_as_speaker(question, m.span()),
+                 _as_speaker(question, spans[person_at]) if person else 0)
         if other and ranks[0] > ranks[1]:
             # "How did Beijing respond to Kirby's comments?": no spokesperson
             # filter, the name back in the text
