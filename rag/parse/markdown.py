@@ -18,7 +18,10 @@ from .records import ParseError
 
 __all__ = ["read_markdown"]
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+#: A date in a title: "January 21, 2021", "March 7th, 2022", "2/14/2023" (a
+#: year alone is not one: "... Budget for Fiscal Year 2022", "World AIDS Day 2021").
+_DATED = re.compile(r"\b[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?\s*[,.]?\s*(?:19|20)\d\d\b"
+                    r"|\b\d{1,2}/\d{1,2}/(?:19|20)\d\d\b")
 
 # ------------------------------------------------------------------ readers
 @functools.cache
@@ -89,8 +92,8 @@ def read_markdown(text: str, source: str) -> tuple[str, list[str], dict]:
         if not paras:
             raise ParseError(source, "empty file (no title, no text)")
         title, paras = paras[0], paras[1:]
-    if not _YEAR.search(title) and meta.get("date"):
-        # A title without its year (White House pages from mid-2022 on): the
+    if not _DATED.search(title) and meta.get("date"):
+        # A title without its date (White House pages from mid-2022 on): the
         # page heading shows the date, and the txt rendering appended it too.
         try:
             d = meta["date"] if isinstance(meta["date"], dt.date) else \

@@ -99,7 +99,16 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #     a closing "END"; a ministry "Name: ..." paragraph inside a reply that
 #     no reply follows stays in it; zero-width characters dropped; GBK's punctuation and a
 #     page's declared charset read as such (not as cp1252's "¡¯").
-PARSER_VERSION = 30
+# 31: the White House's other podiums are read too ("Press Briefing by White
+#     House COVID-19 Response Team ...", "On-the-Record Press Gaggle by ...
+#     John Kirby", "Background Press Call on ...": 1,143 of the scraper's 1,154
+#     press-briefing pages, 508 before); an unnamed official ("SENIOR
+#     ADMINISTRATION OFFICIAL:") is one; a call's moderator between a question
+#     and its reply keeps the question open; text after the closing time line
+#     and a pointer to slides are not the last reply; a title with only a year
+#     ("Fiscal Year 2022") takes the front matter's date; "I'm Bob Fenton" is
+#     Bob Fenton. Every file that parsed before parses the same.
+PARSER_VERSION = 31
 
 #: How many leading paragraphs may precede the title (language bar, site name).
 _MAX_PARAS_BEFORE_TITLE = 5

@@ -180,8 +180,8 @@ from .records import Conference, Exchange, ParseError
 from .segments import Topics
 from .profiles import collapse_whitespace
 from .walker import stem_date
-from .whitehouse_labels import (FIXED_OFFICIALS, Q_RE, TITLE_RE, Turn, canonical_keys, classify,
-                                full_names, is_greeting, is_moderation, is_noise, parse_title)
+from .whitehouse_labels import (Q_RE, TITLE_RE, Turn, canonical_keys, classify,
+                                fixed_official, full_names, is_greeting, is_moderation, is_noise, parse_title)
 
 __all__ = ["WHITE_HOUSE", "WhiteHouseProfile", "detect", "parse", "PUBLISHER", "NAME"]
 
@@ -293,12 +293,12 @@ def parse(title: str, paragraphs: list[str], source: str, sha256: str = "",
         notes.append(f"title date {date.isoformat()} differs from file name date "
                      f"{stem.isoformat()}; using the title's")
     paras = [p for p in (collapse_whitespace(p) for p in paragraphs) if p]
-    turns = _labels_joined(classify(p) for p in paras)
+    turns = _after_closing_time(_labels_joined(classify(p) for p in paras))
     canon = canonical_keys(title, turns, notes)
     keys = list(dict.fromkeys(canon[t.key] for t in turns if t.kind == "official"))
-    surnames = [k for k in keys if k not in FIXED_OFFICIALS]
+    surnames = [k for k in keys if fixed_official(k) is None]
     names = full_names(title, paras, surnames)
-    names.update({k: v for k, v in FIXED_OFFICIALS.items()})
+    names.update({k: fixed_official(k) for k in keys if k not in surnames})
     sec_key = None
     if secretary:
         for k in surnames:
@@ -327,6 +327,20 @@ def parse(title: str, paragraphs: list[str], source: str, sha256: str = "",
     return Conference(date=date, spokesperson=secretary, title=title, source=source,
                       sha256=sha256, exchanges=tuple(exchanges), url=url,
                       skipped=tuple(notes), publisher=PUBLISHER, profile=NAME)
+
+
+def _after_closing_time(turns: list[Turn]) -> list[Turn]:
+    """Unlabelled text after the briefing's closing time line ("11:44 A.M.
+    EST", then "To view the COVID Press Briefing slides, visit <...>") is the
+    page's, not the last speaker's: skipped, not appended to the last reply."""
+    first = next((i for i, t in enumerate(turns) if t.kind == "official"), None)
+    last = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].kind == "skip"
+                 and turns[i].why in ("time line", "end line")), None)
+    if first is None or last is None or last < first \
+            or any(t.kind != "text" for t in turns[last + 1:] if t.kind != "skip"):
+        return turns
+    return turns[:last + 1] + [replace(t, kind="skip", why="after the closing time line")
+                               if t.kind == "text" else t for t in turns[last + 1:]]
 
 
 def _labels_joined(turns: Iterable[Turn]) -> list[Turn]:
@@ -376,8 +390,9 @@ def _aides(title: str, turns: list[Turn], canon: dict[str, str], sec_key: str | 
                 answered.add(last)
         prev = t.kind
     named = title.upper()
-    short = [k for k, n in longest.items()
-             if k != sec_key and n <= _AIDE_MAX_WORDS and k.split()[-1] not in named]
+    short = [k for k, n in longest.items()   # never the President, nor "FBI OFFICIAL"
+             if k != sec_key and n <= _AIDE_MAX_WORDS and k.split()[-1] not in named
+             and fixed_official(k) is None]
 
     def mentioned(k: str) -> bool:
         # named in the briefing's own words (introduced, thanked, asked): a
@@ -657,7 +672,12 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             close()
             cur = _Pending("answer", begun + ([t.body] if t.body else []), label=t.label)
         elif t.kind == "staff":
-            close()
+            if not (cur is not None and cur.kind == "answer" and not cur.reply
+                    and _MODERATOR_RE.match(t.label or "") and _question_continues(turns, i)):
+                # a call's moderator between a question and its reply ("We'll
+                # take the China question ... [official], over to you.") keeps
+                # it open; an aide's "We have to go." ends it
+                close()
             notes.append(f"{where(i)}: staff {t.para[:60]!r}")
         elif t.kind == "official":
             key = canon[t.key]
@@ -1082,14 +1102,22 @@ def _official_after_asides(turns: list[Turn], i: int) -> Turn | None:
     return None
 
 
+#: Who runs a press call's queue (a press call's "MODERATOR:", "OPERATOR:").
+_MODERATOR_RE = re.compile(r"^(?:THE\s+)?(?:MODERATOR|OPERATOR)$", re.I)
+
+
 def _question_continues(turns: list[Turn], i: int) -> bool:
     """Is unlabelled paragraph ``i`` still the reporter speaking?
 
-    Yes when an official label follows before the next reporter or staff turn.
+    Yes when an official label follows before the next reporter turn. A
+    moderator between them ("Q ... Gabe Gutierrez with NBC." / "Question: Have
+    you spoken ...?" / "MODERATOR: We'll take the China question ..." / "SENIOR
+    ADMINISTRATION OFFICIAL: ...") does not end the reporter's turn: the
+    paragraph is still the question, never the reply of whoever spoke before.
     """
     for t in turns[i + 1:]:
         if t.kind == "official":
             return True
-        if t.kind in ("reporter", "staff"):
+        if t.kind == "reporter":
             return False
     return False

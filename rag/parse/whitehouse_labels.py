@@ -17,14 +17,23 @@ from ..index.words import english_frequencies
 from .profiles import MONTHS, collapse_whitespace
 
 __all__ = ["parse_title", "Turn", "classify", "is_greeting", "is_moderation", "is_noise",
-           "full_names", "canonical_keys", "FIXED_OFFICIALS", "Q_RE", "TITLE_RE"]
+           "full_names", "canonical_keys", "FIXED_OFFICIALS", "fixed_official", "Q_RE", "TITLE_RE"]
 
 # ------------------------------------------------------------------ title
 _TITLE_DATE_RE = re.compile(
     r"\b(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*[,.]?\s*(?P<year>\d{4})\b")
 #: "2/14/2023": one briefing of 2023 is titled so (the US order, month first).
 _TITLE_NUMERIC_DATE_RE = re.compile(r"(?<![\d/])(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b")
-TITLE_RE = re.compile(r"\bPress\s+(?:Briefing|Gaggle|Conference)\b.*\bPress\s+Secretary\b", re.I)
+#: A briefing's title: the press secretary's ("Press Briefing by Press Secretary
+#: Jen Psaki"), or, starting the title, the White House's other podiums: "Press
+#: Briefing by White House COVID-19 Response Team ...", "On-the-Record Press
+#: Gaggle by ... John Kirby", "Background Press Call on ...". Anchored at the
+#: start so that another department's ("Department Press Briefing") is not read
+#: as the White House's.
+TITLE_RE = re.compile(r"\bPress\s+(?:Briefing|Gaggle|Conference)\b.*\bPress\s+Secretary\b"
+                      r"|^(?:(?:On-the-Record|On\s+the\s+Record|Background|Virtual|Regional"
+                      r"|White\s+House)\s+)*(?:Press\s+)?(?:Briefing|Gaggle|Call|Roundtable)s?\s"
+                      r"+(?:by|with|on|previewing|from)\b", re.I)
 _PRESS_SEC_RE = re.compile(
     r"\bPress\s+Secretary\s+(?P<name>[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3}?)"
     r"(?=\s*,|\s+and\b|\s*$|\s*&|\s+(?:Aboard|En\s+Route|at\s+the|in\s+[A-Z])\b)")
@@ -69,6 +78,36 @@ _TITLE_WORDS = frozenset({
 #: Whole labels that are not a surname-bearing official.
 FIXED_OFFICIALS = {"THE PRESIDENT": "The President", "THE VICE PRESIDENT": "The Vice President",
                     "THE FIRST LADY": "The First Lady", "PRESIDENT BIDEN": "The President"}
+#: An official a background call does not name: "SENIOR ADMINISTRATION
+#: OFFICIAL:", "SENIOR ADMINISTRATION OFFICIAL ONE:", "FBI OFFICIAL:" (and the
+#: odd typo, "SENIOR ADMINSTRATION OFFICIAL:", "WHITE HOUSE OFFICIA:"). The
+#: transcript attributes the words to that description, and so does presscon.
+_UNNAMED_RE = re.compile(r"^(?P<who>(?:[A-Z]+ ){0,3})OFFICIA?L?(?: (?P<n>ONE|TWO|THREE|FOUR|#?\d))?$")
+_ACRONYMS = {"FBI": "FBI", "DOD": "DoD", "NSC": "NSC", "DHS": "DHS"}
+_TYPOS = {"ADMINSTRATION": "ADMINISTRATION", "ADMINISTATION": "ADMINISTRATION"}
+
+
+def fixed_official(key: str) -> str | None:
+    """The display name of a label that names no surname ("THE PRESIDENT" ->
+    "The President", "SENIOR ADMINISTRATION OFFICIAL" -> "Senior
+    Administration Official"), None for a surname-bearing one."""
+    if key in FIXED_OFFICIALS:
+        return FIXED_OFFICIALS[key]
+    m = _UNNAMED_RE.match(key)
+    if m is None:
+        return None
+    words = [_TYPOS.get(w, w) for w in m.group("who").split()] + ["OFFICIAL"]
+    if m.group("n"):
+        words.append(m.group("n"))
+    return " ".join(_ACRONYMS.get(w, w.capitalize()) for w in words)
+
+
+def _fixed_key(up: str) -> str | None:
+    """The key a surname-less label is stored under (its typos mended), else None."""
+    name = fixed_official(up)
+    if name is None:
+        return None
+    return up if up in FIXED_OFFICIALS else name.upper()
 _STAFF_LABELS = frozenset({"AIDE", "WHITE HOUSE AIDE", "STAFF", "STAFFER", "WHITE HOUSE STAFF",
                            "WHITE HOUSE STAFFER", "MODERATOR",
                            # a briefing held by phone: "OPERATOR: Zeke Miller, you're open."
@@ -93,6 +132,9 @@ _END_RE = re.compile(r"^END\.?$")
 _TIME_RE = re.compile(r"^(?:END\s+)?\d{1,2}:\d{2}\s*[AP]\.?\s?M\.?(?:\s+E[SD]T)?\.?$", re.I)
 _SEPARATOR_RE = re.compile(r"^[#*\-_=~\s]{3,}$")
 _STAGE_RE = re.compile(r"^(?:\([^()]*\)\s*)+$")
+#: The page's pointer to slides shown ("To view the COVID Press Briefing
+#: slides, visit: https://..."): nobody said it.
+_LINK_NOTE_RE = re.compile(r"^To (?:view|see|watch|download|read)\b.{0,120}\bhttps?://\S+$", re.I)
 
 
 def _title_word(word: str) -> bool:
@@ -126,14 +168,16 @@ def classify(para: str) -> Turn:
         return Turn("skip", "", para, why="separator")
     if _STAGE_RE.match(para):
         return Turn("skip", "", para, why="stage direction")
+    if _LINK_NOTE_RE.match(para):
+        return Turn("skip", "", para, why="link to the briefing's materials")
     m = _LABEL_RE.match(para)
     if m:
         label = collapse_whitespace(m.group("label"))
         body = para[m.end():]
         up = label.upper().replace(".", "")
         up = re.sub(r"\s+", " ", up).strip()
-        if up in FIXED_OFFICIALS:
-            return Turn("official", body, para, label, up)
+        if (fixed := _fixed_key(up)) is not None:
+            return Turn("official", body, para, label, fixed)
         if up in _STAFF_LABELS:
             return Turn("staff", body, para, label)
         if up in _REPORTER_LABELS:
@@ -273,6 +317,9 @@ Media Coalitions Director Principal Department Commissioner Executive Former Bot
 What When Where Who How Our Your His Her Their Its Mayors Secretaries Ambassadors Council's
 """.split())
 NAME_WORD = r"[A-Z][a-z\u00E0-\u00FF'’\-]+"
+#: "I’m", "He’s": a word before a name that is a contraction, never a given
+#: name (an apostrophe inside a name is followed by a capital: "O’Connell").
+_CONTRACTION = re.compile(r"['’](?:m|s|re|ve|ll|d)$")
 
 
 #: An English word at least this frequent in pyspellchecker's list is no
@@ -308,8 +355,8 @@ def full_names(title: str, paras: list[str], surnames: list[str]) -> dict[str, s
                     continue                   # a label, not prose
                 spelled[last] += weight
                 given = m.group("first").split()
-                while given and given[0].lower() in NOT_FIRST_NAMES:
-                    given.pop(0)               # "Secretary Pete Buttigieg"
+                while given and (given[0].lower() in NOT_FIRST_NAMES or _CONTRACTION.search(given[0])):
+                    given.pop(0)               # "Secretary Pete Buttigieg", "I’m Bob Fenton"
                 named = [w for w in given if not re.fullmatch(r"[A-Z]\.", w)]
                 if len(named) > 1 and (_english(given[0]) or (
                         given[0] == m.group("first").split()[0]
@@ -334,7 +381,7 @@ def canonical_keys(title: str, turns: list[Turn], notes: list[str]) -> dict[str,
     """Label surname -> canonical surname: typos join the briefing's common spelling."""
     from rapidfuzz import fuzz
 
-    counts = Counter(t.key for t in turns if t.kind == "official" and t.key not in FIXED_OFFICIALS)
+    counts = Counter(t.key for t in turns if t.kind == "official" and fixed_official(t.key) is None)
     title_words = {w.upper() for w in re.findall(rf"[{UP}a-z\u00E0-\u00FF][\w'’\-]+", title)}
     out: dict[str, str] = {}
     for key, n in counts.items():
@@ -354,6 +401,7 @@ def canonical_keys(title: str, turns: list[Turn], notes: list[str]) -> dict[str,
             notes.append(f"label surname {key!r} read as {best!r} (typo)")
         else:
             out[key] = key
-    for k in FIXED_OFFICIALS:
-        out[k] = k
+    for t in turns:
+        if t.kind == "official" and fixed_official(t.key) is not None:
+            out[t.key] = t.key
     return out

@@ -1,0 +1,177 @@
+"""The White House's other podiums (parser 31): the COVID-19 response team's
+briefings, on-the-record gaggles and press calls, background calls whose
+officials are unnamed. Synthetic transcripts in the layouts of the scraper's
+pages (brian14708/wh-briefings, press-briefings/), checked through the public
+readers: 1,143 of its 1,154 pages parse, 508 did before, and every page that
+parsed before parses the same.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rag.parse import ParseError, parse_markdown, parse_text
+
+COVID = """Press Briefing by White House COVID-19 Response Team and Public Health Officials, March 1, 2021
+
+Via Teleconference
+
+11:03 A.M. EST
+
+MR. ZIENTS: Good morning. Thank you for joining us. Today, we'll get an update from Dr. Walensky.
+
+DR. WALENSKY: Thank you, Jeff. Cases have leveled off at a very high number.
+
+MR. ZIENTS: With that, let's open it up for questions.
+
+MODERATOR: Let's go to Kristen Welker at NBC.
+
+Q Thank you. Dr. Walensky, should vaccinated people still wear masks indoors?
+
+DR. WALENSKY: Yes. We still recommend masks indoors for everyone for now.
+
+11:44 A.M. EST
+
+To view the COVID Press Briefing slides, visit: https://example.gov/slides-1March2021-for-transcript.pdf
+"""
+
+BACKGROUND = """Background Press Call on Venezuela, November 27, 2024
+
+Via Teleconference
+
+9:18 A.M. EST
+
+MODERATOR: Good morning, everyone. This call is on background.
+
+SENIOR ADMINISTRATION OFFICIAL: Today we are sanctioning twenty-one officials of the security apparatus.
+
+Q Hi there. Gabe Gutierrez with NBC. Appreciate you doing this.
+
+Question: Have you spoken to the incoming transition team about Venezuela specifically?
+
+MODERATOR: We'll take that question. Over to you.
+
+SENIOR ADMINSTRATION OFFICIAL: Sure. We have not spoken to the transition team about these sanctions.
+
+Q Thank you. Is there a meeting planned with the opposition leader?
+
+FBI OFFICIAL: I would refer you to the Department of Justice on that.
+
+9:51 A.M. EST
+"""
+
+KIRBY_GAGGLE = """On-the-Record Press Gaggle by White House National Security Communications Advisor John Kirby, October 25, 2024
+
+Via Teleconference
+
+MR. KIRBY: Good afternoon, everybody. I have nothing at the top.
+
+Q Hi, John. Can you confirm the strike in Yemen?
+
+MR. KIRBY: I can't offer you more detail than CENTCOM did.
+
+END 12:59 P.M. EDT
+"""
+
+
+def answers(conf):
+    return [e for e in conf.exchanges if e.kind == "answer"]
+
+
+def test_covid_team_briefing_is_read():
+    c = parse_text(COVID, "covid.txt")
+    assert c.publisher == "The White House" and c.profile == "whitehouse"
+    assert c.date == dt.date(2021, 3, 1)
+    (a,) = answers(c)
+    assert a.spokesperson == "Walensky"
+    assert a.question.startswith("Thank you. Dr. Walensky, should vaccinated people")
+    assert a.text == "Yes. We still recommend masks indoors for everyone for now."
+
+
+def test_text_after_the_closing_time_line_is_not_the_last_reply():
+    # the pointer to slides ends in a URL: neither part of the reply nor a
+    # reason to call the transcript cut short
+    c = parse_text(COVID, "covid.txt")
+    assert all("slides" not in e.text for e in c.exchanges)
+    assert any("after the closing time line" in s or "materials" in s for s in c.skipped)
+    cut = COVID.replace("11:44 A.M. EST\n\n", "")
+    assert all("slides" not in e.text for e in parse_text(cut, "covid.txt").exchanges)
+
+
+def test_background_call_unnamed_officials_and_moderator():
+    c = parse_text(BACKGROUND, "bg.txt")
+    a1, a2 = answers(c)
+    # the reporter's second paragraph and the moderator's hand-over: still the question
+    assert a1.question == ("Hi there. Gabe Gutierrez with NBC. Appreciate you doing this.\n\n"
+                           "Question: Have you spoken to the incoming transition team about "
+                           "Venezuela specifically?")
+    assert a1.text == "Sure. We have not spoken to the transition team about these sanctions."
+    # the label's typo joins the same description
+    assert a1.spokesperson == "Senior Administration Official"
+    assert a2.spokesperson == "FBI Official"
+    (s,) = [e for e in c.exchanges if e.kind == "statement"]
+    assert s.spokesperson == "Senior Administration Official"
+    assert c.spokesperson == "Senior Administration Official"
+    assert all("MODERATOR" not in e.text and "Good morning, everyone" not in e.text
+               for e in c.exchanges)
+
+
+def test_an_aide_between_question_and_reply_still_ends_the_question():
+    # only a call's moderator hands a question over; an aide's "We have to go."
+    # closes it. The reporter's second paragraph is never the official's reply.
+    text = KIRBY_GAGGLE.replace(
+        "MR. KIRBY: I can't offer", "Can you say more?\n\nAIDE: We have to go.\n\nMR. KIRBY: I can't offer")
+    c = parse_text(text, "g.txt")
+    assert not answers(c)
+    assert all("Can you say more?" not in e.text for e in c.exchanges)
+    assert any(s.startswith("question without a reply: Hi, John.") and "say more" in s
+               for s in c.skipped)
+
+
+def test_on_the_record_gaggle_names_the_official_from_the_title():
+    c = parse_text(KIRBY_GAGGLE, "gaggle.txt")
+    assert c.spokesperson == "John Kirby"
+    (a,) = answers(c)
+    assert (a.spokesperson, a.text) == ("John Kirby", "I can't offer you more detail than CENTCOM did.")
+
+
+@pytest.mark.parametrize("title", [
+    "Press Briefing by White House COVID-19 Response Team and Public Health Officials, May 5, 2021",
+    "On-the-Record Press Call by National Security Advisor Jake Sullivan, June 17, 2021",
+    "Background Press Call by Senior Administration Officials on Russia, February 11, 2022",
+    "Virtual On-the-Record Gaggle by NSC Coordinator John Kirby on Israel, October 9, 2023",
+    "White House Press Call by Deputy Chief of Staff Natalie Quillian, October 8, 2024",
+    "Press Gaggle by Principal Deputy Press Secretary Karine Jean-Pierre, May 19, 2021",
+])
+def test_other_podium_titles_are_the_white_houses(title):
+    c = parse_text(KIRBY_GAGGLE.replace(KIRBY_GAGGLE.splitlines()[0], title), "t.txt")
+    assert c.profile == "whitehouse" and answers(c)
+
+
+@pytest.mark.parametrize("title", [
+    "Department Press Briefing - Ned Price, Spokesperson, January 5, 2022",
+    "Remarks by President Biden on the Economy, May 5, 2021",
+    "A U.S. Framework for Climate Resilience and Security, September 20, 2024",
+])
+def test_other_titles_are_still_refused(title):
+    with pytest.raises(ParseError, match="title"):
+        parse_text(KIRBY_GAGGLE.replace(KIRBY_GAGGLE.splitlines()[0], title), "t.txt")
+
+
+def test_markdown_title_with_a_year_only_takes_the_front_matter_date():
+    md = ("---\ntitle: Background Press Call by Administration Officials on the President's "
+          "Budget for Fiscal Year 2022\ndate: '2021-04-09'\nsource_url: https://example.gov/b/\n---\n\n"
+          + KIRBY_GAGGLE.split("\n", 2)[2])
+    c = parse_markdown(md, "2021-04-09-budget.md")
+    assert c.date == dt.date(2021, 4, 9)
+    assert c.url == "https://example.gov/b/"
+
+
+def test_a_self_introduction_gives_the_full_name():
+    text = KIRBY_GAGGLE.replace("MR. KIRBY: Good afternoon, everybody. I have nothing at the top.",
+                                "MR. FENTON: Hi, I’m Bob Fenton, the regional administrator.") \
+        .replace("MR. KIRBY: I can't", "MR. FENTON: I can't")
+    title = "Press Briefing by White House Monkeypox Response Team and Public Health Officials, August 11, 2022"
+    c = parse_text(title + "\n\n" + text.split("\n", 2)[2], "mpx.txt")
+    assert {e.spokesperson for e in c.exchanges} == {"Bob Fenton"}
