@@ -17,12 +17,15 @@ __all__ = ["Hit", "Answer", "Citation", "format_citation", "hit_from_row", "cita
 
 
 def format_citation(spokesperson: str | None, date: dt.date, questioner: str | None,
-                    kind: str, publisher: str = "", speakers: tuple[str, ...] = ()) -> str:
+                    kind: str, publisher: str = "", speakers: tuple[str, ...] = (),
+                    title: str = "") -> str:
     """"Zhao Lijian, press conference of 24 December 2021, answering Bloomberg";
     "Karine Jean-Pierre, White House press briefing of 7 October 2024,
-    answering a reporter": the publisher's profile names its events."""
+    answering a reporter": the publisher's profile names its events (by the
+    event's ``title`` where it has several kinds: "White House background
+    press call of 27 November 2024")."""
     from .parse.registry import citation_style, statement_name
-    event, unnamed = citation_style(publisher)
+    event, unnamed = citation_style(publisher, title)
     # "A and B", "A, B and C"
     who = (", ".join(speakers[:-1]) + " and " + speakers[-1]) if len(speakers) > 1 \
         else (spokesperson or "Spokesperson")
@@ -129,7 +132,7 @@ def citation_from_row(p: "PassageRow") -> Citation:
     return Citation(passage_id=p.id, date=p.date, questioner=p.questioner,
                     spokesperson=spokesperson, question=p.question, text=p.text,
                     citation=format_citation(spokesperson, p.date, p.questioner, p.kind,
-                                             p.publisher, p.speakers),
+                                             p.publisher, p.speakers, p.title),
                     kind=p.kind, source=p.source, url=p.url, title=p.title,
                     publisher=p.publisher, speakers=p.speakers)
 

@@ -88,6 +88,10 @@ class BriefingProfile(Protocol):
     def parse_title(self, line: str) -> object | None:
         """Something true when ``line`` is this publisher's title line."""
 
+    def event_of(self, title: str) -> str:
+        """How citations name the event titled ``title`` ("press conference";
+        the White House's "press briefing", "background press call")."""
+
     def conference(self, title: str, paras: list[str], source: str, sha256: str,
                    url: str | None, notes: list[str], first_index: int) -> "Conference":
         """Title + body paragraphs -> Conference, or ParseError."""
@@ -202,6 +206,10 @@ class Profile:
     reported_question_re: Pattern[str] | None = None
 
     # ----------------------------------------------------------------- title
+    def event_of(self, title: str) -> str:
+        """Every conference of such a publisher is one kind of event."""
+        return self.event_name
+
     def parse_title(self, line: str) -> TitleInfo | None:
         """Spokesperson and (month, day, year?) from a title line, or None."""
         for rx in self.title_res:

@@ -56,11 +56,13 @@ def _profile_of(publisher: str) -> BriefingProfile:
     return next((p for p in PROFILES if p.publisher == publisher), PROFILES[0])
 
 
-def citation_style(publisher: str) -> tuple[str, str]:
+def citation_style(publisher: str, title: str = "") -> tuple[str, str]:
     """(what its events are called, how an unnamed questioner is cited) for
-    a publisher; the ministry's wording for one no profile claims."""
+    a publisher, and for its event ``title`` when given (a White House
+    "Background Press Call on ..." is a background press call, not a
+    briefing); the ministry's wording for one no profile claims."""
     profile = _profile_of(publisher)
-    return profile.event_name, profile.unnamed_questioner
+    return (profile.event_of(title) if title else profile.event_name), profile.unnamed_questioner
 
 
 def statement_name(publisher: str) -> str:

@@ -211,12 +211,27 @@ class WhiteHouseProfile:
         date, secretary = parse_title(line)
         return (date, secretary) if date is not None else None
 
+    def event_of(self, title: str) -> str:
+        """The podium the title opens with ("Background Press Call on ..." ->
+        "White House background press call", "On-the-Record Press Gaggle by
+        ..." -> "White House on-the-record press gaggle"); "White House press
+        briefing" for the press secretary's briefings and any other title."""
+        m = _PODIUM_RE.match(title or "")
+        if m is None:
+            return self.event_name
+        words = re.sub(r"(?i)^white\s+house\s+", "", " ".join(m.group(0).split()))
+        return "White House " + re.sub(r"(?i)on the record", "on-the-record", words).lower()
+
     def conference(self, title: str, paras: list[str], source: str, sha256: str,
                    url: str | None, notes: list[str], first_index: int) -> Conference:
         conf = parse(title, paras, source, sha256, url)
         return conf if not notes else Conference(**{**conf.__dict__,
                                                      "skipped": tuple(notes) + conf.skipped})
 
+
+#: The podium a title opens with (its event's kind, for citations).
+_PODIUM_RE = re.compile(r"(?:(?:On-the-Record|On\s+the\s+Record|Background|Virtual|Regional"
+                        r"|White\s+House)\s+)*(?:Press\s+)?(?:Briefing|Gaggle|Call|Roundtable)\b", re.I)
 
 WHITE_HOUSE = WhiteHouseProfile()
 
@@ -408,6 +423,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
           ) -> list[Exchange]:
     out: list[Exchange] = []
     in_aide_turn = False                 # the paragraphs of an aide's turn are theirs too
+    in_staff_turn = False                # and those of a moderator's or operator's
     cur: _Pending | None = None
     speaker: str | None = sec_key        # who is talking when a paragraph has no label
     started = False                      # a first turn (any label) was seen
@@ -558,6 +574,13 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             notes.append(f"{where(i)}: an aide managing the floor {t.para[:60]!r}")
             continue
         in_aide_turn = False
+        if t.kind == "text" and in_staff_turn:
+            # the moderator's turn goes on ("MODERATOR: We'll take the China
+            # question ..." / "We'll take your first question. Over to ..."):
+            # neither the question nor anyone's reply
+            notes.append(f"{where(i)}: staff {t.para[:60]!r}")
+            continue
+        in_staff_turn = t.kind == "staff"
 
         if t.kind == "reporter":
             pending_question = cur is not None and cur.kind == "answer" and not cur.reply

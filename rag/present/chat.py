@@ -181,7 +181,7 @@ def format_hit(hit: "Hit", rank: int | str, question: str = "", *,
     kind = getattr(hit, "kind", "answer") or "answer"
     # The head is worded as the citation is, by the publisher's profile ("press conference",
     # "White House press briefing"; "an unnamed questioner", "a reporter").
-    event, unnamed = citation_style(getattr(hit, "publisher", "") or "")
+    event, unnamed = citation_style(getattr(hit, "publisher", "") or "", getattr(hit, "title", "") or "")
     speakers = tuple(getattr(hit, "speakers", ()) or ())
     who = escape_text(" and ".join(speakers) if len(speakers) > 1
                       else (hit.spokesperson or "Spokesperson"))

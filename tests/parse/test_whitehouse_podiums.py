@@ -175,3 +175,45 @@ def test_a_self_introduction_gives_the_full_name():
     title = "Press Briefing by White House Monkeypox Response Team and Public Health Officials, August 11, 2022"
     c = parse_text(title + "\n\n" + text.split("\n", 2)[2], "mpx.txt")
     assert {e.spokesperson for e in c.exchanges} == {"Bob Fenton"}
+
+
+@pytest.mark.parametrize("title,event", [
+    ("Press Briefing by Press Secretary Jen Psaki, January 21, 2021", "White House press briefing"),
+    ("Background Press Call on Venezuela, November 27, 2024", "White House background press call"),
+    ("On-the-Record Press Gaggle by White House National Security Communications Advisor John "
+     "Kirby, October 25, 2024", "White House on-the-record press gaggle"),
+    ("Press Gaggle by Press Secretary Karine Jean-Pierre Aboard Air Force One, May 5, 2022",
+     "White House press gaggle"),
+    ("White House Press Call by Deputy Chief of Staff Natalie Quillian, October 8, 2024",
+     "White House press call"),
+])
+def test_citations_name_the_podium(title, event):
+    from rag.results import format_citation
+    cite = format_citation("Senior Administration Official", dt.date(2024, 11, 27), None, "answer",
+                           "The White House", (), title)
+    assert cite == f"Senior Administration Official, {event} of 27 November 2024, answering a reporter"
+    # the ministry's conferences are one kind of event, whatever the title
+    assert format_citation("Zhao Lijian", dt.date(2021, 12, 24), "AFP", "answer",
+                           "Ministry of Foreign Affairs of China", (), title) \
+        == "Zhao Lijian, press conference of 24 December 2021, answering AFP"
+
+
+def test_the_chat_card_names_the_podium_too():
+    from rag.present.chat import format_hit
+    from rag.results import Hit
+    hit = Hit(text="Sure. We have not spoken to the transition team.", date=dt.date(2024, 11, 27),
+              questioner=None, spokesperson="Senior Administration Official", question="Have you?",
+              score=0.9, citation="", passage_id=7, kind="answer", publisher="The White House",
+              title="Background Press Call on Venezuela, November 27, 2024")
+    card = format_hit(hit, 1, "transition team")
+    assert "White House background press call of" in card
+    assert "Senior Administration Official" in card
+
+
+def test_a_moderators_turn_over_two_paragraphs_is_theirs():
+    text = BACKGROUND.replace("MODERATOR: We'll take that question. Over to you.",
+                              "MODERATOR: We'll take the China question and get back to you.\n\n"
+                              "We'll take your first question. Over to our colleague.")
+    a1 = answers(parse_text(text, "bg.txt"))[0]
+    assert "first question" not in a1.question and "first question" not in a1.text
+    assert a1.question.endswith("Venezuela specifically?")
