@@ -208,8 +208,9 @@ class WhiteHouseProfile:
         """(date, press secretary) for a briefing title, else None."""
         if re.search(r"\bForeign\s+Ministry\b", line, re.I) or not TITLE_RE.search(line):
             return None
-        date, secretary = parse_title(line)
-        return (date, secretary) if date is not None else None
+        # a title without its date is still one ("Press Gaggle by Press Secretary
+        # Karine Jean-Pierre Aboard Air Force One"): parse() dates it by the file name
+        return parse_title(line)
 
     def event_of(self, title: str) -> str:
         """The podium the title opens with ("Background Press Call on ..." ->
@@ -228,6 +229,8 @@ class WhiteHouseProfile:
         return conf if not notes else Conference(**{**conf.__dict__,
                                                      "skipped": tuple(notes) + conf.skipped})
 
+
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 
 #: The podium a title opens with (its event's kind, for citations).
 _PODIUM_RE = re.compile(r"(?:(?:On-the-Record|On\s+the\s+Record|Background|Virtual|Regional"
@@ -299,11 +302,18 @@ def parse(title: str, paragraphs: list[str], source: str, sha256: str = "",
     """Title + body paragraphs of a White House briefing -> Conference (rules: module docs)."""
     title = collapse_whitespace(title)
     date, secretary = parse_title(title)
-    if date is None:
-        raise ParseError(source, f"title {title[:120]!r} names no date ('Month D, YYYY' or "
-                                 "'M/D/YYYY'): not a White House briefing transcript?")
     notes: list[str] = []
     stem = stem_date(source)
+    if date is None and stem is not None and not _YEAR_RE.search(title):
+        # the scraper's gaggles aboard Air Force One are often titled without
+        # a date; the file name's (2022-10-27-press-gaggle-...) is the day's.
+        # A title with a date that is no day ("2/30/2023") is refused instead.
+        date = stem
+        notes.append(f"title names no date; using the file name's {stem.isoformat()}")
+    if date is None:
+        raise ParseError(source, f"title {title[:120]!r} names no date ('Month D, YYYY' or "
+                                 "'M/D/YYYY'), nor does the file name (YYYY-MM-DD...): "
+                                 "not a White House briefing transcript?")
     if stem is not None and stem != date:
         notes.append(f"title date {date.isoformat()} differs from file name date "
                      f"{stem.isoformat()}; using the title's")

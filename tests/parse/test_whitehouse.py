@@ -686,9 +686,9 @@ MS. PSAKI: A hundred million.
 
 
 def test_parse_errors():
-    with pytest.raises(ParseError, match="names no date"):
+    with pytest.raises(ParseError, match="names no date.*nor does the file name"):
         brief("MS. PSAKI: Hi.\n\nQ Hi?\n\nMS. PSAKI: Hello.",
-              title="Press Briefing by Press Secretary Jen Psaki")
+              title="Press Briefing by Press Secretary Jen Psaki", source="briefing.txt")
     with pytest.raises(ParseError, match="no exchanges"):
         brief("James S. Brady Press Briefing Room\n\n1:17 P.M. EST\n\n2:13 P.M. EST")
 

@@ -217,3 +217,17 @@ def test_a_moderators_turn_over_two_paragraphs_is_theirs():
     a1 = answers(parse_text(text, "bg.txt"))[0]
     assert "first question" not in a1.question and "first question" not in a1.text
     assert a1.question.endswith("Venezuela specifically?")
+
+
+def test_a_title_without_its_date_is_dated_by_the_file_name():
+    body = KIRBY_GAGGLE.split("\n", 2)[2]
+    title = "Press Gaggle by Press Secretary Karine Jean-Pierre Aboard Air Force One En Route Syracuse, NY"
+    c = parse_text(title + "\n\n" + body, "/x/2022-10-27-press-gaggle.txt")
+    assert c.date == dt.date(2022, 10, 27)
+    assert c.spokesperson == "Karine Jean-Pierre"
+    assert "title names no date; using the file name's 2022-10-27" in c.skipped
+    with pytest.raises(ParseError, match="names no date"):
+        parse_text(title + "\n\n" + body, "/x/gaggle.txt")
+    # a date that is no day is not replaced by the file name's
+    with pytest.raises(ParseError, match="names no date"):
+        parse_text(title + ", 2/30/2022\n\n" + body, "/x/2022-10-27-press-gaggle.txt")
