@@ -107,7 +107,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #     and its reply keeps the question open; text after the closing time line
 #     and a pointer to slides are not the last reply; a title with only a year
 #     ("Fiscal Year 2022") takes the front matter's date; "I'm Bob Fenton" is
-#     Bob Fenton. Every file that parsed before parses the same.
+#     Bob Fenton; ACTING, ASSISTANT, COACH ... make a label an official's; a
+#     time line in any zone ("7:25 P.M. BST") is skipped; the crew and a
+#     moderator's typos are staff; an unnamed label keeps its label on each
+#     turn after the first. A title without a date takes the file name's.
 PARSER_VERSION = 31
 
 #: How many leading paragraphs may precede the title (language bar, site name).
@@ -431,12 +434,16 @@ def decode_bytes(raw: bytes, source: str) -> tuple[str, str]:
 _CLOSING_TIME_RE = re.compile(r"\d{1,2}:\d{2}\s*(?:[AaPp]\.?\s?[Mm]\.?)?\s*(?:[A-Z]{2,5})?$")
 
 
-def _refuse_truncated(conf: Conference, source: str) -> None:
+def _refuse_truncated(conf: Conference, source: str, text: str = "") -> None:
     """A transcript whose last words break off mid-sentence ("... refused to
     incorpor", "... MS") was cut short, or is still being written: stored, its
     last reply would be served as all the official said. Every transcript of
-    the corpora (1,481 files) ends in punctuation or a closing time line."""
+    the corpora (1,481 files) ends in punctuation or a closing time line
+    (``text``'s last line, when the profile skipped it as no one's words)."""
     if not conf.exchanges:
+        return
+    tail = text.rstrip().rsplit("\n", 1)[-1].strip()
+    if len(tail) <= 24 and _CLOSING_TIME_RE.search(tail):
         return
     last = conf.exchanges[-1].text.rstrip()
     end = last[-1:]
@@ -489,7 +496,7 @@ def parse_file(path: str | os.PathLike, profile: BriefingProfile | None = None, 
             conf = parse_html(text, source, sha, profile)
         else:
             conf = parse_text(text, source, sha, profile)
-        _refuse_truncated(conf, source)
+        _refuse_truncated(conf, source, text)
         return replace(conf, encoding=encoding)
     except ParseError:
         raise

@@ -180,8 +180,8 @@ from .records import Conference, Exchange, ParseError
 from .segments import Topics
 from .profiles import collapse_whitespace
 from .walker import stem_date
-from .whitehouse_labels import (Q_RE, TITLE_RE, Turn, canonical_keys, classify,
-                                fixed_official, full_names, is_greeting, is_moderation, is_noise, parse_title)
+from .whitehouse_labels import (Q_RE, TITLE_RE, Turn, canonical_keys, classify, unnamed_official,
+                                fixed_official, moderator_label, full_names, is_greeting, is_moderation, is_noise, parse_title)
 
 __all__ = ["WHITE_HOUSE", "WhiteHouseProfile", "detect", "parse", "PUBLISHER", "NAME"]
 
@@ -526,8 +526,10 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         if not cur.reply:
             cur.reply.append(body)
             cur.first_para = para
-        elif key != cur.last_key or cur.relabel:
-            cur.reply.append(para if para != body else body)   # keep the second speaker's label
+        elif key != cur.last_key or cur.relabel or (para != body and unnamed_official(key)):
+            # keep the second speaker's label, and every "SENIOR ADMINISTRATION
+            # OFFICIAL:" after the first: under it may speak another person
+            cur.reply.append(para if para != body else body)
         else:
             cur.reply.append(body)
         cur.relabel = False
@@ -706,7 +708,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             cur = _Pending("answer", begun + ([t.body] if t.body else []), label=t.label)
         elif t.kind == "staff":
             if not (cur is not None and cur.kind == "answer" and not cur.reply
-                    and _MODERATOR_RE.match(t.label or "") and _question_continues(turns, i)):
+                    and moderator_label(t.label or "") and _question_continues(turns, i)):
                 # a call's moderator between a question and its reply ("We'll
                 # take the China question ... [official], over to you.") keeps
                 # it open; an aide's "We have to go." ends it
@@ -715,6 +717,9 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         elif t.kind == "official":
             key = canon[t.key]
             speaker = key
+            if cur is not None and cur.kind == "statement" and cur.last_key == key \
+                    and unnamed_official(key):
+                close()   # one label, maybe another person: remarks of their own
             if cur is not None and cur.kind == "answer" and _opens_remarks(t.body) \
                     and (cur.reply or real_exchange):
                 # a reply does not greet the room; nor does the first word
@@ -1133,10 +1138,6 @@ def _official_after_asides(turns: list[Turn], i: int) -> Turn | None:
             continue
         return t if t.kind == "official" else None
     return None
-
-
-#: Who runs a press call's queue (a press call's "MODERATOR:", "OPERATOR:").
-_MODERATOR_RE = re.compile(r"^(?:THE\s+)?(?:MODERATOR|OPERATOR)$", re.I)
 
 
 def _question_continues(turns: list[Turn], i: int) -> bool:

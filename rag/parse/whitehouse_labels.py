@@ -17,7 +17,7 @@ from ..index.words import english_frequencies
 from .profiles import MONTHS, collapse_whitespace
 
 __all__ = ["parse_title", "Turn", "classify", "is_greeting", "is_moderation", "is_noise",
-           "full_names", "canonical_keys", "FIXED_OFFICIALS", "fixed_official", "Q_RE", "TITLE_RE"]
+           "full_names", "canonical_keys", "FIXED_OFFICIALS", "fixed_official", "unnamed_official", "moderator_label", "Q_RE", "TITLE_RE"]
 
 # ------------------------------------------------------------------ title
 _TITLE_DATE_RE = re.compile(
@@ -74,7 +74,11 @@ _TITLE_WORDS = frozenset({
     "GOVERNOR", "VICE", "ADMIRAL", "REAR", "GENERAL", "COLONEL", "LIEUTENANT", "CAPTAIN",
     "DEPUTY", "ATTORNEY", "SURGEON", "COMMISSIONER", "COORDINATOR", "ADVISOR", "ADVISER",
     "SPEAKER", "LEADER", "CONGRESSMAN", "CONGRESSWOMAN", "SHERIFF", "CHIEF", "SERGEANT",
-    "COMMANDANT", "GENTLEMAN", "JUDGE"})
+    "COMMANDANT", "GENTLEMAN", "JUDGE",
+    # "ACTING SECRETARY SU:", "ACTING ADMINISTRATOR SLAVITT:", "ASSISTANT SECRETARY
+    # WALLANDER:", "COACH KERR:" (321 paragraphs of the scraper's pages were
+    # read as the previous speaker's before these)
+    "ACTING", "ASSISTANT", "PRINCIPAL", "SPECIAL", "UNDER", "ENVOY", "COACH"})
 #: Whole labels that are not a surname-bearing official.
 FIXED_OFFICIALS = {"THE PRESIDENT": "The President", "THE VICE PRESIDENT": "The Vice President",
                     "THE FIRST LADY": "The First Lady", "PRESIDENT BIDEN": "The President"}
@@ -82,7 +86,8 @@ FIXED_OFFICIALS = {"THE PRESIDENT": "The President", "THE VICE PRESIDENT": "The 
 #: OFFICIAL:", "SENIOR ADMINISTRATION OFFICIAL ONE:", "FBI OFFICIAL:" (and the
 #: odd typo, "SENIOR ADMINSTRATION OFFICIAL:", "WHITE HOUSE OFFICIA:"). The
 #: transcript attributes the words to that description, and so does presscon.
-_UNNAMED_RE = re.compile(r"^(?P<who>(?:[A-Z]+ ){0,3})OFFICIA?L?(?: (?P<n>ONE|TWO|THREE|FOUR|#?\d))?$")
+_UNNAMED_RE = re.compile(r"^(?P<who>(?:[A-Z]+ ){0,3})(?P<official>OFF[A-Z]{2,6})"
+                         r"(?: (?P<n>ONE|TWO|THREE|FOUR|#?\d))?$")
 _ACRONYMS = {"FBI": "FBI", "DOD": "DoD", "NSC": "NSC", "DHS": "DHS"}
 _TYPOS = {"ADMINSTRATION": "ADMINISTRATION", "ADMINISTATION": "ADMINISTRATION"}
 
@@ -94,12 +99,39 @@ def fixed_official(key: str) -> str | None:
     if key in FIXED_OFFICIALS:
         return FIXED_OFFICIALS[key]
     m = _UNNAMED_RE.match(key)
-    if m is None:
+    if m is None or not _near(m.group("official"), "OFFICIAL"):   # "OFFICIA", "OFFIAL"
         return None
     words = [_TYPOS.get(w, w) for w in m.group("who").split()] + ["OFFICIAL"]
     if m.group("n"):
         words.append(m.group("n"))
     return " ".join(_ACRONYMS.get(w, w.capitalize()) for w in words)
+
+
+def unnamed_official(key: str) -> bool:
+    """A label that names a description, not a person ("SENIOR ADMINISTRATION
+    OFFICIAL"): several people may speak under it in one call."""
+    return key not in FIXED_OFFICIALS and fixed_official(key) is not None
+
+
+def _near(word: str, target: str, score: float = 85) -> bool:
+    """``word`` is ``target`` or a typo of it ("MODERTOR", "OFFIAL")."""
+    from rapidfuzz import fuzz
+    return word == target or fuzz.ratio(word, target) >= score
+
+
+def moderator_label(label: str) -> bool:
+    """A press call's "MODERATOR:" or "OPERATOR:" (typos too: "MODERTOR:"),
+    who hands questions to the officials, unlike an aide keeping time."""
+    words = label.upper().replace(".", "").split()
+    return bool(words) and words[:-1] in ([], ["THE"]) and len(words[-1]) >= 7 and (
+        _near(words[-1], "MODERATOR") or _near(words[-1], "OPERATOR"))
+
+
+def _staff_label(up: str) -> bool:
+    """A moderator, operator or aide, typos included ("MOERATOR:",
+    "MODEARTOR:"), and the crew ("AIR FORCE ONE CREW MEMBER:", "MILITARY AIDE:")."""
+    return up in _STAFF_LABELS or up.endswith((" AIDE", " CREW", " CREW MEMBER")) \
+        or moderator_label(up)
 
 
 def _fixed_key(up: str) -> str | None:
@@ -121,7 +153,7 @@ UP = "A-Z\u00C0-\u00DE"
 _LABEL_RE = re.compile(
     rf"^(?P<glued>Q(?=(?:MR|MS|MRS|DR)\.?\s))?"
     rf"(?P<label>[A-Za-z]{{2,3}}\.?(?:\s+[{UP}][{UP}'’.\-]*){{1,3}}"
-    rf"|[{UP}][{UP}'’.\-]+(?:\s+[{UP}][{UP}'’.\-]*){{0,3}}"
+    rf"|[{UP}][{UP}'’.\-]+(?:\s+[{UP}][{UP}'’.\-]*){{0,4}}"
     rf"|[A-Z][a-z]+\.?(?:\s+[{UP}][a-z\u00DF-\u00FF'’]+(?:-[{UP}][a-z\u00DF-\u00FF'’]+)*){{1,3}})"
     rf"\s*[:;](?:\s+|$|(?=[{UP}“\"(]))")
 # "Q", and its typos "Q:", "Q`", "Q."
@@ -129,7 +161,8 @@ Q_RE = re.compile(r"^Q[`:.]?(?:\s+|$)")
 # a transcript's last line: "END", or "END 2:11 P.M. EST" (_TIME_RE)
 _END_RE = re.compile(r"^END\.?$")
 
-_TIME_RE = re.compile(r"^(?:END\s+)?\d{1,2}:\d{2}\s*[AP]\.?\s?M\.?(?:\s+E[SD]T)?\.?$", re.I)
+# any zone a trip abroad prints ("12:55 P.M. BST", "3:32 P.M. CEST", "9:12 A.M. EEST")
+_TIME_RE = re.compile(r"^(?:END\s+)?\d{1,2}:\d{2}\s*[AP]\.?\s?M\.?(?:\s+(?-i:[A-Z]{2,5}))?\.?$", re.I)
 _SEPARATOR_RE = re.compile(r"^[#*\-_=~\s]{3,}$")
 _STAGE_RE = re.compile(r"^(?:\([^()]*\)\s*)+$")
 #: The page's pointer to slides shown ("To view the COVID Press Briefing
@@ -178,7 +211,7 @@ def classify(para: str) -> Turn:
         up = re.sub(r"\s+", " ", up).strip()
         if (fixed := _fixed_key(up)) is not None:
             return Turn("official", body, para, label, fixed)
-        if up in _STAFF_LABELS:
+        if _staff_label(up):
             return Turn("staff", body, para, label)
         if up in _REPORTER_LABELS:
             return Turn("reporter", body, para, label)
@@ -304,7 +337,7 @@ def is_noise(body: str) -> bool:
 
 # -------------------------------------------------------------- names
 NOT_FIRST_NAMES = frozenset(w.lower() for w in """
-Mr Ms Mrs Miss Dr Secretary Administrator Ambassador Director Chair Chairman Chairwoman Mayor
+Mr Ms Mrs Miss Dr Doctor Doctors Acting Assistant Coach Secretary Administrator Ambassador Director Chair Chairman Chairwoman Mayor
 Representative Rep Senator Sen Governor Gov Vice Admiral Rear General Gen Colonel Lieutenant Captain
 Deputy Attorney Surgeon Commissioner Coordinator Advisor Adviser Speaker Leader Congressman
 Congresswoman Sheriff Chief Sergeant Commandant Judge President Member Council Communications

@@ -231,3 +231,61 @@ def test_a_title_without_its_date_is_dated_by_the_file_name():
     # a date that is no day is not replaced by the file name's
     with pytest.raises(ParseError, match="names no date"):
         parse_text(title + ", 2/30/2022\n\n" + body, "/x/2022-10-27-press-gaggle.txt")
+
+
+def test_a_closing_time_line_in_any_zone_is_no_ones_words():
+    # a gaggle abroad: "7:25 P.M. BST" had been kept inside the last reply, and
+    # one alone after the sign-off stored as the press secretary's statement
+    for zone in ("BST", "CEST", "IST", "PDT"):
+        text = KIRBY_GAGGLE.replace("END 12:59 P.M. EDT", f"8:41 P.M. {zone}")
+        c = parse_text(text, "g.txt")
+        assert all(zone not in e.text for e in c.exchanges), zone
+        assert c.exchanges[-1].text == "I can't offer you more detail than CENTCOM did."
+
+
+@pytest.mark.parametrize("label,name", [
+    ("ACTING SECRETARY SU", "Julie Su"), ("ACTING ADMINISTRATOR SLAVITT", "Andy Slavitt"),
+    ("ASSISTANT SECRETARY WALLANDER", "Celeste Wallander"), ("COACH KERR", "Steve Kerr")])
+def test_acting_assistant_and_other_titles_make_a_label(label, name):
+    first, last = name.split()
+    text = KIRBY_GAGGLE.replace("MR. KIRBY: I can't offer", f"{label}: I can't offer") \
+        .replace("I have nothing at the top.", f"I'm joined by {name}.")
+    c = parse_text(text, "g.txt")
+    (a,) = answers(c)
+    assert a.spokesperson == name and a.text.startswith("I can't offer")
+
+
+def test_one_unnamed_label_may_be_several_people():
+    # under "SENIOR ADMINISTRATION OFFICIAL:" two people may speak in turn: the
+    # label stays on every turn after the first, never merged into one voice
+    text = BACKGROUND.replace(
+        "SENIOR ADMINSTRATION OFFICIAL: Sure. We have not spoken to the transition team about these sanctions.",
+        "SENIOR ADMINISTRATION OFFICIAL: Can you jump in?\n\n"
+        "SENIOR ADMINISTRATION OFFICIAL: Sure. We have not spoken to the transition team.")
+    a1 = answers(parse_text(text, "bg.txt"))[0]
+    assert a1.text == ("Can you jump in?\n\nSENIOR ADMINISTRATION OFFICIAL: Sure. We have not "
+                       "spoken to the transition team.")
+    two = BACKGROUND.replace("Q Hi there.", "SENIOR ADMINISTRATION OFFICIAL: Thank you. Today, after "
+                             "months of work, we are announcing a new fund.\n\nQ Hi there.")
+    statements = [e.text for e in parse_text(two, "bg.txt").exchanges if e.kind == "statement"]
+    assert statements == ["Today we are sanctioning twenty-one officials of the security apparatus.",
+                          "Thank you. Today, after months of work, we are announcing a new fund."]
+
+
+@pytest.mark.parametrize("label,hands_over", [
+    ("MODERTOR", True), ("MOERATOR", True), ("MODEARTOR", True), ("THE OPERATOR", True),
+    ("AIR FORCE ONE CREW MEMBER", False), ("MILITARY AIDE", False)])
+def test_a_moderators_typo_and_the_crew_are_staff(label, hands_over):
+    text = BACKGROUND.replace("MODERATOR: We'll take that question. Over to you.",
+                              f"{label}: We'll take that question. Over to you.")
+    c = parse_text(text, "bg.txt")
+    assert all("Over to you" not in e.text and "Over to you" not in (e.question or "")
+               for e in c.exchanges)
+    # a moderator hands the question on; the crew's words end it, unanswered
+    assert answers(c)[0].text.startswith("Sure. We have not spoken") is hands_over
+
+
+def test_doctors_is_no_given_name():
+    text = COVID.replace("Today, we'll get an update from Dr. Walensky.",
+                         "Today, we'll hear from Doctors Walensky, Fauci, and Nunez-Smith.")
+    assert answers(parse_text(text, "covid.txt"))[0].spokesperson == "Walensky"
