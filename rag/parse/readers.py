@@ -111,6 +111,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #     time line in any zone ("7:25 P.M. BST") is skipped; the crew and a
 #     moderator's typos are staff; an unnamed label keeps its label on each
 #     turn after the first. A title without a date takes the file name's.
+#     "Q–" (a dash glued on) is a reporter's turn; "Next question." is floor
+#     talk; a reply handed over in a few words is the other's unless the
+#     first speaker then says more than floor talk.
 PARSER_VERSION = 31
 
 #: How many leading paragraphs may precede the title (language bar, site name).

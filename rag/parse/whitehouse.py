@@ -533,7 +533,9 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         else:
             cur.reply.append(body)
         cur.relabel = False
-        if cur.speakers and name == cur.speakers[0] and len(cur.speakers) > 1:
+        if cur.speakers and name == cur.speakers[0] and len(cur.speakers) > 1 \
+                and not _floor_talk(body):
+            # ("Dr. Walensky?" / her answer / "Next question.": only handed over)
             cur.first_resumed = True
         if not cur.speakers or (name == cur.speakers[0] and len(cur.speakers) == 1):
             cur.first_part.append(body)
@@ -774,6 +776,9 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                     add_reply(t.body, t.body, speaker)
                 else:
                     cur.reply.append(t.body)
+                    if len(cur.keys) > 1 and cur.last_key == cur.keys[0] and not _floor_talk(t.body):
+                        # the first speaker goes on past their "Okay. It's okay.": theirs
+                        cur.first_resumed = True
             elif prev_greeting is not None and _question_continues(turns, i):
                 # "Q Thanks, Jen." + the question in the next paragraph.
                 notes.pop() if notes and notes[-1].startswith(f"{where(i - 1)}: greeting") else None

@@ -156,8 +156,9 @@ _LABEL_RE = re.compile(
     rf"|[{UP}][{UP}'’.\-]+(?:\s+[{UP}][{UP}'’.\-]*){{0,4}}"
     rf"|[A-Z][a-z]+\.?(?:\s+[{UP}][a-z\u00DF-\u00FF'’]+(?:-[{UP}][a-z\u00DF-\u00FF'’]+)*){{1,3}})"
     rf"\s*[:;](?:\s+|$|(?=[{UP}“\"(]))")
-# "Q", and its typos "Q:", "Q`", "Q."
-Q_RE = re.compile(r"^Q[`:.]?(?:\s+|$)")
+# "Q", and its typos "Q:", "Q`", "Q.", and "Q– the test —" (a dash glued on:
+# the reporter breaking in, the dash kept as the body's first character)
+Q_RE = re.compile(r"^Q(?:[`:.]?(?:\s+|$)|(?=[–—]))")
 # a transcript's last line: "END", or "END 2:11 P.M. EST" (_TIME_RE)
 _END_RE = re.compile(r"^END\.?$")
 
@@ -257,6 +258,8 @@ _FILLER_PHRASE = re.compile(r"(?i:and|oh|so|okay|ok|all\s+right|alright|yeah|yes
                             r"|everybody|everyone|folks|guys|you\s+all|y(?:'|’)all)(?![\w’'])")
 _MODERATION_PHRASE = re.compile(
     r"(?i:go\s+ahead|okay|ok|all\s+right|alright|sure|yes|yeah|yep|yup|sorry|great|please|right|um|uh"
+    # a call's "Next question." / "Okay. Next question, please."
+    r"|(?:the\s+)?next\s+(?:question|caller)s?"
     r"|well|wait|let(?:'|’)s\s+see|last\s+(?:one|two|three|question)s?|final\s+question|one\s+more(?:\s+questions?)?"
     r"|(?:a\s+)?couple\s+(?:of\s+)?more|(?:way\s+)?(?:in|to)\s+the\s+(?:back|middle|front|side|corner)"
     r"|you\s+have\s+the\s+last\s+(?:one|question)|you|here|there|then|now|just"

@@ -289,3 +289,47 @@ def test_doctors_is_no_given_name():
     text = COVID.replace("Today, we'll get an update from Dr. Walensky.",
                          "Today, we'll hear from Doctors Walensky, Fauci, and Nunez-Smith.")
     assert answers(parse_text(text, "covid.txt"))[0].spokesperson == "Walensky"
+
+
+SEC_BODY = """James S. Brady Press Briefing Room
+
+MS. PSAKI: Good afternoon. I have one item at the top: the President signed an order today.
+
+Q If I could also ask you about the at-home COVID tests —
+
+MS. PSAKI: Sure.
+
+Q– the test — when can Americans expect to use their insurance to cover this?
+
+MS. PSAKI: That rulemaking will be out by January 15th.
+"""
+
+
+def test_a_reporter_turn_with_a_dash_glued_to_the_q():
+    # "Q– the test —": the reporter breaking back in, never the reply's words
+    c = parse_text("Press Briefing by Press Secretary Jen Psaki, December 2, 2021\n\n" + SEC_BODY,
+                   "2021-12-02.txt")
+    (a,) = answers(c)
+    assert a.question == ("If I could also ask you about the at-home COVID tests —\n\n– the test — "
+                          "when can Americans expect to use their insurance to cover this?")
+    assert a.text == "That rulemaking will be out by January 15th."
+
+
+def test_a_hand_off_and_next_question_leave_the_reply_to_who_answered():
+    # "MR. ZIENTS: Dr. Walensky?" / her answer / "MR. ZIENTS: Next question.":
+    # Walensky's reply, and "Next question." in no reply
+    text = COVID.replace(
+        "DR. WALENSKY: Yes. We still recommend masks indoors for everyone for now.",
+        "MR. ZIENTS: Dr. Walensky?\n\nDR. WALENSKY: Yes. We still recommend masks indoors for "
+        "everyone for now, in every county where transmission is substantial or high.\n\n"
+        "MR. ZIENTS: Next question.")
+    (a,) = answers(parse_text(text, "covid.txt"))
+    assert a.spokesperson == "Walensky"
+    assert "Next question" not in a.text
+    # a first speaker who goes on after a few words of floor talk keeps the reply
+    text = COVID.replace(
+        "DR. WALENSKY: Yes. We still recommend masks indoors for everyone for now.",
+        "DR. WALENSKY: Okay.\n\nMR. ZIENTS: Go ahead, Doctor.\n\nDR. WALENSKY: Okay. Sure.\n\n"
+        "We still recommend masks indoors for everyone for now, in every county.")
+    (a,) = answers(parse_text(text, "covid.txt"))
+    assert a.spokesperson == "Walensky"
