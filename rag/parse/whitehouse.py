@@ -293,6 +293,11 @@ _MAX_ACK_CHARS = 40
 _ACK_RE = re.compile(r"^(?:(?:yes|yeah|yep|sure|okay|ok|oh|mm-hmm|uh-huh|right|please|of course"
                      r"|absolutely|got it|all right|go ahead)[.,!]?\s*)+$", re.I)
 
+#: A reply's last paragraph that only nods ("Yeah.", "Yep."), after the
+#: official's own words and not after a reporter's aside: calling on the
+#: next reporter (Jake Sullivan's way), not part of the reply.
+_NOD_RE = re.compile(r"^(?:yeah|yep|yes|yup|okay|ok)[.!]?$", re.I)
+
 #: A lead-in statement ("He also issued:") keeps at most this many paragraphs.
 _MAX_LIST_ITEMS = 12
 
@@ -466,7 +471,8 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
             notes.append(f"reporter's aside after a reply {cur.reply.pop()[:60]!r}")
             cur.asides.pop()
         while len(cur.reply) > 1 and (_gives_floor(cur.reply[-1]) or (
-                cur.kind == "answer" and _calls_on_next(cur.reply[-1]))) \
+                cur.kind == "answer" and (_calls_on_next(cur.reply[-1]) or (
+                    _NOD_RE.match(cur.reply[-1]) and len(cur.reply) - 2 not in cur.asides)))) \
                 and len(cur.reply) - 1 not in cur.asides:
             # "... Go ahead, Owen." closing a reply, or "And with that, Aamer."
             # closing remarks, calls on the next reporter (a last "Yes." after

@@ -333,3 +333,15 @@ def test_a_hand_off_and_next_question_leave_the_reply_to_who_answered():
         "We still recommend masks indoors for everyone for now, in every county.")
     (a,) = answers(parse_text(text, "covid.txt"))
     assert a.spokesperson == "Walensky"
+
+
+def test_a_nod_calling_on_the_next_reporter_ends_no_reply():
+    # Jake Sullivan's way: the answer, then "Yeah." to the next raised hand
+    text = KIRBY_GAGGLE.replace("I can't offer you more detail than CENTCOM did.",
+                                "I can't offer you more detail than CENTCOM did.\n\nYeah.")
+    (a,) = answers(parse_text(text, "g.txt"))
+    assert a.text == "I can't offer you more detail than CENTCOM did."
+    # a reply that is only the nod is the reply ("Can you confirm it?" / "Yeah.")
+    text = KIRBY_GAGGLE.replace("I can't offer you more detail than CENTCOM did.", "Yeah.")
+    (a,) = answers(parse_text(text, "g.txt"))
+    assert a.text == "Yeah."
