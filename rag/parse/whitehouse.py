@@ -180,8 +180,9 @@ from .records import Conference, Exchange, ParseError
 from .segments import Topics
 from .profiles import collapse_whitespace
 from .walker import stem_date
-from .whitehouse_labels import (Q_RE, TITLE_RE, Turn, canonical_keys, classify, unnamed_official,
-                                fixed_official, moderator_label, full_names, is_greeting, is_moderation, is_noise, parse_title)
+from .whitehouse_labels import (PODIUM_RE, Q_RE, TITLE_RE, Turn, canonical_keys, classify,
+                                fixed_official, full_names, is_greeting, is_moderation, is_noise,
+                                moderator_label, parse_title, unnamed_official)
 
 __all__ = ["WHITE_HOUSE", "WhiteHouseProfile", "detect", "parse", "PUBLISHER", "NAME"]
 
@@ -217,7 +218,7 @@ class WhiteHouseProfile:
         "White House background press call", "On-the-Record Press Gaggle by
         ..." -> "White House on-the-record press gaggle"); "White House press
         briefing" for the press secretary's briefings and any other title."""
-        m = _PODIUM_RE.match(title or "")
+        m = PODIUM_RE.match(title or "")
         if m is None:
             return self.event_name
         words = re.sub(r"(?i)^white\s+house\s+", "", " ".join(m.group(0).split()))
@@ -231,10 +232,6 @@ class WhiteHouseProfile:
 
 
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
-
-#: The podium a title opens with (its event's kind, for citations).
-_PODIUM_RE = re.compile(r"(?:(?:On-the-Record|On\s+the\s+Record|Background|Virtual|Regional"
-                        r"|White\s+House)\s+)*(?:Press\s+)?(?:Briefing|Gaggle|Call|Roundtable)\b", re.I)
 
 WHITE_HOUSE = WhiteHouseProfile()
 

@@ -17,7 +17,8 @@ from ..index.words import english_frequencies
 from .profiles import MONTHS, collapse_whitespace
 
 __all__ = ["parse_title", "Turn", "classify", "is_greeting", "is_moderation", "is_noise",
-           "full_names", "canonical_keys", "FIXED_OFFICIALS", "fixed_official", "unnamed_official", "moderator_label", "Q_RE", "TITLE_RE"]
+           "full_names", "canonical_keys", "FIXED_OFFICIALS", "fixed_official", "unnamed_official",
+           "moderator_label", "Q_RE", "TITLE_RE", "PODIUM_RE"]
 
 # ------------------------------------------------------------------ title
 _TITLE_DATE_RE = re.compile(
@@ -30,10 +31,11 @@ _TITLE_NUMERIC_DATE_RE = re.compile(r"(?<![\d/])(?P<month>\d{1,2})/(?P<day>\d{1,
 #: Gaggle by ... John Kirby", "Background Press Call on ...". Anchored at the
 #: start so that another department's ("Department Press Briefing") is not read
 #: as the White House's.
+#: The podium such a title opens with, which citations name ("Background Press Call").
+PODIUM_RE = re.compile(r"(?:(?:On-the-Record|On\s+the\s+Record|Background|Virtual|Regional"
+                       r"|White\s+House)\s+)*(?:Press\s+)?(?:Briefing|Gaggle|Call|Roundtable)s?\b", re.I)
 TITLE_RE = re.compile(r"\bPress\s+(?:Briefing|Gaggle|Conference)\b.*\bPress\s+Secretary\b"
-                      r"|^(?:(?:On-the-Record|On\s+the\s+Record|Background|Virtual|Regional"
-                      r"|White\s+House)\s+)*(?:Press\s+)?(?:Briefing|Gaggle|Call|Roundtable)s?\s"
-                      r"+(?:by|with|on|previewing|from)\b", re.I)
+                      rf"|^(?:{PODIUM_RE.pattern})\s+(?:by|with|on|previewing|from)\b", re.I)
 _PRESS_SEC_RE = re.compile(
     r"\bPress\s+Secretary\s+(?P<name>[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3}?)"
     r"(?=\s*,|\s+and\b|\s*$|\s*&|\s+(?:Aboard|En\s+Route|at\s+the|in\s+[A-Z])\b)")
