@@ -116,7 +116,8 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 #     first speaker then says more than floor talk.
 # 32: a reply's last paragraph that only nods ("Yeah.", "Yes.", "Okay.") after
 #     the official's own words calls on the next reporter: not in the reply
-#     (596 replies of the scraper's 1,143 pages, 20 files of corpus-wh).
+#     (596 replies of the scraper's 1,143 pages, 20 files of corpus-wh); a
+#     reply opening "(Calling on another reporter.) Yes." answers nothing.
 PARSER_VERSION = 32
 
 #: How many leading paragraphs may precede the title (language bar, site name).

@@ -931,9 +931,17 @@ _ANSWER_WORD_RE = re.compile(r"\b(?:yes|yeah|yep|yup|no|nope|correct|right|sure|
                              r"|of\s+course|I\s+don(?:'|’)t|we\s+don(?:'|’)t)\b", re.I)
 
 
+#: A stage direction saying the official called on someone ("(Calling on
+#: another reporter.) Yes."): the "Yes." that follows gives the floor.
+_CALLING_ON_RE = re.compile(r"^\((?:calling\s+on|points?\s+(?:to|at)|gestures?\s+(?:to|at))\b", re.I)
+
+
 def _passed_over(cur: _Pending) -> bool:
     """A reply that only calls on the next reporter ("Go ahead, Ed.", "I'll
-    come back to you.") and answers nothing."""
+    come back to you.", "(Calling on another reporter.) Yes.") and answers nothing."""
+    if cur.reply and not cur.asides and _CALLING_ON_RE.match(cur.reply[0]) \
+            and all(is_noise(p) or is_moderation(p) for p in cur.reply):
+        return True
     return not cur.asides and all(
         is_noise(p) or (is_moderation(p) and _FLOOR_RE.search(p) is not None) for p in cur.reply) \
         and not any(_ANSWER_WORD_RE.search(p) for p in cur.reply)

@@ -345,3 +345,16 @@ def test_a_nod_calling_on_the_next_reporter_ends_no_reply():
     text = KIRBY_GAGGLE.replace("I can't offer you more detail than CENTCOM did.", "Yeah.")
     (a,) = answers(parse_text(text, "g.txt"))
     assert a.text == "Yeah."
+
+
+def test_a_stage_direction_calling_on_someone_answers_nothing():
+    # "MR. SULLIVAN: (Calling on another reporter.) Yes.": the question before
+    # got no reply; that "Yes." is the floor given, not an answer to it
+    text = KIRBY_GAGGLE.replace(
+        "MR. KIRBY: I can't offer you more detail than CENTCOM did.",
+        "MR. KIRBY: (Calling on another reporter.) Yes.\n\nQ Will the strikes go on?\n\n"
+        "MR. KIRBY: I can't offer you more detail than CENTCOM did.")
+    c = parse_text(text, "g.txt")
+    (a,) = answers(c)
+    assert a.question == "Will the strikes go on?"
+    assert all("(Calling on" not in e.text for e in c.exchanges)
