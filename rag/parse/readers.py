@@ -102,7 +102,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # 31: the White House's other podiums are read too ("Press Briefing by White
 #     House COVID-19 Response Team ...", "On-the-Record Press Gaggle by ...
 #     John Kirby", "Background Press Call on ...": 1,143 of the scraper's 1,154
-#     press-briefing pages, 508 before); an unnamed official ("SENIOR
+#     press-briefing pages, 705 before); an unnamed official ("SENIOR
 #     ADMINISTRATION OFFICIAL:") is one; a call's moderator between a question
 #     and its reply keeps the question open; text after the closing time line
 #     and a pointer to slides are not the last reply; a title with only a year
