@@ -78,8 +78,8 @@ _TITLE_WORDS = frozenset({
     "SPEAKER", "LEADER", "CONGRESSMAN", "CONGRESSWOMAN", "SHERIFF", "CHIEF", "SERGEANT",
     "COMMANDANT", "GENTLEMAN", "JUDGE",
     # "ACTING SECRETARY SU:", "ACTING ADMINISTRATOR SLAVITT:", "ASSISTANT SECRETARY
-    # WALLANDER:", "COACH KERR:" (321 paragraphs of the scraper's pages were
-    # read as the previous speaker's before these)
+    # WALLANDER:", "COACH KERR:" (over 360 paragraphs of the scraper's pages
+    # were read as the previous speaker's words before these)
     "ACTING", "ASSISTANT", "PRINCIPAL", "SPECIAL", "UNDER", "ENVOY", "COACH"})
 #: Whole labels that are not a surname-bearing official.
 FIXED_OFFICIALS = {"THE PRESIDENT": "The President", "THE VICE PRESIDENT": "The Vice President",
