@@ -280,6 +280,13 @@ class _Pending:
         self.reply, self.speakers, self.keys, self.asides, self.first_part = [], [], [], [], []
         self.last_key, self.first_para, self.first_resumed, self.relabel = None, None, False, False
 
+    def note_resumed(self, key: str, body: str) -> None:
+        """The reply's first speaker says ``body`` after another official:
+        theirs again, unless it is only floor talk ("Dr. Walensky?" / her
+        answer / "Next question." stays Walensky's reply)."""
+        if len(self.keys) > 1 and key == self.keys[0] and not _floor_talk(body):
+            self.first_resumed = True
+
 
 #: A reporter turn starting with a dash continues the question when the reply so
 #: far is only asides this short ("Yeah.", "Right.", "You know -").
@@ -536,10 +543,7 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
         else:
             cur.reply.append(body)
         cur.relabel = False
-        if cur.speakers and name == cur.speakers[0] and len(cur.speakers) > 1 \
-                and not _floor_talk(body):
-            # ("Dr. Walensky?" / her answer / "Next question.": only handed over)
-            cur.first_resumed = True
+        cur.note_resumed(key, body)
         if not cur.speakers or (name == cur.speakers[0] and len(cur.speakers) == 1):
             cur.first_part.append(body)
         if name not in cur.speakers:
@@ -779,9 +783,8 @@ def _walk(turns: list[Turn], canon: dict[str, str], names: dict[str, str],
                     add_reply(t.body, t.body, speaker)
                 else:
                     cur.reply.append(t.body)
-                    if len(cur.keys) > 1 and cur.last_key == cur.keys[0] and not _floor_talk(t.body):
-                        # the first speaker goes on past their "Okay. It's okay.": theirs
-                        cur.first_resumed = True
+                    if cur.last_key is not None:   # past "Okay. It's okay.": theirs
+                        cur.note_resumed(cur.last_key, t.body)
             elif prev_greeting is not None and _question_continues(turns, i):
                 # "Q Thanks, Jen." + the question in the next paragraph.
                 notes.pop() if notes and notes[-1].startswith(f"{where(i - 1)}: greeting") else None

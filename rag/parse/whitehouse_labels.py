@@ -25,15 +25,15 @@ _TITLE_DATE_RE = re.compile(
     r"\b(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\s*[,.]?\s*(?P<year>\d{4})\b")
 #: "2/14/2023": one briefing of 2023 is titled so (the US order, month first).
 _TITLE_NUMERIC_DATE_RE = re.compile(r"(?<![\d/])(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b")
+#: The podium such a title opens with, which citations name ("Background Press Call").
+PODIUM_RE = re.compile(r"(?:(?:On-the-Record|On\s+the\s+Record|Background|Virtual|Regional"
+                       r"|White\s+House)\s+)*(?:Press\s+)?(?:Briefing|Gaggle|Call|Roundtable)s?\b", re.I)
 #: A briefing's title: the press secretary's ("Press Briefing by Press Secretary
 #: Jen Psaki"), or, starting the title, the White House's other podiums: "Press
 #: Briefing by White House COVID-19 Response Team ...", "On-the-Record Press
 #: Gaggle by ... John Kirby", "Background Press Call on ...". Anchored at the
 #: start so that another department's ("Department Press Briefing") is not read
 #: as the White House's.
-#: The podium such a title opens with, which citations name ("Background Press Call").
-PODIUM_RE = re.compile(r"(?:(?:On-the-Record|On\s+the\s+Record|Background|Virtual|Regional"
-                       r"|White\s+House)\s+)*(?:Press\s+)?(?:Briefing|Gaggle|Call|Roundtable)s?\b", re.I)
 TITLE_RE = re.compile(r"\bPress\s+(?:Briefing|Gaggle|Conference)\b.*\bPress\s+Secretary\b"
                       rf"|^(?:{PODIUM_RE.pattern})\s+(?:by|with|on|previewing|from)\b", re.I)
 _PRESS_SEC_RE = re.compile(
@@ -92,6 +92,12 @@ _UNNAMED_RE = re.compile(r"^(?P<who>(?:[A-Z]+ ){0,3})(?P<official>OFF[A-Z]{2,6})
                          r"(?: (?P<n>ONE|TWO|THREE|FOUR|#?\d))?$")
 _ACRONYMS = {"FBI": "FBI", "DOD": "DoD", "NSC": "NSC", "DHS": "DHS"}
 _TYPOS = {"ADMINSTRATION": "ADMINISTRATION", "ADMINISTATION": "ADMINISTRATION"}
+_STAFF_LABELS = frozenset({"AIDE", "WHITE HOUSE AIDE", "STAFF", "STAFFER", "WHITE HOUSE STAFF",
+                           "WHITE HOUSE STAFFER", "MODERATOR",
+                           # a briefing held by phone: "OPERATOR: Zeke Miller, you're open."
+                           "OPERATOR", "THE OPERATOR"})
+_REPORTER_LABELS = frozenset({"PHOTOJOURNALIST", "REPORTER", "REPORTERS", "JOURNALIST",
+                              "AUDIENCE MEMBER", "PARTICIPANT", "QUESTION", "PRESS"})
 
 
 def fixed_official(key: str) -> str | None:
@@ -142,12 +148,7 @@ def _fixed_key(up: str) -> str | None:
     if name is None:
         return None
     return up if up in FIXED_OFFICIALS else name.upper()
-_STAFF_LABELS = frozenset({"AIDE", "WHITE HOUSE AIDE", "STAFF", "STAFFER", "WHITE HOUSE STAFF",
-                           "WHITE HOUSE STAFFER", "MODERATOR",
-                           # a briefing held by phone: "OPERATOR: Zeke Miller, you're open."
-                           "OPERATOR", "THE OPERATOR"})
-_REPORTER_LABELS = frozenset({"PHOTOJOURNALIST", "REPORTER", "REPORTERS", "JOURNALIST",
-                              "AUDIENCE MEMBER", "PARTICIPANT", "QUESTION", "PRESS"})
+
 
 UP = "A-Z\u00C0-\u00DE"
 # a label's typos seen in transcripts: a semicolon for the colon, no space
@@ -178,8 +179,7 @@ def _title_word(word: str) -> bool:
     if w in _TITLE_WORDS:
         return True
     if len(w) >= 6:  # "ADMINSITRATOR"
-        from rapidfuzz import fuzz
-        return any(fuzz.ratio(w, t) >= 85 for t in _TITLE_WORDS if len(t) >= 6)
+        return any(_near(w, t) for t in _TITLE_WORDS if len(t) >= 6)
     return False
 
 
