@@ -17,6 +17,8 @@ from typing import Callable, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
+from .holiday_dates import HOLIDAY_RE, holiday_window, name_span, named_day
+
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
@@ -41,7 +43,7 @@ _RE_SEASON = re.compile(
     r"\b(?:in\s+|during\s+)?(?:(?P<last>last)\s+)?(?:(?P<part>early|mid|late)[\s-]*)?"
     r"(?P<s>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?\b", re.I)
 _RE_YEAR = re.compile(r"\b(?:in\s+|during\s+)?(?:(?:at\s+)?(?:the\s+)?(?P<part>early|mid|late|end of|beginning of|"
-                      r"start of)[\s-]*)?(?P<y>(?:19|20)\d\d)\b", re.I)
+                      r"start of|year-end|year['’]s end)[\s-]*,?\s*)?(?P<y>(?:19|20)\d\d)\b", re.I)
 _RE_LAST = re.compile(r"\b(?P<w>last)\s+(?P<unit>year|month)\b", re.I)
 _YEAR = r"(?:19|20)\d\d"
 _RE_QUARTER = re.compile(
@@ -107,6 +109,9 @@ class Period(NamedTuple):
     open_end: bool = False
     # what "last year", "last spring" counted back from (the newest briefing)
     counted_from: dt.date | None = None
+    # parts of ``span`` that stay in the searched text: a holiday's name is a
+    # topic as well as a date ("travel over Thanksgiving 2021")
+    kept: tuple[tuple[int, int], ...] = ()
 
 def _month_range(year: int, month: int, part: str | None) -> tuple[dt.date, dt.date]:
     last = calendar.monthrange(year, month)[1]
@@ -145,6 +150,8 @@ def _year_range(year: int, part: str | None) -> tuple[dt.date, dt.date]:
         return dt.date(year, 4, 1), dt.date(year, 9, 30)
     if part in ("late", "end of"):
         return dt.date(year, 8, 1), dt.date(year, 12, 31)
+    if part in ("year-end", "year's end", "year’s end"):    # its last weeks, as a reporter says it
+        return dt.date(year, 12, 1), dt.date(year, 12, 31)
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
@@ -207,6 +214,10 @@ def _atoms(q: str, reference: dt.date | None) -> list[_Atom]:
             _day(y, mo, d), int(m["y"]))
     for m in _RE_MONTH.finditer(q):
         add(m, lambda _, y=int(m["y"]), mo=_month(m["m"]), p=m["part"]: _month_range(y, mo, p), int(m["y"]))
+    for m in HOLIDAY_RE.finditer(q):
+        # as the end of a range, or after "before"/"since", the holiday is its day
+        if (day := named_day(m)) is not None:
+            add(m, lambda _, d=day: (d, d), day.year)
     for m in _RE_QUARTER.finditer(q):
         add(m, lambda _, m=m: _quarter_of(m), _quarter_of(m)[0].year)
     for m in _RE_HALF.finditer(q):
@@ -387,6 +398,9 @@ def _find(q: str, reference: dt.date | None, open_ends: bool) -> Period | None:
             return _week_of(q, Period(d, d, m.span(), m.group(0).strip()))
         except ValueError:
             pass
+    m = HOLIDAY_RE.search(q)
+    if m and (window := holiday_window(m)):
+        return Period(*window, m.span(), m.group(0).strip(), kept=(name_span(m),))
     m = _RE_MONTH.search(q)
     if m:
         s, e = _month_range(int(m.group("y")), _month(m.group("m")), m.group("part"))

@@ -272,7 +272,7 @@ def understand(question: str, *, questioners: Iterable[str] = (),
             plan["prefer_from"], plan["prefer_to"] = s, e + dt.timedelta(days=PREFER_AFTER_DAYS)
             notes.append(f"preferring {s.isoformat()} to {e.isoformat()} "
                          f"(from \"{said}\"{_counted(period)})")
-        spans.append(span)
+        spans.extend(_outside(span, period.kept))
     names = dict((n, n) for n in questioners)
     for alias, canonical in (aliases or {}).items():
         if canonical in names:
@@ -337,6 +337,18 @@ def understand(question: str, *, questioners: Iterable[str] = (),
             notes.append(f"publisher {pub} preferred (from \"{m.group(0)}\")")
     return QueryPlan(question=question, text=_without(question, spans), notes=tuple(notes),
                      **plan)
+
+
+def _outside(span: tuple[int, int], kept: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of ``span`` not in any of the ``kept`` spans inside it."""
+    out, at = [], span[0]
+    for a, b in sorted(kept):
+        if a > at:
+            out.append((at, a))
+        at = max(at, b)
+    if at < span[1]:
+        out.append((at, span[1]))
+    return out
 
 
 def _without(question: str, spans: Sequence[tuple[int, int]]) -> str:

@@ -84,6 +84,43 @@ def test_what_is_no_range(q, start, end):
     assert (found.start, found.end) == (start, end)
 
 
+@pytest.mark.parametrize("q, start, end, said", [
+    # a week either side of the day the holiday fell on that year
+    ("Were any travellers hurt when the airliner went down around Christmas 2019?",
+     D(2019, 12, 18), D(2020, 1, 1), "around Christmas 2019"),
+    ("What did they say over Thanksgiving 2021 about travel?",           # 25 November 2021
+     D(2021, 11, 18), D(2021, 12, 2), "over Thanksgiving 2021"),
+    ("evacuations over the 2020 Spring Festival holiday",                # 25 January 2020
+     D(2020, 1, 18), D(2020, 2, 1), "over the 2020 Spring Festival holiday"),
+    ("during the Lunar New Year of 2019", D(2019, 1, 29), D(2019, 2, 12),   # 5 February 2019
+     "during the Lunar New Year of 2019"),
+    ("on New Year’s Eve 2019", D(2019, 12, 24), D(2020, 1, 7), "on New Year’s Eve 2019"),
+    ("Memorial Day weekend 2022", D(2022, 5, 23), D(2022, 6, 6), "Memorial Day weekend 2022"),
+    ("Easter 2021", D(2021, 3, 28), D(2021, 4, 11), "Easter 2021"),                  # 4 April
+    # as the end of a range or after "before", the holiday is its day
+    ("between Christmas 2019 and New Year 2020", D(2019, 12, 25), D(2020, 1, 1),
+     "between Christmas 2019 and New Year 2020"),
+    ("before Christmas 2019", None, D(2019, 12, 24), "before Christmas 2019"),
+    ("since Easter 2021", D(2021, 4, 4), REF, "since Easter 2021"),
+    # a reporter's "year's end" is its last weeks
+    ("at year's end 2019", D(2019, 12, 1), D(2019, 12, 31), "at year's end 2019"),
+    ("the year-end 2018 climate talks", D(2018, 12, 1), D(2018, 12, 31), "the year-end 2018"),
+])
+def test_holidays_named_with_their_year(q, start, end, said):
+    found = find_period(q, REF)
+    assert (found.start, found.end, found.said) == (start, end, said)
+
+
+@pytest.mark.parametrize("q, start, end", [
+    # a name whose day differs by country is not read as a holiday: the year is
+    ("Independence Day 2021", D(2021, 1, 1), D(2021, 12, 31)),
+    ("National Day 2019", D(2019, 1, 1), D(2019, 12, 31)),
+])
+def test_a_holiday_of_many_countries_is_only_its_year(q, start, end):
+    found = find_period(q, REF)
+    assert (found.start, found.end) == (start, end)
+
+
 @pytest.mark.parametrize("q", [
     "China may to the end insist on its position",   # "may" the verb
     "from May to July",                              # no year at either end
@@ -92,6 +129,7 @@ def test_what_is_no_range(q, start, end):
     "What does Beijing hope for now that Moscow chairs the BRICS group this year?",
     "How many cases were reported in the past two weeks?",
     "What did they say about quarter-final tickets?",
+    "What did the spokesperson say at Christmas?",   # which Christmas is a guess
 ])
 def test_no_period(q):
     assert find_period(q, REF) is None

@@ -397,3 +397,17 @@ def test_a_spokesperson_left_out_says_when_their_replies_are(tmp_path, encoder):
     assert answer.dropped == (
         "spokesperson Zhao Lijian (whose replies here are from 2020-03-02 to 2020-03-02)",)
     r.close()
+
+
+def test_a_holiday_dates_the_event_and_stays_a_topic():
+    # the holiday's week is preferred (the event's time), and its name is
+    # still searched: replies speak of "the Fourth of July weekend"
+    p = plan("Where was the drug found over the Fourth of July weekend in 2023?",
+             reference=D(2024, 1, 1))
+    assert (p.prefer_from, p.filters) == (D(2023, 6, 27), {})
+    assert p.notes == ('preferring 2023-06-27 to 2023-07-11 '
+                       '(from "over the Fourth of July weekend in 2023")',)
+    assert p.text == "Where was the drug found Fourth of July weekend ?"
+    # a month is only a date: its words leave the searched text
+    assert plan("Where was the drug found in July 2023?", reference=D(2024, 1, 1)).text == \
+        "Where was the drug found ?"
