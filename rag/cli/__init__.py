@@ -39,6 +39,11 @@ class _Group(click.Group):
             if not isinstance(e, UnknownModelError):
                 raise
             fail(str(e))
+        except RuntimeError as e:
+            from embeddings.mpnet_parts import MissingModelError
+            if not isinstance(e, MissingModelError):
+                raise
+            fail(str(e))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

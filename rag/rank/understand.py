@@ -343,6 +343,7 @@ def _outside(span: tuple[int, int], kept: Sequence[tuple[int, int]]) -> list[tup
     """The parts of ``span`` not in any of the ``kept`` spans inside it."""
     out, at = [], span[0]
     for a, b in sorted(kept):
+        a, b = max(a, span[0]), min(b, span[1])
         if a > at:
             out.append((at, a))
         at = max(at, b)
