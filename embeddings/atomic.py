@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 __all__ = ["write_json_atomic", "new_temp_file", "new_temp_dir", "parse_temp_name",
-           "TempName", "TEMP_MARK"]
+           "pid_alive", "TempName", "TEMP_MARK"]
 
 TEMP_MARK = ".presscon-tmp-"
 _TEMP_NAME = re.compile(r"^(?P<final>.+)" + re.escape(TEMP_MARK)
@@ -35,6 +35,20 @@ def parse_temp_name(name: str) -> TempName | None:
     """The final name and writer's pid of a presscon temp name, else None."""
     m = _TEMP_NAME.match(name)
     return TempName(m["final"], int(m["pid"])) if m else None
+
+
+def pid_alive(pid: int) -> bool:
+    """Is the process that made a temp (its pid from ``parse_temp_name``)
+    still running? Another user's process counts as running."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True         # there, another user's
+    return True
 
 
 def _temp_path(path: Path) -> Path:

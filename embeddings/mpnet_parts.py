@@ -28,7 +28,7 @@ import zlib
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .atomic import new_temp_dir, parse_temp_name, write_json_atomic
+from .atomic import new_temp_dir, parse_temp_name, pid_alive, write_json_atomic
 
 __all__ = ["MODEL_ID", "PARTS", "MissingModelError", "part_files", "unpack", "model_folder"]
 
@@ -87,21 +87,9 @@ def _clear_stale_temps(cache: Path, final: str) -> None:
     only presscon names them, for this model's folder, by a process gone."""
     for entry in cache.iterdir():
         t = parse_temp_name(entry.name)
-        if t is None or t.final != final or _pid_alive(t.pid):
+        if t is None or t.final != final or pid_alive(t.pid):
             continue
         shutil.rmtree(entry, ignore_errors=True)
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True         # there, another user's
-    return True
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from embeddings.atomic import parse_temp_name, write_json_atomic
+from embeddings.atomic import parse_temp_name, pid_alive, write_json_atomic
 
 from ..errors import PressconError
 
@@ -349,18 +349,6 @@ def record_owned(index_dir: Path, store: "Store | None") -> None:
         pass
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True         # there, another user's
-    return True
-
-
 def _presscon_temp(name: str) -> bool:
     t = parse_temp_name(name)
     return t is not None and _TEMP_FINAL.fullmatch(t.final) is not None
@@ -388,7 +376,7 @@ def clear_stale_temp_files(index_dir: Path, max_age: float = TEMP_MAX_AGE) -> No
             continue
         try:
             st = entry.stat(follow_symlinks=False)
-            if _pid_alive(t.pid) and now - st.st_mtime <= max_age:
+            if pid_alive(t.pid) and now - st.st_mtime <= max_age:
                 continue
             if stat.S_ISDIR(st.st_mode):
                 if t.final.startswith("lexical."):
