@@ -19,7 +19,8 @@ import datetime as dt
 import functools
 import re
 
-__all__ = ["HOLIDAY_NAMES", "HOLIDAY_RE", "WINDOW_DAYS", "holiday_day", "holiday_window", "name_span", "named_day"]
+__all__ = ["HOLIDAY_NAMES", "HOLIDAY_RE", "WINDOW_DAYS", "holiday_day", "holiday_window",
+           "name_span", "named_day"]
 
 #: days either side of the holiday: a briefing on it is rare (the ministry
 #: holds none over the Spring Festival), the nearest ones answer for it
@@ -27,10 +28,10 @@ WINDOW_DAYS = 7
 
 _FIXED = {
     "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
-    "new year's eve": (12, 31), "new year's day": (1, 1), "new year": (1, 1),
-    "halloween": (10, 31), "valentine's day": (2, 14), "fourth of july": (7, 4),
-    "juneteenth": (6, 19), "veterans day": (11, 11), "veterans' day": (11, 11),
-    "new year's": (1, 1),
+    "new year's eve": (12, 31), "new year's day": (1, 1), "new year's": (1, 1),
+    "new year": (1, 1), "halloween": (10, 31), "valentine's day": (2, 14),
+    "fourth of july": (7, 4), "juneteenth": (6, 19),
+    "veterans day": (11, 11), "veterans' day": (11, 11),
 }
 # spoken name -> (country, the name in the `holidays` package's English calendar)
 _MOVING = {

@@ -406,8 +406,8 @@ def _find(q: str, reference: dt.date | None, open_ends: bool) -> Period | None:
     # a month named elsewhere wins ("In May 2020, what about the Easter 2019
     # bombings?" asks May 2020's replies); one inside the holiday's words is
     # the holiday's ("the Fourth of July 2023")
-    if m and (window := holiday_window(m)) and (
-            month is None or m.start() <= month.start() and month.end() <= m.end()):
+    if m and (month is None or m.start() <= month.start() and month.end() <= m.end()) \
+            and (window := holiday_window(m)):
         return Period(*window, m.span(), m.group(0).strip(), kept=(name_span(m),))
     m = month
     if m:
